@@ -1,0 +1,62 @@
+# Task runner for the study. The README documents the two entry points:
+#   make report   build the rendered report (HTML + PDF)
+#   make test     run the whole test suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+RENDER_INSTALLED := $(VENV)/.render-installed
+NOTEBOOKS := $(sort $(wildcard analysis/*.ipynb))
+
+.PHONY: help env data notebooks test report quarto clean
+.DEFAULT_GOAL := help
+
+help:
+	@echo "make report     set up .venv, validate data, execute notebooks, render with Quarto"
+	@echo "make test       set up .venv and run every test (data, code, notebooks, report checks)"
+	@echo "make data       regenerate data/processed/ from the inputs (validated)"
+	@echo "make notebooks  re-execute the notebooks in place"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(INSTALLED): requirements.txt pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+env: $(INSTALLED)
+
+data: $(INSTALLED)
+	$(BIN)/python -m kzreform build
+
+notebooks: data
+	$(BIN)/python -m kzreform notebooks $(NOTEBOOKS)
+
+test: $(INSTALLED)
+	$(BIN)/python -m pytest
+
+# quarto-cli (PyPI) downloads the Quarto binary when it is installed; where
+# that is impossible the report target stops after everything else is done.
+$(RENDER_INSTALLED): requirements-render.txt $(INSTALLED)
+	@if command -v quarto >/dev/null 2>&1; then echo "using quarto on PATH: $$(command -v quarto)"; \
+	else $(BIN)/python -m pip install --quiet -r requirements-render.txt || true; fi
+	touch $@
+
+quarto: $(RENDER_INSTALLED)
+	@PATH="$(CURDIR)/$(BIN):$$PATH" command -v quarto >/dev/null 2>&1 || { \
+	  echo ""; \
+	  echo "Quarto is not installed and could not be installed here."; \
+	  echo "Data validated and notebooks executed; install Quarto (1.7 or newer) to render:"; \
+	  echo "  pip:    $(BIN)/python -m pip install -r requirements-render.txt   (needs internet)"; \
+	  echo "  conda:  conda env create -f environment.yml   (includes quarto from conda-forge)"; \
+	  echo "  or the installer from https://quarto.org/docs/get-started/"; \
+	  echo "then run 'make report' again."; \
+	  exit 1; }
+
+report: notebooks quarto
+	PATH="$(CURDIR)/$(BIN):$$PATH" quarto render
+
+clean:
+	rm -rf _output .quarto

@@ -1,0 +1,165 @@
+"""From raw source texts to body paragraphs.
+
+Cleaning and segmentation rules live here and in ``data/rules/boilerplate.csv``:
+the CSV says *what* is boilerplate (per source or for every source), this
+module says how a line becomes a heading, list item, footnote or paragraph.
+Offsets are character (code point) offsets into the UTF-8-decoded raw text, so
+``raw[char_start:char_end] == text`` for every paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import DataValidationError
+from .paths import BOILERPLATE_RULES, DATA, relative
+
+TITLE_PLACEHOLDER = "<title>"
+BULLET = re.compile(r"[•▪◦‣\-\*]\s+")
+FOOTNOTE = re.compile(r"\[\d+\]\s")
+WORD = re.compile(r"\w[\w'’\-]*")
+# A heading is short and does not end like a sentence, a quote or a list lead-in.
+HEADING_MAX_WORDS = 12
+SENTENCE_END = tuple(".!?:;,\"”’)]…")
+
+PARAGRAPH_COLUMNS = [
+    "paragraph_id", "source_id", "seq", "kind",
+    "char_start", "char_end", "word_count", "text",
+]
+REMOVED_COLUMNS = [
+    "source_id", "rule_id", "category", "char_start", "char_end", "text",
+]
+
+
+@dataclass(frozen=True)
+class BoilerplateRule:
+    rule_id: str
+    source_id: str
+    scope: str
+    pattern: str
+    category: str
+
+    def applies_to(self, source_id: str) -> bool:
+        return self.source_id in ("*", source_id)
+
+    def regex(self, title: str) -> re.Pattern:
+        if self.pattern == TITLE_PLACEHOLDER:
+            return re.compile(re.escape(title))
+        return re.compile(self.pattern)
+
+
+def read_raw_text(path: Path) -> str:
+    """Decode a raw source file strictly as UTF-8, naming the file on failure."""
+    data = Path(path).read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataValidationError(
+            f"{relative(path)}: not valid UTF-8 at byte {exc.start} "
+            f"({data[exc.start:exc.start + 1]!r}); raw sources must be UTF-8 text"
+        ) from None
+
+
+def load_boilerplate_rules(path: Path = BOILERPLATE_RULES) -> list[BoilerplateRule]:
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    rules = []
+    for row_number, row in enumerate(table.to_dict("records"), start=2):
+        where = f"{relative(path)}, row {row_number}"
+        if row["scope"] not in ("line", "trailing"):
+            raise DataValidationError(
+                f"{where}, field 'scope': {row['scope']!r} is not 'line' or 'trailing'"
+            )
+        if row["pattern"] != TITLE_PLACEHOLDER:
+            try:
+                re.compile(row["pattern"])
+            except re.error as exc:
+                raise DataValidationError(
+                    f"{where}, field 'pattern': not a valid regular expression ({exc})"
+                ) from None
+        rules.append(BoilerplateRule(
+            row["rule_id"], row["source_id"], row["scope"], row["pattern"], row["category"],
+        ))
+    return rules
+
+
+def classify_line(line: str) -> str:
+    if BULLET.match(line):
+        return "list_item"
+    if FOOTNOTE.match(line):
+        return "footnote"
+    if len(WORD.findall(line)) <= HEADING_MAX_WORDS and not line.endswith(SENTENCE_END):
+        return "heading"
+    return "paragraph"
+
+
+def count_words(text: str) -> int:
+    return len(WORD.findall(text))
+
+
+def _lines_with_offsets(raw: str):
+    for match in re.finditer(r"[^\n]*", raw):
+        line = match.group()
+        stripped = line.strip()
+        if stripped:
+            start = match.start() + (len(line) - len(line.lstrip()))
+            yield start, start + len(stripped), stripped
+
+
+def segment_source(source_id: str, title: str, raw: str,
+                   rules: list[BoilerplateRule]) -> tuple[list[dict], list[dict]]:
+    """Split one raw text into body paragraphs and the boilerplate removed from it."""
+    own_rules = [(rule, rule.regex(title)) for rule in rules if rule.applies_to(source_id)]
+    paragraphs, removed = [], []
+    for start, end, line in _lines_with_offsets(raw):
+        line_rule = next((rule for rule, rx in own_rules
+                          if rule.scope == "line" and rx.fullmatch(line)), None)
+        if line_rule:
+            removed.append(_removed(source_id, line_rule, start, end, raw))
+            continue
+        for rule, rx in own_rules:
+            match = rx.search(raw, start, end) if rule.scope == "trailing" else None
+            if match and match.end() == end:
+                removed.append(_removed(source_id, rule, match.start(), end, raw))
+                end = match.start()
+        kind = classify_line(raw[start:end])
+        if kind == "list_item":
+            start += BULLET.match(raw, start).end() - start
+        text = raw[start:end]
+        paragraphs.append({
+            "paragraph_id": f"{source_id}-p{len(paragraphs) + 1:02d}",
+            "source_id": source_id,
+            "seq": len(paragraphs) + 1,
+            "kind": kind,
+            "char_start": start,
+            "char_end": end,
+            "word_count": count_words(text),
+            "text": text,
+        })
+    return paragraphs, removed
+
+
+def _removed(source_id, rule, start, end, raw) -> dict:
+    return {"source_id": source_id, "rule_id": rule.rule_id, "category": rule.category,
+            "char_start": start, "char_end": end, "text": raw[start:end]}
+
+
+def segment_corpus(sources: pd.DataFrame, rules: list[BoilerplateRule],
+                   data_dir: Path = DATA) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Paragraph and removed-boilerplate tables for every source in ``sources``."""
+    paragraphs, removed = [], []
+    for source in sources.sort_values("source_id").to_dict("records"):
+        raw = read_raw_text(data_dir / source["raw_file"])
+        kept, dropped = segment_source(source["source_id"], source["title"], raw, rules)
+        if not kept:
+            raise DataValidationError(
+                f"{source['raw_file']}: no body text left after removing boilerplate "
+                f"(source {source['source_id']!r})"
+            )
+        paragraphs += kept
+        removed += dropped
+    return (pd.DataFrame(paragraphs, columns=PARAGRAPH_COLUMNS),
+            pd.DataFrame(removed, columns=REMOVED_COLUMNS))

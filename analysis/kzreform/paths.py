@@ -1,0 +1,21 @@
+"""Where the project's files live, relative to the repository root."""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "data"
+DATAPACKAGE = DATA / "datapackage.json"
+SOURCES = DATA / "metadata" / "sources.csv"
+SOURCE_PROVENANCE = DATA / "metadata" / "source_provenance.csv"
+BOILERPLATE_RULES = DATA / "rules" / "boilerplate.csv"
+PROCESSED = DATA / "processed"
+PARAGRAPHS = PROCESSED / "paragraphs.csv"
+REMOVED_TEXT = PROCESSED / "removed_text.csv"
+
+
+def relative(path: Path) -> str:
+    """A path as the reader sees it in the repository (never machine-specific)."""
+    try:
+        return Path(path).resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
