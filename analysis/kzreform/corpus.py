@@ -163,3 +163,12 @@ def segment_corpus(sources: pd.DataFrame, rules: list[BoilerplateRule],
         removed += dropped
     return (pd.DataFrame(paragraphs, columns=PARAGRAPH_COLUMNS),
             pd.DataFrame(removed, columns=REMOVED_COLUMNS))
+
+
+def normalise_whitespace(text: str) -> str:
+    return " ".join(text.split())
+
+
+def quote_in_text(quote: str, text: str) -> bool:
+    """A quote is verbatim if it occurs in the text once runs of whitespace are folded."""
+    return normalise_whitespace(quote) in normalise_whitespace(text)
