@@ -1,0 +1,161 @@
+"""Cleaning and segmentation: what is kept, what is removed, and nothing else."""
+
+import hashlib
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from kzreform import build
+from kzreform.corpus import (
+    BoilerplateRule, classify_line, count_words, load_boilerplate_rules,
+    quote_in_text, read_raw_text, segment_source,
+)
+from kzreform.data import load_table
+from kzreform.errors import DataValidationError
+from kzreform.paths import DATA, DATAPACKAGE, ROOT
+
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+@pytest.fixture(scope="module")
+def sources():
+    return load_table("sources")
+
+
+@pytest.fixture(scope="module")
+def paragraphs():
+    return load_table("paragraphs")
+
+
+@pytest.fixture(scope="module")
+def removed():
+    return load_table("removed-text")
+
+
+def test_processed_tables_are_exactly_what_the_build_produces():
+    for path, table in build.build_tables().items():
+        if path.parent.name != "processed":
+            continue
+        regenerated = table.to_csv(index=False, lineterminator="\n")
+        assert path.read_text(encoding="utf-8") == regenerated, (
+            f"{path.name} differs from a fresh build: run 'python -m kzreform build'")
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside this clone")
+def test_raw_files_are_byte_identical_to_the_seeds(sources):
+    for raw_file in sources["raw_file"]:
+        name = Path(raw_file).name
+        assert (DATA / raw_file).read_bytes() == (SEEDS / name).read_bytes(), name
+
+
+def test_datapackage_records_the_sha256_of_every_raw_file(sources):
+    hashes = {r["path"]: r.get("hash") for r in json.loads(DATAPACKAGE.read_text())["resources"]}
+    for raw_file in sources["raw_file"]:
+        digest = hashlib.sha256((DATA / raw_file).read_bytes()).hexdigest()
+        assert hashes[raw_file] == f"sha256:{digest}"
+
+
+def test_every_paragraph_is_its_raw_text_between_its_offsets(sources, paragraphs):
+    raw = {s.source_id: read_raw_text(DATA / s.raw_file) for s in sources.itertuples()}
+    for p in paragraphs.itertuples():
+        assert raw[p.source_id][p.char_start:p.char_end] == p.text, p.paragraph_id
+        assert p.word_count == count_words(p.text)
+
+
+def test_paragraph_ids_number_each_source_from_one(paragraphs):
+    for source_id, group in paragraphs.groupby("source_id"):
+        assert list(group["seq"]) == list(range(1, len(group) + 1))
+        assert list(group["paragraph_id"]) == [f"{source_id}-p{n:02d}" for n in group["seq"]]
+
+
+def test_nothing_is_lost_between_body_and_removed_text(sources, paragraphs, removed):
+    """Every non-blank character of a raw file is body text, removed boilerplate or a bullet."""
+    for source in sources.itertuples():
+        raw = read_raw_text(DATA / source.raw_file)
+        covered = [False] * len(raw)
+        spans = pd.concat([paragraphs[paragraphs.source_id == source.source_id],
+                           removed[removed.source_id == source.source_id]])
+        for start, end in zip(spans["char_start"], spans["char_end"]):
+            assert not any(covered[start:end]), f"{source.source_id}: overlap at {start}"
+            covered[start:end] = [True] * (end - start)
+        leftover = "".join(ch for ch, kept in zip(raw, covered) if not kept and not ch.isspace())
+        assert set(leftover) <= {"•"}, f"{source.source_id}: unaccounted text {leftover[:80]!r}"
+
+
+@pytest.mark.parametrize("boilerplate", [
+    "Skip to content", "Subscribe to our weekly newsletter", "Image by Kalabaha1969",
+    "Image: Reuters.", "///nCa", "Join our mailing list", "Related Articles",
+    "does not take collective positions", "is a current and foreign affairs writer",
+    "are human rights defenders at the International Legal Initiative (ILI) with more than 20",
+])
+def test_known_boilerplate_is_not_in_the_body(paragraphs, removed, boilerplate):
+    assert not paragraphs["text"].str.contains(boilerplate, regex=False).any()
+    assert removed["text"].str.contains(boilerplate, regex=False).any()
+
+
+def test_removed_text_per_source_is_as_expected(removed):
+    """The cleaning report, listed: a change to the rules shows up here."""
+    by_source = removed.groupby("source_id")["category"].apply(sorted).to_dict()
+    assert by_source == {
+        "ecfr-2022": ["author_blurb", "disclaimer", "image_caption", "image_credit",
+                      "newsletter", "privacy", "title"],
+        "fpc-2021": ["author_blurb", "byline", "dateline", "navigation", "newsletter",
+                     "newsletter", "related_links", "title", "title"],
+        "nca-2025": ["signoff"],
+        "tni-2022": ["author_blurb", "image_credit", "title", "title"],
+    }
+
+
+def test_every_source_keeps_body_text(sources, paragraphs):
+    body = paragraphs[paragraphs.kind.isin(["paragraph", "list_item"])]
+    assert set(body["source_id"]) == set(sources["source_id"])
+
+
+@pytest.mark.parametrize("line, kind", [
+    ("Legal Challenge Tests Constitutional Process", "heading"),
+    ("Conclusion", "heading"),
+    ("  • Judicial reform: reduce the Supreme Court to nine judges.", "paragraph"),
+    ("• Judicial reform: reduce the Supreme Court to nine judges.", "list_item"),
+    ("[1] Article 10(6) of the Law on political parties.", "footnote"),
+    ("On 5 June, citizens voted.", "paragraph"),
+    ("Restoration of the separation of powers, namely:", "paragraph"),
+])
+def test_classify_line(line, kind):
+    assert classify_line(line) == kind
+
+
+def test_segment_source_removes_rules_and_keeps_offsets():
+    raw = "My Title\n\nSkip to content\n• First point here.\nBody text ends here. ///Outlet, 2025\n"
+    rules = [BoilerplateRule("title", "*", "line", "<title>", "title"),
+             BoilerplateRule("nav", "*", "line", "Skip to content", "navigation"),
+             BoilerplateRule("sign", "doc", "trailing", r"\s*///Outlet.*$", "signoff"),
+             BoilerplateRule("other", "elsewhere", "line", "Body.*", "byline")]
+    kept, removed = segment_source("doc", "My Title", raw, rules)
+    assert [(p["kind"], p["text"]) for p in kept] == [
+        ("list_item", "First point here."), ("paragraph", "Body text ends here.")]
+    assert [r["rule_id"] for r in removed] == ["title", "nav", "sign"]
+    for piece in kept + removed:
+        assert raw[piece["char_start"]:piece["char_end"]] == piece["text"]
+
+
+def test_read_raw_text_names_a_file_that_is_not_utf8(tmp_path):
+    bad = tmp_path / "latin1.txt"
+    bad.write_bytes("Kazakhstan’s reforms".encode("cp1252"))
+    with pytest.raises(DataValidationError, match=r"latin1\.txt: not valid UTF-8 at byte 10"):
+        read_raw_text(bad)
+
+
+def test_a_bad_rule_pattern_is_named_with_its_row(tmp_path):
+    rules = tmp_path / "rules.csv"
+    rules.write_text("rule_id,source_id,scope,pattern,category,reason\n"
+                     "ok,*,line,Skip,navigation,x\nbroken,*,line,(unclosed,navigation,x\n")
+    with pytest.raises(DataValidationError, match=r"rules\.csv, row 3, field 'pattern'"):
+        load_boilerplate_rules(rules)
+
+
+def test_quote_matching_folds_whitespace_only():
+    assert quote_in_text("two  words\nhere", "some two words here text")
+    assert not quote_in_text("two words here", "two words there")
+    assert not quote_in_text("Two words", "two words")
