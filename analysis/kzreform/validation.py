@@ -6,6 +6,7 @@ this module turns its report into one error that names file, row and field.
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -38,11 +39,42 @@ def package_errors(descriptor: Path = DATAPACKAGE) -> list[str]:
         return [f"{descriptor.name}: cannot be read as JSON ({exc})"]
     with system.use_context(trusted=True):
         package = Package(str(descriptor))
+        # Frictionless matches columns by position: with a column missing it
+        # reports shifted values in every row, so a wrong header is reported alone.
+        header_problems = _header_errors(package, descriptor.parent)
+        if header_problems:
+            return header_problems
         report = package.validate()
     messages = [describe_error(descriptor.name, error) for error in report.errors]
     for task in report.tasks:
         messages += [describe_error(f"data/{task.place}", error) for error in task.errors]
     return messages + _raw_file_errors(package, descriptor.parent)
+
+
+def _header_errors(package: Package, data_dir: Path) -> list[str]:
+    problems = []
+    for resource in package.resources:
+        if resource.type != "table":
+            continue
+        path = data_dir / resource.path
+        try:
+            with open(path, encoding="utf-8", newline="") as table:
+                header = next(csv.reader(table), [])
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(f"data/{resource.path}: cannot be read as UTF-8 CSV ({exc})")
+            continue
+        expected = [field.name for field in resource.schema.fields]
+        missing = [f"data/{resource.path}, field {name!r}: [missing-column] "
+                     f"the header lacks this column (expected {', '.join(expected)})"
+                     for name in expected if name not in header]
+        extra = [f"data/{resource.path}, field {name!r}: [extra-column] "
+                     f"not in the schema of resource {resource.name!r}"
+                     for name in header if name not in expected]
+        problems += missing + extra
+        if not (missing or extra) and header != expected:
+            problems.append(f"data/{resource.path}: columns are out of order "
+                            f"(expected {', '.join(expected)})")
+    return problems
 
 
 def _raw_file_errors(package: Package, data_dir: Path) -> list[str]:
