@@ -55,8 +55,20 @@ quarto: $(RENDER_INSTALLED)
 	  echo "then run 'make report' again."; \
 	  exit 1; }
 
-report: notebooks quarto
+report: notebooks quarto report-assets
 	PATH="$(CURDIR)/$(BIN):$$PATH" quarto render
 
 clean:
 	rm -rf _output .quarto
+
+# Files the Quarto project includes (git-ignored): the Vega JavaScript for the
+# interactive charts, and the version metadata read from CITATION.cff.
+.PHONY: report-assets release
+report-assets: $(INSTALLED)
+	$(BIN)/python -m kzreform report-assets
+
+# Release the version in CITATION.cff: checks (clean tree, changelog entry,
+# new version), renders, then writes releases/X.Y.Z/ with SHA256SUMS. It
+# releases the committed notebook outputs (the tests check they are current).
+release: $(INSTALLED) quarto
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m kzreform release

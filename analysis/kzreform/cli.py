@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from . import build
 from .errors import DataValidationError
+from .paths import ROOT, relative
 from .notebooks import execute_notebook
+from .release import ReleaseError, release
+from .report import clean_rendered_html, write_report_assets
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,6 +22,13 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("validate", help="validate the whole data package")
     run = commands.add_parser("notebooks", help="execute notebooks in place")
     run.add_argument("paths", nargs="+", type=Path)
+    commands.add_parser("report-assets",
+                        help="write report/_generated/ (Vega JavaScript, version metadata)")
+    clean = commands.add_parser(
+        "clean-html", help="remove CDN script tags from rendered HTML (Quarto post-render)")
+    clean.add_argument("paths", nargs="*", type=Path)
+    cut = commands.add_parser("release", help="check, render and write releases/X.Y.Z/")
+    cut.add_argument("version", nargs="?", help="must equal the version in CITATION.cff")
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
@@ -31,7 +42,21 @@ def main(argv: list[str] | None = None) -> int:
             for path in args.paths:
                 execute_notebook(path)
                 print(f"executed {path}")
-    except DataValidationError as exc:
+        elif args.command == "report-assets":
+            for path in write_report_assets():
+                print(f"wrote {relative(path)}")
+        elif args.command == "clean-html":
+            for path in clean_rendered_html(args.paths or quarto_output_files()):
+                print(f"removed CDN scripts from {relative(path)}")
+        elif args.command == "release":
+            print(f"released {relative(release(args.version))}")
+    except (DataValidationError, ReleaseError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def quarto_output_files() -> list[Path]:
+    """Files Quarto just rendered, as its post-render step is told them."""
+    listed = os.environ.get("QUARTO_PROJECT_OUTPUT_FILES", "")
+    return [ROOT / line for line in listed.splitlines() if line.strip()]

@@ -1,0 +1,130 @@
+"""Cut a release: checks, render, then ``releases/X.Y.Z/`` with checksums.
+
+A release is the rendered report (HTML and PDF), a zip of ``data/`` and a
+``SHA256SUMS`` file, for the version ``CITATION.cff`` holds. Nothing is
+written unless every check passes, and an existing version is never replaced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from pathlib import Path
+
+from .paths import DATA, ROOT, relative
+from .report import (CHANGELOG, CITATION, SEMVER, changelog_entry, clean_rendered_html,
+                     load_citation, write_report_assets)
+
+RELEASES = ROOT / "releases"
+RENDERED = ROOT / "_output" / "report"
+REPORT_STEM = "kz-constitutional-reforms"
+# Fixed timestamp for zip members, so the same data gives the same zip bytes.
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+class ReleaseError(RuntimeError):
+    """A release check failed; the message says what to fix."""
+
+
+def check_release(version: str, root: Path = ROOT, citation_path: Path = CITATION,
+                  changelog_path: Path = CHANGELOG, releases: Path = RELEASES) -> None:
+    """Raise :class:`ReleaseError` unless ``version`` can be released from this tree."""
+    if not SEMVER.match(version):
+        raise ReleaseError(f"version {version!r} is not MAJOR.MINOR.PATCH")
+    citation = load_citation(citation_path)
+    if citation.version != version:
+        raise ReleaseError(f"{relative(citation_path)}, field 'version': {citation.version!r}, "
+                           f"not {version!r}; the version is set there, and only there")
+    if not citation.date_released:
+        raise ReleaseError(f"{relative(citation_path)}, field 'date-released': missing; "
+                           "set it to the release date")
+    entry = changelog_entry(version, changelog_path)
+    if entry is None:
+        raise ReleaseError(f"{relative(changelog_path)}: no '## [{version}] - YYYY-MM-DD' entry")
+    if entry["date"] != citation.date_released:
+        raise ReleaseError(
+            f"{relative(changelog_path)}: entry [{version}] is dated {entry['date']!r} but "
+            f"{relative(citation_path)} has date-released {citation.date_released!r}")
+    if not entry["text"]:
+        raise ReleaseError(f"{relative(changelog_path)}: entry [{version}] says nothing")
+    if (releases / version).exists():
+        raise ReleaseError(f"{relative(releases / version)} already exists; "
+                           "a released version is never replaced")
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=root,
+                            capture_output=True, text=True, check=False)
+    if status.returncode != 0:
+        raise ReleaseError(f"{root}: not a git checkout ({status.stderr.strip()})")
+    if status.stdout.strip():
+        raise ReleaseError("the working tree has uncommitted changes; commit them first:\n"
+                           + status.stdout.rstrip())
+
+
+def render_report(root: Path = ROOT, rendered: Path = RENDERED) -> None:
+    """Render the article (HTML and PDF) into ``_output/``, executing its code afresh.
+
+    Rendering the one file, not the project, makes Quarto execute it even
+    where ``freeze`` holds earlier results, so the environment table and the
+    citation describe this release.
+    """
+    quarto = shutil.which("quarto")
+    if quarto is None:
+        raise ReleaseError("quarto is not on PATH; install Quarto 1.7 or newer (see README)")
+    write_report_assets()
+    subprocess.run([quarto, "render", "report/index.qmd"], cwd=root, check=True)
+    clean_rendered_html([rendered / "index.html"])
+
+
+def zip_directory(source: Path, target: Path, prefix: str) -> None:
+    """Zip every file under ``source`` as ``prefix/...``, in sorted order with fixed dates."""
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(p for p in source.rglob("*") if p.is_file()):
+            member = zipfile.ZipInfo(f"{prefix}/{path.relative_to(source).as_posix()}", ZIP_DATE)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = 0o644 << 16
+            archive.writestr(member, path.read_bytes())
+
+
+def sha256sums(directory: Path) -> str:
+    """``sha256sum``-compatible lines for every file in ``directory``."""
+    lines = []
+    for path in sorted(p for p in directory.iterdir() if p.is_file()):
+        lines.append(f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.name}")
+    return "\n".join(lines) + "\n"
+
+
+def package_release(version: str, rendered: Path = RENDERED, data_dir: Path = DATA,
+                    releases: Path = RELEASES) -> Path:
+    """Write ``releases/<version>/`` from a finished render; never overwrite a release."""
+    target = releases / version
+    if target.exists():
+        raise ReleaseError(f"{relative(target)} already exists; a released version is never replaced")
+    outputs = {f"{REPORT_STEM}-{version}{suffix}": rendered / f"index{suffix}"
+               for suffix in (".html", ".pdf")}
+    missing = [relative(path) for path in outputs.values() if not path.is_file()]
+    if missing:
+        raise ReleaseError("rendered report not found: " + ", ".join(missing)
+                           + " (run `quarto render` first)")
+    releases.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{version}-", dir=releases))
+    try:
+        for name, source in outputs.items():
+            shutil.copyfile(source, staging / name)
+        zip_directory(data_dir, staging / f"data-{version}.zip", prefix=f"data-{version}")
+        (staging / "SHA256SUMS").write_text(sha256sums(staging), encoding="utf-8")
+        os.rename(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target
+
+
+def release(version: str | None = None) -> Path:
+    """Check, render and package the version in ``CITATION.cff`` (or ``version``)."""
+    version = version or load_citation().version
+    check_release(version)
+    render_report()
+    return package_release(version)
