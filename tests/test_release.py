@@ -1,0 +1,153 @@
+"""The release command's checks and packaging, on a throwaway repository (no Quarto)."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from kzreform import release
+from kzreform.release import ReleaseError
+
+VERSION = "1.2.3"
+DAY = "2026-11-23"
+
+
+def git(root: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A committed git repository whose CITATION.cff and CHANGELOG.md are ready for VERSION."""
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "CITATION.cff").write_text(
+        "cff-version: 1.2.0\nmessage: Cite this.\ntitle: A study\n"
+        f"authors:\n  - name: A Lab\nversion: {VERSION}\ndate-released: {DAY}\n", encoding="utf-8")
+    (root / "CHANGELOG.md").write_text(
+        f"# Changelog\n\n## [Unreleased]\n\n## [{VERSION}] - {DAY}\n\n### Added\n\n- everything\n",
+        encoding="utf-8")
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    git(root, "-c", "user.name=Test", "-c", "user.email=test@example.org",
+        "commit", "-q", "-m", "release")
+    return root
+
+
+def check(root: Path, version: str = VERSION) -> None:
+    release.check_release(version, root=root, citation_path=root / "CITATION.cff",
+                          changelog_path=root / "CHANGELOG.md", releases=root / "releases")
+
+
+def test_ready_release_passes_its_checks(project):
+    check(project)
+
+
+def test_version_must_be_the_one_in_citation_cff(project):
+    with pytest.raises(ReleaseError, match="field 'version': '1.2.3', not '1.2.4'"):
+        check(project, "1.2.4")
+
+
+def test_version_must_be_semantic(project):
+    with pytest.raises(ReleaseError, match="not MAJOR.MINOR.PATCH"):
+        check(project, "1.2")
+
+
+def test_release_date_is_required(project):
+    cff = project / "CITATION.cff"
+    cff.write_text(cff.read_text().replace(f"date-released: {DAY}\n", ""), encoding="utf-8")
+    with pytest.raises(ReleaseError, match="date-released"):
+        check(project)
+
+
+def test_changelog_entry_is_required(project):
+    changelog = project / "CHANGELOG.md"
+    changelog.write_text("# Changelog\n\n## [Unreleased]\n\n- everything\n", encoding="utf-8")
+    with pytest.raises(ReleaseError, match=r"no '## \[1.2.3\] - YYYY-MM-DD' entry"):
+        check(project)
+
+
+def test_changelog_and_citation_dates_must_agree(project):
+    changelog = project / "CHANGELOG.md"
+    changelog.write_text(changelog.read_text().replace(DAY, "2026-11-24"), encoding="utf-8")
+    with pytest.raises(ReleaseError, match="dated '2026-11-24'"):
+        check(project)
+
+
+def test_uncommitted_changes_stop_a_release(project):
+    (project / "notes.txt").write_text("draft\n", encoding="utf-8")
+    with pytest.raises(ReleaseError, match="uncommitted changes"):
+        check(project)
+
+
+def test_existing_release_is_refused(project):
+    (project / "releases" / VERSION).mkdir(parents=True)
+    with pytest.raises(ReleaseError, match="already exists"):
+        check(project)
+
+
+@pytest.fixture
+def rendered(tmp_path):
+    """A fake Quarto output folder and data folder, as the release packages them."""
+    output = tmp_path / "_output" / "report"
+    output.mkdir(parents=True)
+    (output / "index.html").write_text("<html>report</html>\n", encoding="utf-8")
+    (output / "index.pdf").write_bytes(b"%PDF-1.7 report\n")
+    data = tmp_path / "data"
+    (data / "processed").mkdir(parents=True)
+    (data / "datapackage.json").write_text("{}\n", encoding="utf-8")
+    (data / "processed" / "table.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    return output, data
+
+
+def test_package_release_writes_report_data_and_checksums(tmp_path, rendered):
+    output, data = rendered
+    target = release.package_release(VERSION, rendered=output, data_dir=data,
+                                     releases=tmp_path / "releases")
+    stem = f"{release.REPORT_STEM}-{VERSION}"
+    names = sorted(path.name for path in target.iterdir())
+    assert names == sorted([f"{stem}.html", f"{stem}.pdf", f"data-{VERSION}.zip", "SHA256SUMS"])
+    assert (target / f"{stem}.pdf").read_bytes() == b"%PDF-1.7 report\n"
+    with zipfile.ZipFile(target / f"data-{VERSION}.zip") as archive:
+        assert sorted(archive.namelist()) == [f"data-{VERSION}/datapackage.json",
+                                              f"data-{VERSION}/processed/table.csv"]
+        assert archive.read(f"data-{VERSION}/processed/table.csv") == b"a,b\n1,2\n"
+    sums = dict(reversed(line.split("  ")) for line in
+                (target / "SHA256SUMS").read_text(encoding="utf-8").splitlines())
+    assert set(sums) == set(names) - {"SHA256SUMS"}
+    for name, digest in sums.items():
+        assert hashlib.sha256((target / name).read_bytes()).hexdigest() == digest
+    assert [p.name for p in (tmp_path / "releases").iterdir()] == [VERSION], "staging left behind"
+
+
+def test_package_release_never_overwrites(tmp_path, rendered):
+    output, data = rendered
+    releases = tmp_path / "releases"
+    release.package_release(VERSION, rendered=output, data_dir=data, releases=releases)
+    before = (releases / VERSION / "SHA256SUMS").read_text()
+    (output / "index.html").write_text("<html>changed</html>\n", encoding="utf-8")
+    with pytest.raises(ReleaseError, match="already exists"):
+        release.package_release(VERSION, rendered=output, data_dir=data, releases=releases)
+    assert (releases / VERSION / "SHA256SUMS").read_text() == before
+
+
+def test_package_release_without_a_render_writes_nothing(tmp_path, rendered):
+    output, data = rendered
+    (output / "index.pdf").unlink()
+    releases = tmp_path / "releases"
+    with pytest.raises(ReleaseError, match="rendered report not found: .*index.pdf"):
+        release.package_release(VERSION, rendered=output, data_dir=data, releases=releases)
+    assert not (releases / VERSION).exists()
+
+
+def test_data_zip_is_reproducible(tmp_path, rendered):
+    _, data = rendered
+    first, second = tmp_path / "first.zip", tmp_path / "second.zip"
+    release.zip_directory(data, first, "data")
+    (data / "processed" / "table.csv").touch()  # a new mtime must not change the bytes
+    release.zip_directory(data, second, "data")
+    assert first.read_bytes() == second.read_bytes()

@@ -1,0 +1,173 @@
+"""The report's source is consistent without rendering it (no Quarto needed).
+
+Every embed points at a notebook cell with stored output, every cross-reference
+and citation resolves, the Quarto configuration names files that exist (or
+that `kzreform report-assets` writes), every embedded chart exports to static
+images, and the article's own code runs.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections import Counter
+
+import pandas as pd
+import pytest
+import vl_convert
+import yaml
+
+from kzreform import cli, report
+from kzreform.paths import DATA, DATAPACKAGE, ROOT
+from report_source import (ARTICLE, BIBLIOGRAPHY, QUARTO_PROJECT, article_code_cells,
+                           bibliography_keys, citation_keys, cross_references, defined_labels,
+                           embeds, front_matter_and_body, inline_expressions, labelled_cells,
+                           output_data, prose, vega_lite_spec)
+
+EMBEDS = embeds()
+CHART_EMBEDS = [embed for embed in EMBEDS if embed.label.startswith("fig-")]
+
+
+def test_article_embeds_notebook_outputs():
+    assert EMBEDS, f"{ARTICLE.name} embeds no notebook output"
+    assert len({(e.notebook, e.label) for e in EMBEDS}) == len(EMBEDS), "an output is embedded twice"
+
+
+@pytest.mark.parametrize("embed", EMBEDS, ids=lambda e: f"{e.notebook.name}#{e.label}")
+def test_embed_target_exists_with_output_and_caption(embed):
+    assert embed.notebook.is_file(), f"{ARTICLE.name}: embedded notebook {embed.notebook} missing"
+    cells = labelled_cells(embed.notebook)
+    assert embed.label in cells, f"{embed.notebook.name} has no cell labelled {embed.label!r}"
+    cell = cells[embed.label]
+    assert output_data(cell), f"{embed.notebook.name}#{embed.label}: no stored output to embed"
+    kind = embed.label.split("-")[0]
+    if kind in ("fig", "tbl"):
+        assert f"#| {kind}-cap:" in cell.source, \
+            f"{embed.notebook.name}#{embed.label}: no {kind}-cap, so no numbered caption"
+
+
+@pytest.mark.parametrize("embed", [e for e in EMBEDS if e.label.startswith("tbl-")],
+                         ids=lambda e: f"{e.notebook.name}#{e.label}")
+def test_embedded_tables_are_html_tables(embed):
+    """Quarto reads an HTML <table> for both HTML and Typst output."""
+    html = output_data(labelled_cells(embed.notebook)[embed.label]).get("text/html", "")
+    assert re.search(r"<table", html, re.IGNORECASE), \
+        f"{embed.notebook.name}#{embed.label}: output has no HTML table"
+
+
+def test_cell_labels_are_unique_across_notebooks():
+    labels = Counter()
+    for notebook in sorted((ROOT / "analysis").glob("*.ipynb")):
+        labels.update(list(labelled_cells(notebook)))
+    labels.update(options["label"] for options, _ in article_code_cells() if "label" in options)
+    assert [label for label, count in labels.items() if count > 1] == []
+
+
+def test_every_cross_reference_resolves():
+    references = cross_references()
+    assert references, "the article cross-references nothing"
+    assert sorted(references - defined_labels()) == []
+
+
+def test_every_embedded_figure_and_table_is_referred_to_in_the_text():
+    unreferenced = {e.label for e in EMBEDS if e.label.split("-")[0] in ("fig", "tbl")}
+    assert sorted(unreferenced - cross_references()) == []
+
+
+def test_every_citation_key_is_in_the_bibliography():
+    keys = citation_keys()
+    assert keys, "the article cites nothing"
+    assert sorted(keys - set(bibliography_keys())) == []
+
+
+def test_bibliography_keys_are_unique():
+    keys = Counter(bibliography_keys())
+    assert keys, f"{BIBLIOGRAPHY.name} has no entries"
+    assert [key for key, count in keys.items() if count > 1] == []
+
+
+def test_data_citation_keys_are_in_the_bibliography():
+    """Tables whose 'reference' field cites a source name a key of references.bib."""
+    descriptor = yaml.safe_load(DATAPACKAGE.read_text(encoding="utf-8"))
+    known = set(bibliography_keys())
+    cited = []
+    for resource in descriptor["resources"]:
+        fields = [f["name"] for f in resource.get("schema", {}).get("fields", [])]
+        if "reference" in fields:
+            table = pd.read_csv(DATA / resource["path"], dtype=str, keep_default_na=False)
+            cited += [(resource["path"], key) for key in table["reference"] if key]
+    assert [(path, key) for path, key in cited if key not in known] == []
+
+
+def test_quarto_project_parses_and_names_existing_files(tmp_path):
+    config = yaml.safe_load(QUARTO_PROJECT.read_text(encoding="utf-8"))
+    assert config["project"]["type"] == "default"
+    assert config["project"]["output-dir"] == "_output"
+    rendered = config["project"]["render"]
+    assert rendered == ["report/index.qmd"]
+    assert all((ROOT / path).is_file() for path in rendered)
+    html = config["format"]["html"]
+    assert html["embed-resources"] is True
+    assert "typst" in config["format"]
+    assert config["execute"]["freeze"] in (True, "auto")
+    generated = [config["metadata-files"], html["include-in-header"]]
+    written = {path.name for path in report.write_report_assets(out_dir=tmp_path)}
+    for path in (p for group in generated for p in group):
+        target = ROOT / path
+        assert target.is_file() or (
+            target.parent == report.GENERATED and target.name in written), \
+            f"_quarto.yml names {path}, which neither exists nor is written by report-assets"
+
+
+def test_quarto_post_render_command_is_a_kzreform_command(monkeypatch):
+    config = yaml.safe_load(QUARTO_PROJECT.read_text(encoding="utf-8"))
+    for command in config["project"]["post-render"]:
+        program, *args = command.split()
+        assert program == "python" and args[:2] == ["-m", "kzreform"]
+        monkeypatch.delenv("QUARTO_PROJECT_OUTPUT_FILES", raising=False)
+        assert cli.main(args[2:]) == 0
+
+
+def test_article_front_matter_names_existing_files():
+    front, _ = front_matter_and_body()
+    assert (ARTICLE.parent / front["bibliography"]).resolve() == BIBLIOGRAPHY
+    assert BIBLIOGRAPHY.is_file()
+    for view in front.get("notebook-view", []):
+        assert (ARTICLE.parent / view["notebook"]).is_file(), f"notebook-view: {view['notebook']}"
+
+
+def test_article_code_and_inline_expressions_run(capsys):
+    """The article's own cells and `{python} ...` expressions run (as Quarto will run them)."""
+    namespace: dict = {}
+    for _, code in article_code_cells():
+        exec(compile(code, str(ARTICLE), "exec"), namespace)
+    values = [eval(expression, namespace) for expression in inline_expressions()]
+    assert values and all(str(value).strip() for value in values)
+    assert "@software{" in capsys.readouterr().out
+
+
+def test_article_states_no_hand_typed_counts():
+    """Numbers in prose come from embeds or inline code, not typing (dates are allowed)."""
+    text = re.sub(r"\[[^\]]*@[^\]]*\]", "", prose())   # citations may carry years
+    text = re.sub(r"\{[^}]*\}", "", text)              # attributes, shortcodes
+    text = re.sub(r"\b(1[89]|20)\d{2}\b", "", text)       # years
+    text = re.sub(r"\b\d{1,2} (January|February|March|April|May|June|July|August|"
+                  r"September|October|November|December)\b", "", text)
+    text = re.sub(r"^\d+\. ", "", text, flags=re.MULTILINE)  # numbered list markers
+    assert re.findall(r"\d[\d,.]*\s*(?:%|per ?cent|percent)?", text) == []
+
+
+@pytest.mark.parametrize("embed", CHART_EMBEDS, ids=lambda e: f"{e.notebook.name}#{e.label}")
+def test_embedded_chart_exports_to_static_images(embed):
+    """The chart's stored output has a PNG (for Typst) and HTML whose spec vl-convert renders."""
+    data = output_data(labelled_cells(embed.notebook)[embed.label])
+    assert "image/png" in data and "text/html" in data, \
+        f"{embed.notebook.name}#{embed.label}: chart not shown with kzreform.charts.show()"
+    assert base64.b64decode(data["image/png"]).startswith(b"\x89PNG\r\n\x1a\n")
+    assert "image/svg+xml" not in data and "text/markdown" not in data, \
+        "Quarto would prefer SVG or markdown over the PNG for Typst"
+    spec = vega_lite_spec(data["text/html"])
+    assert "<svg" in vl_convert.vegalite_to_svg(spec)
+    assert vl_convert.vegalite_to_png(spec).startswith(b"\x89PNG")
+    assert not re.search(r'"url"\s*:\s*"https?://', data["text/html"]), \
+        "the chart loads data from the network"
