@@ -1,0 +1,256 @@
+"""The claims ledger, the provisions matrix built from it, and cross-source consistency."""
+
+import re
+
+import pandas as pd
+import pytest
+
+from kzreform import build
+from kzreform.corpus import quote_in_text
+from kzreform.data import load_table
+from kzreform.errors import DataValidationError
+from kzreform.provisions import (
+    CLAIMS, EXTERNAL_FACTS, FACT_CONSISTENCY, MATRIX_CLAIMS, NOT_STATED, PROVISIONS,
+    PROVISIONS_MATRIX, bibliography_keys, cell_text, claims_per_source, fact_consistency,
+    load_claims, load_fact_tables, load_periods, load_provisions, provisions_matrix,
+)
+
+
+@pytest.fixture(scope="module")
+def paragraphs():
+    return load_table("paragraphs")
+
+
+@pytest.fixture(scope="module")
+def periods():
+    return load_periods()
+
+
+@pytest.fixture(scope="module")
+def provisions(periods):
+    return load_provisions(periods=periods)
+
+
+@pytest.fixture(scope="module")
+def claims(paragraphs, provisions, periods):
+    return load_claims(paragraphs, provisions, periods)
+
+
+@pytest.fixture(scope="module")
+def matrix():
+    return load_table("provisions-matrix")
+
+
+def claim(provision_id="death-penalty", period_id="amend-2022", source_id="ecfr-2022",
+          paragraph_id="ecfr-2022-p08", value="abolished", claim_id="c999"):
+    return {"claim_id": claim_id, "source_id": source_id, "paragraph_id": paragraph_id,
+            "provision_id": provision_id, "period_id": period_id, "quote": "x",
+            "value": value, "number": "", "unit": ""}
+
+
+# --- the ledger --------------------------------------------------------------------
+
+def test_every_quote_occurs_in_its_paragraph(claims, paragraphs):
+    text = paragraphs.set_index("paragraph_id")["text"]
+    missing = [row.claim_id for row in claims.itertuples()
+               if not quote_in_text(row.quote, text[row.paragraph_id])]
+    assert not missing
+    assert len(claims) > 0
+
+
+def test_every_claim_names_the_source_of_its_paragraph(claims, paragraphs):
+    owner = paragraphs.set_index("paragraph_id")["source_id"]
+    assert (claims["paragraph_id"].map(owner) == claims["source_id"]).all()
+
+
+def test_every_coded_provision_has_at_least_one_claim(claims, provisions):
+    assert set(provisions["provision_id"]) == set(claims["provision_id"])
+
+
+def write_bad_ledger(tmp_path, row_number, field, value):
+    table = pd.read_csv(CLAIMS, dtype=str, keep_default_na=False)
+    table.loc[row_number - 2, field] = value
+    path = tmp_path / "claims.csv"
+    table.to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("provision_id", "senate-abolition", "unknown provision 'senate-abolition'"),
+    ("paragraph_id", "ecfr-2022-p99", "unknown paragraph 'ecfr-2022-p99'"),
+    ("period_id", "2030", "unknown period '2030'"),
+    ("quote", "the president abolished the Senate", "not found in paragraph"),
+    ("value", "  ", "empty value"),
+    ("quote", "", "empty value"),
+    ("source_id", "tni-2022", "belongs to"),
+    ("number", "fifteen", "is not a number"),
+])
+def test_a_bad_ledger_row_is_named_by_file_row_and_field(
+        tmp_path, paragraphs, provisions, periods, field, value, message):
+    path = write_bad_ledger(tmp_path, 5, field, value)
+    with pytest.raises(DataValidationError) as error:
+        load_claims(paragraphs, provisions, periods, path=path)
+    assert f"claims.csv, row 5, field {field!r}" in str(error.value)
+    assert message in str(error.value)
+
+
+def test_an_external_fact_needs_a_citation_key_in_the_bibliography(tmp_path, paragraphs):
+    bib = tmp_path / "references.bib"
+    bib.write_text("@misc{somethingelse2020,\n  title = {x}\n}\n", encoding="utf-8")
+    with pytest.raises(DataValidationError, match=r"external_facts.csv, row 2, field 'reference'"):
+        load_fact_tables(paragraphs, references=bib)
+
+
+def test_every_external_fact_cites_a_key_of_the_report_bibliography():
+    external = pd.read_csv(EXTERNAL_FACTS, dtype=str, keep_default_na=False)
+    assert set(external["reference"]) <= bibliography_keys()
+
+
+# --- the matrix --------------------------------------------------------------------
+
+def cell_values(cell: str) -> list[str]:
+    """The values a cell states, without its paragraph references or lead-in."""
+    body = re.sub(r"^(sources differ|\S+ states it differently): ", "", cell)
+    return re.findall(r"(.+?) \[[^\]]+\](?:; |$)", body)
+
+
+def test_every_stated_cell_is_backed_by_claims_for_that_provision_and_period(
+        matrix, claims, periods):
+    for row in matrix.to_dict("records"):
+        for period_id in periods["period_id"]:
+            cell = row[period_id]
+            backing = claims[(claims["provision_id"] == row["provision_id"])
+                             & (claims["period_id"] == period_id)]
+            if cell == NOT_STATED:
+                assert backing.empty, (row["provision_id"], period_id)
+                continue
+            values = cell_values(cell)
+            assert values, f"unparsed cell {cell!r}"
+            assert set(values) == set(backing["value"]), (row["provision_id"], period_id)
+            for paragraph in backing["paragraph_id"]:
+                assert paragraph in cell
+
+
+def test_the_matrix_evidence_table_lists_every_claim_once(claims):
+    links = load_table("provisions-matrix-claims")
+    assert sorted(links["claim_id"]) == sorted(claims["claim_id"])
+
+
+def test_matrix_regeneration_is_byte_identical():
+    first = build.build_tables()
+    second = build.build_tables()
+    for path in (PROVISIONS_MATRIX, MATRIX_CLAIMS, FACT_CONSISTENCY):
+        fresh = first[path].to_csv(index=False, lineterminator="\n").encode("utf-8")
+        assert fresh == second[path].to_csv(index=False, lineterminator="\n").encode("utf-8")
+        assert path.read_bytes() == fresh, f"{path.name}: run 'python -m kzreform build'"
+
+
+def test_a_cell_without_claims_says_not_stated():
+    assert cell_text(pd.DataFrame([claim()]).iloc[0:0]) == NOT_STATED
+
+
+def test_a_cell_keeps_disagreeing_sources_apart():
+    cell = cell_text(pd.DataFrame([
+        claim(value="more than 200"),
+        claim(value="more than 230", source_id="tni-2022", paragraph_id="tni-2022-p07"),
+    ]))
+    assert cell == ("sources differ: more than 200 [ecfr-2022-p08]; "
+                    "more than 230 [tni-2022-p07]")
+
+
+def test_a_cell_flags_a_source_that_contradicts_itself():
+    cell = cell_text(pd.DataFrame([
+        claim(value="single-mandate"), claim(value="multi-member", paragraph_id="ecfr-2022-p09"),
+    ]))
+    assert cell.startswith("ecfr-2022 states it differently: ")
+
+
+def test_agreeing_sources_share_one_value_and_list_their_paragraphs():
+    cell = cell_text(pd.DataFrame([
+        claim(), claim(source_id="tni-2022", paragraph_id="tni-2022-p04"),
+    ]))
+    assert cell == "abolished [ecfr-2022-p08, tni-2022-p04]"
+
+
+@pytest.mark.parametrize("provision_id, period_id, message", [
+    # constitutional-review is coded "introduced": without 2022-23 claims that is unsupported
+    ("constitutional-review", None, "no claim states what 2022-2023 did"),
+    # supreme-court is "proposed only": an adopted-change claim contradicts it
+    ("supreme-court", "amend-2022", "'proposed only' but the corpus states an adopted change"),
+])
+def test_a_change_kind_the_claims_contradict_is_an_error(
+        claims, provisions, periods, provision_id, period_id, message):
+    if period_id is None:
+        edited = claims[~((claims["provision_id"] == provision_id)
+                          & claims["period_id"].isin(["amend-2022", "post-2022"]))]
+    else:
+        edited = pd.concat([claims, pd.DataFrame([claim(provision_id, period_id)])])
+    row = provisions.index[provisions["provision_id"] == provision_id][0] + 2
+    with pytest.raises(DataValidationError) as error:
+        provisions_matrix(edited, provisions, periods)
+    assert f"{PROVISIONS.name}, row {row}, field 'change_kind'" in str(error.value)
+    assert message in str(error.value)
+
+
+def test_the_matrix_is_grouped_by_domain_in_the_documented_order(matrix):
+    from kzreform.provisions import DOMAINS
+    seen = list(dict.fromkeys(matrix["domain"]))
+    assert seen == [d for d in DOMAINS if d in seen]
+
+
+# --- consistency ---------------------------------------------------------------------
+
+def consistency_of(statements, facts, external=None):
+    empty = pd.DataFrame(columns=["claim_id", "source_id", "paragraph_id", "provision_id",
+                                  "period_id", "quote", "value", "number", "unit"])
+    external = external if external is not None else pd.DataFrame(
+        columns=["external_id", "fact_id", "statement", "value", "number", "reference"])
+    return fact_consistency(empty, pd.DataFrame(columns=["provision_id", "name"]),
+                            pd.DataFrame(columns=["period_id", "label"]),
+                            pd.DataFrame(facts), pd.DataFrame(statements), external)
+
+
+def statement(source_id, value, number, fact_id="deaths"):
+    return {"statement_id": source_id, "fact_id": fact_id, "source_id": source_id,
+            "paragraph_id": "", "quote": "", "value": value, "number": number}
+
+
+def test_different_lower_bounds_are_reported_as_a_difference():
+    table = consistency_of(
+        [statement("a", "more than 200", "200"), statement("b", "more than 230", "230")],
+        [{"fact_id": "deaths", "label": "Deaths", "comparison": "number", "tolerance": "0"}])
+    row = table.iloc[0]
+    assert row["agreement"] == "differ"
+    assert row["difference"] == "more than 200 (a) vs more than 230 (b)"
+
+
+def test_rounded_figures_agree_within_the_tolerance_and_externals_count_as_sources():
+    external = pd.DataFrame([{"external_id": "x", "fact_id": "share", "statement": "s",
+                              "value": "77.18%", "number": "77.18", "reference": "key"}])
+    table = consistency_of(
+        [statement("a", "77%", "77", "share")],
+        [{"fact_id": "share", "label": "Share", "comparison": "number", "tolerance": "0.5"}],
+        external)
+    assert table.iloc[0]["agreement"] == "agree within 0.5"
+    assert table.iloc[0]["statements"] == "a: 77%; external: key: 77.18%"
+
+
+def test_a_fact_stated_by_one_source_is_not_a_consistency_row():
+    table = consistency_of(
+        [statement("a", "x", "1"), statement("a", "x", "1")],
+        [{"fact_id": "deaths", "label": "Deaths", "comparison": "number", "tolerance": "0"}])
+    assert table.empty
+
+
+def test_the_consistency_table_reports_the_death_toll_disagreement():
+    table = load_table("fact-consistency").set_index("topic_id")
+    deaths = table.loc["january-2022-deaths"]
+    assert deaths["agreement"] == "differ"
+    assert "more than 230" in deaths["difference"] and "more than 200" in deaths["difference"]
+
+
+def test_claims_per_source_counts_every_claim_and_every_source(claims):
+    sources = load_table("sources")
+    counts = claims_per_source(claims, sources)
+    assert counts["Claims"].sum() == len(claims)
+    assert set(counts["Source"]) == set(sources["source_id"])
