@@ -16,6 +16,7 @@ from typing import Callable
 import pandas as pd
 
 from .corpus import load_boilerplate_rules, segment_corpus
+from .framing import framing_tables
 from .paths import DATA, PARAGRAPHS, REMOVED_TEXT, SOURCES, relative
 from .provisions import provisions_tables
 from .validation import validate_package
@@ -34,7 +35,7 @@ def corpus_tables(_: Tables) -> Tables:
 
 # Each builder receives the tables built before it, so later analyses can use
 # the paragraphs without reading a file that is not yet written.
-BUILDERS: list[Callable[[Tables], Tables]] = [corpus_tables, provisions_tables]
+BUILDERS: list[Callable[[Tables], Tables]] = [corpus_tables, provisions_tables, framing_tables]
 
 
 def write_csv(table: pd.DataFrame, path: Path) -> None:
