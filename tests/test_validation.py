@@ -14,6 +14,13 @@ def edit_csv(path, edit):
     edit(table).to_csv(path, index=False, lineterminator="\n")
 
 
+def set_cell(path, index, column, value):
+    def edit(table):
+        table.loc[index, column] = value
+        return table
+    edit_csv(path, edit)
+
+
 def errors_of(data_copy):
     return "\n".join(package_errors(data_copy / "datapackage.json"))
 
@@ -34,36 +41,24 @@ def test_duplicate_id(data_copy):
 
 
 def test_unknown_source_id(data_copy):
-    def orphan(table):
-        table.loc[4, "source_id"] = "nosuch-2024"
-        return table
-    edit_csv(data_copy / "processed/paragraphs.csv", orphan)
+    set_cell(data_copy / "processed/paragraphs.csv", 4, "source_id", "nosuch-2024")
     assert "data/processed/paragraphs.csv, row 6: [foreign-key]" in errors_of(data_copy)
 
 
 def test_malformed_date(data_copy):
-    def bad_date(table):
-        table.loc[1, "date_earliest"] = "2022-13-45"
-        return table
-    edit_csv(data_copy / "metadata/sources.csv", bad_date)
+    set_cell(data_copy / "metadata/sources.csv", 1, "date_earliest", "2022-13-45")
     assert ("data/metadata/sources.csv, row 3, field 'date_earliest': [type-error]"
             in errors_of(data_copy))
 
 
 def test_malformed_publication_date_text(data_copy):
-    def bad_date(table):
-        table.loc[0, "date_published"] = "June 2022"
-        return table
-    edit_csv(data_copy / "metadata/sources.csv", bad_date)
+    set_cell(data_copy / "metadata/sources.csv", 0, "date_published", "June 2022")
     assert ("data/metadata/sources.csv, row 2, field 'date_published': [constraint-error]"
             in errors_of(data_copy))
 
 
 def test_empty_text(data_copy):
-    def blank(table):
-        table.loc[0, "text"] = ""
-        return table
-    edit_csv(data_copy / "processed/paragraphs.csv", blank)
+    set_cell(data_copy / "processed/paragraphs.csv", 0, "text", "")
     assert "data/processed/paragraphs.csv, row 2, field 'text'" in errors_of(data_copy)
 
 
@@ -84,10 +79,7 @@ def test_non_utf8_raw_file(data_copy):
 
 
 def test_raw_file_missing_from_the_package(data_copy):
-    def renamed(table):
-        table.loc[2, "raw_file"] = "raw/corpus/unlisted.txt"
-        return table
-    edit_csv(data_copy / "metadata/sources.csv", renamed)
+    set_cell(data_copy / "metadata/sources.csv", 2, "raw_file", "raw/corpus/unlisted.txt")
     assert ("data/metadata/sources.csv, row 4, field 'raw_file': 'raw/corpus/unlisted.txt' "
             "is not listed" in errors_of(data_copy))
 
