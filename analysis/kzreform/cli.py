@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 
 from . import build
+from .add_source import add_source
 from .errors import DataValidationError
-from .paths import ROOT, relative
+from .paths import DATA, ROOT, relative
 from .notebooks import execute_notebook
 from .release import ReleaseError, release
 from .report import clean_rendered_html, write_report_assets
@@ -29,6 +30,12 @@ def main(argv: list[str] | None = None) -> int:
     clean.add_argument("paths", nargs="*", type=Path)
     cut = commands.add_parser("release", help="check, render and write releases/X.Y.Z/")
     cut.add_argument("version", nargs="?", help="must equal the version in CITATION.cff")
+    add = commands.add_parser(
+        "add-source", help="add a text and its metadata, rebuild, auto-code it (not hand-coded)")
+    add.add_argument("text", type=Path, help="UTF-8 text file of the new document")
+    add.add_argument("--metadata", type=Path, required=True,
+                     help="YAML: 'source' (a sources.csv row) and 'provenance' (basis, evidence)")
+    add.add_argument("--data-dir", type=Path, default=DATA, help="data directory to add to")
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
@@ -50,6 +57,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"removed CDN scripts from {relative(path)}")
         elif args.command == "release":
             print(f"released {relative(release(args.version))}")
+        elif args.command == "add-source":
+            added = add_source(args.text, args.metadata, args.data_dir)
+            print(f"added {added['source_id']} as data/{added['raw_file']}: "
+                  f"{added['paragraphs']} body paragraphs coded (automated, not hand-coded)")
     except (DataValidationError, ReleaseError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
