@@ -1,0 +1,117 @@
+"""The helpers behind the report: generated includes, HTML cleaning, data dictionary."""
+
+from __future__ import annotations
+
+import json
+
+import yaml
+
+from kzreform import report
+
+QUARTO_WIDGET_HEAD_CDNJS = (
+    '<script src="https://cdnjs.cloudflare.com/ajax/libs/require.js/2.3.6/require.min.js" '
+    'integrity="sha512-abc" crossorigin="anonymous"></script>\n'
+    '<script src="https://cdnjs.cloudflare.com/ajax/libs/jquery/3.5.1/jquery.min.js" '
+    'integrity="sha512-def" crossorigin="anonymous" data-relocate-top="true"></script>\n'
+    '<script type="application/javascript" data-relocate-top="true">'
+    "define('jquery', [],function() {return window.jQuery;})</script>\n")
+QUARTO_WIDGET_HEAD_JSDELIVR = (
+    '<script src="https://cdn.jsdelivr.net/npm/requirejs@2.3.6/require.min.js" '
+    'integrity="sha384-abc" crossorigin="anonymous"></script>\n'
+    '<script src="https://cdn.jsdelivr.net/npm/jquery@3.5.1/dist/jquery.min.js" '
+    'integrity="sha384-def" crossorigin="anonymous" data-relocate-top="true"></script>\n'
+    "<script type=\"application/javascript\">define('jquery', [],function() {return window.jQuery;})</script>\n")
+OWN_SCRIPT = '<script src="site_libs/quarto-html/quarto.js"></script>\n<script>window.x = 1;</script>\n'
+
+
+def test_cdn_require_and_jquery_are_removed_in_both_quarto_variants():
+    for head in (QUARTO_WIDGET_HEAD_CDNJS, QUARTO_WIDGET_HEAD_JSDELIVR):
+        html = f"<html><head>{head}{OWN_SCRIPT}</head><body></body></html>"
+        cleaned = report.remove_jupyter_cdn_scripts(html)
+        assert "require" not in cleaned and "jquery" not in cleaned.lower()
+        assert OWN_SCRIPT in cleaned
+
+
+def test_html_without_cdn_scripts_is_left_alone():
+    html = f"<html><head>{OWN_SCRIPT}<script>define('jquery', [],function() {{return window.jQuery;}})</script></head></html>"
+    assert report.remove_jupyter_cdn_scripts(html) == html
+
+
+def test_clean_rendered_html_rewrites_only_affected_html(tmp_path):
+    dirty = tmp_path / "index.html"
+    dirty.write_text(f"<head>{QUARTO_WIDGET_HEAD_JSDELIVR}</head>", encoding="utf-8")
+    clean = tmp_path / "other.html"
+    clean.write_text("<head></head>", encoding="utf-8")
+    pdf = tmp_path / "index.pdf"
+    pdf.write_bytes(b"%PDF")
+    assert report.clean_rendered_html([dirty, clean, pdf, tmp_path / "gone.html"]) == [dirty]
+    assert dirty.read_text(encoding="utf-8") == "<head></head>"
+
+
+def test_vega_bundle_include_defines_vega_embed_in_its_own_scope():
+    include = report.vega_bundle_include()
+    assert include.startswith('<script type="text/javascript">\n(function () {\n')
+    assert include.rstrip().endswith("})();\n</script>")
+    assert "window.vegaEmbed=" in include
+    assert include.count("</script") == 1
+
+
+def test_report_assets_are_written_from_citation_cff(tmp_path):
+    written = report.write_report_assets(out_dir=tmp_path)
+    assert sorted(path.name for path in written) == ["release.yml", "vega-bundle.html"]
+    metadata = yaml.safe_load((tmp_path / "release.yml").read_text(encoding="utf-8"))
+    citation = report.load_citation()
+    assert metadata["version"] == citation.version
+    assert metadata["subtitle"].startswith(f"Version {citation.version}")
+    assert metadata["commit"]
+
+
+def test_data_dictionary_lists_every_field_with_its_rules(tmp_path):
+    descriptor = tmp_path / "datapackage.json"
+    descriptor.write_text(json.dumps({"resources": [
+        {"name": "raw", "path": "raw/a.txt", "type": "text"},
+        {"name": "codes", "path": "codes.csv", "description": "Codes.", "schema": {
+            "primaryKey": ["code_id"],
+            "fields": [
+                {"name": "code_id", "type": "string", "description": "Id.",
+                 "constraints": {"required": True, "unique": True}},
+                {"name": "stance", "type": "string", "description": "Stance.",
+                 "constraints": {"enum": ["for", "against"]}},
+                {"name": "count", "type": "integer", "constraints": {"minimum": 0}},
+            ]}},
+    ]}), encoding="utf-8")
+    table = report.data_dictionary(descriptor)
+    assert table.to_dict("records") == [
+        {"Table": "codes", "Field": "code_id", "Type": "string", "Description": "Id.",
+         "Rules": "primary key; required; unique"},
+        {"Table": "codes", "Field": "stance", "Type": "string", "Description": "Stance.",
+         "Rules": "one of: for, against"},
+        {"Table": "codes", "Field": "count", "Type": "integer", "Description": "",
+         "Rules": "minimum 0"},
+    ]
+    files = report.data_tables(descriptor)
+    assert files["File"].tolist() == ["data/raw/a.txt", "data/codes.csv"]
+
+
+def test_data_dictionary_covers_the_real_data_package():
+    table = report.data_dictionary()
+    descriptor = json.loads(report.DATAPACKAGE.read_text(encoding="utf-8"))
+    fields = sum(len(r["schema"]["fields"]) for r in descriptor["resources"] if "schema" in r)
+    assert len(table) == fields
+    assert table["Description"].str.len().gt(0).all(), "a field of the data package has no description"
+
+
+def test_environment_table_reports_pinned_and_installed_versions(tmp_path):
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text("# pins\nPyYAML==6.0.3\nno-such-package-kz==1.0\n-r other.txt\n",
+                            encoding="utf-8")
+    table = report.environment_table(requirements)
+    rows = {row["Package"]: row for row in table.to_dict("records")}
+    assert list(rows) == ["Python", "no-such-package-kz", "PyYAML"]
+    assert rows["no-such-package-kz"]["Installed"] == "not installed"
+    assert rows["PyYAML"]["Pinned"] == "6.0.3" and rows["PyYAML"]["Installed"]
+
+
+def test_source_commit_names_a_commit():
+    commit = report.source_commit()
+    assert commit == "not a git checkout" or len(commit.split()[0]) == 40
