@@ -1,0 +1,220 @@
+"""The framing codebook, the hand coding, the automated coder and its agreement measures."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kzreform import framing
+from kzreform.errors import DataValidationError
+from kzreform.paths import DATAPACKAGE, PARAGRAPHS
+
+
+@pytest.fixture(scope="module")
+def codebook():
+    return framing.load_codebook()
+
+
+@pytest.fixture(scope="module")
+def lexicon(codebook):
+    return framing.load_lexicon(codebook)
+
+
+@pytest.fixture(scope="module")
+def paragraphs():
+    return pd.read_csv(PARAGRAPHS, keep_default_na=False)
+
+
+@pytest.fixture(scope="module")
+def manual():
+    return framing.load_manual_coding()
+
+
+def resource_fields(name):
+    package = json.loads(DATAPACKAGE.read_text(encoding="utf-8"))
+    resource = next(r for r in package["resources"] if r["name"] == name)
+    return {field["name"]: field for field in resource["schema"]["fields"]}
+
+
+# ---- codebook and hand coding ----
+
+def test_codebook_defines_every_frame_fully(codebook):
+    document = framing.yaml.safe_load(framing.CODEBOOK.read_text(encoding="utf-8"))
+    for frame in document["frames"]:
+        for field in ("definition", "code_when", "do_not_code_when", "example"):
+            assert str(frame[field]).strip(), (frame["id"], field)
+    assert sorted(codebook.stance_levels) == [-2, -1, 0, 1, 2]
+
+
+@pytest.mark.parametrize("resource", ["framing-manual", "framing-auto"])
+def test_data_package_enumerates_the_codebook(codebook, resource):
+    fields = resource_fields(resource)
+    assert fields["primary_frame"]["constraints"]["enum"] == list(codebook.frames)
+    for voice in codebook.voices:
+        assert voice in fields["voices"]["constraints"]["pattern"]
+    for frame in codebook.frames:
+        assert frame in fields["secondary_frames"]["constraints"]["pattern"]
+
+
+def test_hand_coding_covers_every_body_paragraph_once(manual, paragraphs, codebook):
+    assert framing.manual_coding_errors(manual, paragraphs, codebook) == []
+    body = framing.body_paragraphs(paragraphs)
+    assert sorted(manual["paragraph_id"]) == sorted(body["paragraph_id"])
+    assert not set(manual["paragraph_id"]) & set(
+        paragraphs.loc[~paragraphs["kind"].isin(framing.BODY_KINDS), "paragraph_id"])
+
+
+def first_error(table, paragraphs, codebook):
+    errors = framing.manual_coding_errors(table, paragraphs, codebook)
+    assert errors
+    return "\n".join(errors)
+
+
+@pytest.mark.parametrize("field, value, expected", [
+    ("primary_frame", "vibes", "row 2, field 'primary_frame': unknown frame 'vibes'"),
+    ("secondary_frames", "legality;nonsense", "row 2, field 'secondary_frames': unknown frame"),
+    ("stance", "3", "row 2, field 'stance': '3' is not one of"),
+    ("voices", "aliens", "row 2, field 'voices': unknown voice 'aliens'"),
+])
+def test_bad_hand_coding_names_row_and_field(manual, paragraphs, codebook, field, value,
+                                             expected):
+    broken = manual.copy()
+    broken.loc[0, field] = value
+    message = first_error(broken, paragraphs, codebook)
+    assert "data/coding/framing_manual.csv, " + expected in message
+
+
+def test_secondary_frame_may_not_repeat_primary(manual, paragraphs, codebook):
+    broken = manual.copy()
+    broken.loc[0, "secondary_frames"] = broken.loc[0, "primary_frame"]
+    assert "repeats the primary frame" in first_error(broken, paragraphs, codebook)
+
+
+def test_duplicate_missing_and_heading_rows_are_reported(manual, paragraphs, codebook):
+    heading = paragraphs.loc[paragraphs["kind"] == "heading", "paragraph_id"].iloc[0]
+    broken = pd.concat([manual.iloc[1:], manual.iloc[[1]]], ignore_index=True)
+    broken.loc[len(broken) - 1, "paragraph_id"] = heading
+    broken = pd.concat([broken, broken.iloc[[0]]], ignore_index=True)
+    message = first_error(broken, paragraphs, codebook)
+    assert f"{manual.loc[0, 'paragraph_id']!r} of hand-coded source is not coded" in message
+    assert f"{heading!r} is a heading" in message
+    assert "is coded more than once" in message
+    with pytest.raises(DataValidationError, match="invalid hand coding"):
+        framing.validate_manual_coding(broken, paragraphs, codebook)
+
+
+# ---- the automated coder ----
+
+def test_lexicon_rows_are_validated(tmp_path, codebook):
+    good = pd.read_csv(framing.LEXICON, dtype=str, keep_default_na=False)
+    for field, value in [("kind", "mood"), ("target", "vibes"), ("term", "Two  Spaces"),
+                         ("weight", "heavy")]:
+        broken = good.copy()
+        broken.loc[2, field] = value
+        path = tmp_path / "lexicon.csv"
+        broken.to_csv(path, index=False)
+        with pytest.raises(DataValidationError, match=f"row 4, field '{field}'"):
+            framing.load_lexicon(codebook, path)
+
+
+def test_codes_unseen_critical_paragraph(lexicon):
+    text = ("Opposition activists told a rally that the new basic law is window dressing: "
+            "an authoritarian scheme to entrench presidential control, and critics urged a boycott.")
+    coded = framing.code_text(text, lexicon)
+    assert coded["primary_frame"] == "window_dressing"
+    assert coded["stance"] < 0
+    assert "opposition_activists" in coded["voices"].split(";")
+
+
+def test_codes_unseen_favourable_paragraph(lexicon):
+    text = ("Officials hailed a landmark law on local councils as robust democratization that "
+            "makes parliament more accountable and inclusive.")
+    coded = framing.code_text(text, lexicon)
+    assert coded["primary_frame"] == "democratisation"
+    assert coded["stance"] > 0
+    assert coded["voices"] == framing.NO_VOICE
+
+
+def test_text_without_cues_gets_the_fallback(lexicon):
+    coded = framing.code_text("The weather was mild and the river froze late.", lexicon)
+    assert coded == {"primary_frame": framing.FALLBACK_FRAME, "secondary_frames": "",
+                     "stance": 0, "voices": framing.NO_VOICE}
+
+
+def test_prefix_and_phrase_terms(codebook):
+    lexicon = framing.Lexicon([("frame", "legality", "rule of law", 1.0),
+                               ("frame", "economic", "econom*", 1.0),
+                               ("stance", "stance", "fear", -5.0)], tuple(codebook.frames))
+    scores = lexicon.scores("Economic rule of law; economy. The rule was of law.")
+    assert scores["frame"] == {"economic": 2.0, "legality": 1.0}
+    assert framing.code_text("fear", lexicon)["stance"] == framing.MIN_STANCE
+
+
+def test_auto_code_skips_headings_and_footnotes(paragraphs, lexicon):
+    coded = framing.auto_code(paragraphs, lexicon)
+    body = framing.body_paragraphs(paragraphs)
+    assert coded["paragraph_id"].tolist() == body["paragraph_id"].tolist()
+    assert (coded["coding"] == framing.AUTOMATED).all()
+
+
+def test_stored_automated_coding_is_current(paragraphs, lexicon):
+    stored = pd.read_csv(framing.FRAMING_AUTO, dtype=str, keep_default_na=False)
+    fresh = framing.auto_code(paragraphs, lexicon).astype(str)
+    pd.testing.assert_frame_equal(stored, fresh)
+
+
+# ---- agreement and analysis ----
+
+def test_agreement_of_a_coding_with_itself_is_perfect(manual, codebook):
+    auto = manual.drop(columns="note").assign(stance=manual["stance"].astype(int))
+    table = framing.agreement(manual, auto, codebook).set_index("coded item")
+    assert table["alpha"].dropna().eq(1.0).all()
+    frames = table[table.index.str.startswith("frame present")]
+    assert frames["precision"].dropna().eq(1.0).all()
+    assert frames["recall"].dropna().eq(1.0).all()
+
+
+def test_precision_and_recall_count_primary_and_secondary_frames(codebook):
+    manual = pd.DataFrame({"paragraph_id": ["a", "b", "c"],
+                           "primary_frame": ["legality", "legality", "economic"],
+                           "secondary_frames": ["", "political", ""],
+                           "stance": ["0", "1", "-1"], "voices": ["none"] * 3})
+    auto = manual.assign(primary_frame=["legality", "political", "legality"],
+                         secondary_frames=["", "", ""])
+    table = framing.agreement(manual, auto, codebook).set_index("coded item")
+    legality = table.loc["frame present: Legality and constitutionality"]
+    assert (legality["precision"], legality["recall"]) == (1 / 2, 1 / 2)
+    political = table.loc["frame present: Political power and elite competition"]
+    assert (political["precision"], political["recall"]) == (1.0, 1.0)
+    assert table.loc["stance (ordinal, −2 to +2)", "alpha"] == 1.0
+
+
+def test_weighted_log_odds_is_antisymmetric_for_two_groups():
+    texts = pd.Series(["reform reform court", "vote reform", "vote vote court", "vote court"])
+    groups = pd.Series(["a", "a", "b", "b"])
+    scores = framing.weighted_log_odds(texts, groups, min_count=0).set_index(["group", "word"])
+    assert scores.loc[("a", "reform"), "z"] > 0 > scores.loc[("b", "reform"), "z"]
+    np.testing.assert_allclose(scores.xs("a")["z"], -scores.xs("b")["z"])
+
+
+def test_coded_paragraphs_prefer_hand_coding(paragraphs, manual, codebook, lexicon):
+    auto = framing.auto_code(paragraphs, lexicon)
+    only_some = framing.Codebook(codebook.frames, codebook.voices, codebook.stance_levels,
+                                 ("tni-2022",))
+    coded = framing.coded_paragraphs(paragraphs, manual, auto, only_some)
+    assert set(coded.loc[coded["coding"] == framing.HAND_CODED, "source_id"]) == {"tni-2022"}
+    assert len(coded) == len(framing.body_paragraphs(paragraphs))
+    labels = framing.with_source_labels(coded)["source"]
+    assert f"fpc-2021 ({framing.AUTOMATED})" in set(labels)
+
+
+def test_exemplar_quotes_are_verbatim(paragraphs, manual, codebook, lexicon):
+    coded = framing.coded_paragraphs(paragraphs, manual, framing.auto_code(paragraphs, lexicon),
+                                     codebook)
+    table = framing.exemplars(coded, codebook)
+    texts = dict(zip(coded["paragraph_id"], coded["text"]))
+    for row in table.itertuples():
+        quote = row.quote.strip("“”").removesuffix(" …")
+        assert quote in texts[row.paragraph]
+        assert len(quote.split()) <= 30
