@@ -115,3 +115,12 @@ def test_environment_table_reports_pinned_and_installed_versions(tmp_path):
 def test_source_commit_names_a_commit():
     commit = report.source_commit()
     assert commit == "not a git checkout" or len(commit.split()[0]) == 40
+
+
+def test_codebook_tables_show_every_frame_stance_level_and_voice():
+    document = yaml.safe_load(report.CODEBOOK.read_text(encoding="utf-8"))
+    tables = report.codebook_tables()
+    assert tables["frames"]["Frame"].tolist() == [f["label"] for f in document["frames"]]
+    assert tables["stance"]["Value"].tolist() == [l["value"] for l in document["stance"]["levels"]]
+    assert tables["voices"]["Voice"].tolist() == [v["label"] for v in document["voices"]]
+    assert tables["frames"]["Definition"].str.len().gt(0).all()

@@ -22,6 +22,7 @@ from .errors import DataValidationError
 from .paths import DATAPACKAGE, ROOT, relative
 
 CITATION = ROOT / "CITATION.cff"
+CODEBOOK = ROOT / "data" / "coding" / "codebook.yml"
 CHANGELOG = ROOT / "CHANGELOG.md"
 REQUIREMENTS = ROOT / "requirements.txt"
 GENERATED = ROOT / "report" / "_generated"
@@ -200,6 +201,24 @@ def data_tables(descriptor: Path = DATAPACKAGE) -> pd.DataFrame:
         [{"Table": r["name"], "File": "data/" + r["path"], "Description": r.get("description", "")}
          for r in package["resources"]],
         columns=["Table", "File", "Description"])
+
+
+def codebook_tables(path: Path = CODEBOOK) -> dict[str, pd.DataFrame]:
+    """The framing codebook as three tables for the report: frames, stance levels, voices."""
+    document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    frames = pd.DataFrame(
+        [{"Frame": f["label"], "Adapted from": f.get("source_frame", ""),
+          "Definition": f["definition"], "Code when": f.get("code_when", "")}
+         for f in document["frames"]],
+        columns=["Frame", "Adapted from", "Definition", "Code when"])
+    stance = pd.DataFrame(
+        [{"Value": level["value"], "Stance": level["label"], "Code when": level.get("code_when", "")}
+         for level in document["stance"]["levels"]],
+        columns=["Value", "Stance", "Code when"])
+    voices = pd.DataFrame(
+        [{"Voice": v["label"], "Definition": v["definition"]} for v in document["voices"]],
+        columns=["Voice", "Definition"])
+    return {"frames": frames, "stance": stance, "voices": voices}
 
 
 def pinned_requirements(path: Path = REQUIREMENTS) -> dict[str, str]:
