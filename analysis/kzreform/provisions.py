@@ -333,7 +333,7 @@ def claims_per_source(claims: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFra
 
 def change_kind_chart(matrix: pd.DataFrame) -> alt.Chart:
     return alt.Chart(matrix).mark_bar().encode(
-        x=alt.X("count():Q", title="Provisions"),
+        x=alt.X("count():Q", title="Provisions", axis=alt.Axis(tickMinStep=1, format="d")),
         y=alt.Y("domain:N", title=None, sort=list(DOMAINS)),
         color=alt.Color("change_kind:N", title="Kind of change (2022-2023)",
                         sort=[*ADOPTED_KINDS, PROPOSED_ONLY, NOT_STATED]),
@@ -349,7 +349,7 @@ def power_direction_chart(matrix: pd.DataFrame, periods: pd.DataFrame) -> alt.Ch
         {"in force": "adopted change", "proposal": "proposal"})
     data = matrix.assign(basis=matrix["direction_refers_to"].map(kinds))
     return alt.Chart(data).mark_bar().encode(
-        x=alt.X("count():Q", title="Provisions"),
+        x=alt.X("count():Q", title="Provisions", axis=alt.Axis(tickMinStep=1, format="d")),
         y=alt.Y("power_direction:N", title="Power moves", sort="-x"),
         color=alt.Color("basis:N", title="Direction of"),
         tooltip=[alt.Tooltip("provision:N", title="Provision"),
@@ -357,3 +357,27 @@ def power_direction_chart(matrix: pd.DataFrame, periods: pd.DataFrame) -> alt.Ch
                  alt.Tooltip("power_rationale:N", title="Rationale")],
     ).properties(width=460, height=180,
                  title="Direction of the power shift (coder's judgement)")
+
+
+class WrappedTable:
+    """A table whose long cells wrap (HTML and A4 PDF) and whose every output is stable.
+
+    A bare pandas Styler would store its memory address as the plain-text output.
+    """
+
+    def __init__(self, table: pd.DataFrame, table_id: str):
+        self.table = table
+        self.styler = (table.style.set_uuid(table_id).hide(axis="index")
+                       .set_table_styles([{"selector": "th, td", "props": [
+                           ("text-align", "left"), ("vertical-align", "top"),
+                           ("white-space", "normal"), ("font-size", "0.85em")]}]))
+
+    def _repr_html_(self) -> str:
+        return self.styler.to_html()
+
+    def __repr__(self) -> str:
+        return self.table.to_string(index=False)
+
+
+def wrapped_table(table: pd.DataFrame, table_id: str) -> WrappedTable:
+    return WrappedTable(table, table_id)
