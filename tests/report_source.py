@@ -5,6 +5,7 @@ Shared by the report tests; none of this needs the Quarto binary.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -51,8 +52,9 @@ def cell_options(cell) -> dict[str, str]:
     return {m["name"]: m["value"].strip().strip('"') for m in CELL_OPTION.finditer(cell.source)}
 
 
+@functools.lru_cache(maxsize=None)
 def labelled_cells(notebook: Path) -> dict[str, "nbformat.NotebookNode"]:
-    """Code cells by their ``#| label:`` option."""
+    """Code cells by their ``#| label:`` option (read once per test session; do not modify)."""
     nb = nbformat.read(notebook, as_version=4)
     cells = {}
     for cell in nb.cells:

@@ -78,6 +78,9 @@ def test_data_dictionary_lists_every_field_with_its_rules(tmp_path):
                 {"name": "stance", "type": "string", "description": "Stance.",
                  "constraints": {"enum": ["for", "against"]}},
                 {"name": "count", "type": "integer", "constraints": {"minimum": 0}},
+                {"name": "day", "type": "string", "constraints": {"pattern": r"^\d{4}-\d{2}$"}},
+                {"name": "id", "type": "string",
+                 "constraints": {"pattern": r"^[a-z0-9]+(-[a-z0-9]+)*-p\d{2,}(-[a-z]+)?$"}},
             ]}},
     ]}), encoding="utf-8")
     table = report.data_dictionary(descriptor)
@@ -88,6 +91,10 @@ def test_data_dictionary_lists_every_field_with_its_rules(tmp_path):
          "Rules": "one of: for, against"},
         {"Table": "codes", "Field": "count", "Type": "integer", "Description": "",
          "Rules": "minimum 0"},
+        {"Table": "codes", "Field": "day", "Type": "string", "Description": "",
+         "Rules": r"pattern ^\d{4}-\d{2}$"},
+        {"Table": "codes", "Field": "id", "Type": "string", "Description": "",
+         "Rules": "pattern (see datapackage.json)"},
     ]
     files = report.data_tables(descriptor)
     assert files["File"].tolist() == ["data/raw/a.txt", "data/codes.csv"]

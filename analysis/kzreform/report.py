@@ -29,6 +29,7 @@ GENERATED = ROOT / "report" / "_generated"
 VEGA_BUNDLE_INCLUDE = GENERATED / "vega-bundle.html"
 RELEASE_METADATA = GENERATED / "release.yml"
 
+MAX_PATTERN_SHOWN = 24
 SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
 # Keep a Changelog headings: "## [Unreleased]" or "## [1.2.3] - 2026-11-23".
 CHANGELOG_HEADING = re.compile(
@@ -167,7 +168,11 @@ def _constraint_summary(constraints: dict) -> str:
     if "enum" in constraints:
         rules.append("one of: " + ", ".join(str(value) for value in constraints["enum"]))
     if "pattern" in constraints:
-        rules.append(f"pattern {constraints['pattern']}")
+        # A long regular expression has no space to break at and would run off
+        # an A4 page; the descriptor keeps it.
+        pattern = constraints["pattern"]
+        rules.append(f"pattern {pattern}" if len(pattern) <= MAX_PATTERN_SHOWN
+                     else "pattern (see datapackage.json)")
     for bound in ("minimum", "maximum"):
         if bound in constraints:
             rules.append(f"{bound} {constraints[bound]}")
