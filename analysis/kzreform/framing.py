@@ -10,6 +10,7 @@ paragraph's text and the lexicon, so it codes text it has never seen.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -198,15 +199,24 @@ class Lexicon:
     def scores(self, text: str) -> dict[str, dict[str, float]]:
         """Summed weights per kind and target of every term occurrence in ``text``."""
         cache, lookup = self._cache, self._lookup
-        words = [cache.get(token) or lookup(token) for token in WORD.findall(text.lower())]
+        tokens = WORD.findall(text.lower())
         totals: dict[tuple[str, str], float] = {}
-        for position, (_, single, phrases) in enumerate(words):
+        phrase_starts = set()
+        # One-word terms do not depend on position: count each distinct word once.
+        for token, occurrences in Counter(tokens).items():
+            _, single, phrases = cache.get(token) or lookup(token)
             for kind, target, weight in single:
-                totals[kind, target] = totals.get((kind, target), 0.0) + weight
-            for rest, kind, target, weight in phrases:
-                following = words[position + 1:position + 1 + len(rest)]
+                totals[kind, target] = totals.get((kind, target), 0.0) + weight * occurrences
+            if phrases:
+                phrase_starts.add(token)
+        for position, token in enumerate(tokens):
+            if token not in phrase_starts:
+                continue
+            for rest, kind, target, weight in cache[token][2]:
+                following = tokens[position + 1:position + 1 + len(rest)]
                 if len(following) == len(rest) and all(
-                        word_id in matched for word_id, (matched, _, _) in zip(rest, following)):
+                        word_id in (cache.get(word) or lookup(word))[0]
+                        for word_id, word in zip(rest, following)):
                     totals[kind, target] = totals.get((kind, target), 0.0) + weight
         scores: dict[str, dict[str, float]] = {kind: {} for kind in LEXICON_KINDS}
         for (kind, target), total in totals.items():

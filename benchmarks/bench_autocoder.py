@@ -1,0 +1,81 @@
+"""Benchmark: ingest and auto-code synthetic corpora of 1k, 10k and 100k paragraphs.
+
+Run with ``.venv/bin/python benchmarks/bench_autocoder.py [SIZES...]``. For each
+size it writes one synthetic raw text (blank-line separated paragraphs of about
+60 words mixing lexicon terms and filler words, from a fixed random seed), then
+times the whole ingest: strict UTF-8 read, boilerplate removal and segmentation
+(kzreform.corpus) and automated framing coding (kzreform.framing). Generating
+the text is not timed. The target is under 5 seconds for 10,000 paragraphs on
+2 cores, with time per paragraph roughly constant across sizes.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+import timeit
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kzreform.corpus import load_boilerplate_rules, read_raw_text, segment_source
+from kzreform.framing import LEXICON, auto_code, load_codebook, load_lexicon
+
+DEFAULT_SIZES = (1_000, 10_000, 100_000)
+WORDS_PER_PARAGRAPH = 60
+LEXICON_WORD_SHARE = 0.15
+FILLER = ("the of and to in a that is for on with as by it was were at from this "
+          "which be has have are its their an or not but said government country "
+          "year new people will also would more than after about over".split())
+SEED = 20260315
+
+
+def synthetic_corpus(paragraphs: int, seed: int = SEED) -> str:
+    rng = np.random.default_rng(seed)
+    terms = [term.replace("*", "ation")
+             for term in pd.read_csv(LEXICON, dtype=str, keep_default_na=False)["term"]]
+    is_term = rng.random((paragraphs, WORDS_PER_PARAGRAPH)) < LEXICON_WORD_SHARE
+    term_picks = rng.integers(len(terms), size=is_term.shape)
+    filler_picks = rng.integers(len(FILLER), size=is_term.shape)
+    lines = []
+    for row in range(paragraphs):
+        words = [terms[term_picks[row, i]] if is_term[row, i] else FILLER[filler_picks[row, i]]
+                 for i in range(WORDS_PER_PARAGRAPH)]
+        lines.append(" ".join(words).capitalize() + ".")
+    return "\n\n".join(lines) + "\n"
+
+
+def ingest_and_code(raw_file: Path, rules, lexicon) -> pd.DataFrame:
+    kept, _ = segment_source("bench-2026", "not stated", read_raw_text(raw_file), rules)
+    return auto_code(pd.DataFrame(kept), lexicon)
+
+
+def machine_speed_ms() -> float:
+    """Milliseconds for sum(range(10**6)): a yardstick to compare runs across machines."""
+    return min(timeit.repeat("sum(range(10**6))", number=1, repeat=5)) * 1000
+
+
+def main(sizes: list[int]) -> None:
+    print(f"machine yardstick: sum(range(10**6)) takes {machine_speed_ms():.0f} ms; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    rules = load_boilerplate_rules()
+    lexicon = load_lexicon(load_codebook())
+    print(f"{'paragraphs':>10} {'seconds':>8} {'paragraphs/s':>13} {'µs/paragraph':>13}")
+    with tempfile.TemporaryDirectory(prefix="kzreform-bench-") as directory:
+        for size in sizes:
+            raw_file = Path(directory) / f"bench_{size}.txt"
+            raw_file.write_text(synthetic_corpus(size), encoding="utf-8")
+            start = time.perf_counter()
+            coded = ingest_and_code(raw_file, rules, lexicon)
+            seconds = time.perf_counter() - start
+            if len(coded) != size:
+                raise RuntimeError(f"expected {size} coded paragraphs, got {len(coded)}")
+            print(f"{size:>10,} {seconds:>8.2f} {size / seconds:>13,.0f} "
+                  f"{seconds / size * 1e6:>13.0f}")
+
+
+if __name__ == "__main__":
+    main([int(size) for size in sys.argv[1:]] or list(DEFAULT_SIZES))
