@@ -19,7 +19,7 @@ import yaml
 
 from kzreform import cli, report
 from kzreform.paths import DATA, DATAPACKAGE, ROOT
-from report_source import (ARTICLE, BIBLIOGRAPHY, QUARTO_PROJECT, article_code_cells,
+from report_source import (ARTICLE, BIBLIOGRAPHY, EMBED, QUARTO_PROJECT, article_code_cells,
                            bibliography_keys, citation_keys, cross_references, defined_labels,
                            embeds, front_matter_and_body, inline_expressions, labelled_cells,
                            output_data, prose, vega_lite_spec)
@@ -132,8 +132,12 @@ def test_article_front_matter_names_existing_files():
     front, _ = front_matter_and_body()
     assert (ARTICLE.parent / front["bibliography"]).resolve() == BIBLIOGRAPHY
     assert BIBLIOGRAPHY.is_file()
+    _, body = front_matter_and_body()
+    embedded_paths = {match["path"] for match in EMBED.finditer(body)}
     for view in front.get("notebook-view", []):
         assert (ARTICLE.parent / view["notebook"]).is_file(), f"notebook-view: {view['notebook']}"
+        # Quarto matches a view's title to an embed by the path exactly as written.
+        assert view["notebook"] in embedded_paths, f"notebook-view: {view['notebook']} is never embedded"
 
 
 def test_article_code_and_inline_expressions_run(capsys):
