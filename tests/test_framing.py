@@ -168,7 +168,7 @@ def test_stored_automated_coding_is_current(paragraphs, lexicon):
 
 def test_agreement_of_a_coding_with_itself_is_perfect(manual, codebook):
     auto = manual.drop(columns="note").assign(stance=manual["stance"].astype(int))
-    table = framing.agreement(manual, auto, codebook).set_index("coded item")
+    table = framing.agreement(manual, auto, codebook)
     assert table["alpha"].dropna().eq(1.0).all()
     frames = table[table.index.str.startswith("frame present")]
     assert frames["precision"].dropna().eq(1.0).all()
@@ -182,7 +182,7 @@ def test_precision_and_recall_count_primary_and_secondary_frames(codebook):
                            "stance": ["0", "1", "-1"], "voices": ["none"] * 3})
     auto = manual.assign(primary_frame=["legality", "political", "legality"],
                          secondary_frames=["", "", ""])
-    table = framing.agreement(manual, auto, codebook).set_index("coded item")
+    table = framing.agreement(manual, auto, codebook)
     legality = table.loc["frame present: Legality and constitutionality"]
     assert (legality["precision"], legality["recall"]) == (1 / 2, 1 / 2)
     political = table.loc["frame present: Political power and elite competition"]
@@ -214,7 +214,7 @@ def test_exemplar_quotes_are_verbatim(paragraphs, manual, codebook, lexicon):
                                      codebook)
     table = framing.exemplars(coded, codebook)
     texts = dict(zip(coded["paragraph_id"], coded["text"]))
-    for row in table.itertuples():
+    for row in table.reset_index().itertuples():
         quote = row.quote.strip("“”").removesuffix(" …")
         assert quote in texts[row.paragraph]
         assert len(quote.split()) <= 30

@@ -28,6 +28,7 @@ CODEBOOK = CODING / "codebook.yml"
 MANUAL_CODING = CODING / "framing_manual.csv"
 LEXICON = CODING / "lexicon.csv"
 FRAMING_AUTO = DATA / "processed" / "framing_auto.csv"
+STOPWORDS = CODING / "stopwords.txt"
 
 BODY_KINDS = ("paragraph", "list_item")
 LIST_SEPARATOR = ";"
@@ -381,14 +382,17 @@ def stance_distribution(coded: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFr
     return counts.merge(summary[["source", "date_mid"]], on="source")
 
 
-def exemplars(coded: pd.DataFrame, codebook: Codebook, max_words: int = 30) -> pd.DataFrame:
+def exemplars(coded: pd.DataFrame, codebook: Codebook, max_words: int = 30,
+              min_words: int = 12) -> pd.DataFrame:
     """A short verbatim quote for each frame, from a hand-coded paragraph with it as primary.
 
-    The exemplar is the paragraph with the fewest secondary frames (the purest
-    case), then the shortest; it is quoted up to its first sentence end or
-    ``max_words`` words, with an ellipsis where cut.
+    The exemplar is the paragraph of at least ``min_words`` words (list-item
+    fragments say little on their own) with the fewest secondary frames (the
+    purest case), then the shortest; it is quoted up to its first sentence end
+    or ``max_words`` words, with an ellipsis where cut.
     """
-    hand = coded[coded["coding"] == HAND_CODED].assign(
+    hand = coded[(coded["coding"] == HAND_CODED)
+                 & (coded["text"].str.split().str.len() >= min_words)].assign(
         n_secondary=lambda t: t["secondary_frames"].map(lambda c: len(split_list(c))),
         length=lambda t: t["text"].str.len())
     rows = []
@@ -400,7 +404,7 @@ def exemplars(coded: pd.DataFrame, codebook: Codebook, max_words: int = 30) -> p
         best = candidates.iloc[0]
         rows.append({"frame": label, "quote": short_quote(best["text"], max_words),
                      "paragraph": best["paragraph_id"]})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).set_index("frame")
 
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s")
@@ -458,19 +462,32 @@ def agreement(manual: pd.DataFrame, auto: pd.DataFrame, codebook: Codebook) -> p
             "alpha": _alpha(in_manual.astype(int), in_auto.astype(int), "nominal"),
         })
     columns = ["coded item", "hand-coded", "automated", "precision", "recall", "alpha"]
-    return pd.DataFrame(rows).reindex(columns=columns)
+    return pd.DataFrame(rows).reindex(columns=columns).set_index("coded item")
+
+
+def rounded_for_display(table: pd.DataFrame, digits: int = 2) -> pd.DataFrame:
+    """Round measures and show undefined ones (no paragraphs to compare) as a dash."""
+    rounded = table.round(digits).astype(object)
+    return rounded.where(rounded.notna(), "–")
 
 
 # ---- distinctive vocabulary ----
 
-def word_counts(texts: pd.Series) -> pd.Series:
-    words = [word.lower() for text in texts for word in WORD.findall(text)
-             if not word[0].isdigit()]
+def load_stopwords(path: Path = STOPWORDS) -> frozenset[str]:
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def word_counts(texts: pd.Series, stopwords: frozenset[str] = frozenset()) -> pd.Series:
+    # Sources differ in typography only: count "Russia’s" and "Russia's" as one word.
+    words = [word for text in texts for word in WORD.findall(text.lower().replace("’", "'"))
+             if not word[0].isdigit() and word not in stopwords]
     return pd.Series(words, dtype=str).value_counts()
 
 
 def weighted_log_odds(texts: pd.Series, groups: pd.Series, prior_scale: float = 1.0,
-                      min_count: int = 2) -> pd.DataFrame:
+                      min_count: int = 2,
+                      stopwords: frozenset[str] = frozenset()) -> pd.DataFrame:
     """Weighted log-odds ratio of each word in each group against all other groups.
 
     Monroe, Colaresi and Quinn (2008, eq. 16-22) with an informative Dirichlet
@@ -478,7 +495,7 @@ def weighted_log_odds(texts: pd.Series, groups: pd.Series, prior_scale: float = 
     corpus, so frequent words need more evidence to stand out. The returned
     ``z`` is the log-odds difference divided by its estimated standard deviation.
     """
-    counts = pd.DataFrame({group: word_counts(texts[groups == group])
+    counts = pd.DataFrame({group: word_counts(texts[groups == group], stopwords)
                            for group in sorted(groups.unique())}).fillna(0)
     prior = counts.sum(axis=1) * prior_scale
     prior_total = prior.sum()
@@ -497,9 +514,14 @@ def weighted_log_odds(texts: pd.Series, groups: pd.Series, prior_scale: float = 
 
 
 def distinctive_words(coded: pd.DataFrame, top: int = 8) -> pd.DataFrame:
-    """The ``top`` words with the highest weighted log-odds z-score for each source."""
+    """The ``top`` words with the highest weighted log-odds z-score for each source.
+
+    Function words (``data/coding/stopwords.txt``) are left out: with counts this
+    small their z-scores reflect each author's style more than the framing.
+    """
     labelled = with_source_labels(coded)
-    scores = weighted_log_odds(labelled["text"], labelled["source"])
+    scores = weighted_log_odds(labelled["text"], labelled["source"],
+                               stopwords=load_stopwords())
     ranked = scores.sort_values(["group", "z", "word"], ascending=[True, False, True])
     return ranked.groupby("group").head(top).rename(columns={"group": "source"}).reset_index(
         drop=True)
