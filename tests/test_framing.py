@@ -218,3 +218,13 @@ def test_exemplar_quotes_are_verbatim(paragraphs, manual, codebook, lexicon):
         quote = row.quote.strip("“”").removesuffix(" …")
         assert quote in texts[row.paragraph]
         assert len(quote.split()) <= 30
+
+
+def test_distinctive_words_leave_out_function_words(paragraphs, manual, codebook, lexicon):
+    coded = framing.coded_paragraphs(paragraphs, manual, framing.auto_code(paragraphs, lexicon),
+                                     codebook)
+    words = framing.distinctive_words(coded, top=20)
+    stopwords = framing.load_stopwords()
+    assert {"the", "of", "and"} <= stopwords
+    assert not set(words["word"]) & stopwords
+    assert set(words["source"]) == set(coded["source_id"])
