@@ -18,6 +18,8 @@ import vl_convert
 import yaml
 
 from kzreform import cli, report
+from kzreform.corpus import quote_in_text
+from kzreform.data import load_table
 from kzreform.paths import DATA, DATAPACKAGE, ROOT
 from report_source import (ARTICLE, BIBLIOGRAPHY, EMBED, QUARTO_PROJECT, article_code_cells,
                            bibliography_keys, citation_keys, cross_references, defined_labels,
@@ -175,3 +177,20 @@ def test_embedded_chart_exports_to_static_images(embed):
     assert vl_convert.vegalite_to_png(spec).startswith(b"\x89PNG")
     assert not re.search(r'"url"\s*:\s*"https?://', data["text/html"]), \
         "the chart loads data from the network"
+
+
+# Phrases the report puts in quotation marks as its own terms, not as quotes.
+OWN_PHRASES = {"not stated in the corpus"}
+
+
+def test_quotations_in_the_prose_are_verbatim_from_the_corpus():
+    """Words the article puts in quotation marks (three words or more) occur in a source."""
+    def fold(text: str) -> str:
+        return text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+
+    paragraphs = load_table("paragraphs")["text"].map(fold)
+    quotes = [" ".join(q.split()) for q in re.findall(r'"([^"]+)"', fold(prose()))]
+    quotes = [q for q in quotes
+              if len(q.split()) >= 3 and q not in OWN_PHRASES]
+    assert quotes, "the article quotes no source"
+    assert [q for q in quotes if not any(quote_in_text(q, text) for text in paragraphs)] == []
