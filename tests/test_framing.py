@@ -228,3 +228,11 @@ def test_distinctive_words_leave_out_function_words(paragraphs, manual, codebook
     assert {"the", "of", "and"} <= stopwords
     assert not set(words["word"]) & stopwords
     assert set(words["source"]) == set(coded["source_id"])
+
+
+def test_parallel_coding_equals_coding_in_turn(paragraphs, lexicon):
+    many = pd.concat([paragraphs] * 25, ignore_index=True)
+    many["paragraph_id"] = [f"x-p{number:05d}" for number in range(len(many))]
+    assert len(framing.body_paragraphs(many)) >= framing.PARALLEL_MIN_PARAGRAPHS
+    pd.testing.assert_frame_equal(framing.auto_code(many, lexicon, workers=2),
+                                  framing.auto_code(many, lexicon, workers=1))

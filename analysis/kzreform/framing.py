@@ -9,8 +9,10 @@ paragraph's text and the lexicon, so it codes text it has never seen.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
-from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -154,6 +156,9 @@ LEXICON_KINDS = ("frame", "voice", "stance")
 TERM = re.compile(r"^[^\s*]+\*?( [^\s*]+\*?)*$")
 
 
+NO_MATCH: tuple[frozenset[int], tuple, tuple] = (frozenset(), (), ())
+
+
 class Lexicon:
     """The automated coder's rules, indexed for one pass over a paragraph's words.
 
@@ -194,30 +199,25 @@ class Lexicon:
             ids |= self._prefix.get(token[:length], set())
         single = tuple(hit for word_id in ids for hit in self._single.get(word_id, ()))
         phrases = tuple(phrase for word_id in ids for phrase in self._phrases.get(word_id, ()))
-        found = self._cache[token] = (frozenset(ids), single, phrases)
+        found = self._cache[token] = (frozenset(ids), single, phrases) if ids else NO_MATCH
         return found
 
     def scores(self, text: str) -> dict[str, dict[str, float]]:
         """Summed weights per kind and target of every term occurrence in ``text``."""
-        cache, lookup = self._cache, self._lookup
         tokens = WORD.findall(text.lower())
+        entries = list(map(self._cache.get, tokens))
+        if None in entries:  # words not seen before
+            entries = [entry or self._lookup(token) for entry, token in zip(entries, tokens)]
         totals: dict[tuple[str, str], float] = {}
-        phrase_starts = set()
-        # One-word terms do not depend on position: count each distinct word once.
-        for token, occurrences in Counter(tokens).items():
-            _, single, phrases = cache.get(token) or lookup(token)
-            for kind, target, weight in single:
-                totals[kind, target] = totals.get((kind, target), 0.0) + weight * occurrences
-            if phrases:
-                phrase_starts.add(token)
-        for position, token in enumerate(tokens):
-            if token not in phrase_starts:
+        for position, entry in enumerate(entries):
+            if entry is NO_MATCH:
                 continue
-            for rest, kind, target, weight in cache[token][2]:
-                following = tokens[position + 1:position + 1 + len(rest)]
+            for kind, target, weight in entry[1]:
+                totals[kind, target] = totals.get((kind, target), 0.0) + weight
+            for rest, kind, target, weight in entry[2]:
+                following = entries[position + 1:position + 1 + len(rest)]
                 if len(following) == len(rest) and all(
-                        word_id in (cache.get(word) or lookup(word))[0]
-                        for word_id, word in zip(rest, following)):
+                        word_id in matched for word_id, (matched, _, _) in zip(rest, following)):
                     totals[kind, target] = totals.get((kind, target), 0.0) + weight
         scores: dict[str, dict[str, float]] = {kind: {} for kind in LEXICON_KINDS}
         for (kind, target), total in totals.items():
@@ -272,11 +272,33 @@ def code_text(text: str, lexicon: Lexicon) -> dict:
     }
 
 
-def auto_code(paragraphs: pd.DataFrame, lexicon: Lexicon) -> pd.DataFrame:
-    """Code every body paragraph automatically (headings and footnotes are not coded)."""
+# Below this many paragraphs, starting worker processes costs more than it saves.
+PARALLEL_MIN_PARAGRAPHS = 2_000
+
+
+def _code_texts(lexicon: Lexicon, texts: list[str]) -> list[dict]:
+    return [code_text(text, lexicon) for text in texts]
+
+
+def auto_code(paragraphs: pd.DataFrame, lexicon: Lexicon,
+              workers: int | None = None) -> pd.DataFrame:
+    """Code every body paragraph automatically (headings and footnotes are not coded).
+
+    Large inputs are split into contiguous chunks coded in parallel, one per
+    core; the result is the same, in the same order, as coding them in turn.
+    """
     body = body_paragraphs(paragraphs)
-    codes = pd.DataFrame([code_text(text, lexicon) for text in body["text"]],
-                         columns=["primary_frame", "secondary_frames", "stance", "voices"])
+    texts = body["text"].tolist()
+    workers = workers or os.cpu_count() or 1
+    if workers > 1 and len(texts) >= PARALLEL_MIN_PARAGRAPHS:
+        size = -(-len(texts) // workers)
+        chunks = [texts[start:start + size] for start in range(0, len(texts), size)]
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            coded = [row for chunk in pool.map(_code_texts, [lexicon] * len(chunks), chunks)
+                     for row in chunk]
+    else:
+        coded = _code_texts(lexicon, texts)
+    codes = pd.DataFrame(coded, columns=["primary_frame", "secondary_frames", "stance", "voices"])
     codes.insert(0, "paragraph_id", body["paragraph_id"].to_numpy())
     codes.insert(1, "source_id", body["source_id"].to_numpy())
     codes["coding"] = AUTOMATED
