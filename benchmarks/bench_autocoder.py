@@ -5,8 +5,9 @@ size it writes one synthetic raw text (blank-line separated paragraphs of about
 60 words mixing lexicon terms and filler words, from a fixed random seed), then
 times the whole ingest: strict UTF-8 read, boilerplate removal and segmentation
 (kzreform.corpus) and automated framing coding (kzreform.framing). Generating
-the text is not timed. The target is under 5 seconds for 10,000 paragraphs on
-2 cores, with time per paragraph roughly constant across sizes.
+the text is not timed; each size is run three times and the fastest run is
+reported (the slowest beside it). The target is under 5 seconds for 10,000
+paragraphs on 2 cores, with time per paragraph roughly constant across sizes.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ FILLER = ("the of and to in a that is for on with as by it was were at from this
           "which be has have are its their an or not but said government country "
           "year new people will also would more than after about over".split())
 SEED = 20260315
+# Like timeit, report the fastest of a few runs: other processes sharing the
+# cores only ever slow a run down. The slowest run is printed beside it.
+REPEATS = 3
 
 
 def synthetic_corpus(paragraphs: int, seed: int = SEED) -> str:
@@ -63,18 +67,22 @@ def main(sizes: list[int]) -> None:
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     rules = load_boilerplate_rules()
     lexicon = load_lexicon(load_codebook())
-    print(f"{'paragraphs':>10} {'seconds':>8} {'paragraphs/s':>13} {'µs/paragraph':>13}")
+    print(f"{'paragraphs':>10} {'seconds':>8} {'paragraphs/s':>13} {'µs/paragraph':>13} "
+          f"{'slowest':>8}")
     with tempfile.TemporaryDirectory(prefix="kzreform-bench-") as directory:
         for size in sizes:
             raw_file = Path(directory) / f"bench_{size}.txt"
             raw_file.write_text(synthetic_corpus(size), encoding="utf-8")
-            start = time.perf_counter()
-            coded = ingest_and_code(raw_file, rules, lexicon)
-            seconds = time.perf_counter() - start
-            if len(coded) != size:
-                raise RuntimeError(f"expected {size} coded paragraphs, got {len(coded)}")
+            runs = []
+            for _ in range(REPEATS):
+                start = time.perf_counter()
+                coded = ingest_and_code(raw_file, rules, lexicon)
+                runs.append(time.perf_counter() - start)
+                if len(coded) != size:
+                    raise RuntimeError(f"expected {size} coded paragraphs, got {len(coded)}")
+            seconds = min(runs)
             print(f"{size:>10,} {seconds:>8.2f} {size / seconds:>13,.0f} "
-                  f"{seconds / size * 1e6:>13.0f}")
+                  f"{seconds / size * 1e6:>13.0f} {max(runs):>8.2f}")
 
 
 if __name__ == "__main__":
