@@ -31,13 +31,17 @@ def share_heatmap(shares: pd.DataFrame, category: str, title: str,
 
 
 def stance_chart(summary: pd.DataFrame, distribution: pd.DataFrame) -> alt.LayerChart:
-    """Paragraph stances (grey, sized by count) and each source's mean (red) by date."""
+    """Paragraph stances (coloured by source, sized by count) and each source's mean by date.
+
+    Sources published in the same window share an x position, so colour tells
+    their paragraphs apart.
+    """
     y = alt.Y("stance:Q", title="Stance toward the reform (−2 critical … +2 favourable)",
               scale=alt.Scale(domain=STANCE_DOMAIN))
     x = alt.X("date_mid:T", title="Publication date (middle of the known window)",
               axis=alt.Axis(format="%Y", tickCount="year"))
-    paragraphs = alt.Chart(distribution).mark_circle(color="#9a9a9a", opacity=0.6).encode(
-        x=x, y=y,
+    paragraphs = alt.Chart(distribution).mark_circle(opacity=0.5).encode(
+        x=x, y=y, color=alt.Color("source:N", title="Source"),
         size=alt.Size("paragraphs:Q", title="Paragraphs at this stance",
                       scale=alt.Scale(range=[20, 400])),
         tooltip=[alt.Tooltip("source:N", title="Source"), alt.Tooltip("stance:Q"),
@@ -49,9 +53,9 @@ def stance_chart(summary: pd.DataFrame, distribution: pd.DataFrame) -> alt.Layer
                  alt.Tooltip("paragraphs:Q", title="Paragraphs"),
                  alt.Tooltip("date_earliest:T", title="Published from"),
                  alt.Tooltip("date_latest:T", title="Published by")])
-    window = means.mark_rule(color="#e45756", strokeWidth=2).encode(x="date_earliest:T",
+    window = means.mark_rule(color="black", strokeWidth=2).encode(x="date_earliest:T",
                                                                      x2="date_latest:T")
-    mean_marks = means.mark_point(shape="diamond", filled=True, size=120, color="#e45756")
+    mean_marks = means.mark_point(shape="diamond", filled=True, size=120, color="black")
     names = means.mark_text(align="left", dx=8, dy=-10, fontSize=11).encode(text="source:N")
     zero = alt.Chart(pd.DataFrame({"stance": [0]})).mark_rule(
         strokeDash=[4, 4], color="#555").encode(y="stance:Q")
