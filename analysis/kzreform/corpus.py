@@ -24,6 +24,8 @@ FOOTNOTE = re.compile(r"\[\d+\]\s")
 WORD = re.compile(r"\w[\w'’\-]*")
 # A heading is short and does not end like a sentence, a quote or a list lead-in.
 HEADING_MAX_WORDS = 12
+# The kinds of paragraph that carry the article's argument (and are coded).
+BODY_KINDS = ("paragraph", "list_item")
 SENTENCE_END = tuple(".!?:;,\"”’)]…")
 
 PARAGRAPH_COLUMNS = [

@@ -21,18 +21,16 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .corpus import WORD
+from .corpus import BODY_KINDS, WORD
 from .errors import DataValidationError
-from .paths import DATA, PARAGRAPHS, relative
+from .paths import CODING, DATA, PARAGRAPHS, relative
 
-CODING = DATA / "coding"
 CODEBOOK = CODING / "codebook.yml"
 MANUAL_CODING = CODING / "framing_manual.csv"
 LEXICON = CODING / "lexicon.csv"
 FRAMING_AUTO = DATA / "processed" / "framing_auto.csv"
 STOPWORDS = CODING / "stopwords.txt"
 
-BODY_KINDS = ("paragraph", "list_item")
 LIST_SEPARATOR = ";"
 NO_VOICE = "none"
 HAND_CODED = "hand-coded"

@@ -5,11 +5,9 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from .corpus import quote_in_text
+from .corpus import BODY_KINDS, quote_in_text
 from .errors import DataValidationError
 from .paths import EVENTS, relative
-
-BODY_KINDS = ("paragraph", "list_item")
 
 
 def load_events(paragraphs: pd.DataFrame, path=EVENTS) -> pd.DataFrame:

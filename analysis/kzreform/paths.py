@@ -10,6 +10,7 @@ SOURCE_PROVENANCE = DATA / "metadata" / "source_provenance.csv"
 BOILERPLATE_RULES = DATA / "rules" / "boilerplate.csv"
 EVENTS = DATA / "metadata" / "events.csv"
 PROCESSED = DATA / "processed"
+CODING = DATA / "coding"
 PARAGRAPHS = PROCESSED / "paragraphs.csv"
 REMOVED_TEXT = PROCESSED / "removed_text.csv"
 

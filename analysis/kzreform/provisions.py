@@ -17,9 +17,8 @@ import pandas as pd
 
 from .corpus import quote_in_text
 from .errors import DataValidationError
-from .paths import DATA, PARAGRAPHS, PROCESSED, ROOT, relative
+from .paths import CODING, PARAGRAPHS, PROCESSED, ROOT, relative
 
-CODING = DATA / "coding"
 CLAIMS = CODING / "claims.csv"
 PROVISIONS = CODING / "provisions.csv"
 PERIODS = CODING / "periods.csv"
