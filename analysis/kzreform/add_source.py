@@ -30,17 +30,12 @@ import pandas as pd
 import yaml
 
 from . import build
-from .corpus import load_boilerplate_rules, read_raw_text, segment_corpus
+from .corpus import read_raw_text
 from .errors import DataValidationError
 from .framing import FRAMING_AUTO, framing_tables
-from .paths import (BOILERPLATE_RULES, DATA, DATAPACKAGE, PARAGRAPHS, REMOVED_TEXT, SOURCES,
-                    SOURCE_PROVENANCE, relative)
+from .paths import DATA, DATAPACKAGE, SOURCE_PROVENANCE, SOURCES, in_data_dir, relative
 
 RAW_DIR = Path("raw") / "corpus"
-
-
-def _inside(data_dir: Path, path: Path) -> Path:
-    return data_dir / path.relative_to(DATA)
 
 
 def read_metadata(path: Path, data_dir: Path) -> tuple[dict, list[dict]]:
@@ -53,7 +48,7 @@ def read_metadata(path: Path, data_dir: Path) -> tuple[dict, list[dict]]:
     if not isinstance(document, dict) or not isinstance(document.get("source"), dict):
         raise DataValidationError(f"{where}: needs a mapping 'source' (a row of sources.csv)")
     source = {key: str(value) for key, value in document["source"].items()}
-    sources = pd.read_csv(_inside(data_dir, SOURCES), dtype=str, keep_default_na=False)
+    sources = pd.read_csv(in_data_dir(SOURCES, data_dir), dtype=str, keep_default_na=False)
     expected = [column for column in sources.columns if column != "raw_file"]
     missing = [column for column in expected if column not in source]
     extra = [column for column in source if column not in expected]
@@ -62,7 +57,7 @@ def read_metadata(path: Path, data_dir: Path) -> tuple[dict, list[dict]]:
                                   f"not in sources.csv {extra}")
     if source["source_id"] in set(sources["source_id"]):
         raise DataValidationError(f"{where}, field 'source_id': {source['source_id']!r} "
-                                  f"is already a source in {relative(_inside(data_dir, SOURCES))}")
+                                  f"is already a source in {relative(in_data_dir(SOURCES, data_dir))}")
     provenance = []
     for field, entry in (document.get("provenance") or {}).items():
         if not isinstance(entry, dict) or set(entry) != {"basis", "evidence"}:
@@ -97,11 +92,7 @@ def _register_raw_file(descriptor: Path, raw_file: str, digest: str) -> None:
 
 def rebuild_corpus_and_framing(data_dir: Path) -> list[Path]:
     """Segment every source and auto-code every paragraph of ``data_dir``; validate; write."""
-    sources = pd.read_csv(_inside(data_dir, SOURCES), dtype=str, keep_default_na=False)
-    rules = load_boilerplate_rules(_inside(data_dir, BOILERPLATE_RULES))
-    paragraphs, removed = segment_corpus(sources, rules, data_dir=data_dir)
-    tables = {_inside(data_dir, PARAGRAPHS): paragraphs,
-              _inside(data_dir, REMOVED_TEXT): removed}
+    tables = build.corpus_tables({}, data_dir)
     tables.update(framing_tables(tables, data_dir))
     build.write_validated(tables, data_dir)
     return list(tables)
@@ -123,9 +114,9 @@ def add_source(text_path: Path, metadata_path: Path, data_dir: Path = DATA) -> d
         staged = Path(staging) / "data"
         shutil.copytree(data_dir, staged)
         shutil.copyfile(text_path, staged / raw_file)
-        _append_rows(_inside(staged, SOURCES), [{**source, "raw_file": raw_file}])
-        _append_rows(_inside(staged, SOURCE_PROVENANCE), provenance)
-        _register_raw_file(_inside(staged, DATAPACKAGE), raw_file, digest)
+        _append_rows(in_data_dir(SOURCES, staged), [{**source, "raw_file": raw_file}])
+        _append_rows(in_data_dir(SOURCE_PROVENANCE, staged), provenance)
+        _register_raw_file(in_data_dir(DATAPACKAGE, staged), raw_file, digest)
         derived = [path.relative_to(staged) for path in rebuild_corpus_and_framing(staged)]
         changed = inputs + derived
         backups = {path: (data_dir / path).read_bytes() if (data_dir / path).exists() else None
@@ -138,7 +129,7 @@ def add_source(text_path: Path, metadata_path: Path, data_dir: Path = DATA) -> d
         except BaseException:
             _restore(backups, data_dir)
             raise
-    coded = pd.read_csv(_inside(data_dir, FRAMING_AUTO), dtype=str, keep_default_na=False)
+    coded = pd.read_csv(in_data_dir(FRAMING_AUTO, data_dir), dtype=str, keep_default_na=False)
     count = int((coded["source_id"] == source["source_id"]).sum())
     return {"source_id": source["source_id"], "raw_file": raw_file, "paragraphs": count}
 

@@ -17,7 +17,7 @@ import pandas as pd
 
 from .corpus import load_boilerplate_rules, segment_corpus
 from .framing import framing_tables
-from .paths import DATA, PARAGRAPHS, REMOVED_TEXT, SOURCES, relative
+from .paths import BOILERPLATE_RULES, DATA, PARAGRAPHS, REMOVED_TEXT, SOURCES, in_data_dir, relative
 from .provisions import provisions_tables
 from .validation import validate_package
 
@@ -28,9 +28,13 @@ def load_sources(path: Path = SOURCES) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
-def corpus_tables(_: Tables) -> Tables:
-    paragraphs, removed = segment_corpus(load_sources(), load_boilerplate_rules())
-    return {PARAGRAPHS: paragraphs, REMOVED_TEXT: removed}
+def corpus_tables(_: Tables, data_dir: Path = DATA) -> Tables:
+    paragraphs, removed = segment_corpus(
+        load_sources(in_data_dir(SOURCES, data_dir)),
+        load_boilerplate_rules(in_data_dir(BOILERPLATE_RULES, data_dir)),
+        data_dir=data_dir)
+    return {in_data_dir(PARAGRAPHS, data_dir): paragraphs,
+            in_data_dir(REMOVED_TEXT, data_dir): removed}
 
 
 # Each builder receives the tables built before it, so later analyses can use

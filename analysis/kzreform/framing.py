@@ -23,7 +23,7 @@ import yaml
 
 from .corpus import BODY_KINDS, WORD
 from .errors import DataValidationError
-from .paths import CODING, DATA, PARAGRAPHS, relative
+from .paths import CODING, DATA, PARAGRAPHS, in_data_dir, relative
 
 CODEBOOK = CODING / "codebook.yml"
 MANUAL_CODING = CODING / "framing_manual.csv"
@@ -305,13 +305,13 @@ def auto_code(paragraphs: pd.DataFrame, lexicon: Lexicon,
 
 def framing_tables(tables: dict, data_dir: Path = DATA) -> dict:
     """Builder: check the hand coding against the paragraphs, then auto-code every paragraph."""
-    coding = data_dir / CODING.relative_to(DATA)
+    coding = in_data_dir(CODING, data_dir)
     codebook = load_codebook(coding / CODEBOOK.name)
-    paragraphs = tables[data_dir / PARAGRAPHS.relative_to(DATA)]
+    paragraphs = tables[in_data_dir(PARAGRAPHS, data_dir)]
     validate_manual_coding(load_manual_coding(coding / MANUAL_CODING.name), paragraphs,
                            codebook, coding / MANUAL_CODING.name)
     auto = auto_code(paragraphs, load_lexicon(codebook, coding / LEXICON.name))
-    return {data_dir / FRAMING_AUTO.relative_to(DATA): auto}
+    return {in_data_dir(FRAMING_AUTO, data_dir): auto}
 
 
 # ---- analysis ----

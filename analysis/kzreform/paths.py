@@ -15,6 +15,11 @@ PARAGRAPHS = PROCESSED / "paragraphs.csv"
 REMOVED_TEXT = PROCESSED / "removed_text.csv"
 
 
+def in_data_dir(path: Path, data_dir: Path) -> Path:
+    """Where one of the paths above lies in another copy of data/ (a staged build, a test)."""
+    return Path(data_dir) / Path(path).relative_to(DATA)
+
+
 def relative(path: Path) -> str:
     """A path as the reader sees it in the repository (never machine-specific)."""
     try:
