@@ -1,0 +1,455 @@
+"""Automated framing coders: each codes a paragraph from its text alone.
+
+Every coder has ``fit(texts, labels)`` (labels: hand-coding rows aligned with
+the texts) returning a fitted coder, and ``code(texts)`` returning one row per
+text: primary and secondary frames, stance, voices and a confidence from 0 to
+1. Rows below ``CHECK_BY_HAND_BELOW`` are flagged for checking by hand.
+
+- ``MajorityCoder``: the most common hand codes of its training paragraphs.
+- ``LexiconCoder``: the keyword rules of ``data/coding/lexicon.csv``. They were
+  written from all hand-coded paragraphs, so fitting changes nothing and its
+  agreement is in-sample wherever it is measured.
+- ``SupervisedCoder``: logistic regressions fitted on the hand coding, with the
+  codebook's frame definitions as extra training text; optionally phrase
+  n-grams and stance cues from a general sentiment lexicon (VADER's, shipped
+  with ``vaderSentiment``) split by whose claim they sit in. Voices come from
+  generic actor and reporting cues (``data/coding/voice_cues.csv``).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import StandardScaler
+from vaderSentiment.vaderSentiment import NEGATE, N_SCALAR, SentimentIntensityAnalyzer
+
+from .codebook import (AUTOMATED, LIST_SEPARATOR, NO_VOICE, Codebook, body_paragraphs,
+                       split_list)
+from .corpus import WORD
+from .errors import DataValidationError
+from .paths import CODING, relative
+
+LEXICON = CODING / "lexicon.csv"
+VOICE_CUES = CODING / "voice_cues.csv"
+
+CODE_COLUMNS = ["primary_frame", "secondary_frames", "stance", "voices", "confidence"]
+AUTO_COLUMNS = ["paragraph_id", "source_id", *CODE_COLUMNS, "check_by_hand", "coding"]
+MIN_STANCE, MAX_STANCE = -2, 2
+# A paragraph whose codes the coder is less sure of than this is flagged for
+# reading: for the supervised coders, below an even chance that the most likely
+# frame (or stance) is right.
+CHECK_BY_HAND_BELOW = 0.5
+CONFIDENCE_DIGITS = 2
+
+
+def _coded(primary: str, secondary: list[str], stance: float, voices: list[str],
+           confidence: float) -> dict:
+    return {
+        "primary_frame": primary,
+        "secondary_frames": LIST_SEPARATOR.join(secondary),
+        "stance": int(min(max(round(stance), MIN_STANCE), MAX_STANCE)),
+        "voices": LIST_SEPARATOR.join(voices) or NO_VOICE,
+        "confidence": round(float(confidence), CONFIDENCE_DIGITS),
+    }
+
+
+# ---- the keyword lexicon ----
+
+LEXICON_KINDS = ("frame", "voice", "stance")
+# A lexicon term is one or more lower-case words separated by single spaces; a
+# word ending in '*' matches any word that starts with what precedes the '*'.
+TERM = re.compile(r"^[^\s*]+\*?( [^\s*]+\*?)*$")
+NO_MATCH: tuple[frozenset[int], tuple, tuple] = (frozenset(), (), ())
+# When no frame cue matches, the paragraph is most likely a bare statement of
+# what a measure contains, which the codebook codes as policy_prescription.
+FALLBACK_FRAME = "policy_prescription"
+# A frame other than the primary becomes a secondary frame once its cues weigh
+# at least this much: one strong cue (weight 2) or two ordinary ones.
+SECONDARY_MIN_SCORE = 2.0
+
+
+class Lexicon:
+    """The keyword rules, indexed for one pass over a paragraph's words.
+
+    Each distinct word of the input is matched against the term words once
+    (then cached), and multi-word terms are only tried where their first word
+    occurs, so coding time grows linearly with the number of words coded.
+    """
+
+    def __init__(self, rules: list[tuple[str, str, str, float]], frame_order: tuple[str, ...]):
+        self.frame_order = frame_order
+        self._word_ids: dict[str, int] = {}
+        self._exact: dict[str, set[int]] = {}
+        self._prefix: dict[str, set[int]] = {}
+        self._single: dict[int, list[tuple[str, str, float]]] = {}
+        self._phrases: dict[int, list[tuple[tuple[int, ...], str, str, float]]] = {}
+        for kind, target, term, weight in rules:
+            first, *rest = (self._word_id(word) for word in term.split(" "))
+            if rest:
+                self._phrases.setdefault(first, []).append((tuple(rest), kind, target, weight))
+            else:
+                self._single.setdefault(first, []).append((kind, target, weight))
+        self._prefix_lengths = sorted({len(prefix) for prefix in self._prefix})
+        self._cache: dict[str, tuple[frozenset[int], tuple, tuple]] = {}
+
+    def _word_id(self, word: str) -> int:
+        if word not in self._word_ids:
+            self._word_ids[word] = len(self._word_ids)
+            index = self._prefix if word.endswith("*") else self._exact
+            index.setdefault(word.rstrip("*"), set()).add(self._word_ids[word])
+        return self._word_ids[word]
+
+    def _lookup(self, token: str) -> tuple[frozenset[int], tuple, tuple]:
+        """Term words a token matches, its one-word hits, and the phrases it may start."""
+        ids = set(self._exact.get(token, ()))
+        for length in self._prefix_lengths:
+            if length > len(token):
+                break
+            ids |= self._prefix.get(token[:length], set())
+        single = tuple(hit for word_id in ids for hit in self._single.get(word_id, ()))
+        phrases = tuple(phrase for word_id in ids for phrase in self._phrases.get(word_id, ()))
+        found = self._cache[token] = (frozenset(ids), single, phrases) if ids else NO_MATCH
+        return found
+
+    def scores(self, text: str) -> dict[str, dict[str, float]]:
+        """Summed weights per kind and target of every term occurrence in ``text``."""
+        tokens = WORD.findall(text.lower())
+        entries = list(map(self._cache.get, tokens))
+        if None in entries:  # words not seen before
+            entries = [entry or self._lookup(token) for entry, token in zip(entries, tokens)]
+        totals: dict[tuple[str, str], float] = {}
+        for position, entry in enumerate(entries):
+            if entry is NO_MATCH:
+                continue
+            for kind, target, weight in entry[1]:
+                totals[kind, target] = totals.get((kind, target), 0.0) + weight
+            for rest, kind, target, weight in entry[2]:
+                following = entries[position + 1:position + 1 + len(rest)]
+                if len(following) == len(rest) and all(
+                        word_id in matched for word_id, (matched, _, _) in zip(rest, following)):
+                    totals[kind, target] = totals.get((kind, target), 0.0) + weight
+        scores: dict[str, dict[str, float]] = {kind: {} for kind in LEXICON_KINDS}
+        for (kind, target), total in totals.items():
+            scores[kind][target] = total
+        return scores
+
+
+def load_lexicon(codebook: Codebook, path: Path = LEXICON) -> Lexicon:
+    where = relative(path)
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    targets = {"frame": codebook.frames, "voice": codebook.voices, "stance": {"stance": ""}}
+    rules = []
+    for number, row in enumerate(table.to_dict("records"), start=2):
+        at = f"{where}, row {number}"
+        kind = row["kind"]
+        if kind not in targets:
+            raise DataValidationError(f"{at}, field 'kind': {kind!r} is not one of "
+                                      f"{', '.join(LEXICON_KINDS)}")
+        if row["target"] not in targets[kind]:
+            raise DataValidationError(f"{at}, field 'target': {row['target']!r} is not a "
+                                      f"{kind} of the codebook")
+        if not TERM.match(row["term"]) or row["term"] != row["term"].lower():
+            raise DataValidationError(f"{at}, field 'term': {row['term']!r} is not lower-case "
+                                      f"words separated by single spaces")
+        try:
+            weight = float(row["weight"])
+        except ValueError:
+            raise DataValidationError(f"{at}, field 'weight': {row['weight']!r} is not "
+                                      f"a number") from None
+        rules.append((kind, row["target"], row["term"], weight))
+    return Lexicon(rules, tuple(codebook.frames))
+
+
+def code_text(text: str, lexicon: Lexicon) -> dict:
+    """The lexicon's codes for one paragraph; confidence is the primary frame's share of
+    all frame cues (0 when no cue matched and the fallback frame was used)."""
+    scores = lexicon.scores(text)
+    frames = scores["frame"]
+    if frames:
+        # Ties go to the frame listed first in the codebook, so results are stable.
+        primary = max(lexicon.frame_order, key=lambda frame: frames.get(frame, 0.0))
+        total = sum(weight for weight in frames.values() if weight > 0)
+        confidence = max(frames[primary], 0.0) / total if total else 0.0
+    else:
+        primary, confidence = FALLBACK_FRAME, 0.0
+    secondary = [frame for frame in lexicon.frame_order
+                 if frame != primary and frames.get(frame, 0.0) >= SECONDARY_MIN_SCORE]
+    return _coded(primary, secondary, scores["stance"].get("stance", 0.0),
+                  sorted(scores["voice"]), confidence)
+
+
+class LexiconCoder:
+    name = "lexicon"
+    label = "keyword lexicon (written from all hand-coded text: in-sample)"
+    fitted = False
+
+    def __init__(self, lexicon: Lexicon):
+        self.lexicon = lexicon
+
+    def fit(self, texts: list[str], labels: pd.DataFrame) -> LexiconCoder:
+        return self
+
+    def code(self, texts: list[str]) -> list[dict]:
+        return [code_text(text, self.lexicon) for text in texts]
+
+
+class MajorityCoder:
+    """Baseline: every paragraph gets the training paragraphs' most common codes."""
+
+    name = "majority"
+    label = "majority-class baseline"
+    fitted = True
+
+    def fit(self, texts: list[str], labels: pd.DataFrame) -> MajorityCoder:
+        fitted = MajorityCoder()
+        # Ties go to the first value in sorted order, so the baseline is stable.
+        frames = labels["primary_frame"].value_counts().sort_index(kind="stable")
+        fitted.frame = frames.idxmax()
+        fitted.share = frames.max() / frames.sum()
+        fitted.stance = int(labels["stance"].astype(int).value_counts().sort_index().idxmax())
+        fitted.voices = labels["voices"].value_counts().sort_index().idxmax()
+        return fitted
+
+    def code(self, texts: list[str]) -> list[dict]:
+        row = _coded(self.frame, [], self.stance, split_list(self.voices) if
+                     self.voices != NO_VOICE else [], self.share)
+        return [dict(row) for _ in texts]
+
+
+# ---- reading a paragraph: negation, attribution, sentiment ----
+
+# VADER's negators, plus 'no', which VADER leaves to its own rules.
+NEGATORS = frozenset(NEGATE) | {"no"}
+NEGATION_SCOPE = 3  # words after a negator that it negates (VADER looks three back)
+NEGATED = "not_"
+SENTENCE = re.compile(r"(?<=[.!?;])\s+")
+VALENCE: dict[str, float] = SentimentIntensityAnalyzer().lexicon
+OFFICIAL_VOICES = frozenset({"president_government", "ruling_party"})
+# Stance cues are summed by whose claim they sit in: the text's own voice, an
+# official's reported claim, or any other reported actor's.
+CLAIM_HOLDERS = ("own", "official", "other")
+
+
+class VoiceCues:
+    """Generic cues for who speaks: an actor and a reporting word in one sentence."""
+
+    def __init__(self, actors: dict[str, str], reporting: set[str]):
+        self.actors = actors  # term -> voice id
+        self.reporting = frozenset(reporting)
+        terms = [*actors, *reporting]
+        self.single = frozenset(term for term in terms if " " not in term)
+        self.first_words = frozenset(term.split(" ")[0] for term in terms if " " in term)
+        self.lengths = sorted({term.count(" ") + 1 for term in terms if " " in term})
+        self.phrases = frozenset(term for term in terms if " " in term)
+
+    def terms_in(self, words: list[str]) -> set[str]:
+        found = set(self.single.intersection(words))
+        for position, word in enumerate(words):
+            if word in self.first_words:
+                for length in self.lengths:
+                    phrase = " ".join(words[position:position + length])
+                    if phrase in self.phrases:
+                        found.add(phrase)
+        return found
+
+    def voices_in(self, words: list[str]) -> set[str]:
+        """Voices whose words or views a sentence reports."""
+        terms = self.terms_in(words)
+        if not terms & self.reporting:
+            return set()
+        return {self.actors[term] for term in terms if term in self.actors}
+
+
+VOICE_CUE_ROLES = ("actor", "reporting")
+
+
+def load_voice_cues(codebook: Codebook, path: Path = VOICE_CUES) -> VoiceCues:
+    where = relative(path)
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    actors, reporting = {}, set()
+    for number, row in enumerate(table.to_dict("records"), start=2):
+        at = f"{where}, row {number}"
+        if row["role"] not in VOICE_CUE_ROLES:
+            raise DataValidationError(f"{at}, field 'role': {row['role']!r} is not one of "
+                                      f"{', '.join(VOICE_CUE_ROLES)}")
+        if row["role"] == "actor" and row["voice"] not in codebook.voices:
+            raise DataValidationError(f"{at}, field 'voice': {row['voice']!r} is not a "
+                                      f"voice of the codebook")
+        if row["role"] == "reporting" and row["voice"]:
+            raise DataValidationError(f"{at}, field 'voice': {row['voice']!r} given for a "
+                                      f"reporting cue, which belongs to no voice")
+        term = row["term"]
+        if not TERM.match(term) or "*" in term or term != term.lower():
+            raise DataValidationError(f"{at}, field 'term': {term!r} is not lower-case "
+                                      f"words separated by single spaces")
+        if row["role"] == "actor":
+            actors[term] = row["voice"]
+        else:
+            reporting.add(term)
+    return VoiceCues(actors, reporting)
+
+
+def read_paragraph(text: str, cues: VoiceCues) -> tuple[list[str], list[float], list[str]]:
+    """Words (negated ones marked), stance cues by claim holder, and the voices reported.
+
+    The stance cues are VADER valences: for each claim holder the sum of
+    positive and of negative valences, a negated word's valence flipped and
+    damped as VADER does; then the number of negators.
+    """
+    words: list[str] = []
+    valence = [0.0] * (2 * len(CLAIM_HOLDERS))
+    negations = 0
+    voices: set[str] = set()
+    for sentence in SENTENCE.split(text.lower().replace("’", "'")):
+        tokens = WORD.findall(sentence)
+        reported = cues.voices_in(tokens)
+        voices |= reported
+        holder = 0 if not reported else 1 if reported <= OFFICIAL_VOICES else 2
+        scope = 0
+        for token in tokens:
+            if token in NEGATORS:
+                scope = NEGATION_SCOPE
+                negations += 1
+                words.append(token)
+                continue
+            score = VALENCE.get(token)
+            if scope:
+                scope -= 1
+                words.append(NEGATED + token)
+                if score:
+                    score *= N_SCALAR
+            else:
+                words.append(token)
+            if score:
+                valence[2 * holder + (score < 0)] += abs(score)
+    return words, [*valence, float(negations)], sorted(voices)
+
+
+def _given(words: list[str]) -> list[str]:
+    """The analyser of the vectorisers: paragraphs arrive already split into words."""
+    return words
+
+
+def _with_phrases(words: list[str]) -> list[str]:
+    return words + [f"{first} {second}" for first, second in zip(words, words[1:])]
+
+
+class SupervisedCoder:
+    """Logistic regressions on word (and phrase) frequencies, fitted on the hand coding.
+
+    Frames: the codebook's definition of each frame is added to the training
+    text as one more example of it, so no frame is unknown to the model;
+    classes are weighted inversely to their frequency so rare frames count.
+    Secondary frames are the other frames at least ``SECONDARY_MIN_PROBABILITY``
+    likely. Stance: the same words, plus (``sentiment=True``) the stance cues of
+    :func:`read_paragraph`. Confidence: the lower of the two top probabilities.
+    """
+
+    fitted = True
+    SECONDARY_MIN_PROBABILITY = 0.25
+    # Regularisation strength: scikit-learn's default, not tuned.
+    C = 1.0
+
+    def __init__(self, codebook: Codebook, cues: VoiceCues, phrases_and_sentiment: bool):
+        self.codebook = codebook
+        self.cues = cues
+        self.full = phrases_and_sentiment
+        self.name = "supervised-full" if self.full else "supervised-words"
+        self.label = ("supervised: words, phrases, sentiment lexicon, negation and attribution"
+                      if self.full else "supervised: words only")
+
+    def _vectoriser(self) -> TfidfVectorizer:
+        return TfidfVectorizer(analyzer=_with_phrases if self.full else _given,
+                               sublinear_tf=True, min_df=2)
+
+    def _model(self) -> LogisticRegression:
+        return LogisticRegression(C=self.C, class_weight="balanced", max_iter=5000)
+
+    def fit(self, texts: list[str], labels: pd.DataFrame) -> SupervisedCoder:
+        fitted = SupervisedCoder(self.codebook, self.cues, self.full)
+        read = [read_paragraph(text, self.cues) for text in texts]
+        definitions = [read_paragraph(self.codebook.definitions[frame], self.cues)[0]
+                       for frame in self.codebook.frames]
+        fitted.words = self._vectoriser().fit([words for words, _, _ in read] + definitions)
+        counts = fitted.words.transform([words for words, _, _ in read])
+        fitted.frame_model = self._model().fit(
+            sparse.vstack([counts, fitted.words.transform(definitions)]),
+            [*labels["primary_frame"], *self.codebook.frames])
+        fitted.scaler = StandardScaler().fit(np.array([cues for _, cues, _ in read]))
+        fitted.stance_model = self._model().fit(
+            fitted._stance_features(counts, read), labels["stance"].astype(int))
+        return fitted
+
+    def _stance_features(self, counts, read):
+        if not self.full:
+            return counts
+        cues = self.scaler.transform(np.array([cues for _, cues, _ in read]))
+        return sparse.hstack([counts, sparse.csr_matrix(cues)]).tocsr()
+
+    def code(self, texts: list[str]) -> list[dict]:
+        if not texts:
+            return []
+        read = [read_paragraph(text, self.cues) for text in texts]
+        counts = self.words.transform([words for words, _, _ in read])
+        frame_probabilities = self.frame_model.predict_proba(counts)
+        stance_probabilities = self.stance_model.predict_proba(
+            self._stance_features(counts, read))
+        frames = self.frame_model.classes_
+        stances = self.stance_model.classes_
+        order = {frame: number for number, frame in enumerate(self.codebook.frames)}
+        rows = []
+        for (_, _, voices), frame_p, stance_p in zip(read, frame_probabilities,
+                                                     stance_probabilities):
+            primary = frames[frame_p.argmax()]
+            secondary = sorted((frame for frame, p in zip(frames, frame_p)
+                                if frame != primary and p >= self.SECONDARY_MIN_PROBABILITY),
+                               key=order.get)
+            rows.append(_coded(primary, secondary, stances[stance_p.argmax()], voices,
+                               min(frame_p.max(), stance_p.max())))
+        return rows
+
+
+def candidate_coders(codebook: Codebook, lexicon: Lexicon, cues: VoiceCues) -> list:
+    """Every coder the evaluation compares, the baseline first."""
+    return [MajorityCoder(), LexiconCoder(lexicon),
+            SupervisedCoder(codebook, cues, phrases_and_sentiment=False),
+            SupervisedCoder(codebook, cues, phrases_and_sentiment=True)]
+
+
+# ---- coding the corpus ----
+
+# Below this many paragraphs, starting worker processes costs more than it saves.
+PARALLEL_MIN_PARAGRAPHS = 2_000
+
+
+def auto_code(paragraphs: pd.DataFrame, coder, workers: int | None = None) -> pd.DataFrame:
+    """Code every body paragraph with a fitted coder (headings and footnotes are not coded).
+
+    Large inputs are split into contiguous chunks coded in parallel, one per
+    core; the result is the same, in the same order, as coding them in turn.
+    """
+    body = body_paragraphs(paragraphs)
+    texts = body["text"].tolist()
+    workers = workers or os.cpu_count() or 1
+    if workers > 1 and len(texts) >= PARALLEL_MIN_PARAGRAPHS:
+        size = -(-len(texts) // workers)
+        chunks = [texts[start:start + size] for start in range(0, len(texts), size)]
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            coded = [row for chunk in pool.map(coder.code, chunks) for row in chunk]
+    else:
+        coded = coder.code(texts)
+    codes = pd.DataFrame(coded, columns=CODE_COLUMNS)
+    codes.insert(0, "paragraph_id", body["paragraph_id"].to_numpy())
+    codes.insert(1, "source_id", body["source_id"].to_numpy())
+    codes["check_by_hand"] = codes["confidence"] < CHECK_BY_HAND_BELOW
+    codes["coding"] = AUTOMATED
+    return codes[AUTO_COLUMNS]
