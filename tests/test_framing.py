@@ -1,24 +1,25 @@
-"""The framing codebook, the hand coding, the automated coder and its agreement measures."""
+"""The framing codebook, the hand coding, the automated coders and their evaluation."""
 
+import io
 import json
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from kzreform import framing
+from kzreform import autocoders, codebook as codebook_module, framing, reliability
 from kzreform.errors import DataValidationError
 from kzreform.paths import DATAPACKAGE, PARAGRAPHS
 
 
 @pytest.fixture(scope="module")
 def codebook():
-    return framing.load_codebook()
+    return codebook_module.load_codebook()
 
 
 @pytest.fixture(scope="module")
 def lexicon(codebook):
-    return framing.load_lexicon(codebook)
+    return autocoders.load_lexicon(codebook)
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +29,7 @@ def paragraphs():
 
 @pytest.fixture(scope="module")
 def manual():
-    return framing.load_manual_coding()
+    return codebook_module.load_manual_coding()
 
 
 def resource_fields(name):
@@ -40,7 +41,7 @@ def resource_fields(name):
 # ---- codebook and hand coding ----
 
 def test_codebook_defines_every_frame_fully(codebook):
-    document = framing.yaml.safe_load(framing.CODEBOOK.read_text(encoding="utf-8"))
+    document = codebook_module.yaml.safe_load(codebook_module.CODEBOOK.read_text(encoding="utf-8"))
     for frame in document["frames"]:
         for field in ("definition", "code_when", "do_not_code_when", "example"):
             assert str(frame[field]).strip(), (frame["id"], field)
@@ -58,15 +59,15 @@ def test_data_package_enumerates_the_codebook(codebook, resource):
 
 
 def test_hand_coding_covers_every_body_paragraph_once(manual, paragraphs, codebook):
-    assert framing.manual_coding_errors(manual, paragraphs, codebook) == []
-    body = framing.body_paragraphs(paragraphs)
+    assert codebook_module.manual_coding_errors(manual, paragraphs, codebook) == []
+    body = codebook_module.body_paragraphs(paragraphs)
     assert sorted(manual["paragraph_id"]) == sorted(body["paragraph_id"])
     assert not set(manual["paragraph_id"]) & set(
-        paragraphs.loc[~paragraphs["kind"].isin(framing.BODY_KINDS), "paragraph_id"])
+        paragraphs.loc[~paragraphs["kind"].isin(codebook_module.BODY_KINDS), "paragraph_id"])
 
 
 def first_error(table, paragraphs, codebook):
-    errors = framing.manual_coding_errors(table, paragraphs, codebook)
+    errors = codebook_module.manual_coding_errors(table, paragraphs, codebook)
     assert errors
     return "\n".join(errors)
 
@@ -97,17 +98,18 @@ def test_duplicate_missing_and_heading_rows_are_reported(manual, paragraphs, cod
     broken.loc[len(broken) - 1, "paragraph_id"] = heading
     broken = pd.concat([broken, broken.iloc[[0]]], ignore_index=True)
     message = first_error(broken, paragraphs, codebook)
-    assert f"{manual.loc[0, 'paragraph_id']!r} of hand-coded source is not coded" in message
+    assert (f"{manual.loc[0, 'paragraph_id']!r} of hand-coded source 'anon-2026' is not coded"
+            in message)
     assert f"{heading!r} is a heading" in message
     assert "is coded more than once" in message
     with pytest.raises(DataValidationError, match="invalid hand coding"):
-        framing.validate_manual_coding(broken, paragraphs, codebook)
+        codebook_module.validate_manual_coding(broken, paragraphs, codebook)
 
 
 # ---- the automated coder ----
 
 def test_lexicon_rows_are_validated(tmp_path, codebook):
-    good = pd.read_csv(framing.LEXICON, dtype=str, keep_default_na=False)
+    good = pd.read_csv(autocoders.LEXICON, dtype=str, keep_default_na=False)
     for field, value in [("kind", "mood"), ("target", "vibes"), ("term", "Two  Spaces"),
                          ("weight", "heavy")]:
         broken = good.copy()
@@ -115,13 +117,13 @@ def test_lexicon_rows_are_validated(tmp_path, codebook):
         path = tmp_path / "lexicon.csv"
         broken.to_csv(path, index=False)
         with pytest.raises(DataValidationError, match=f"row 4, field '{field}'"):
-            framing.load_lexicon(codebook, path)
+            autocoders.load_lexicon(codebook, path)
 
 
 def test_codes_unseen_critical_paragraph(lexicon):
     text = ("Opposition activists told a rally that the new basic law is window dressing: "
             "an authoritarian scheme to entrench presidential control, and critics urged a boycott.")
-    coded = framing.code_text(text, lexicon)
+    coded = autocoders.code_text(text, lexicon)
     assert coded["primary_frame"] == "window_dressing"
     assert coded["stance"] < 0
     assert "opposition_activists" in coded["voices"].split(";")
@@ -130,49 +132,150 @@ def test_codes_unseen_critical_paragraph(lexicon):
 def test_codes_unseen_favourable_paragraph(lexicon):
     text = ("Officials hailed a landmark law on local councils as robust democratization that "
             "makes parliament more accountable and inclusive.")
-    coded = framing.code_text(text, lexicon)
+    coded = autocoders.code_text(text, lexicon)
     assert coded["primary_frame"] == "democratisation"
     assert coded["stance"] > 0
-    assert coded["voices"] == framing.NO_VOICE
+    assert coded["voices"] == codebook_module.NO_VOICE
 
 
 def test_text_without_cues_gets_the_fallback(lexicon):
-    coded = framing.code_text("The weather was mild and the river froze late.", lexicon)
-    assert coded == {"primary_frame": framing.FALLBACK_FRAME, "secondary_frames": "",
-                     "stance": 0, "voices": framing.NO_VOICE}
+    coded = autocoders.code_text("The weather was mild and the river froze late.", lexicon)
+    assert coded == {"primary_frame": autocoders.FALLBACK_FRAME, "secondary_frames": "",
+                     "stance": 0, "voices": codebook_module.NO_VOICE, "confidence": 0.0}
 
 
 def test_prefix_and_phrase_terms(codebook):
-    lexicon = framing.Lexicon([("frame", "legality", "rule of law", 1.0),
-                               ("frame", "economic", "econom*", 1.0),
-                               ("stance", "stance", "fear", -5.0)], tuple(codebook.frames))
+    lexicon = autocoders.Lexicon([("frame", "legality", "rule of law", 1.0),
+                                  ("frame", "economic", "econom*", 1.0),
+                                  ("stance", "stance", "fear", -5.0)], tuple(codebook.frames))
     scores = lexicon.scores("Economic rule of law; economy. The rule was of law.")
     assert scores["frame"] == {"economic": 2.0, "legality": 1.0}
-    assert framing.code_text("fear", lexicon)["stance"] == framing.MIN_STANCE
+    assert autocoders.code_text("fear", lexicon)["stance"] == autocoders.MIN_STANCE
 
 
 def test_auto_code_skips_headings_and_footnotes(paragraphs, lexicon):
-    coded = framing.auto_code(paragraphs, lexicon)
-    body = framing.body_paragraphs(paragraphs)
+    coded = autocoders.auto_code(paragraphs, autocoders.LexiconCoder(lexicon))
+    body = codebook_module.body_paragraphs(paragraphs)
     assert coded["paragraph_id"].tolist() == body["paragraph_id"].tolist()
-    assert (coded["coding"] == framing.AUTOMATED).all()
+    assert (coded["coding"] == codebook_module.AUTOMATED).all()
+    assert coded["check_by_hand"].equals(coded["confidence"] < autocoders.CHECK_BY_HAND_BELOW)
 
 
-def test_stored_automated_coding_is_current(paragraphs, lexicon):
-    stored = pd.read_csv(framing.FRAMING_AUTO, dtype=str, keep_default_na=False)
-    fresh = framing.auto_code(paragraphs, lexicon).astype(str)
-    pd.testing.assert_frame_equal(stored, fresh)
+# ---- reading a paragraph: negation, attribution, generic voices ----
+
+@pytest.fixture(scope="module")
+def cues(codebook):
+    return autocoders.load_voice_cues(codebook)
 
 
-# ---- agreement and analysis ----
+def stance_cues(text, cues):
+    _, valence, _ = autocoders.read_paragraph(text, cues)
+    return dict(zip([f"{holder} {sign}" for holder in autocoders.CLAIM_HOLDERS
+                     for sign in ("positive", "negative")], valence))
+
+
+def test_negation_marks_words_and_flips_their_valence(cues):
+    words, _, _ = autocoders.read_paragraph("The reform is not good for anyone.", cues)
+    assert "not_good" in words and "good" not in words
+    assert stance_cues("The reform is not good.", cues)["own negative"] > 0
+    assert stance_cues("The reform is good.", cues)["own positive"] > 0
+
+
+@pytest.mark.parametrize("text, holder, voice", [
+    ("The government said the reform is a great success.", "official", "president_government"),
+    ("Scholars argue the reform is a great success.", "other", "experts_analysts"),
+    ("The election commission announced a great success.", "official", "president_government"),
+    ("A voter told reporters it was a great success.", "other", "citizens_social_media"),
+    ("The reform is a great success.", "own", None),
+])
+def test_stance_cues_sit_in_the_claim_of_whoever_is_reported(cues, text, holder, voice):
+    found = stance_cues(text, cues)
+    assert found[f"{holder} positive"] > 0
+    assert not [key for key, value in found.items() if value and not key.startswith(holder)]
+    _, _, voices = autocoders.read_paragraph(text, cues)
+    assert voices == ([voice] if voice else [])
+
+
+def test_an_actor_named_without_reporting_is_not_a_voice(cues):
+    assert autocoders.read_paragraph("The government built a road.", cues)[2] == []
+
+
+def test_voice_cue_rows_are_validated(tmp_path, codebook):
+    good = pd.read_csv(autocoders.VOICE_CUES, dtype=str, keep_default_na=False)
+    actor = good.index[good["role"] == "actor"][0]
+    for field, value in [("role", "speaker"), ("voice", "aliens"), ("term", "Two  Spaces")]:
+        broken = good.copy()
+        broken.loc[actor, field] = value
+        path = tmp_path / "voice_cues.csv"
+        broken.to_csv(path, index=False)
+        with pytest.raises(DataValidationError, match=f"row {actor + 2}, field '{field}'"):
+            autocoders.load_voice_cues(codebook, path)
+
+
+# ---- the supervised coders ----
+
+@pytest.fixture(scope="module")
+def labelled(paragraphs, manual):
+    return reliability.hand_coded_texts(paragraphs, manual)
+
+
+@pytest.mark.parametrize("full", [False, True])
+def test_supervised_coder_is_deterministic_and_codes_every_text(codebook, cues, labelled, full):
+    coder = autocoders.SupervisedCoder(codebook, cues, phrases_and_sentiment=full)
+    texts = labelled["text"].tolist()
+    first = coder.fit(texts, labelled).code(texts[:20])
+    again = coder.fit(texts, labelled).code(texts[:20])
+    assert first == again and len(first) == 20
+    for row in first:
+        assert row["primary_frame"] in codebook.frames
+        assert row["primary_frame"] not in row["secondary_frames"].split(";")
+        assert row["stance"] in codebook.stance_levels
+        assert 0 <= row["confidence"] <= 1
+    assert coder.fit(texts, labelled).code([]) == []
+
+
+def test_majority_baseline_codes_the_commonest_frame(labelled):
+    coded = autocoders.MajorityCoder().fit([], labelled).code(["anything", "else"])
+    assert {row["primary_frame"] for row in coded} == {labelled["primary_frame"].mode()[0]}
+
+
+# ---- out-of-sample evaluation ----
+
+class RecordingCoder(autocoders.MajorityCoder):
+    """The baseline, remembering what it was trained on."""
+
+    trained_on: list = []
+
+    def fit(self, texts, labels):
+        RecordingCoder.trained_on.append(set(texts))
+        return super().fit(texts, labels)
+
+
+def test_leave_one_source_out_never_trains_on_the_source_it_codes(labelled):
+    RecordingCoder.trained_on = []
+    coded = reliability.leave_one_source_out(RecordingCoder(), labelled)
+    assert sorted(coded["paragraph_id"]) == sorted(labelled["paragraph_id"])
+    sources = sorted(labelled["source_id"].unique())
+    assert len(RecordingCoder.trained_on) == len(sources)
+    for source, trained in zip(sources, RecordingCoder.trained_on):
+        own = set(labelled.loc[labelled["source_id"] == source, "text"])
+        assert not own & trained
+        assert trained == set(labelled["text"]) - own
+
+
+def test_evaluation_needs_two_sources(labelled):
+    one = labelled[labelled["source_id"] == labelled["source_id"].iloc[0]]
+    with pytest.raises(DataValidationError, match="at least two hand-coded sources"):
+        reliability.leave_one_source_out(autocoders.MajorityCoder(), one)
+
 
 def test_agreement_of_a_coding_with_itself_is_perfect(manual, codebook):
-    auto = manual.drop(columns="note").assign(stance=manual["stance"].astype(int))
-    table = framing.agreement(manual, auto, codebook)
-    assert table["alpha"].dropna().eq(1.0).all()
-    frames = table[table.index.str.startswith("frame present")]
-    assert frames["precision"].dropna().eq(1.0).all()
-    assert frames["recall"].dropna().eq(1.0).all()
+    paired = reliability.pair_codes(manual, manual.drop(columns="note"), codebook)
+    values = reliability.measures(paired, codebook)
+    assert values["alpha", "stance"] == values["alpha", "primary_frame"] == 1.0
+    defined = [value for key, value in values.items() if key[0] != "alpha"
+               and not np.isnan(value)]
+    assert defined and all(value == 1.0 for value in defined)
 
 
 def test_precision_and_recall_count_primary_and_secondary_frames(codebook):
@@ -182,12 +285,57 @@ def test_precision_and_recall_count_primary_and_secondary_frames(codebook):
                            "stance": ["0", "1", "-1"], "voices": ["none"] * 3})
     auto = manual.assign(primary_frame=["legality", "political", "legality"],
                          secondary_frames=["", "", ""])
-    table = framing.agreement(manual, auto, codebook)
-    legality = table.loc["frame present: Legality and constitutionality"]
-    assert (legality["precision"], legality["recall"]) == (1 / 2, 1 / 2)
-    political = table.loc["frame present: Political power and elite competition"]
-    assert (political["precision"], political["recall"]) == (1.0, 1.0)
-    assert table.loc["stance (ordinal, −2 to +2)", "alpha"] == 1.0
+    values = reliability.measures(reliability.pair_codes(manual, auto, codebook), codebook)
+    assert (values["precision", "legality"], values["recall", "legality"]) == (1 / 2, 1 / 2)
+    assert (values["precision", "political"], values["recall", "political"]) == (1.0, 1.0)
+    assert values["alpha", "stance"] == 1.0
+
+
+def test_bootstrap_intervals_are_deterministic_and_bracket_the_spread(manual, codebook):
+    auto = manual.assign(stance=manual["stance"].map(lambda s: str(min(int(s) + 1, 2))))
+    paired = reliability.pair_codes(manual, auto, codebook)
+    first = reliability.with_intervals(paired, codebook, resamples=50)
+    pd.testing.assert_frame_equal(first, reliability.with_intervals(paired, codebook,
+                                                                    resamples=50))
+    stance = first.set_index(["measure", "item"]).loc[("alpha", "stance")]
+    assert stance["ci_low"] < stance["ci_high"] < 1.0
+
+
+def test_choice_ignores_in_sample_figures(codebook, lexicon, cues):
+    coders = autocoders.candidate_coders(codebook, lexicon, cues)
+    point = {coder.name: {("alpha", "stance"): 0.1, ("alpha", "primary_frame"): 0.1}
+             for coder in coders}
+    point["lexicon"] = {("alpha", "stance"): 0.9, ("alpha", "primary_frame"): 0.9}
+    point["supervised-full"] = {("alpha", "stance"): 0.3, ("alpha", "primary_frame"): np.nan}
+    assert reliability.choose(point, coders) == "supervised-full"
+
+
+@pytest.fixture(scope="module")
+def built(paragraphs):
+    return framing.framing_tables({PARAGRAPHS: paragraphs})
+
+
+def test_stored_framing_tables_are_current(built):
+    for path, fresh in built.items():
+        stored = pd.read_csv(path, dtype=str, keep_default_na=False)
+        rewritten = pd.read_csv(io.StringIO(fresh.to_csv(index=False)), dtype=str,
+                                keep_default_na=False)
+        pd.testing.assert_frame_equal(stored, rewritten, obj=path.name)
+
+
+def test_reliability_table_evaluates_every_coder_out_of_sample_or_says_not(built, codebook,
+                                                                          lexicon, cues):
+    table = built[framing.FRAMING_RELIABILITY]
+    coders = autocoders.candidate_coders(codebook, lexicon, cues)
+    evaluation = table.groupby("coder")["evaluation"].agg(set)
+    for coder in coders:
+        expected = reliability.LOSO if coder.fitted else reliability.IN_SAMPLE
+        assert evaluation[coder.name] == {expected}
+    chosen = table.loc[table["chosen"], "coder"].unique()
+    assert len(chosen) == 1 and evaluation[chosen[0]] == {reliability.LOSO}
+    alphas = table[table["measure"] == "alpha"]
+    assert (alphas["ci_low"] <= alphas["ci_high"]).all()
+    assert set(alphas["paragraphs"]) == {len(framing.load_manual_coding())}
 
 
 def test_weighted_log_odds_is_antisymmetric_for_two_groups():
@@ -198,20 +346,27 @@ def test_weighted_log_odds_is_antisymmetric_for_two_groups():
     np.testing.assert_allclose(scores.xs("a")["z"], -scores.xs("b")["z"])
 
 
-def test_coded_paragraphs_prefer_hand_coding(paragraphs, manual, codebook, lexicon):
-    auto = framing.auto_code(paragraphs, lexicon)
-    only_some = framing.Codebook(codebook.frames, codebook.voices, codebook.stance_levels,
-                                 ("tni-2022",))
-    coded = framing.coded_paragraphs(paragraphs, manual, auto, only_some)
-    assert set(coded.loc[coded["coding"] == framing.HAND_CODED, "source_id"]) == {"tni-2022"}
-    assert len(coded) == len(framing.body_paragraphs(paragraphs))
+@pytest.fixture(scope="module")
+def stored_auto():
+    return pd.read_csv(framing.FRAMING_AUTO, keep_default_na=False)
+
+
+def test_coded_paragraphs_prefer_hand_coding(paragraphs, manual, stored_auto):
+    only_some = manual[manual["paragraph_id"].str.startswith("tni-2022-")]
+    coded = framing.coded_paragraphs(paragraphs, only_some, stored_auto)
+    assert set(coded.loc[coded["coding"] == codebook_module.HAND_CODED, "source_id"]) == {"tni-2022"}
+    assert len(coded) == len(codebook_module.body_paragraphs(paragraphs))
+    assert not coded.loc[coded["coding"] == codebook_module.HAND_CODED, "check_by_hand"].any()
     labels = framing.with_source_labels(coded)["source"]
-    assert f"fpc-2021 ({framing.AUTOMATED})" in set(labels)
+    assert f"fpc-2021 ({codebook_module.AUTOMATED})" in set(labels)
 
 
-def test_exemplar_quotes_are_verbatim(paragraphs, manual, codebook, lexicon):
-    coded = framing.coded_paragraphs(paragraphs, manual, framing.auto_code(paragraphs, lexicon),
-                                     codebook)
+@pytest.fixture(scope="module")
+def coded(paragraphs, manual, stored_auto):
+    return framing.coded_paragraphs(paragraphs, manual, stored_auto)
+
+
+def test_exemplar_quotes_are_verbatim(coded, codebook):
     table = framing.exemplars(coded, codebook)
     texts = dict(zip(coded["paragraph_id"], coded["text"]))
     for row in table.reset_index().itertuples():
@@ -220,9 +375,19 @@ def test_exemplar_quotes_are_verbatim(paragraphs, manual, codebook, lexicon):
         assert len(quote.split()) <= 30
 
 
-def test_distinctive_words_leave_out_function_words(paragraphs, manual, codebook, lexicon):
-    coded = framing.coded_paragraphs(paragraphs, manual, framing.auto_code(paragraphs, lexicon),
-                                     codebook)
+def test_source_summary_gives_intervals_that_hold_the_estimate(coded, codebook):
+    summary = framing.source_summary(coded, codebook, resamples=200)
+    assert set(summary["source"]) == set(coded["source_id"])
+    assert ((summary["ci_low"] <= summary["estimate"] + 1e-9)
+            & (summary["estimate"] <= summary["ci_high"] + 1e-9)).all()
+    shares = summary[summary["item"] != "mean stance"].groupby("source")["estimate"].sum()
+    np.testing.assert_allclose(shares, 1.0)
+    single = coded.groupby("source_id").head(1)
+    one = framing.source_summary(single, codebook, resamples=20)
+    assert (one["ci_low"] == one["ci_high"]).all()  # one paragraph: no spread to resample
+
+
+def test_distinctive_words_leave_out_function_words(coded):
     words = framing.distinctive_words(coded, top=20)
     stopwords = framing.load_stopwords()
     assert {"the", "of", "and"} <= stopwords
@@ -230,9 +395,12 @@ def test_distinctive_words_leave_out_function_words(paragraphs, manual, codebook
     assert set(words["source"]) == set(coded["source_id"])
 
 
-def test_parallel_coding_equals_coding_in_turn(paragraphs, lexicon):
+def test_parallel_coding_equals_coding_in_turn(paragraphs, lexicon, codebook, cues, labelled):
+    supervised = autocoders.SupervisedCoder(codebook, cues, phrases_and_sentiment=True).fit(
+        labelled["text"].tolist(), labelled)
     many = pd.concat([paragraphs] * 25, ignore_index=True)
     many["paragraph_id"] = [f"x-p{number:05d}" for number in range(len(many))]
-    assert len(framing.body_paragraphs(many)) >= framing.PARALLEL_MIN_PARAGRAPHS
-    pd.testing.assert_frame_equal(framing.auto_code(many, lexicon, workers=2),
-                                  framing.auto_code(many, lexicon, workers=1))
+    assert len(codebook_module.body_paragraphs(many)) >= autocoders.PARALLEL_MIN_PARAGRAPHS
+    for coder in (autocoders.LexiconCoder(lexicon), supervised):
+        pd.testing.assert_frame_equal(autocoders.auto_code(many, coder, workers=2),
+                                      autocoders.auto_code(many, coder, workers=1))
