@@ -9,6 +9,7 @@ from pathlib import Path
 
 from . import build
 from .add_source import add_source
+from .coding_sheet import import_coding, write_coding_sheet
 from .errors import DataValidationError
 from .paths import DATA, ROOT, relative
 from .notebooks import execute_notebook
@@ -36,6 +37,15 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument("--metadata", type=Path, required=True,
                      help="YAML: 'source' (a sources.csv row) and 'provenance' (basis, evidence)")
     add.add_argument("--data-dir", type=Path, default=DATA, help="data directory to add to")
+    sheet = commands.add_parser(
+        "coding-sheet", help="write a CSV coding sheet for a source, automated codes pre-filled")
+    sheet.add_argument("source_id", help="source whose body paragraphs the sheet lists")
+    sheet.add_argument("--out", type=Path, required=True, help="CSV file to write")
+    sheet.add_argument("--data-dir", type=Path, default=DATA, help="data directory to read")
+    back = commands.add_parser(
+        "import-coding", help="validate a filled-in coding sheet and make its source hand-coded")
+    back.add_argument("sheet", type=Path, help="coding sheet written by coding-sheet")
+    back.add_argument("--data-dir", type=Path, default=DATA, help="data directory to write")
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
@@ -61,6 +71,14 @@ def main(argv: list[str] | None = None) -> int:
             added = add_source(args.text, args.metadata, args.data_dir)
             print(f"added {added['source_id']} as data/{added['raw_file']}: "
                   f"{added['paragraphs']} body paragraphs coded (automated, not hand-coded)")
+        elif args.command == "coding-sheet":
+            rows = write_coding_sheet(args.source_id, args.out, args.data_dir)
+            print(f"wrote {relative(args.out)}: {rows} paragraphs of {args.source_id} "
+                  f"to check and code by hand")
+        elif args.command == "import-coding":
+            imported = import_coding(args.sheet, args.data_dir)
+            print(f"imported {imported['paragraphs']} hand-coded paragraphs of "
+                  f"{', '.join(imported['sources'])}; framing tables rebuilt")
     except (DataValidationError, ReleaseError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

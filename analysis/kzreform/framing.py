@@ -37,8 +37,10 @@ def framing_tables(tables: dict, data_dir: Path = DATA) -> dict:
     coding = in_data_dir(CODING, data_dir)
     codebook = load_codebook(coding / CODEBOOK.name)
     paragraphs = tables[in_data_dir(PARAGRAPHS, data_dir)]
-    manual = load_manual_coding(coding / MANUAL_CODING.name)
-    validate_manual_coding(manual, paragraphs, codebook, coding / MANUAL_CODING.name)
+    manual_path = coding / MANUAL_CODING.name
+    # A hand coding being imported arrives with the tables; otherwise it is read.
+    manual = tables[manual_path] if manual_path in tables else load_manual_coding(manual_path)
+    validate_manual_coding(manual, paragraphs, codebook, manual_path)
     coders = candidate_coders(codebook, load_lexicon(codebook, coding / LEXICON.name),
                               load_voice_cues(codebook, coding / VOICE_CUES.name))
     reliability, chosen = evaluate(coders, paragraphs, manual, codebook)
