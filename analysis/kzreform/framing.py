@@ -21,7 +21,7 @@ from .codebook import (AUTOMATED, CODEBOOK, HAND_CODED, MANUAL_CODING, Codebook,
                        load_manual_coding, split_list, validate_manual_coding)
 from .corpus import BODY_KINDS, WORD
 from .paths import CODING, DATA, PARAGRAPHS, in_data_dir
-from .reliability import INTERVAL, RESAMPLES, SEED, evaluate, hand_coded_texts
+from .reliability import INTERVAL, RESAMPLES, SEED, evaluate, hand_coded_texts, with_interval
 
 FRAMING_AUTO = DATA / "processed" / "framing_auto.csv"
 FRAMING_RELIABILITY = DATA / "processed" / "framing_reliability.csv"
@@ -155,17 +155,6 @@ def source_summary(coded: pd.DataFrame, codebook: Codebook, resamples: int = RES
                          "estimate": values[:, column].mean(),
                          "ci_low": low[column], "ci_high": high[column]})
     return pd.DataFrame(rows)
-
-
-def with_interval(table: pd.DataFrame, percent: bool = False) -> pd.Series:
-    """'estimate [low, high]' for display, as a percentage or to two decimals."""
-    def show(value):
-        if pd.isna(value):
-            return "–"
-        return f"{value:.0%}" if percent else f"{value:.2f}".replace("-", "−")
-
-    return table.apply(lambda row: f"{show(row['estimate'])} "
-                                   f"[{show(row['ci_low'])}, {show(row['ci_high'])}]", axis=1)
 
 
 def source_summary_table(summary: pd.DataFrame) -> pd.DataFrame:

@@ -170,3 +170,70 @@ def evaluate(coders: list, paragraphs: pd.DataFrame, manual: pd.DataFrame,
         table.insert(3, "chosen", coder.name == chosen)
         tables.append(table)
     return pd.concat(tables, ignore_index=True)[RELIABILITY_COLUMNS], chosen
+
+
+# ---- display ----
+
+MEASURE_COLUMNS = ["estimate", "ci_low", "ci_high"]
+
+
+def _numeric(table: pd.DataFrame) -> pd.DataFrame:
+    """Undefined measures are empty cells in the stored table; read them as NaN."""
+    return table.assign(**{column: pd.to_numeric(table[column], errors="coerce")
+                           for column in MEASURE_COLUMNS})
+
+def with_interval(table: pd.DataFrame, percent: bool = False) -> pd.Series:
+    """'estimate [low, high]' for display, as a percentage or to two decimals."""
+    def show(value):
+        if pd.isna(value):
+            return "–"
+        return f"{value:.0%}" if percent else f"{value:.2f}".replace("-", "−")
+
+    return table.apply(lambda row: f"{show(row['estimate'])} "
+                                   f"[{show(row['ci_low'])}, {show(row['ci_high'])}]", axis=1)
+
+
+def alpha_table(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per coder: how it was evaluated and both alphas with their intervals."""
+    table = _numeric(table)
+    alphas = table[table["measure"] == "alpha"]
+    shown = alphas.assign(value=with_interval(alphas)).pivot(
+        index=["coder", "coder_label", "evaluation", "chosen"], columns="item", values="value")
+    shown = shown.reindex(alphas["coder"].unique(), level="coder").reset_index()
+    shown["coder_label"] = shown.apply(
+        lambda row: f"{row['coder_label']} (chosen)" if row["chosen"] else row["coder_label"],
+        axis=1)
+    return shown.drop(columns="coder").rename(columns={
+        "coder_label": "coder", "evaluation": "codes compared",
+        "stance": "alpha, stance (ordinal)", "primary_frame": "alpha, primary frame (nominal)",
+    }).set_index("coder").rename_axis(None, axis=1)[["codes compared", "alpha, stance (ordinal)",
+                           "alpha, primary frame (nominal)"]].rename_axis(None)
+
+
+def frame_table(table: pd.DataFrame, codebook: Codebook, coders: list[str]) -> pd.DataFrame:
+    """Per-frame precision and recall with intervals, frames down, coders and measure across."""
+    table = _numeric(table)
+    rows = table[table["measure"].isin(["precision", "recall"]) & table["coder"].isin(coders)]
+    shown = rows.assign(value=with_interval(rows, percent=True),
+                        frame=rows["item"].map(codebook.frames),
+                        coder=rows["coder"] + " (" + rows["evaluation"] + ")")
+    coders = list(dict.fromkeys(shown.set_index(rows["coder"])["coder"].loc[coders]))
+    wide = shown.pivot(index="frame", columns=["coder", "measure"], values="value")
+    hand = rows[rows["measure"] == "recall"].groupby("item")["paragraphs"].first()
+    wide.insert(0, ("", "hand-coded paragraphs"),
+                hand.rename(index=codebook.frames).reindex(wide.index))
+    order = [codebook.frames[frame] for frame in codebook.frames]
+    return wide.reindex(order).reindex(
+        columns=[("", "hand-coded paragraphs")] + [(coder, measure) for coder in coders
+                                                    for measure in ("precision", "recall")]
+    ).rename_axis(None).rename_axis([None, None], axis=1)
+
+
+def headline(table: pd.DataFrame, coder: str, item: str) -> str:
+    """'0.18 (95% interval 0.01 to 0.35)' for the report's prose."""
+    table = _numeric(table)
+    row = table[(table["coder"] == coder) & (table["measure"] == "alpha")
+                & (table["item"] == item)].iloc[0]
+    estimate, low, high = (f"{row[column]:.2f}".replace("-", "−")
+                           for column in ("estimate", "ci_low", "ci_high"))
+    return f"{estimate} (95% interval {low} to {high})"
