@@ -404,3 +404,13 @@ def test_parallel_coding_equals_coding_in_turn(paragraphs, lexicon, codebook, cu
     for coder in (autocoders.LexiconCoder(lexicon), supervised):
         pd.testing.assert_frame_equal(autocoders.auto_code(many, coder, workers=2),
                                       autocoders.auto_code(many, coder, workers=1))
+
+
+@pytest.mark.parametrize("full", [False, True])
+def test_fast_counts_equal_scikit_learns(codebook, cues, labelled, full):
+    coder = autocoders.SupervisedCoder(codebook, cues, phrases_and_sentiment=full).fit(
+        labelled["text"].tolist(), labelled)
+    documents = [autocoders.read_paragraph(text, cues)[0] for text in labelled["text"]]
+    documents.append(["words", "never", "seen", "not_before"])
+    expected = coder.vocabulary.transform(documents)
+    assert (coder.counts(documents) != expected).nnz == 0

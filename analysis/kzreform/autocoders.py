@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 from vaderSentiment.vaderSentiment import NEGATE, N_SCALAR, SentimentIntensityAnalyzer
@@ -253,12 +253,12 @@ class VoiceCues:
 
     def terms_in(self, words: list[str]) -> set[str]:
         found = set(self.single.intersection(words))
-        for position, word in enumerate(words):
-            if word in self.first_words:
-                for length in self.lengths:
-                    phrase = " ".join(words[position:position + length])
-                    if phrase in self.phrases:
-                        found.add(phrase)
+        starts = [position for position, word in enumerate(words) if word in self.first_words]
+        for position in starts:
+            for length in self.lengths:
+                phrase = " ".join(words[position:position + length])
+                if phrase in self.phrases:
+                    found.add(phrase)
         return found
 
     def voices_in(self, words: list[str]) -> set[str]:
@@ -314,23 +314,30 @@ def read_paragraph(text: str, cues: VoiceCues) -> tuple[list[str], list[float], 
         reported = cues.voices_in(tokens)
         voices |= reported
         holder = 0 if not reported else 1 if reported <= OFFICIAL_VOICES else 2
-        scope = 0
-        for token in tokens:
-            if token in NEGATORS:
-                scope = NEGATION_SCOPE
-                negations += 1
-                words.append(token)
-                continue
-            score = VALENCE.get(token)
-            if scope:
-                scope -= 1
-                words.append(NEGATED + token)
+        if NEGATORS.isdisjoint(tokens):  # most sentences: no negation to track
+            words += tokens
+            scores = [VALENCE[token] for token in tokens if token in VALENCE]
+        else:
+            scores = []
+            scope = 0
+            for token in tokens:
+                if token in NEGATORS:
+                    scope = NEGATION_SCOPE
+                    negations += 1
+                    words.append(token)
+                    continue
+                score = VALENCE.get(token)
+                if scope:
+                    scope -= 1
+                    words.append(NEGATED + token)
+                    if score:
+                        score *= N_SCALAR
+                else:
+                    words.append(token)
                 if score:
-                    score *= N_SCALAR
-            else:
-                words.append(token)
-            if score:
-                valence[2 * holder + (score < 0)] += abs(score)
+                    scores.append(score)
+        for score in scores:
+            valence[2 * holder + (score < 0)] += abs(score)
     return words, [*valence, float(negations)], sorted(voices)
 
 
@@ -367,9 +374,32 @@ class SupervisedCoder:
         self.label = ("supervised: words, phrases, sentiment lexicon, negation and attribution"
                       if self.full else "supervised: words only")
 
-    def _vectoriser(self) -> TfidfVectorizer:
-        return TfidfVectorizer(analyzer=_with_phrases if self.full else _given,
-                               sublinear_tf=True, min_df=2)
+    def _vectoriser(self) -> CountVectorizer:
+        # A word or phrase seen in one training paragraph only cannot generalise.
+        return CountVectorizer(analyzer=_with_phrases if self.full else _given, min_df=2)
+
+    def counts(self, documents: list[list[str]]) -> sparse.csr_matrix:
+        """What ``self.vocabulary.transform`` gives, without building every phrase string.
+
+        Phrases are looked up word by word instead of being built as strings,
+        which is what keeps this coder as fast as the keyword lexicon.
+        """
+        vocabulary = self.vocabulary.vocabulary_
+        columns: list[int] = []
+        indptr = [0]
+        for words in documents:
+            columns += [vocabulary[word] for word in words if word in vocabulary]
+            if self.full:
+                columns += [following[second] for first, second in zip(words, words[1:])
+                            if (following := self.phrases.get(first)) and second in following]
+            indptr.append(len(columns))
+        matrix = sparse.csr_matrix((np.ones(len(columns)), columns, indptr),
+                                   shape=(len(documents), len(vocabulary)))
+        matrix.sum_duplicates()
+        return matrix
+
+    def _weighted(self, documents: list[list[str]]) -> sparse.csr_matrix:
+        return self.weights.transform(self.counts(documents))
 
     def _model(self) -> LogisticRegression:
         return LogisticRegression(C=self.C, class_weight="balanced", max_iter=5000)
@@ -379,10 +409,17 @@ class SupervisedCoder:
         read = [read_paragraph(text, self.cues) for text in texts]
         definitions = [read_paragraph(self.codebook.definitions[frame], self.cues)[0]
                        for frame in self.codebook.frames]
-        fitted.words = self._vectoriser().fit([words for words, _, _ in read] + definitions)
-        counts = fitted.words.transform([words for words, _, _ in read])
+        documents = [words for words, _, _ in read] + definitions
+        fitted.vocabulary = self._vectoriser().fit(documents)
+        fitted.phrases = {}  # first word -> second word -> column of the phrase
+        for term, column in fitted.vocabulary.vocabulary_.items():
+            if " " in term:
+                first, second = term.split(" ")
+                fitted.phrases.setdefault(first, {})[second] = column
+        fitted.weights = TfidfTransformer(sublinear_tf=True).fit(fitted.counts(documents))
+        counts = fitted._weighted(documents[:len(read)])
         fitted.frame_model = self._model().fit(
-            sparse.vstack([counts, fitted.words.transform(definitions)]),
+            sparse.vstack([counts, fitted._weighted(definitions)]),
             [*labels["primary_frame"], *self.codebook.frames])
         fitted.scaler = StandardScaler().fit(np.array([cues for _, cues, _ in read]))
         fitted.stance_model = self._model().fit(
@@ -399,23 +436,23 @@ class SupervisedCoder:
         if not texts:
             return []
         read = [read_paragraph(text, self.cues) for text in texts]
-        counts = self.words.transform([words for words, _, _ in read])
+        counts = self._weighted([words for words, _, _ in read])
         frame_probabilities = self.frame_model.predict_proba(counts)
         stance_probabilities = self.stance_model.predict_proba(
             self._stance_features(counts, read))
-        frames = self.frame_model.classes_
-        stances = self.stance_model.classes_
-        order = {frame: number for number, frame in enumerate(self.codebook.frames)}
-        rows = []
-        for (_, _, voices), frame_p, stance_p in zip(read, frame_probabilities,
-                                                     stance_probabilities):
-            primary = frames[frame_p.argmax()]
-            secondary = sorted((frame for frame, p in zip(frames, frame_p)
-                                if frame != primary and p >= self.SECONDARY_MIN_PROBABILITY),
-                               key=order.get)
-            rows.append(_coded(primary, secondary, stances[stance_p.argmax()], voices,
-                               min(frame_p.max(), stance_p.max())))
-        return rows
+        # Columns in codebook order, so secondary frames come out in that order.
+        order = [list(self.frame_model.classes_).index(frame) for frame in self.codebook.frames
+                 if frame in self.frame_model.classes_]
+        frames = self.frame_model.classes_[order]
+        frame_probabilities = frame_probabilities[:, order]
+        primary = frame_probabilities.argmax(axis=1)
+        likely = frame_probabilities >= self.SECONDARY_MIN_PROBABILITY
+        likely[np.arange(len(texts)), primary] = False
+        stances = self.stance_model.classes_[stance_probabilities.argmax(axis=1)]
+        confidence = np.minimum(frame_probabilities.max(axis=1), stance_probabilities.max(axis=1))
+        return [_coded(frames[best], list(frames[others]), stance, voices, sure)
+                for (_, _, voices), best, others, stance, sure in
+                zip(read, primary, likely, stances, confidence)]
 
 
 def candidate_coders(codebook: Codebook, lexicon: Lexicon, cues: VoiceCues) -> list:
