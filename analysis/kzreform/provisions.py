@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import altair as alt
 import pandas as pd
 
 from .corpus import quote_in_text
@@ -282,101 +281,10 @@ def provisions_tables(tables: dict) -> dict:
     }
 
 
-# --- tables and charts for the notebook ----------------------------------------------
-
-def _grouped(table: pd.DataFrame, group: str) -> pd.DataFrame:
-    """Show a group's name on its first row only, so rows read as grouped."""
-    shown = table.copy()
-    shown[group] = shown[group].where(~shown[group].duplicated(), "")
-    return shown.reset_index(drop=True)
-
-
-def _period_labels(periods: pd.DataFrame) -> dict[str, str]:
-    return dict(zip(periods["period_id"], periods["label"]))
-
-
-def matrix_display(matrix: pd.DataFrame, periods: pd.DataFrame) -> pd.DataFrame:
-    """Before/after matrix for the report: in-force periods, change kind and power shift."""
-    in_force = periods[periods["kind"] == "in force"]["period_id"].tolist()
-    shown = matrix.assign(power=matrix["power_direction"] + " (" + matrix["power_rationale"]
-                          .str.removeprefix("judgement: ") + ")")
-    shown = shown[["domain", "provision", *in_force, "change_kind", "power"]].rename(columns={
-        **_period_labels(periods), "domain": "Domain", "provision": "Provision",
-        "change_kind": "Change", "power": "Power moves (coder's judgement)"})
-    return _grouped(shown, "Domain")
-
-
-def proposals_display(matrix: pd.DataFrame, periods: pd.DataFrame) -> pd.DataFrame:
-    """Provisions the 2021 draft or the 2025-26 proposals address, against what was adopted."""
-    proposals = periods[periods["kind"] == "proposal"]["period_id"].tolist()
-    adopted = periods[periods["kind"] == "in force"]["period_id"].tolist()[1:]
-    addressed = matrix[(matrix[proposals] != NOT_STATED).any(axis=1)]
-    order = [proposals[0], *adopted, *proposals[1:]]
-    return addressed[["provision", *order]].rename(
-        columns={**_period_labels(periods), "provision": "Provision"}).reset_index(drop=True)
-
-
-def consistency_display(consistency: pd.DataFrame) -> pd.DataFrame:
-    return consistency[["topic", "statements", "agreement", "difference"]].rename(columns={
-        "topic": "Fact", "statements": "What each source says",
-        "agreement": "Agree?", "difference": "Where they differ"})
-
-
 def claims_per_source(claims: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """How many claims of the ledger each source contributes (zero included)."""
     counts = claims.groupby("source_id").size()
     return pd.DataFrame({
         "Source": sources["source_id"], "Outlet": sources["outlet"],
         "Claims": sources["source_id"].map(counts).fillna(0).astype(int),
     }).sort_values("Source").reset_index(drop=True)
-
-
-def change_kind_chart(matrix: pd.DataFrame) -> alt.Chart:
-    return alt.Chart(matrix).mark_bar().encode(
-        x=alt.X("count():Q", title="Provisions", axis=alt.Axis(tickMinStep=1, format="d")),
-        y=alt.Y("domain:N", title=None, sort=list(DOMAINS)),
-        color=alt.Color("change_kind:N", title="Kind of change (2022-2023)",
-                        sort=[*ADOPTED_KINDS, PROPOSED_ONLY, NOT_STATED]),
-        tooltip=[alt.Tooltip("domain:N", title="Domain"),
-                 alt.Tooltip("change_kind:N", title="Change"),
-                 alt.Tooltip("provision:N", title="Provision")],
-    ).properties(width=460, height=200,
-                 title="Kind of change in each provision, by domain")
-
-
-def power_direction_chart(matrix: pd.DataFrame, periods: pd.DataFrame) -> alt.Chart:
-    kinds = periods.set_index("period_id")["kind"].map(
-        {"in force": "adopted change", "proposal": "proposal"})
-    data = matrix.assign(basis=matrix["direction_refers_to"].map(kinds))
-    return alt.Chart(data).mark_bar().encode(
-        x=alt.X("count():Q", title="Provisions", axis=alt.Axis(tickMinStep=1, format="d")),
-        y=alt.Y("power_direction:N", title="Power moves", sort="-x"),
-        color=alt.Color("basis:N", title="Direction of"),
-        tooltip=[alt.Tooltip("provision:N", title="Provision"),
-                 alt.Tooltip("power_direction:N", title="Power moves"),
-                 alt.Tooltip("power_rationale:N", title="Rationale")],
-    ).properties(width=460, height=180,
-                 title="Direction of the power shift (coder's judgement)")
-
-
-class WrappedTable:
-    """A table whose long cells wrap (HTML and A4 PDF) and whose every output is stable.
-
-    A bare pandas Styler would store its memory address as the plain-text output.
-    """
-
-    def __init__(self, table: pd.DataFrame, table_id: str):
-        self.table = table
-        self.styler = (table.style.set_uuid(table_id).hide(axis="index")
-                       .set_table_styles([{"selector": "th, td", "props": [
-                           ("text-align", "left"), ("vertical-align", "top"),
-                           ("white-space", "normal"), ("font-size", "0.85em")]}]))
-
-    def _repr_html_(self) -> str:
-        return self.styler.to_html()
-
-    def __repr__(self) -> str:
-        return self.table.to_string(index=False)
-
-
-def wrapped_table(table: pd.DataFrame, table_id: str) -> WrappedTable:
-    return WrappedTable(table, table_id)
