@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 from . import build
 from .add_source import add_source
 from .errors import DataValidationError
-from .paths import DATA, ROOT, relative
+from .paths import DATA, OUTPUT, relative
 from .notebooks import execute_notebook
 from .release import ReleaseError, release
-from .report import clean_rendered_html, write_report_assets
+from .rendered_html import fix_rendered_pages
+from .report import write_report_assets
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,9 +25,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("paths", nargs="+", type=Path)
     commands.add_parser("report-assets",
                         help="write report/_generated/ (Vega JavaScript, version metadata)")
-    clean = commands.add_parser(
-        "clean-html", help="remove CDN script tags from rendered HTML (Quarto post-render)")
-    clean.add_argument("paths", nargs="*", type=Path)
+    commands.add_parser(
+        "fix-html", help="fix links and remove CDN script tags in _output/ (Quarto post-render)")
     cut = commands.add_parser("release", help="check, render and write releases/X.Y.Z/")
     cut.add_argument("version", nargs="?", help="must equal the version in CITATION.cff")
     add = commands.add_parser(
@@ -52,9 +51,9 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "report-assets":
             for path in write_report_assets():
                 print(f"wrote {relative(path)}")
-        elif args.command == "clean-html":
-            for path in clean_rendered_html(args.paths or quarto_output_files()):
-                print(f"removed CDN scripts from {relative(path)}")
+        elif args.command == "fix-html":
+            for path in fix_rendered_pages(OUTPUT):
+                print(f"fixed links and scripts in {relative(path)}")
         elif args.command == "release":
             print(f"released {relative(release(args.version))}")
         elif args.command == "add-source":
@@ -66,8 +65,3 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     return 0
 
-
-def quarto_output_files() -> list[Path]:
-    """Files Quarto just rendered, as its post-render step is told them."""
-    listed = os.environ.get("QUARTO_PROJECT_OUTPUT_FILES", "")
-    return [ROOT / line for line in listed.splitlines() if line.strip()]

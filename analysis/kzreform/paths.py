@@ -13,6 +13,8 @@ PROCESSED = DATA / "processed"
 CODING = DATA / "coding"
 PARAGRAPHS = PROCESSED / "paragraphs.csv"
 REMOVED_TEXT = PROCESSED / "removed_text.csv"
+# Where Quarto writes the rendered report and notebook pages (_quarto.yml).
+OUTPUT = ROOT / "_output"
 
 
 def in_data_dir(path: Path, data_dir: Path) -> Path:

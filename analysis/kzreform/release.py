@@ -16,7 +16,7 @@ import zipfile
 from pathlib import Path
 
 from .paths import DATA, ROOT, relative
-from .report import (CHANGELOG, CITATION, SEMVER, changelog_entry, clean_rendered_html,
+from .report import (CHANGELOG, CITATION, SEMVER, changelog_entry,
                      load_citation, write_report_assets)
 
 RELEASES = ROOT / "releases"
@@ -75,7 +75,6 @@ def render_report(root: Path = ROOT, rendered: Path = RENDERED) -> None:
         raise ReleaseError("quarto is not on PATH; install Quarto 1.7 or newer (see README)")
     write_report_assets()
     subprocess.run([quarto, "render", "report/index.qmd"], cwd=root, check=True)
-    clean_rendered_html([rendered / "index.html"])
 
 
 def zip_directory(source: Path, target: Path, prefix: str) -> None:

@@ -285,46 +285,23 @@ def release_metadata(citation: Citation, commit: str) -> dict:
     return metadata
 
 
+def write_if_changed(path: Path, text: str) -> None:
+    """Write ``text`` unless the file already holds it, so its date tells when it changed.
+
+    ``make report`` re-renders only when an input is newer than the report.
+    """
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
 def write_report_assets(citation_path: Path = CITATION, out_dir: Path = GENERATED) -> list[Path]:
     """Write the generated files the Quarto project includes (git-ignored)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     bundle = out_dir / VEGA_BUNDLE_INCLUDE.name
     metadata = out_dir / RELEASE_METADATA.name
-    bundle.write_text(vega_bundle_include(), encoding="utf-8")
-    metadata.write_text(
+    write_if_changed(bundle, vega_bundle_include())
+    write_if_changed(metadata, (
         "# Generated from CITATION.cff by `python -m kzreform report-assets`; do not edit.\n"
         + yaml.safe_dump(release_metadata(load_citation(citation_path), source_commit()),
-                         sort_keys=True),
-        encoding="utf-8")
+                         sort_keys=True)))
     return [bundle, metadata]
-
-
-# Quarto adds these to any HTML page that embeds notebook HTML output, for
-# Jupyter widgets; this report has none, and they would be fetched from a CDN.
-JUPYTER_CDN_SCRIPT = re.compile(
-    r'<script\b[^>]*\bsrc="https?://[^"]*(?:require(?:js)?[@/.][^"]*|jquery[@/.][^"]*)"[^>]*>\s*</script>\s*',
-    re.IGNORECASE)
-REQUIRE_JQUERY_SHIM = re.compile(
-    r"<script\b[^>]*>\s*define\(\s*'jquery'\s*,\s*\[\]\s*,\s*function\(\)\s*\{\s*return window\.jQuery;\s*\}\)\s*</script>\s*")
-
-
-def remove_jupyter_cdn_scripts(html: str) -> str:
-    """Drop the CDN-hosted require.js/jQuery tags (and the shim that needs them)."""
-    without_cdn, removed = JUPYTER_CDN_SCRIPT.subn("", html)
-    if removed:
-        without_cdn = REQUIRE_JQUERY_SHIM.sub("", without_cdn)
-    return without_cdn
-
-
-def clean_rendered_html(paths: list[Path]) -> list[Path]:
-    """Apply :func:`remove_jupyter_cdn_scripts` to rendered HTML files; return those changed."""
-    changed = []
-    for path in paths:
-        if path.suffix != ".html" or not path.exists():
-            continue
-        html = path.read_text(encoding="utf-8")
-        cleaned = remove_jupyter_cdn_scripts(html)
-        if cleaned != html:
-            path.write_text(cleaned, encoding="utf-8")
-            changed.append(path)
-    return changed
