@@ -153,7 +153,7 @@ class Evidence:
                 f"- “{markdown_text(quote)}” ({markdown_text('; '.join(group['supports']))})"
                 for quote, group in own.groupby("quote", sort=False))
             blocks.append(f"::: {{#{anchor(paragraph_id)} .kz-evidence}}\n"
-                          f"[{paragraph_id}]{{.kz-evidence-id}}\n\n{items}\n:::")
+                          f"[**{paragraph_id}**]{{.kz-evidence-id}}\n\n{items}\n:::")
         return "\n\n".join(blocks)
 
 
