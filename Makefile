@@ -67,8 +67,11 @@ clean:
 report-assets: $(INSTALLED)
 	$(BIN)/python -m kzreform report-assets
 
-# Release the version in CITATION.cff: checks (clean tree, changelog entry,
-# new version), renders, then writes releases/X.Y.Z/ with SHA256SUMS. It
+# Release the version in CITATION.cff: first the checks (clean tree, changelog
+# entry, new version), which need no Quarto; then Quarto is installed if it can
+# be, the report rendered and releases/X.Y.Z/ written with SHA256SUMS. It
 # releases the committed notebook outputs (the tests check they are current).
-release: $(INSTALLED) quarto
+release: $(INSTALLED)
+	$(BIN)/python -m kzreform release --check
+	@$(MAKE) --no-print-directory $(RENDER_INSTALLED)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m kzreform release
