@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from kzreform import build, checks, framing
-from kzreform.data import load_table
+from kzreform.data import load_table, read_yaml
 from kzreform.errors import DataValidationError
 from kzreform.paths import DATAPACKAGE
 
@@ -31,7 +31,7 @@ def resource_fields(name):
 # ---- codebook and hand coding ----
 
 def test_codebook_defines_every_frame_fully(codebook):
-    document = framing.yaml.safe_load(framing.CODEBOOK.read_text(encoding="utf-8"))
+    document = read_yaml(framing.CODEBOOK)
     for frame in document["frames"]:
         for field in ("definition", "code_when", "do_not_code_when", "example"):
             assert str(frame[field]).strip(), (frame["id"], field)

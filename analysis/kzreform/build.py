@@ -39,7 +39,7 @@ def build_tables(data_dir: Path = DATA) -> Tables:
 
 
 def write_csv(table: pd.DataFrame, path: Path) -> None:
-    """Write a table as the data package stores it: UTF-8, '\\n' line ends, no index."""
+    """Write a table as the data package stores it: UTF-8, Unix line ends, no index."""
     table.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
 
 

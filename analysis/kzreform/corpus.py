@@ -40,6 +40,8 @@ REMOVED_COLUMNS = [
 
 @dataclass(frozen=True)
 class BoilerplateRule:
+    """One row of rules/boilerplate.csv: what to remove, from which source, and why."""
+
     rule_id: str
     source_id: str
     scope: str
@@ -47,9 +49,11 @@ class BoilerplateRule:
     category: str
 
     def applies_to(self, source_id: str) -> bool:
+        """Whether the rule is for this source (or for every source)."""
         return self.source_id in ("*", source_id)
 
     def regex(self, title: str) -> re.Pattern:
+        """The compiled pattern; '<title>' stands for the source's own title."""
         if self.pattern == TITLE_PLACEHOLDER:
             return re.compile(re.escape(title))
         return re.compile(self.pattern)
@@ -68,6 +72,7 @@ def load_boilerplate_rules(data_dir: Path = DATA) -> list[BoilerplateRule]:
 
 
 def classify_line(line: str) -> str:
+    """A kept line's kind: list item, footnote, heading or paragraph."""
     if BULLET.match(line):
         return "list_item"
     if FOOTNOTE.match(line):
@@ -78,6 +83,7 @@ def classify_line(line: str) -> str:
 
 
 def count_words(text: str) -> int:
+    """Words as the study counts them (letters, digits, inner apostrophes and hyphens)."""
     return len(WORD.findall(text))
 
 
@@ -154,6 +160,7 @@ def corpus_tables(data_dir: Path, tables: dict) -> dict:
 
 
 def normalise_whitespace(text: str) -> str:
+    """The text with every run of whitespace folded to one space."""
     return " ".join(text.split())
 
 

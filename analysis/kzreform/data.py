@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 import pandas as pd
 import yaml
 
-from .errors import DataValidationError, Issue, raise_issues
+from .errors import Issue, raise_issues
 from .paths import DATA
 
 DESCRIPTOR = "datapackage.json"

@@ -82,6 +82,7 @@ class Issue:
         return cls(path if isinstance(path, str) else shown(path), problem, row, field, value)
 
     def __str__(self) -> str:
+        """The issue as one line: location, value, problem."""
         where = location(self.file, self.row, self.field)
         if self.value is not NO_VALUE:
             where += f", value {self.value!r}"

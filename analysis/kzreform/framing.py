@@ -19,7 +19,6 @@ from pathlib import Path
 import krippendorff
 import numpy as np
 import pandas as pd
-import yaml
 
 from .corpus import BODY_KINDS, WORD
 from .data import load_table, read_yaml

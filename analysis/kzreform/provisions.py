@@ -176,12 +176,14 @@ def proposals_display(matrix: pd.DataFrame, periods: pd.DataFrame) -> pd.DataFra
 
 
 def consistency_display(consistency: pd.DataFrame) -> pd.DataFrame:
+    """The consistency table with the columns and headings the report shows."""
     return consistency[["topic", "statements", "agreement", "difference"]].rename(columns={
         "topic": "Fact", "statements": "What each source says",
         "agreement": "Agree?", "difference": "Where they differ"})
 
 
 def claims_per_source(claims: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """Claims in the ledger per source (zero for a source without claims)."""
     counts = claims.groupby("source_id").size()
     return pd.DataFrame({
         "Source": sources["source_id"], "Outlet": sources["outlet"],
@@ -190,6 +192,7 @@ def claims_per_source(claims: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFra
 
 
 def change_kind_chart(matrix: pd.DataFrame) -> alt.Chart:
+    """Bars per domain counting provisions by the kind of change."""
     return alt.Chart(matrix).mark_bar().encode(
         x=alt.X("count():Q", title="Provisions", axis=alt.Axis(tickMinStep=1, format="d")),
         y=alt.Y("domain:N", title=None, sort=list(dict.fromkeys(matrix["domain"]))),
@@ -203,6 +206,7 @@ def change_kind_chart(matrix: pd.DataFrame) -> alt.Chart:
 
 
 def power_direction_chart(matrix: pd.DataFrame, periods: pd.DataFrame) -> alt.Chart:
+    """Bars counting provisions by where their change moves power."""
     kinds = periods.set_index("period_id")["kind"].map(
         {"in force": "adopted change", "proposal": "proposal"})
     data = matrix.assign(basis=matrix["direction_refers_to"].map(kinds))
@@ -224,6 +228,7 @@ class WrappedTable:
     """
 
     def __init__(self, table: pd.DataFrame, table_id: str):
+        """Wrap ``table``; ``table_id`` gives its HTML a stable id."""
         self.table = table
         self.styler = (table.style.set_uuid(table_id).hide(axis="index")
                        .set_table_styles([{"selector": "th, td", "props": [
@@ -234,8 +239,10 @@ class WrappedTable:
         return self.styler.to_html()
 
     def __repr__(self) -> str:
+        """The plain-text output: the table without its index."""
         return self.table.to_string(index=False)
 
 
 def wrapped_table(table: pd.DataFrame, table_id: str) -> WrappedTable:
+    """A :class:`WrappedTable` of ``table``."""
     return WrappedTable(table, table_id)

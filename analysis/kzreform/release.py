@@ -1,8 +1,9 @@
 """Cut a release: checks, render, then ``releases/X.Y.Z/`` with checksums.
 
 A release is the rendered report (HTML and PDF), a zip of the files of ``data/``
-that git tracks (nothing ignored or stray) and a ``SHA256SUMS`` file, for the version ``CITATION.cff`` holds. Nothing is
-written unless every check passes, and an existing version is never replaced.
+that git tracks (nothing ignored or stray) and a ``SHA256SUMS`` file, for the
+version ``CITATION.cff`` holds. Nothing is written unless every check passes,
+and an existing version is never replaced.
 """
 
 from __future__ import annotations
@@ -94,7 +95,8 @@ def tracked_files(folder: Path, root: Path = ROOT) -> list[Path]:
     if listed.returncode != 0:
         raise ReleaseError(f"{root}: cannot list the files git tracks "
                            f"({listed.stderr.decode(errors='replace').strip()})")
-    paths = [Path(root).resolve() / name for name in listed.stdout.decode("utf-8").split("\0") if name]
+    names = listed.stdout.decode("utf-8").split("\0")
+    paths = [Path(root).resolve() / name for name in names if name]
     return sorted(path for path in paths if path.is_file())
 
 
@@ -121,7 +123,8 @@ def package_release(version: str, rendered: Path = RENDERED, data_dir: Path = DA
     """Write ``releases/<version>/`` from a finished render; never overwrite a release."""
     target = releases / version
     if target.exists():
-        raise ReleaseError(f"{relative(target)} already exists; a released version is never replaced")
+        raise ReleaseError(f"{relative(target)} already exists; "
+                           "a released version is never replaced")
     outputs = {f"{REPORT_STEM}-{version}{suffix}": rendered / f"index{suffix}"
                for suffix in (".html", ".pdf")}
     missing = [relative(path) for path in outputs.values() if not path.is_file()]
