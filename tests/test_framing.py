@@ -255,7 +255,7 @@ def test_distinctive_words_leave_out_function_words(paragraphs, manual, codebook
     stopwords = framing.load_stopwords()
     assert {"the", "of", "and"} <= stopwords
     assert not set(words["word"]) & stopwords
-    assert set(words["source"]) == set(coded["source_id"])
+    assert set(words["source"]) == set(framing.with_source_labels(coded)["source"])
 
 
 def test_parallel_coding_equals_coding_in_turn(paragraphs, lexicon):
