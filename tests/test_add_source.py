@@ -223,3 +223,20 @@ def test_a_bad_cleaning_rule_names_its_entry(data_copy, new_source):
                                           "reason": "x"}]}
     with pytest.raises(DataValidationError, match=r"is not a valid regular expression"):
         adding.add_source(*new_source(document=broken_pattern), data_copy)
+
+
+def test_the_readme_example_metadata_works_as_documented(data_copy, tmp_path):
+    readme = (DATA.parent / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```yaml\n", 1)[1].split("```", 1)[0]
+    metadata = tmp_path / "example.yml"
+    metadata.write_text(example, encoding="utf-8")
+    text = tmp_path / "example.txt"
+    text.write_text("Kazakhstan Votes on a New Constitution\n\nShare this article\n\n"
+                    "Voters approved the draft in a referendum, and officials said the new "
+                    "parliament would have one chamber.\n\nPhoto: Example News\n",
+                    encoding="utf-8")
+    added = adding.add_source(text, metadata, data_copy)
+    assert added["source_id"] == yaml.safe_load(example)["source"]["source_id"]
+    removed = load_table("removed-text", data_copy)
+    removed = removed[removed["source_id"] == added["source_id"]]
+    assert set(removed["text"]) >= {"Share this article", "Photo: Example News"}
