@@ -8,8 +8,9 @@ INSTALLED := $(VENV)/.installed
 RENDER_INSTALLED := $(VENV)/.render-installed
 NOTEBOOKS := $(sort $(wildcard analysis/*.ipynb))
 PACKAGE := $(sort $(wildcard analysis/kzreform/*.py))
-# Hand-made inputs of the data build (data/processed/ is what it writes).
-DATA_INPUTS := $(shell find data -type f ! -path 'data/processed/*' ! -name '*.tmp' | sort)
+# Hand-made inputs of the data build (data/processed/ is what it writes; data/.lock
+# and data/.transaction/ belong to a running writer).
+DATA_INPUTS := $(shell find data -type f ! -path 'data/processed/*' ! -path 'data/.*' ! -name '*.tmp' | sort)
 # Stamps (git-ignored, in .venv) record what make report last built, so a
 # rebuild redoes only what an input changed: the data build, each notebook,
 # the render.
@@ -98,8 +99,11 @@ clean:
 report-assets: $(INSTALLED)
 	$(BIN)/python -m kzreform report-assets
 
-# Release the version in CITATION.cff: checks (clean tree, changelog entry,
-# new version), renders, then writes releases/X.Y.Z/ with SHA256SUMS. It
+# Release the version in CITATION.cff: first the checks (clean tree, changelog
+# entry, new version), which need no Quarto; then Quarto is installed if it can
+# be, the report rendered and releases/X.Y.Z/ written with SHA256SUMS. It
 # releases the committed notebook outputs (the tests check they are current).
-release: $(INSTALLED) quarto
+release: $(INSTALLED)
+	$(BIN)/python -m kzreform release --check
+	@$(MAKE) --no-print-directory $(RENDER_INSTALLED)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m kzreform release

@@ -38,6 +38,7 @@ REPEATS = 3
 
 
 def synthetic_corpus(paragraphs: int, seed: int = SEED) -> str:
+    """A raw text of ``paragraphs`` paragraphs mixing lexicon terms and filler words."""
     rng = np.random.default_rng(seed)
     terms = [term.replace("*", "ation")
              for term in pd.read_csv(LEXICON, dtype=str, keep_default_na=False)["term"]]
@@ -53,6 +54,7 @@ def synthetic_corpus(paragraphs: int, seed: int = SEED) -> str:
 
 
 def ingest_and_code(raw_file: Path, rules, lexicon) -> pd.DataFrame:
+    """Segment and auto-code one raw file, as add-source does."""
     kept, _ = segment_source("bench-2026", "not stated", read_raw_text(raw_file), rules)
     return auto_code(pd.DataFrame(kept), lexicon)
 
@@ -63,6 +65,7 @@ def machine_speed_ms() -> float:
 
 
 def main(sizes: list[int]) -> None:
+    """Time ingesting and coding corpora of each size and print the throughput."""
     print(f"machine yardstick: sum(range(10**6)) takes {machine_speed_ms():.0f} ms; "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     rules = load_boilerplate_rules()

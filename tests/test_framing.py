@@ -6,14 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kzreform import framing
+from kzreform import build, checks, framing
+from kzreform.data import load_table, read_yaml
 from kzreform.errors import DataValidationError
-from kzreform.paths import DATAPACKAGE, PARAGRAPHS
-
-
-@pytest.fixture(scope="module")
-def codebook():
-    return framing.load_codebook()
+from kzreform.paths import DATAPACKAGE
 
 
 @pytest.fixture(scope="module")
@@ -22,13 +18,8 @@ def lexicon(codebook):
 
 
 @pytest.fixture(scope="module")
-def paragraphs():
-    return pd.read_csv(PARAGRAPHS, keep_default_na=False)
-
-
-@pytest.fixture(scope="module")
 def manual():
-    return framing.load_manual_coding()
+    return load_table("framing-manual")
 
 
 def resource_fields(name):
@@ -40,7 +31,7 @@ def resource_fields(name):
 # ---- codebook and hand coding ----
 
 def test_codebook_defines_every_frame_fully(codebook):
-    document = framing.yaml.safe_load(framing.CODEBOOK.read_text(encoding="utf-8"))
+    document = read_yaml(framing.CODEBOOK)
     for frame in document["frames"]:
         for field in ("definition", "code_when", "do_not_code_when", "example"):
             assert str(frame[field]).strip(), (frame["id"], field)
@@ -57,65 +48,102 @@ def test_data_package_enumerates_the_codebook(codebook, resource):
         assert frame in fields["secondary_frames"]["constraints"]["pattern"]
 
 
-def test_hand_coding_covers_every_body_paragraph_once(manual, paragraphs, codebook):
-    assert framing.manual_coding_errors(manual, paragraphs, codebook) == []
+def test_hand_coding_covers_every_body_paragraph_of_the_hand_coded_sources(
+        manual, paragraphs, codebook):
+    assert checks.manual_coding_issues(codebook, paragraphs) == []
     body = framing.body_paragraphs(paragraphs)
+    body = body[body["source_id"].isin(codebook.hand_coded_sources)]
     assert sorted(manual["paragraph_id"]) == sorted(body["paragraph_id"])
-    assert not set(manual["paragraph_id"]) & set(
-        paragraphs.loc[~paragraphs["kind"].isin(framing.BODY_KINDS), "paragraph_id"])
 
 
-def first_error(table, paragraphs, codebook):
-    errors = framing.manual_coding_errors(table, paragraphs, codebook)
-    assert errors
-    return "\n".join(errors)
+def build_error(data_dir):
+    with pytest.raises(DataValidationError) as error:
+        build.build(data_dir)
+    return str(error.value)
 
 
-@pytest.mark.parametrize("field, value, expected", [
-    ("primary_frame", "vibes", "row 2, field 'primary_frame': unknown frame 'vibes'"),
-    ("secondary_frames", "legality;nonsense", "row 2, field 'secondary_frames': unknown frame"),
-    ("stance", "3", "row 2, field 'stance': '3' is not one of"),
-    ("voices", "aliens", "row 2, field 'voices': unknown voice 'aliens'"),
+def edit_manual(data_dir, edit):
+    path = data_dir / "coding" / "framing_manual.csv"
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    edit(table).to_csv(path, index=False, lineterminator="\n")
+
+
+@pytest.mark.parametrize("field, value", [
+    ("primary_frame", "vibes"), ("secondary_frames", "legality;nonsense"), ("stance", "3"),
+    ("voices", "aliens"),
 ])
-def test_bad_hand_coding_names_row_and_field(manual, paragraphs, codebook, field, value,
-                                             expected):
-    broken = manual.copy()
-    broken.loc[0, field] = value
-    message = first_error(broken, paragraphs, codebook)
-    assert "data/coding/framing_manual.csv, " + expected in message
+def test_bad_hand_coding_names_row_field_and_value(data_copy, field, value):
+    def edit(table):
+        table.loc[0, field] = value
+        return table
+    edit_manual(data_copy, edit)
+    assert f"data/coding/framing_manual.csv, row 2, field {field!r}, value {value!r}: " \
+        "[constraint-error]" in build_error(data_copy)
 
 
-def test_secondary_frame_may_not_repeat_primary(manual, paragraphs, codebook):
-    broken = manual.copy()
-    broken.loc[0, "secondary_frames"] = broken.loc[0, "primary_frame"]
-    assert "repeats the primary frame" in first_error(broken, paragraphs, codebook)
+def test_secondary_frame_may_not_repeat_primary(data_copy):
+    def edit(table):
+        table.loc[0, "secondary_frames"] = table.loc[0, "primary_frame"]
+        return table
+    edit_manual(data_copy, edit)
+    assert "row 2, field 'secondary_frames'" in build_error(data_copy)
+    assert "repeats the primary frame" in build_error(data_copy)
 
 
-def test_duplicate_missing_and_heading_rows_are_reported(manual, paragraphs, codebook):
+def test_duplicate_missing_and_heading_rows_are_reported(data_copy, manual, paragraphs):
     heading = paragraphs.loc[paragraphs["kind"] == "heading", "paragraph_id"].iloc[0]
-    broken = pd.concat([manual.iloc[1:], manual.iloc[[1]]], ignore_index=True)
-    broken.loc[len(broken) - 1, "paragraph_id"] = heading
-    broken = pd.concat([broken, broken.iloc[[0]]], ignore_index=True)
-    message = first_error(broken, paragraphs, codebook)
-    assert f"{manual.loc[0, 'paragraph_id']!r} of hand-coded source is not coded" in message
-    assert f"{heading!r} is a heading" in message
-    assert "is coded more than once" in message
-    with pytest.raises(DataValidationError, match="invalid hand coding"):
-        framing.validate_manual_coding(broken, paragraphs, codebook)
+    missing = manual.loc[0, "paragraph_id"]
+
+    def edit(table):
+        table = pd.concat([table.iloc[1:], table.iloc[[1]]], ignore_index=True)
+        table.loc[len(table) - 1, "paragraph_id"] = heading
+        return table
+    edit_manual(data_copy, edit)
+    message = build_error(data_copy)
+    assert f"value {missing!r}: is a body paragraph of a hand-coded source but is not coded" \
+        in message
+    assert f"row {len(manual) + 1}, field 'paragraph_id', value {heading!r}: is a heading" \
+        in message
+    edit_manual(data_copy, lambda table: pd.concat([table, table.iloc[[0]]]))
+    assert "[primary-key]" in build_error(data_copy)
+
+
+# ---- issue 11, case 5: hand_coded_sources is a list of known source ids ----------
+
+@pytest.mark.parametrize("listed, expected", [
+    ("anon-2026", "field 'hand_coded_sources', value 'anon-2026': must be a list of source ids"),
+    ("[anon-2026, nosuch-1999]",
+     "field 'hand_coded_sources', value 'nosuch-1999': is not a source id of"),
+])
+def test_hand_coded_sources_must_list_known_sources(data_copy, listed, expected):
+    path = data_copy / "coding" / "codebook.yml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("hand_coded_sources:")
+    end = text.index("\n", start)
+    path.write_text(text[:start] + f"hand_coded_sources: {listed}" + text[end:], encoding="utf-8")
+    assert f"data/coding/codebook.yml, {expected}" in build_error(data_copy)
 
 
 # ---- the automated coder ----
 
-def test_lexicon_rows_are_validated(tmp_path, codebook):
-    good = pd.read_csv(framing.LEXICON, dtype=str, keep_default_na=False)
+def test_lexicon_rows_are_validated_by_the_schema(data_copy):
+    path = data_copy / "coding" / "lexicon.csv"
+    good = pd.read_csv(path, dtype=str, keep_default_na=False)
     for field, value in [("kind", "mood"), ("target", "vibes"), ("term", "Two  Spaces"),
                          ("weight", "heavy")]:
         broken = good.copy()
         broken.loc[2, field] = value
-        path = tmp_path / "lexicon.csv"
-        broken.to_csv(path, index=False)
-        with pytest.raises(DataValidationError, match=f"row 4, field '{field}'"):
-            framing.load_lexicon(codebook, path)
+        broken.to_csv(path, index=False, lineterminator="\n")
+        assert f"lexicon.csv, row 4, field {field!r}, value {value!r}" in build_error(data_copy)
+
+
+def test_a_lexicon_target_must_belong_to_its_kind(data_copy, codebook):
+    path = data_copy / "coding" / "lexicon.csv"
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    row = table.index[table["kind"] == "voice"][0]
+    table.loc[row, "target"] = next(iter(codebook.frames))
+    table.to_csv(path, index=False, lineterminator="\n")
+    assert f"lexicon.csv, row {row + 2}, field 'target'" in build_error(data_copy)
 
 
 def test_codes_unseen_critical_paragraph(lexicon):
@@ -159,9 +187,9 @@ def test_auto_code_skips_headings_and_footnotes(paragraphs, lexicon):
 
 
 def test_stored_automated_coding_is_current(paragraphs, lexicon):
-    stored = pd.read_csv(framing.FRAMING_AUTO, dtype=str, keep_default_na=False)
-    fresh = framing.auto_code(paragraphs, lexicon).astype(str)
-    pd.testing.assert_frame_equal(stored, fresh)
+    stored = load_table("framing-auto")
+    fresh = framing.auto_code(paragraphs, lexicon)
+    pd.testing.assert_frame_equal(stored, fresh, check_dtype=False)
 
 
 # ---- agreement and analysis ----
@@ -227,7 +255,7 @@ def test_distinctive_words_leave_out_function_words(paragraphs, manual, codebook
     stopwords = framing.load_stopwords()
     assert {"the", "of", "and"} <= stopwords
     assert not set(words["word"]) & stopwords
-    assert set(words["source"]) == set(coded["source_id"])
+    assert set(words["source"]) == set(framing.with_source_labels(coded)["source"])
 
 
 def test_parallel_coding_equals_coding_in_turn(paragraphs, lexicon):

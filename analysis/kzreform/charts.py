@@ -53,10 +53,12 @@ def script_json(value) -> str:
 
 
 def chart_png(chart: alt.TopLevelMixin, scale: float = PNG_SCALE) -> bytes:
+    """The chart as a PNG image (``scale`` times its size in pixels)."""
     return vl_convert.vegalite_to_png(chart_spec(chart), scale=scale)
 
 
 def chart_svg(chart: alt.TopLevelMixin) -> str:
+    """The chart as an SVG document."""
     return vl_convert.vegalite_to_svg(chart_spec(chart))
 
 
@@ -69,6 +71,7 @@ class StaticAndInteractiveChart:
     """Wraps an Altair chart; its notebook output works in HTML, PDF and Jupyter."""
 
     def __init__(self, chart: alt.TopLevelMixin, alt_text: str):
+        """Show ``chart``; ``alt_text`` describes it for screen readers."""
         self.chart = chart
         self.alt_text = alt_text
 
@@ -82,7 +85,8 @@ class StaticAndInteractiveChart:
             f'style="max-width:100%;height:auto"></div>\n'
             f'<script type="text/javascript">(function () {{\n'
             f'  if (typeof window.vegaEmbed !== "function") {{ return; }}\n'
-            f'  window.vegaEmbed("#{element_id}", {inline_spec}, {{"actions": false, "renderer": "svg"}});\n'
+            f'  window.vegaEmbed("#{element_id}", {inline_spec},\n'
+            f'                   {{"actions": false, "renderer": "svg"}});\n'
             f'}})();</script>'
         )
         return {"image/png": png, "text/html": markup, "text/plain": self.alt_text}, {}

@@ -28,7 +28,8 @@ def timeline_chart(sources: pd.DataFrame, events: pd.DataFrame) -> alt.LayerChar
     event_base = alt.Chart(events).encode(
         x=alt.X("date_earliest:T", scale=x_scale),
         color=alt.Color("basis:N", title="Event dated by",
-                        scale=alt.Scale(domain=["corpus", "external"], range=["#e45756", "#9d755d"])),
+                        scale=alt.Scale(domain=["corpus", "external"],
+                                        range=["#e45756", "#9d755d"])),
         tooltip=[alt.Tooltip("label:N", title="Event"),
                  alt.Tooltip("date_precision:N", title="Date known to the"),
                  alt.Tooltip("basis:N", title="Dated by")],

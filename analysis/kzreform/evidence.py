@@ -110,6 +110,7 @@ class Evidence:
         return ordered.sort_values(["source_id", "seq"])["paragraph_id"].tolist()
 
     def hover_text(self, paragraph_id: str) -> str:
+        """The paragraph's quotes as one line, for a link's title."""
         own = self.quotes[self.quotes["paragraph_id"] == paragraph_id]
         return " / ".join(f"“{quote}”" for quote in dict.fromkeys(own["quote"]))
 

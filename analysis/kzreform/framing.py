@@ -19,16 +19,14 @@ from pathlib import Path
 import krippendorff
 import numpy as np
 import pandas as pd
-import yaml
 
 from .corpus import BODY_KINDS, WORD
-from .errors import DataValidationError
-from .paths import CODING, DATA, PARAGRAPHS, in_data_dir, relative
+from .data import load_table, read_yaml
+from .errors import DataValidationError, Issue, raise_issues, shown
+from .paths import CODING, DATA, in_data_dir
 
 CODEBOOK = CODING / "codebook.yml"
-MANUAL_CODING = CODING / "framing_manual.csv"
 LEXICON = CODING / "lexicon.csv"
-FRAMING_AUTO = DATA / "processed" / "framing_auto.csv"
 STOPWORDS = CODING / "stopwords.txt"
 
 LIST_SEPARATOR = ";"
@@ -61,12 +59,15 @@ def _require(mapping, key, where):
     return mapping[key]
 
 
+def codebook_path(data_dir: Path = DATA) -> Path:
+    """Where the codebook of ``data_dir`` lives."""
+    return in_data_dir(CODEBOOK, data_dir)
+
+
 def load_codebook(path: Path = CODEBOOK) -> Codebook:
-    where = relative(path)
-    try:
-        document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise DataValidationError(f"{where}: cannot be read as YAML ({exc})") from None
+    """The codebook, with a named error for a missing field or a value of the wrong kind."""
+    document = read_yaml(path)
+    where = shown(path)
     lists = {}
     for section in ("frames", "voices"):
         entries = _require(document, section, where)
@@ -83,9 +84,18 @@ def load_codebook(path: Path = CODEBOOK) -> Codebook:
                 f"{where}, {section}: ids must be unique and not {NO_VOICE!r}: {duplicated}")
         lists[section] = {entry["id"]: entry["label"] for entry in entries}
     levels = _require(_require(document, "stance", where), "levels", f"{where}, stance")
-    stance = {int(level["value"]): level["label"] for level in levels}
-    return Codebook(lists["frames"], lists["voices"], stance,
-                    tuple(_require(document, "hand_coded_sources", where)))
+    stance = {}
+    for number, level in enumerate(levels, start=1):
+        value = _require(level, "value", f"{where}, stance level {number}")
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise_issues([Issue.at(path, "is not a whole number", value=value,
+                                   field=f"stance.levels[{number}].value")], "invalid codebook")
+        stance[value] = _require(level, "label", f"{where}, stance level {number}")
+    hand_coded = _require(document, "hand_coded_sources", where)
+    if not isinstance(hand_coded, list) or not all(isinstance(s, str) for s in hand_coded):
+        raise_issues([Issue.at(path, "must be a list of source ids, e.g. [fpc-2021, tni-2022]",
+                               field="hand_coded_sources", value=hand_coded)], "invalid codebook")
+    return Codebook(lists["frames"], lists["voices"], stance, tuple(hand_coded))
 
 
 def split_list(cell: str) -> list[str]:
@@ -96,62 +106,9 @@ def body_paragraphs(paragraphs: pd.DataFrame) -> pd.DataFrame:
     return paragraphs[paragraphs["kind"].isin(BODY_KINDS)]
 
 
-def load_manual_coding(path: Path = MANUAL_CODING) -> pd.DataFrame:
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
-
-
-def manual_coding_errors(manual: pd.DataFrame, paragraphs: pd.DataFrame,
-                         codebook: Codebook, path: Path = MANUAL_CODING) -> list[str]:
-    """Every problem with the hand coding, one line each naming file, row and field."""
-    where = relative(path)
-    errors = []
-    kinds = dict(zip(paragraphs["paragraph_id"], paragraphs["kind"]))
-    stances = {str(value) for value in codebook.stance_levels}
-    seen: set[str] = set()
-    for number, row in enumerate(manual.to_dict("records"), start=2):
-        at = f"{where}, row {number}"
-        pid = row["paragraph_id"]
-        if pid in seen:
-            errors.append(f"{at}, field 'paragraph_id': {pid!r} is coded more than once")
-        seen.add(pid)
-        if pid not in kinds:
-            errors.append(f"{at}, field 'paragraph_id': {pid!r} is not in paragraphs.csv")
-        elif kinds[pid] not in BODY_KINDS:
-            errors.append(f"{at}, field 'paragraph_id': {pid!r} is a {kinds[pid]}; "
-                          f"only {' and '.join(BODY_KINDS)} rows are coded")
-        if row["primary_frame"] not in codebook.frames:
-            errors.append(f"{at}, field 'primary_frame': unknown frame {row['primary_frame']!r}")
-        for frame in split_list(row["secondary_frames"]):
-            if frame not in codebook.frames:
-                errors.append(f"{at}, field 'secondary_frames': unknown frame {frame!r}")
-            elif frame == row["primary_frame"]:
-                errors.append(f"{at}, field 'secondary_frames': repeats the primary frame")
-        if row["stance"] not in stances:
-            errors.append(f"{at}, field 'stance': {row['stance']!r} is not one of "
-                          f"{', '.join(sorted(stances, key=int))}")
-        voices = split_list(row["voices"])
-        if voices != [NO_VOICE]:
-            errors += [f"{at}, field 'voices': unknown voice {voice!r}"
-                       for voice in voices if voice not in codebook.voices]
-    expected = body_paragraphs(paragraphs)
-    expected = expected[expected["source_id"].isin(codebook.hand_coded_sources)]
-    errors += [f"{where}: body paragraph {pid!r} of hand-coded source is not coded"
-               for pid in expected["paragraph_id"] if pid not in seen]
-    return errors
-
-
-def validate_manual_coding(manual, paragraphs, codebook, path: Path = MANUAL_CODING) -> None:
-    errors = manual_coding_errors(manual, paragraphs, codebook, path)
-    if errors:
-        raise DataValidationError("invalid hand coding:\n  " + "\n  ".join(errors))
-
-
 # ---- the automated coder ----
 
 LEXICON_KINDS = ("frame", "voice", "stance")
-# A lexicon term is one or more lower-case words separated by single spaces; a
-# word ending in '*' matches any word that starts with what precedes the '*'.
-TERM = re.compile(r"^[^\s*]+\*?( [^\s*]+\*?)*$")
 
 
 NO_MATCH: tuple[frozenset[int], tuple, tuple] = (frozenset(), (), ())
@@ -223,29 +180,10 @@ class Lexicon:
         return scores
 
 
-def load_lexicon(codebook: Codebook, path: Path = LEXICON) -> Lexicon:
-    where = relative(path)
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    targets = {"frame": codebook.frames, "voice": codebook.voices, "stance": {"stance": ""}}
-    rules = []
-    for number, row in enumerate(table.to_dict("records"), start=2):
-        at = f"{where}, row {number}"
-        kind = row["kind"]
-        if kind not in targets:
-            raise DataValidationError(f"{at}, field 'kind': {kind!r} is not one of "
-                                      f"{', '.join(LEXICON_KINDS)}")
-        if row["target"] not in targets[kind]:
-            raise DataValidationError(f"{at}, field 'target': {row['target']!r} is not a "
-                                      f"{kind} of the codebook")
-        if not TERM.match(row["term"]) or row["term"] != row["term"].lower():
-            raise DataValidationError(f"{at}, field 'term': {row['term']!r} is not lower-case "
-                                      f"words separated by single spaces")
-        try:
-            weight = float(row["weight"])
-        except ValueError:
-            raise DataValidationError(f"{at}, field 'weight': {row['weight']!r} is not "
-                                      f"a number") from None
-        rules.append((kind, row["target"], row["term"], weight))
+def load_lexicon(codebook: Codebook, data_dir: Path = DATA) -> Lexicon:
+    """The automated coder's rules from the lexicon table of ``data_dir``."""
+    table = load_table("framing-lexicon", data_dir)
+    rules = list(zip(table["kind"], table["target"], table["term"], table["weight"]))
     return Lexicon(rules, tuple(codebook.frames))
 
 
@@ -303,15 +241,10 @@ def auto_code(paragraphs: pd.DataFrame, lexicon: Lexicon,
     return codes[AUTO_COLUMNS]
 
 
-def framing_tables(tables: dict, data_dir: Path = DATA) -> dict:
-    """Builder: check the hand coding against the paragraphs, then auto-code every paragraph."""
-    coding = in_data_dir(CODING, data_dir)
-    codebook = load_codebook(coding / CODEBOOK.name)
-    paragraphs = tables[in_data_dir(PARAGRAPHS, data_dir)]
-    validate_manual_coding(load_manual_coding(coding / MANUAL_CODING.name), paragraphs,
-                           codebook, coding / MANUAL_CODING.name)
-    auto = auto_code(paragraphs, load_lexicon(codebook, coding / LEXICON.name))
-    return {in_data_dir(FRAMING_AUTO, data_dir): auto}
+def framing_tables(data_dir: Path, tables: dict) -> dict:
+    """Builder: auto-code every body paragraph of the paragraphs built so far."""
+    codebook = load_codebook(codebook_path(data_dir))
+    return {"framing-auto": auto_code(tables["paragraphs"], load_lexicon(codebook, data_dir))}
 
 
 # ---- analysis ----

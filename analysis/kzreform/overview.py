@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
-from .corpus import BODY_KINDS, quote_in_text
-from .errors import DataValidationError
-from .paths import EVENTS, relative
+from .corpus import BODY_KINDS
+from .data import load_table
+from .paths import DATA
 
 
-def load_events(paragraphs: pd.DataFrame, path=EVENTS) -> pd.DataFrame:
-    """Key events, each anchored to a verbatim quote in a corpus paragraph."""
-    events = pd.read_csv(path, dtype=str, keep_default_na=False)
-    text_by_id = paragraphs.set_index("paragraph_id")["text"]
-    for row_number, event in enumerate(events.to_dict("records"), start=2):
-        where = f"{relative(path)}, row {row_number}"
-        if event["paragraph_id"] not in text_by_id:
-            raise DataValidationError(
-                f"{where}, field 'paragraph_id': unknown paragraph {event['paragraph_id']!r}")
-        if not quote_in_text(event["quote"], text_by_id[event["paragraph_id"]]):
-            raise DataValidationError(
-                f"{where}, field 'quote': not found verbatim in {event['paragraph_id']}")
+def load_events(data_dir: Path = DATA) -> pd.DataFrame:
+    """Key events with their dates as timestamps (each quote is checked by the build)."""
+    events = load_table("events", data_dir)
     for column in ("date_earliest", "date_latest"):
         events[column] = pd.to_datetime(events[column])
     return events

@@ -12,7 +12,7 @@ import altair as alt
 import pandas as pd
 
 from .evidence import Evidence
-from .provisions import ADOPTED_KINDS, DOMAINS, NOT_STATED, PROPOSED_ONLY
+from .provisions import ADOPTED_KINDS, NOT_STATED, PROPOSED_ONLY
 from .tables import ReportTable, report_table
 
 SILENT = "—"
@@ -86,6 +86,7 @@ def proposals_overview(matrix: pd.DataFrame, periods: pd.DataFrame,
 
 
 def consistency_table(consistency: pd.DataFrame) -> ReportTable:
+    """Facts two or more sources state: what each says and whether they agree."""
     shown = consistency[["topic", "statements", "agreement", "difference"]].rename(columns={
         "topic": "Fact", "statements": "What each source says",
         "agreement": "Agree?", "difference": "Where they differ"})
@@ -94,9 +95,11 @@ def consistency_table(consistency: pd.DataFrame) -> ReportTable:
 
 
 def change_kind_chart(matrix: pd.DataFrame) -> alt.Chart:
+    """Bars per domain counting provisions by the kind of change."""
     return alt.Chart(matrix).mark_bar().encode(
         x=alt.X("count():Q", title="Provisions", axis=alt.Axis(tickMinStep=1, format="d")),
-        y=alt.Y("domain:N", title=None, sort=list(DOMAINS)),
+        # The matrix lists domains in the order the schema's enum gives them.
+        y=alt.Y("domain:N", title=None, sort=list(dict.fromkeys(matrix["domain"]))),
         color=alt.Color("change_kind:N", title="Kind of change (2022-2023)",
                         sort=[*ADOPTED_KINDS, PROPOSED_ONLY, NOT_STATED]),
         tooltip=[alt.Tooltip("domain:N", title="Domain"),
@@ -107,6 +110,7 @@ def change_kind_chart(matrix: pd.DataFrame) -> alt.Chart:
 
 
 def power_direction_chart(matrix: pd.DataFrame, periods: pd.DataFrame) -> alt.Chart:
+    """Bars counting provisions by where their change moves power."""
     kinds = periods.set_index("period_id")["kind"].map(
         {"in force": "adopted change", "proposal": "proposal"})
     data = matrix.assign(basis=matrix["direction_refers_to"].map(kinds))

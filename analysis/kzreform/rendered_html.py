@@ -25,7 +25,8 @@ JUPYTER_CDN_SCRIPT = re.compile(
     r'<script\b[^>]*\bsrc="https?://[^"]*(?:require(?:js)?[@/.][^"]*|jquery[@/.][^"]*)"[^>]*>\s*</script>\s*',
     re.IGNORECASE)
 REQUIRE_JQUERY_SHIM = re.compile(
-    r"<script\b[^>]*>\s*define\(\s*'jquery'\s*,\s*\[\]\s*,\s*function\(\)\s*\{\s*return window\.jQuery;\s*\}\)\s*</script>\s*")
+    r"<script\b[^>]*>\s*define\(\s*'jquery'\s*,\s*\[\]\s*,\s*function\(\)\s*"
+    r"\{\s*return window\.jQuery;\s*\}\)\s*</script>\s*")
 ELEMENT_ID = re.compile(r'\bid="([^"]+)"')
 EVIDENCE_HREF = re.compile(r'href="#(ev-[^"]+)"')
 NOTEBOOK_CELL_HREF = re.compile(r'href="(?P<page>[^"#:]+\.html)#cell-(?P<label>[^"]+)"')
@@ -41,6 +42,7 @@ def remove_jupyter_cdn_scripts(html: str) -> str:
 
 
 def element_ids(html: str) -> set[str]:
+    """Every ``id`` attribute of the page."""
     return set(ELEMENT_ID.findall(html))
 
 

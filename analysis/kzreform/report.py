@@ -38,6 +38,7 @@ CHANGELOG_HEADING = re.compile(
 
 @dataclass(frozen=True)
 class Citation:
+    """The citation metadata of one version of the report."""
     title: str
     version: str
     date_released: str | None
@@ -48,13 +49,15 @@ class Citation:
 
     @property
     def year(self) -> str | None:
+        """The release year, or None for an unreleased version."""
         return self.date_released[:4] if self.date_released else None
 
 
 def _author_name(author: dict) -> str:
     if "name" in author:
         return author["name"]
-    return " ".join(part for part in (author.get("given-names"), author.get("family-names")) if part)
+    names = (author.get("given-names"), author.get("family-names"))
+    return " ".join(part for part in names if part)
 
 
 class _DatesAsStrings(yaml.SafeLoader):
@@ -101,7 +104,8 @@ def load_citation(path: Path = CITATION) -> Citation:
 def citation_text(citation: Citation) -> str:
     """A plain-text reference for this version (author-date, like the report's style)."""
     year = citation.year or "Unreleased"
-    parts = [f"{'; '.join(citation.authors)}. {year}. *{citation.title}*. Version {citation.version}."]
+    authors = "; ".join(citation.authors)
+    parts = [f"{authors}. {year}. *{citation.title}*. Version {citation.version}."]
     if citation.doi:
         parts.append(f"<https://doi.org/{citation.doi}>.")
     elif citation.url:
@@ -141,6 +145,7 @@ def changelog_entries(path: Path = CHANGELOG) -> list[dict]:
 
 
 def changelog_entry(version: str, path: Path = CHANGELOG) -> dict | None:
+    """The changelog entry of ``version``, or None."""
     return next((entry for entry in changelog_entries(path) if entry["version"] == version), None)
 
 
@@ -193,7 +198,8 @@ def data_dictionary(descriptor: Path = DATAPACKAGE) -> pd.DataFrame:
             if field["name"] in keys:
                 rules = "; ".join(filter(None, ["primary key", rules]))
             rows.append({
-                "Table": resource["name"], "Field": field["name"], "Type": field.get("type", "string"),
+                "Table": resource["name"], "Field": field["name"],
+                "Type": field.get("type", "string"),
                 "Description": field.get("description", ""), "Rules": rules,
             })
     return pd.DataFrame(rows, columns=["Table", "Field", "Type", "Description", "Rules"])
@@ -217,7 +223,8 @@ def codebook_tables(path: Path = CODEBOOK) -> dict[str, pd.DataFrame]:
          for f in document["frames"]],
         columns=["Frame", "Adapted from", "Definition", "Code when"])
     stance = pd.DataFrame(
-        [{"Value": level["value"], "Stance": level["label"], "Code when": level.get("code_when", "")}
+        [{"Value": level["value"], "Stance": level["label"],
+          "Code when": level.get("code_when", "")}
          for level in document["stance"]["levels"]],
         columns=["Value", "Stance", "Code when"])
     voices = pd.DataFrame(

@@ -75,6 +75,7 @@ class ReportTable:
 
     def __init__(self, table: pd.DataFrame, evidence: Evidence | None = None,
                  widths: Mapping[str, float] | None = None):
+        """Show ``table``; with ``evidence`` its paragraph ids link to their quotes."""
         # A named index (a grouping key) is a column for the reader; a
         # default 0, 1, 2, ... index is not shown.
         named_index = any(name is not None for name in table.index.names)
@@ -99,6 +100,7 @@ class ReportTable:
                 f"<thead>\n<tr>{header}</tr>\n</thead>\n<tbody>\n{body}\n</tbody>\n</table>")
 
     def __repr__(self) -> str:
+        """The plain-text output: the table without its index."""
         return self.table.to_string(index=False)
 
 
