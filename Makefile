@@ -7,8 +7,22 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 RENDER_INSTALLED := $(VENV)/.render-installed
 NOTEBOOKS := $(sort $(wildcard analysis/*.ipynb))
+PACKAGE := $(sort $(wildcard analysis/kzreform/*.py))
+# Hand-made inputs of the data build (data/processed/ is what it writes; data/.lock
+# and data/.transaction/ belong to a running writer).
+DATA_INPUTS := $(shell find data -type f ! -path 'data/processed/*' ! -path 'data/.*' ! -name '*.tmp' | sort)
+# Stamps (git-ignored, in .venv) record what make report last built, so a
+# rebuild redoes only what an input changed: the data build, each notebook,
+# the render.
+STAMPS := $(VENV)/stamps
+DATA_BUILT := $(STAMPS)/data-built
+NOTEBOOKS_EXECUTED := $(patsubst analysis/%.ipynb,$(STAMPS)/%.executed,$(NOTEBOOKS))
+GENERATED := report/_generated/release.yml report/_generated/vega-bundle.html
+REPORT_INPUTS := _quarto.yml analysis/_metadata.yml CITATION.cff CHANGELOG.md requirements.txt \
+	$(sort $(wildcard report/*.qmd report/*.bib report/*.py report/typst/*.typ))
+RENDERED := _output/report/index.html
 
-.PHONY: help env data notebooks test report quarto clean
+.PHONY: help env data notebooks test report quarto clean FORCE
 .DEFAULT_GOAL := help
 
 help:
@@ -55,11 +69,29 @@ quarto: $(RENDER_INSTALLED)
 	  echo "then run 'make report' again."; \
 	  exit 1; }
 
-report: notebooks quarto report-assets
+# make report: each step runs only when one of its inputs is newer than
+# what it last made; with nothing changed, nothing runs.
+$(DATA_BUILT): $(INSTALLED) $(DATA_INPUTS) $(PACKAGE)
+	$(BIN)/python -m kzreform build
+	@mkdir -p $(STAMPS) && touch $@
+
+$(STAMPS)/%.executed: analysis/%.ipynb $(DATA_BUILT)
+	$(BIN)/python -m kzreform notebooks $<
+	@touch $@
+
+# Always run; the files change (and trigger a render) only when their
+# content does: a new commit, version or Vega bundle.
+$(GENERATED) &: $(INSTALLED) FORCE
+	@$(BIN)/python -m kzreform report-assets >/dev/null
+
+$(RENDERED): $(NOTEBOOKS_EXECUTED) $(DATA_BUILT) $(GENERATED) $(REPORT_INPUTS) | quarto
 	PATH="$(CURDIR)/$(BIN):$$PATH" quarto render
+	@touch $@
+
+report: $(RENDERED)
 
 clean:
-	rm -rf _output .quarto
+	rm -rf _output .quarto $(STAMPS)
 
 # Files the Quarto project includes (git-ignored): the Vega JavaScript for the
 # interactive charts, and the version metadata read from CITATION.cff.
@@ -67,8 +99,11 @@ clean:
 report-assets: $(INSTALLED)
 	$(BIN)/python -m kzreform report-assets
 
-# Release the version in CITATION.cff: checks (clean tree, changelog entry,
-# new version), renders, then writes releases/X.Y.Z/ with SHA256SUMS. It
+# Release the version in CITATION.cff: first the checks (clean tree, changelog
+# entry, new version), which need no Quarto; then Quarto is installed if it can
+# be, the report rendered and releases/X.Y.Z/ written with SHA256SUMS. It
 # releases the committed notebook outputs (the tests check they are current).
-release: $(INSTALLED) quarto
+release: $(INSTALLED)
+	$(BIN)/python -m kzreform release --check
+	@$(MAKE) --no-print-directory $(RENDER_INSTALLED)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m kzreform release

@@ -24,10 +24,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kzreform.autocoders import (LexiconCoder, auto_code, candidate_coders, load_lexicon,
+                                 load_voice_cues)
+from kzreform.codebook import load_codebook
 from kzreform.corpus import load_boilerplate_rules, read_raw_text, segment_source
-from kzreform.autocoders import (LEXICON, LexiconCoder, auto_code, candidate_coders,
-                                 load_lexicon, load_voice_cues)
-from kzreform.codebook import load_codebook, load_manual_coding
 from kzreform.data import load_table
 from kzreform.reliability import hand_coded_texts
 
@@ -44,9 +44,9 @@ REPEATS = 3
 
 
 def synthetic_corpus(paragraphs: int, seed: int = SEED) -> str:
+    """A raw text of ``paragraphs`` paragraphs mixing lexicon terms and filler words."""
     rng = np.random.default_rng(seed)
-    terms = [term.replace("*", "ation")
-             for term in pd.read_csv(LEXICON, dtype=str, keep_default_na=False)["term"]]
+    terms = [term.replace("*", "ation") for term in load_table("framing-lexicon")["term"]]
     is_term = rng.random((paragraphs, WORDS_PER_PARAGRAPH)) < LEXICON_WORD_SHARE
     term_picks = rng.integers(len(terms), size=is_term.shape)
     filler_picks = rng.integers(len(FILLER), size=is_term.shape)
@@ -59,6 +59,7 @@ def synthetic_corpus(paragraphs: int, seed: int = SEED) -> str:
 
 
 def ingest_and_code(raw_file: Path, rules, coder) -> pd.DataFrame:
+    """Segment and auto-code one raw file, as add-source does."""
     kept, _ = segment_source("bench-2026", "not stated", read_raw_text(raw_file), rules)
     return auto_code(pd.DataFrame(kept), coder)
 
@@ -69,9 +70,9 @@ def coders_compared() -> dict:
     lexicon = load_lexicon(codebook)
     reliability = load_table("framing-reliability")
     chosen = reliability.loc[reliability["chosen"], "coder"].iloc[0]
-    coder = next(c for c in candidate_coders(codebook, lexicon, load_voice_cues(codebook))
+    coder = next(c for c in candidate_coders(codebook, lexicon, load_voice_cues())
                  if c.name == chosen)
-    labelled = hand_coded_texts(load_table("paragraphs"), load_manual_coding())
+    labelled = hand_coded_texts(load_table("paragraphs"), load_table("framing-manual"))
     return {"lexicon": LexiconCoder(lexicon),
             chosen: coder.fit(labelled["text"].tolist(), labelled)}
 
@@ -82,6 +83,7 @@ def machine_speed_ms() -> float:
 
 
 def main(sizes: list[int]) -> None:
+    """Time ingest and coding for each size and coder; print one line each."""
     print(f"machine yardstick: sum(range(10**6)) takes {machine_speed_ms():.0f} ms; "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     rules = load_boilerplate_rules()

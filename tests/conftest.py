@@ -1,13 +1,97 @@
+"""Fixtures shared by the tests: private copies of data/, the study's tables, a new source."""
+
 import shutil
 
 import pytest
+import yaml
 
+from kzreform.codebook import load_codebook
+from kzreform.data import load_table
 from kzreform.paths import DATA
+from kzreform.transaction import LOCK_FILE, WORK_DIR
+
+ARTICLE = """A Synthetic Test Article
+
+Opposition activists say the new referendum is window dressing for authoritarian rule, and critics warn it will entrench presidential power.
+
+Officials call the reform a landmark step toward democratization that makes government more accountable and inclusive.
+
+Share this article
+"""
+
+PROVENANCE_FIELDS = ("title", "outlet", "authors", "date_published", "url", "source_type",
+                     "language")
+
+METADATA = {
+    "source": {
+        "source_id": "synthetic-2026", "title": "A Synthetic Test Article",
+        "outlet": "not stated", "authors": "not stated", "date_published": "2026-03",
+        "date_precision": "month", "date_earliest": "2026-03-01", "date_latest": "2026-03-31",
+        "url": "not stated", "source_type": "not stated", "language": "en",
+    },
+    "provenance": {field: {"basis": "raw text" if field == "title" else "not stated",
+                           "evidence": "First line of the text." if field == "title"
+                           else "Not given."} for field in PROVENANCE_FIELDS},
+    "cleaning": [{"line": "Share this article", "category": "navigation",
+                  "reason": "Share button of the publisher's page."}],
+}
+
+
+def copy_data(target):
+    """A copy of data/ without a writer's lock or staged copy."""
+    shutil.copytree(DATA, target, ignore=shutil.ignore_patterns(LOCK_FILE, WORK_DIR))
+    return target
+
+
+def snapshot(directory):
+    """Every data file's bytes (a writer's lock file is not data)."""
+    return {path.relative_to(directory): path.read_bytes()
+            for path in sorted(directory.rglob("*"))
+            if path.is_file() and path.name != LOCK_FILE}
 
 
 @pytest.fixture
 def data_copy(tmp_path):
     """A private copy of data/ that a test may break without touching the real one."""
-    copy = tmp_path / "data"
-    shutil.copytree(DATA, copy)
-    return copy
+    return copy_data(tmp_path / "data")
+
+
+@pytest.fixture
+def new_source(tmp_path):
+    """Write a synthetic article and its metadata; keyword arguments change source fields.
+
+    Returns (text path, metadata path). ``document=`` edits the whole YAML document.
+    """
+    def write(text=ARTICLE, name="article", document=None, **source_changes):
+        metadata = {**METADATA, "source": {**METADATA["source"], **source_changes}}
+        if document:
+            metadata = document(metadata)
+        text_path = tmp_path / f"{name}.txt"
+        if isinstance(text, bytes):
+            text_path.write_bytes(text)
+        else:
+            text_path.write_text(text, encoding="utf-8")
+        metadata_path = tmp_path / f"{name}.yml"
+        metadata_path.write_text(yaml.safe_dump(metadata, allow_unicode=True), encoding="utf-8")
+        return text_path, metadata_path
+    return write
+
+
+@pytest.fixture(scope="session")
+def sources():
+    return load_table("sources")
+
+
+@pytest.fixture(scope="session")
+def paragraphs():
+    return load_table("paragraphs")
+
+
+@pytest.fixture(scope="session")
+def removed():
+    return load_table("removed-text")
+
+
+@pytest.fixture(scope="session")
+def codebook():
+    return load_codebook()

@@ -1,54 +1,20 @@
-"""``kzreform add-source`` on a synthetic article, always in a private copy of data/."""
+"""``kzreform add-source`` on synthetic articles, always in a private copy of data/."""
 
 import hashlib
 import json
+import re
 
-import pandas as pd
 import pytest
 import yaml
+from conftest import METADATA, snapshot
 
 from kzreform import add_source as adding
 from kzreform.cli import main
+from kzreform.data import load_table
 from kzreform.errors import DataValidationError
-from kzreform.framing import AUTOMATED
+from kzreform.codebook import AUTOMATED
 from kzreform.paths import DATA
 from kzreform.validation import validate_package
-
-ARTICLE = """A Synthetic Test Article
-
-Opposition activists say the new referendum is window dressing for authoritarian rule, and critics warn it will entrench presidential power.
-
-Officials call the reform a landmark step toward democratization that makes government more accountable and inclusive.
-"""
-
-METADATA = {
-    "source": {
-        "source_id": "synthetic-2026", "title": "A Synthetic Test Article",
-        "outlet": "not stated", "authors": "not stated", "date_published": "2026-03",
-        "date_precision": "month", "date_earliest": "2026-03-01", "date_latest": "2026-03-31",
-        "url": "not stated", "source_type": "not stated", "language": "en",
-    },
-    "provenance": {"title": {"basis": "raw text", "evidence": "First line of the text."}},
-}
-
-
-@pytest.fixture
-def article(tmp_path):
-    text = tmp_path / "article.txt"
-    text.write_text(ARTICLE, encoding="utf-8")
-    return text
-
-
-def write_metadata(tmp_path, **source_changes):
-    metadata = {**METADATA, "source": {**METADATA["source"], **source_changes}}
-    path = tmp_path / "article.yml"
-    path.write_text(yaml.safe_dump(metadata), encoding="utf-8")
-    return path
-
-
-def snapshot(directory):
-    return {path.relative_to(directory): path.read_bytes()
-            for path in sorted(directory.rglob("*")) if path.is_file()}
 
 
 @pytest.fixture(scope="module")
@@ -56,81 +22,221 @@ def real_data_before():
     return snapshot(DATA)
 
 
-def test_adds_validates_segments_and_auto_codes(tmp_path, data_copy, article, real_data_before):
-    added = adding.add_source(article, write_metadata(tmp_path), data_copy)
+def test_adds_validates_segments_cleans_and_auto_codes(data_copy, new_source, real_data_before):
+    text, metadata = new_source()
+    sources_before = load_table("sources", data_copy)
+    added = adding.add_source(text, metadata, data_copy)
 
     raw = data_copy / added["raw_file"]
-    assert raw.read_bytes() == article.read_bytes()
+    assert raw.read_bytes() == text.read_bytes()
     package = json.loads((data_copy / "datapackage.json").read_text(encoding="utf-8"))
-    digest = hashlib.sha256(article.read_bytes()).hexdigest()
+    digest = hashlib.sha256(text.read_bytes()).hexdigest()
     assert {"path": added["raw_file"], "hash": f"sha256:{digest}"}.items() <= next(
         r for r in package["resources"] if r.get("path") == added["raw_file"]).items()
-    sources = pd.read_csv(data_copy / "metadata" / "sources.csv", dtype=str)
+    sources = load_table("sources", data_copy)
+    assert len(sources) == len(sources_before) + 1
     assert sources.set_index("source_id").loc["synthetic-2026", "raw_file"] == added["raw_file"]
-    provenance = pd.read_csv(data_copy / "metadata" / "source_provenance.csv", dtype=str)
-    assert len(provenance[provenance["source_id"] == "synthetic-2026"]) == 1
+    provenance = load_table("source-provenance", data_copy)
+    assert set(provenance.loc[provenance["source_id"] == "synthetic-2026", "field"]) == set(
+        METADATA["provenance"])
 
-    paragraphs = pd.read_csv(data_copy / "processed" / "paragraphs.csv", dtype=str)
+    paragraphs = load_table("paragraphs", data_copy)
     new = paragraphs[paragraphs["source_id"] == "synthetic-2026"]
-    assert new["kind"].tolist() == ["paragraph", "paragraph"]  # the title line was removed
-    coded = pd.read_csv(data_copy / "processed" / "framing_auto.csv", dtype=str)
-    coded = coded[coded["source_id"] == "synthetic-2026"].set_index("paragraph_id")
+    assert new["kind"].tolist() == ["paragraph", "paragraph"]  # title and share button removed
+    removed = load_table("removed-text", data_copy)
+    removed = removed[removed["source_id"] == "synthetic-2026"]
+    assert removed["text"].tolist() == ["A Synthetic Test Article", "Share this article"]
+    assert removed["rule_id"].tolist() == ["title", "synthetic-2026-1"]
+    coded = load_table("framing-auto", data_copy)
+    coded = coded[coded["source_id"] == "synthetic-2026"]
     assert added["paragraphs"] == len(coded) == 2
     assert (coded["coding"] == AUTOMATED).all()
     assert coded["primary_frame"].tolist() == ["window_dressing", "democratisation"]
-    validate_package(data_copy / "datapackage.json")
+    validate_package(data_copy)
     assert snapshot(DATA) == real_data_before
 
 
-def test_invalid_metadata_leaves_nothing_written(tmp_path, data_copy, article):
+def test_a_second_source_gets_the_next_number(data_copy, new_source):
+    first = adding.add_source(*new_source(), data_copy)
+    second_text = ("Another Test Piece\n\nThe parliament debated local budgets and the "
+                   "courts reviewed the election law in a long session.\n")
+    second = adding.add_source(*new_source(second_text, name="second", source_id="second-2026",
+                                           title="Another Test Piece"), data_copy)
+    numbers = [int(added["raw_file"].split("/")[-1][:3]) for added in (first, second)]
+    assert numbers[1] == numbers[0] + 1
+    validate_package(data_copy)
+
+
+def test_invalid_metadata_leaves_nothing_written_and_names_the_users_file(data_copy, new_source):
+    text, metadata = new_source(source_type="weekly blog")
     before = snapshot(data_copy)
-    with pytest.raises(DataValidationError, match="sources.csv, row 7, field 'date_precision'"):
-        adding.add_source(article, write_metadata(tmp_path, date_precision="weekly"), data_copy)
+    with pytest.raises(DataValidationError) as error:
+        adding.add_source(text, metadata, data_copy)
+    message = str(error.value)
+    assert "article.yml, field 'source.source_type', value 'weekly blog': [constraint-error]" \
+        in message
+    assert "sources.csv, row" not in message  # no row of a staged table the user never saw
+    assert ".transaction" not in message
     assert snapshot(data_copy) == before
 
 
-@pytest.mark.parametrize("problem, expected", [
-    ("duplicate id", "'fpc-2021' is already a source"),
-    ("not utf-8", "not valid UTF-8"),
-    ("missing field", "missing \\['language'\\]"),
+# ---- issue 11, case 6: what add-source used to accept -----------------------------
+
+def without_provenance(document):
+    return {key: value for key, value in document.items() if key != "provenance"}
+
+
+def with_an_empty_value(document):
+    return {**document, "source": {**document["source"], "authors": None}}
+
+
+@pytest.mark.parametrize("case, changes, expected", [
+    ("future date", {"date_published": "2030-03", "date_earliest": "2030-03-01",
+                     "date_latest": "2030-03-31"},
+     "field 'source.date_earliest', value '2030-03-01': is in the future"),
+    ("earliest after latest", {"date_published": "not stated", "date_precision": "range",
+                               "date_earliest": "2026-04-30", "date_latest": "2026-03-01"},
+     "field 'source.date_earliest', value '2026-04-30': is later than date_latest"),
+    ("earliest after published", {"date_earliest": "2026-04-02", "date_latest": "2026-04-03"},
+     "field 'source.date_published', value '2026-03': does not contain the window"),
+    ("day precision for a month", {"date_precision": "day"},
+     "field 'source.date_precision', value 'day': does not fit date_published '2026-03'"),
+    ("empty value", {"document": with_an_empty_value},
+     "field 'source.authors', value '': is empty; write 'not stated'"),
+    ("the string None", {"outlet": "None"},
+     "field 'source.outlet', value 'None': is empty"),
+    ("no provenance", {"document": without_provenance},
+     "field 'provenance': needs a mapping 'provenance'"),
 ])
-def test_bad_input_is_refused_before_staging(tmp_path, data_copy, article, problem, expected):
-    metadata = write_metadata(tmp_path, source_id="fpc-2021" if problem == "duplicate id"
-                              else "synthetic-2026")
-    if problem == "not utf-8":
-        article.write_bytes(b"caf\xe9 society\n")
-    if problem == "missing field":
-        document = yaml.safe_load(metadata.read_text(encoding="utf-8"))
-        del document["source"]["language"]
-        metadata.write_text(yaml.safe_dump(document), encoding="utf-8")
+def test_bad_metadata_is_refused_with_the_field_named(data_copy, new_source, case, changes,
+                                                      expected):
+    document = changes.pop("document", None)
+    text, metadata = new_source(document=document, **changes)
     before = snapshot(data_copy)
-    with pytest.raises(DataValidationError, match=expected):
-        adding.add_source(article, metadata, data_copy)
+    with pytest.raises(DataValidationError) as error:
+        adding.add_source(text, metadata, data_copy)
+    assert f"{metadata.name}, {expected}" in str(error.value)
     assert snapshot(data_copy) == before
 
 
-def test_failure_while_replacing_files_restores_the_originals(tmp_path, data_copy, article,
-                                                             monkeypatch):
+def test_provenance_is_required_for_every_field(data_copy, new_source):
+    def drop_url(document):
+        provenance = {k: v for k, v in document["provenance"].items() if k != "url"}
+        return {**document, "provenance": provenance}
+    with pytest.raises(DataValidationError, match="field 'provenance': has no entry for url"):
+        adding.add_source(*new_source(document=drop_url), data_copy)
+
+
+def test_a_byte_identical_text_is_refused_naming_the_source(data_copy, new_source, sources):
+    existing = sources.iloc[0]
+    text, metadata = new_source((data_copy / existing["raw_file"]).read_bytes())
+    with pytest.raises(DataValidationError,
+                       match=f"is byte-identical to the text of source '{existing['source_id']}'"):
+        adding.add_source(text, metadata, data_copy)
+
+
+def test_a_near_duplicate_text_is_refused_naming_the_source(data_copy, new_source, sources):
+    existing = sources.iloc[-1]
+    original = (data_copy / existing["raw_file"]).read_text(encoding="utf-8")
+    text, metadata = new_source("Shared from our partner site\n" + original)
+    with pytest.raises(DataValidationError,
+                       match=f"is a near-duplicate of source '{existing['source_id']}'"):
+        adding.add_source(text, metadata, data_copy)
+
+
+@pytest.mark.parametrize("problem, text, expected", [
+    ("NUL byte", "A title\n\nBody text with a \0 NUL byte in it, long enough.\n",
+     "contains a NUL byte (line 3)"),
+    ("not utf-8", b"caf\xe9 society\n", "not valid UTF-8 at byte 3"),
+    ("byte-order mark", "\ufeffA title\n\nBody.\n", "remove the byte-order mark"),
+    ("empty", "  \n", "is empty"),
+])
+def test_a_bad_text_is_refused_before_staging(data_copy, new_source, problem, text, expected):
     before = snapshot(data_copy)
-    replaced = []
-    real_replace = adding._replace
-
-    def fail_on_third(source, target):
-        if len(replaced) == 2:
-            raise OSError("disk full")
-        replaced.append(target)
-        real_replace(source, target)
-
-    monkeypatch.setattr(adding, "_replace", fail_on_third)
-    with pytest.raises(OSError, match="disk full"):
-        adding.add_source(article, write_metadata(tmp_path), data_copy)
-    assert len(replaced) == 2
+    with pytest.raises(DataValidationError, match=re.escape(expected)):
+        adding.add_source(*new_source(text), data_copy)
     assert snapshot(data_copy) == before
 
 
-def test_command_line_reports_bad_input(tmp_path, data_copy, article, capsys):
-    metadata = write_metadata(tmp_path, source_id="fpc-2021")
-    code = main(["add-source", str(article), "--metadata", str(metadata),
+def test_duplicate_source_id_and_missing_column(data_copy, new_source, sources):
+    taken = sources["source_id"].iloc[0]
+    with pytest.raises(DataValidationError,
+                       match=f"field 'source.source_id', value '{taken}': is already a source"):
+        adding.add_source(*new_source(source_id=taken), data_copy)
+
+    def without_language(document):
+        source = {k: v for k, v in document["source"].items() if k != "language"}
+        return {**document, "source": source}
+    with pytest.raises(DataValidationError, match="field 'source.language': is missing"):
+        adding.add_source(*new_source(document=without_language), data_copy)
+
+
+# ---- issue 11, case 7: provenance bases for new sources; messages name the user's files ----
+
+@pytest.mark.parametrize("basis", ["publisher page", "web address", "supplied metadata"])
+def test_new_provenance_bases_are_accepted(data_copy, new_source, basis):
+    def publisher(document):
+        provenance = {**document["provenance"],
+                      "outlet": {"basis": basis, "evidence": "Masthead of the page."}}
+        return {**document, "provenance": provenance}
+    adding.add_source(*new_source(document=publisher), data_copy)
+    provenance = load_table("source-provenance", data_copy)
+    assert basis in set(provenance["basis"])
+
+
+def test_a_bad_provenance_basis_names_the_metadata_field(data_copy, new_source):
+    def guessed(document):
+        provenance = {**document["provenance"], "url": {"basis": "guess", "evidence": "x"}}
+        return {**document, "provenance": provenance}
+    with pytest.raises(DataValidationError,
+                       match=r"article.yml, field 'provenance.url.basis', value 'guess'"):
+        adding.add_source(*new_source(document=guessed), data_copy)
+
+
+def test_command_line_names_the_given_data_dir_and_the_users_files(tmp_path, data_copy,
+                                                                    new_source, capsys,
+                                                                    monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    text, metadata = new_source(date_precision="year")
+    code = main(["add-source", text.name, "--metadata", metadata.name, "--data-dir", "data"])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "article.yml, field 'source.date_precision', value 'year'" in err
+    assert "Traceback" not in err and str(tmp_path) not in err
+
+    text, metadata = new_source()
+    assert main(["add-source", text.name, "--metadata", metadata.name, "--data-dir", "data"]) == 0
+    assert "added synthetic-2026 as data/raw/corpus/" in capsys.readouterr().out
+
+
+def test_a_mistyped_text_path_is_named(data_copy, new_source, capsys):
+    _, metadata = new_source()
+    code = main(["add-source", "no/such/article.txt", "--metadata", str(metadata),
                  "--data-dir", str(data_copy)])
     assert code == 1
-    assert "field 'source_id': 'fpc-2021' is already a source" in capsys.readouterr().err
+    assert "no/such/article.txt: does not exist (check the path)" in capsys.readouterr().err
+
+
+def test_a_bad_cleaning_rule_names_its_entry(data_copy, new_source):
+    def broken_pattern(document):
+        return {**document, "cleaning": [{"pattern": "(unclosed", "category": "navigation",
+                                          "reason": "x"}]}
+    with pytest.raises(DataValidationError, match=r"is not a valid regular expression"):
+        adding.add_source(*new_source(document=broken_pattern), data_copy)
+
+
+def test_the_readme_example_metadata_works_as_documented(data_copy, tmp_path):
+    readme = (DATA.parent / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```yaml\n", 1)[1].split("```", 1)[0]
+    metadata = tmp_path / "example.yml"
+    metadata.write_text(example, encoding="utf-8")
+    text = tmp_path / "example.txt"
+    text.write_text("Kazakhstan Votes on a New Constitution\n\nShare this article\n\n"
+                    "Voters approved the draft in a referendum, and officials said the new "
+                    "parliament would have one chamber.\n\nPhoto: Example News\n",
+                    encoding="utf-8")
+    added = adding.add_source(text, metadata, data_copy)
+    assert added["source_id"] == yaml.safe_load(example)["source"]["source_id"]
+    removed = load_table("removed-text", data_copy)
+    removed = removed[removed["source_id"] == added["source_id"]]
+    assert set(removed["text"]) >= {"Share this article", "Photo: Example News"}

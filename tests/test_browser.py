@@ -157,3 +157,14 @@ def test_rendered_report_has_no_errors_offline_and_every_chart_draws(tmp_path):
     expected = sum(1 for embed in embeds() if embed.label.startswith("fig-"))
     assert len(charts) == expected
     assert all(chart["svg"] and not chart["img"] for chart in charts), charts
+
+
+@needs_chromium
+def test_rendered_notebook_pages_have_no_errors_offline_and_draw_their_charts(tmp_path):
+    needs_rendered_report()
+    pages = sorted((ROOT / "_output" / "analysis").glob("*.html"))
+    assert pages, "make report renders each notebook as a page; none found"
+    for page in pages:
+        dom, errors = load_offline(page, tmp_path)
+        assert errors == [], page.name
+        assert all(chart["svg"] and not chart["img"] for chart in drawn_charts(dom)), page.name

@@ -1,20 +1,16 @@
 """The framing codebook, the hand coding, the automated coders and their evaluation."""
 
-import io
 import json
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from kzreform import autocoders, codebook as codebook_module, framing, reliability
+from kzreform import autocoders, build, checks, framing, reliability
+from kzreform import codebook as codebook_module
+from kzreform.data import load_table, read_yaml
 from kzreform.errors import DataValidationError
-from kzreform.paths import DATAPACKAGE, PARAGRAPHS
-
-
-@pytest.fixture(scope="module")
-def codebook():
-    return codebook_module.load_codebook()
+from kzreform.paths import DATAPACKAGE
 
 
 @pytest.fixture(scope="module")
@@ -23,13 +19,18 @@ def lexicon(codebook):
 
 
 @pytest.fixture(scope="module")
-def paragraphs():
-    return pd.read_csv(PARAGRAPHS, keep_default_na=False)
+def cues():
+    return autocoders.load_voice_cues()
 
 
 @pytest.fixture(scope="module")
 def manual():
-    return codebook_module.load_manual_coding()
+    return load_table("framing-manual")
+
+
+@pytest.fixture(scope="module")
+def labelled(paragraphs, manual):
+    return reliability.hand_coded_texts(paragraphs, manual)
 
 
 def resource_fields(name):
@@ -38,14 +39,31 @@ def resource_fields(name):
     return {field["name"]: field for field in resource["schema"]["fields"]}
 
 
+def build_error(data_dir):
+    with pytest.raises(DataValidationError) as error:
+        build.build(data_dir)
+    return str(error.value)
+
+
+def edit_table(data_dir, name, edit):
+    path = data_dir / "coding" / name
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    edit(table).to_csv(path, index=False, lineterminator="\n")
+
+
+def edit_manual(data_dir, edit):
+    edit_table(data_dir, "framing_manual.csv", edit)
+
+
 # ---- codebook and hand coding ----
 
 def test_codebook_defines_every_frame_fully(codebook):
-    document = codebook_module.yaml.safe_load(codebook_module.CODEBOOK.read_text(encoding="utf-8"))
+    document = read_yaml(codebook_module.CODEBOOK)
     for frame in document["frames"]:
         for field in ("definition", "code_when", "do_not_code_when", "example"):
             assert str(frame[field]).strip(), (frame["id"], field)
     assert sorted(codebook.stance_levels) == [-2, -1, 0, 1, 2]
+    assert set(codebook.definitions) == set(codebook.frames) | set(codebook.voices)
 
 
 @pytest.mark.parametrize("resource", ["framing-manual", "framing-auto"])
@@ -58,66 +76,108 @@ def test_data_package_enumerates_the_codebook(codebook, resource):
         assert frame in fields["secondary_frames"]["constraints"]["pattern"]
 
 
-def test_hand_coding_covers_every_body_paragraph_once(manual, paragraphs, codebook):
-    assert codebook_module.manual_coding_errors(manual, paragraphs, codebook) == []
+def test_reliability_and_voice_cue_enums_follow_the_codebook(codebook):
+    items = resource_fields("framing-reliability")["item"]["constraints"]["enum"]
+    assert items == ["stance", "primary_frame", *codebook.frames]
+    voices = resource_fields("framing-voice-cues")["voice"]["constraints"]["enum"]
+    assert voices == ["", *codebook.voices]
+
+
+def test_hand_coding_covers_every_body_paragraph_of_the_sources_it_codes(manual, paragraphs):
+    assert checks.manual_coding_issues(paragraphs) == []
     body = codebook_module.body_paragraphs(paragraphs)
+    body = body[body["source_id"].isin(codebook_module.hand_coded_sources(manual, paragraphs))]
     assert sorted(manual["paragraph_id"]) == sorted(body["paragraph_id"])
-    assert not set(manual["paragraph_id"]) & set(
-        paragraphs.loc[~paragraphs["kind"].isin(codebook_module.BODY_KINDS), "paragraph_id"])
 
 
-def first_error(table, paragraphs, codebook):
-    errors = codebook_module.manual_coding_errors(table, paragraphs, codebook)
-    assert errors
-    return "\n".join(errors)
+def test_a_source_without_hand_coding_is_automated_not_incomplete(data_copy, manual,
+                                                                 paragraphs):
+    source = codebook_module.hand_coded_sources(manual, paragraphs)[0]
+    edit_manual(data_copy, lambda table: table[~table["paragraph_id"].isin(
+        paragraphs.loc[paragraphs["source_id"] == source, "paragraph_id"])])
+    assert checks.manual_coding_issues(paragraphs, data_copy) == []
+    left = load_table("framing-manual", data_copy)
+    assert source not in codebook_module.hand_coded_sources(left, paragraphs)
 
 
-@pytest.mark.parametrize("field, value, expected", [
-    ("primary_frame", "vibes", "row 2, field 'primary_frame': unknown frame 'vibes'"),
-    ("secondary_frames", "legality;nonsense", "row 2, field 'secondary_frames': unknown frame"),
-    ("stance", "3", "row 2, field 'stance': '3' is not one of"),
-    ("voices", "aliens", "row 2, field 'voices': unknown voice 'aliens'"),
+@pytest.mark.parametrize("field, value", [
+    ("primary_frame", "vibes"), ("secondary_frames", "legality;nonsense"), ("stance", "3"),
+    ("voices", "aliens"),
 ])
-def test_bad_hand_coding_names_row_and_field(manual, paragraphs, codebook, field, value,
-                                             expected):
-    broken = manual.copy()
-    broken.loc[0, field] = value
-    message = first_error(broken, paragraphs, codebook)
-    assert "data/coding/framing_manual.csv, " + expected in message
+def test_bad_hand_coding_names_row_field_and_value(data_copy, field, value):
+    def edit(table):
+        table.loc[0, field] = value
+        return table
+    edit_manual(data_copy, edit)
+    assert f"data/coding/framing_manual.csv, row 2, field {field!r}, value {value!r}: " \
+        "[constraint-error]" in build_error(data_copy)
 
 
-def test_secondary_frame_may_not_repeat_primary(manual, paragraphs, codebook):
-    broken = manual.copy()
-    broken.loc[0, "secondary_frames"] = broken.loc[0, "primary_frame"]
-    assert "repeats the primary frame" in first_error(broken, paragraphs, codebook)
+def test_secondary_frame_may_not_repeat_primary(data_copy):
+    def edit(table):
+        table.loc[0, "secondary_frames"] = table.loc[0, "primary_frame"]
+        return table
+    edit_manual(data_copy, edit)
+    assert "row 2, field 'secondary_frames'" in build_error(data_copy)
+    assert "repeats the primary frame" in build_error(data_copy)
 
 
-def test_duplicate_missing_and_heading_rows_are_reported(manual, paragraphs, codebook):
+def test_duplicate_missing_and_heading_rows_are_reported(data_copy, manual, paragraphs):
     heading = paragraphs.loc[paragraphs["kind"] == "heading", "paragraph_id"].iloc[0]
-    broken = pd.concat([manual.iloc[1:], manual.iloc[[1]]], ignore_index=True)
-    broken.loc[len(broken) - 1, "paragraph_id"] = heading
-    broken = pd.concat([broken, broken.iloc[[0]]], ignore_index=True)
-    message = first_error(broken, paragraphs, codebook)
-    assert (f"{manual.loc[0, 'paragraph_id']!r} of hand-coded source 'anon-2026' is not coded"
-            in message)
-    assert f"{heading!r} is a heading" in message
-    assert "is coded more than once" in message
-    with pytest.raises(DataValidationError, match="invalid hand coding"):
-        codebook_module.validate_manual_coding(broken, paragraphs, codebook)
+    missing = manual.loc[0, "paragraph_id"]
+
+    def edit(table):
+        table = pd.concat([table.iloc[1:], table.iloc[[1]]], ignore_index=True)
+        table.loc[len(table) - 1, "paragraph_id"] = heading
+        return table
+    edit_manual(data_copy, edit)
+    message = build_error(data_copy)
+    assert f"value {missing!r}: is a body paragraph of a hand-coded source (one the hand " \
+        "coding codes) but is not coded" in message
+    assert f"row {len(manual) + 1}, field 'paragraph_id', value {heading!r}: is a heading" \
+        in message
+    edit_manual(data_copy, lambda table: pd.concat([table, table.iloc[[0]]]))
+    assert "[primary-key]" in build_error(data_copy)
 
 
-# ---- the automated coder ----
+def test_the_retired_hand_coded_sources_key_is_named(data_copy):
+    path = data_copy / "coding" / "codebook.yml"
+    path.write_text(path.read_text(encoding="utf-8") + "hand_coded_sources: [anon-2026]\n",
+                    encoding="utf-8")
+    assert "data/coding/codebook.yml, field 'hand_coded_sources': is no longer read: a " \
+        "source is hand-coded when data/coding/framing_manual.csv codes it" \
+        in build_error(data_copy)
 
-def test_lexicon_rows_are_validated(tmp_path, codebook):
-    good = pd.read_csv(autocoders.LEXICON, dtype=str, keep_default_na=False)
+
+def test_evaluation_needs_two_hand_coded_sources(data_copy, manual, paragraphs):
+    source = codebook_module.hand_coded_sources(manual, paragraphs)[0]
+    edit_manual(data_copy, lambda table: table[table["paragraph_id"].isin(
+        paragraphs.loc[paragraphs["source_id"] == source, "paragraph_id"])])
+    assert f"data/coding/framing_manual.csv: codes 1 source(s) ['{source}']; the " \
+        "leave-one-source-out evaluation of the automated coders needs at least 2 " \
+        "hand-coded sources" in build_error(data_copy)
+
+
+# ---- the keyword lexicon ----
+
+def test_lexicon_rows_are_validated_by_the_schema(data_copy):
+    path = data_copy / "coding" / "lexicon.csv"
+    good = pd.read_csv(path, dtype=str, keep_default_na=False)
     for field, value in [("kind", "mood"), ("target", "vibes"), ("term", "Two  Spaces"),
                          ("weight", "heavy")]:
         broken = good.copy()
         broken.loc[2, field] = value
-        path = tmp_path / "lexicon.csv"
-        broken.to_csv(path, index=False)
-        with pytest.raises(DataValidationError, match=f"row 4, field '{field}'"):
-            autocoders.load_lexicon(codebook, path)
+        broken.to_csv(path, index=False, lineterminator="\n")
+        assert f"lexicon.csv, row 4, field {field!r}, value {value!r}" in build_error(data_copy)
+
+
+def test_a_lexicon_target_must_belong_to_its_kind(data_copy, codebook):
+    path = data_copy / "coding" / "lexicon.csv"
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    row = table.index[table["kind"] == "voice"][0]
+    table.loc[row, "target"] = next(iter(codebook.frames))
+    table.to_csv(path, index=False, lineterminator="\n")
+    assert f"lexicon.csv, row {row + 2}, field 'target'" in build_error(data_copy)
 
 
 def test_codes_unseen_critical_paragraph(lexicon):
@@ -163,11 +223,6 @@ def test_auto_code_skips_headings_and_footnotes(paragraphs, lexicon):
 
 # ---- reading a paragraph: negation, attribution, generic voices ----
 
-@pytest.fixture(scope="module")
-def cues(codebook):
-    return autocoders.load_voice_cues(codebook)
-
-
 def stance_cues(text, cues):
     _, valence, _ = autocoders.read_paragraph(text, cues)
     return dict(zip([f"{holder} {sign}" for holder in autocoders.CLAIM_HOLDERS
@@ -200,24 +255,40 @@ def test_an_actor_named_without_reporting_is_not_a_voice(cues):
     assert autocoders.read_paragraph("The government built a road.", cues)[2] == []
 
 
-def test_voice_cue_rows_are_validated(tmp_path, codebook):
-    good = pd.read_csv(autocoders.VOICE_CUES, dtype=str, keep_default_na=False)
-    actor = good.index[good["role"] == "actor"][0]
-    for field, value in [("role", "speaker"), ("voice", "aliens"), ("term", "Two  Spaces")]:
-        broken = good.copy()
-        broken.loc[actor, field] = value
-        path = tmp_path / "voice_cues.csv"
-        broken.to_csv(path, index=False)
-        with pytest.raises(DataValidationError, match=f"row {actor + 2}, field '{field}'"):
-            autocoders.load_voice_cues(codebook, path)
+@pytest.mark.parametrize("field, value", [("role", "speaker"), ("voice", "aliens"),
+                                          ("term", "Two  Spaces")])
+def test_voice_cue_rows_are_validated_by_the_schema(data_copy, field, value):
+    table = pd.read_csv(data_copy / "coding" / "voice_cues.csv", dtype=str,
+                        keep_default_na=False)
+    actor = table.index[table["role"] == "actor"][0]
+
+    def edit(table):
+        table.loc[actor, field] = value
+        return table
+    edit_table(data_copy, "voice_cues.csv", edit)
+    assert f"voice_cues.csv, row {actor + 2}, field {field!r}, value {value!r}" \
+        in build_error(data_copy)
+
+
+@pytest.mark.parametrize("role, expected", [
+    ("actor", "is empty; an actor cue needs its voice"),
+    ("reporting", "is given for a reporting cue, which belongs to no voice"),
+])
+def test_a_voice_cue_has_a_voice_exactly_when_it_names_an_actor(data_copy, codebook, role,
+                                                                expected):
+    table = pd.read_csv(data_copy / "coding" / "voice_cues.csv", dtype=str,
+                        keep_default_na=False)
+    row = table.index[table["role"] == role][0]
+
+    def edit(table):
+        table.loc[row, "voice"] = "" if role == "actor" else next(iter(codebook.voices))
+        return table
+    edit_table(data_copy, "voice_cues.csv", edit)
+    assert f"voice_cues.csv, row {row + 2}, field 'voice'" in build_error(data_copy)
+    assert expected in build_error(data_copy)
 
 
 # ---- the supervised coders ----
-
-@pytest.fixture(scope="module")
-def labelled(paragraphs, manual):
-    return reliability.hand_coded_texts(paragraphs, manual)
-
 
 @pytest.mark.parametrize("full", [False, True])
 def test_supervised_coder_is_deterministic_and_codes_every_text(codebook, cues, labelled, full):
@@ -237,6 +308,27 @@ def test_supervised_coder_is_deterministic_and_codes_every_text(codebook, cues, 
 def test_majority_baseline_codes_the_commonest_frame(labelled):
     coded = autocoders.MajorityCoder().fit([], labelled).code(["anything", "else"])
     assert {row["primary_frame"] for row in coded} == {labelled["primary_frame"].mode()[0]}
+
+
+@pytest.mark.parametrize("full", [False, True])
+def test_fast_counts_equal_scikit_learns(codebook, cues, labelled, full):
+    coder = autocoders.SupervisedCoder(codebook, cues, phrases_and_sentiment=full).fit(
+        labelled["text"].tolist(), labelled)
+    documents = [autocoders.read_paragraph(text, cues)[0] for text in labelled["text"]]
+    documents.append(["words", "never", "seen", "not_before"])
+    expected = coder.vocabulary.transform(documents)
+    assert (coder.counts(documents) != expected).nnz == 0
+
+
+def test_parallel_coding_equals_coding_in_turn(paragraphs, lexicon, codebook, cues, labelled):
+    supervised = autocoders.SupervisedCoder(codebook, cues, phrases_and_sentiment=True).fit(
+        labelled["text"].tolist(), labelled)
+    many = pd.concat([paragraphs] * 25, ignore_index=True)
+    many["paragraph_id"] = [f"x-p{number:05d}" for number in range(len(many))]
+    assert len(codebook_module.body_paragraphs(many)) >= autocoders.PARALLEL_MIN_PARAGRAPHS
+    for coder in (autocoders.LexiconCoder(lexicon), supervised):
+        pd.testing.assert_frame_equal(autocoders.auto_code(many, coder, workers=2),
+                                      autocoders.auto_code(many, coder, workers=1))
 
 
 # ---- out-of-sample evaluation ----
@@ -263,12 +355,6 @@ def test_leave_one_source_out_never_trains_on_the_source_it_codes(labelled):
         assert trained == set(labelled["text"]) - own
 
 
-def test_evaluation_needs_two_sources(labelled):
-    one = labelled[labelled["source_id"] == labelled["source_id"].iloc[0]]
-    with pytest.raises(DataValidationError, match="at least two hand-coded sources"):
-        reliability.leave_one_source_out(autocoders.MajorityCoder(), one)
-
-
 def test_agreement_of_a_coding_with_itself_is_perfect(manual, codebook):
     paired = reliability.pair_codes(manual, manual.drop(columns="note"), codebook)
     values = reliability.measures(paired, codebook)
@@ -282,7 +368,7 @@ def test_precision_and_recall_count_primary_and_secondary_frames(codebook):
     manual = pd.DataFrame({"paragraph_id": ["a", "b", "c"],
                            "primary_frame": ["legality", "legality", "economic"],
                            "secondary_frames": ["", "political", ""],
-                           "stance": ["0", "1", "-1"], "voices": ["none"] * 3})
+                           "stance": [0, 1, -1], "voices": ["none"] * 3})
     auto = manual.assign(primary_frame=["legality", "political", "legality"],
                          secondary_frames=["", "", ""])
     values = reliability.measures(reliability.pair_codes(manual, auto, codebook), codebook)
@@ -292,7 +378,7 @@ def test_precision_and_recall_count_primary_and_secondary_frames(codebook):
 
 
 def test_bootstrap_intervals_are_deterministic_and_bracket_the_spread(manual, codebook):
-    auto = manual.assign(stance=manual["stance"].map(lambda s: str(min(int(s) + 1, 2))))
+    auto = manual.assign(stance=manual["stance"].map(lambda s: min(s + 1, 2)))
     paired = reliability.pair_codes(manual, auto, codebook)
     first = reliability.with_intervals(paired, codebook, resamples=50)
     pd.testing.assert_frame_equal(first, reliability.with_intervals(paired, codebook,
@@ -310,22 +396,9 @@ def test_choice_ignores_in_sample_figures(codebook, lexicon, cues):
     assert reliability.choose(point, coders) == "supervised-full"
 
 
-@pytest.fixture(scope="module")
-def built(paragraphs):
-    return framing.framing_tables({PARAGRAPHS: paragraphs})
-
-
-def test_stored_framing_tables_are_current(built):
-    for path, fresh in built.items():
-        stored = pd.read_csv(path, dtype=str, keep_default_na=False)
-        rewritten = pd.read_csv(io.StringIO(fresh.to_csv(index=False)), dtype=str,
-                                keep_default_na=False)
-        pd.testing.assert_frame_equal(stored, rewritten, obj=path.name)
-
-
-def test_reliability_table_evaluates_every_coder_out_of_sample_or_says_not(built, codebook,
-                                                                          lexicon, cues):
-    table = built[framing.FRAMING_RELIABILITY]
+def test_reliability_table_evaluates_every_coder_out_of_sample_or_says_not(codebook, lexicon,
+                                                                          cues, manual):
+    table = load_table("framing-reliability")
     coders = autocoders.candidate_coders(codebook, lexicon, cues)
     evaluation = table.groupby("coder")["evaluation"].agg(set)
     for coder in coders:
@@ -335,8 +408,21 @@ def test_reliability_table_evaluates_every_coder_out_of_sample_or_says_not(built
     assert len(chosen) == 1 and evaluation[chosen[0]] == {reliability.LOSO}
     alphas = table[table["measure"] == "alpha"]
     assert (alphas["ci_low"] <= alphas["ci_high"]).all()
-    assert set(alphas["paragraphs"]) == {len(framing.load_manual_coding())}
+    assert set(alphas["paragraphs"]) == {len(manual)}
 
+
+def test_the_display_tables_show_every_coder_and_frame(codebook):
+    table = load_table("framing-reliability")
+    alphas = reliability.alpha_table(table)
+    assert len(alphas) == table["coder"].nunique()
+    assert alphas.index.equals(pd.RangeIndex(len(alphas)))
+    frames = reliability.frame_table(table, codebook, list(table["coder"].unique()))
+    assert len(frames) == len(codebook.frames)
+    assert frames.index.equals(pd.RangeIndex(len(frames)))
+    assert all(isinstance(column, str) for column in frames.columns)
+
+
+# ---- analysis ----
 
 def test_weighted_log_odds_is_antisymmetric_for_two_groups():
     texts = pd.Series(["reform reform court", "vote reform", "vote vote court", "vote court"])
@@ -348,17 +434,20 @@ def test_weighted_log_odds_is_antisymmetric_for_two_groups():
 
 @pytest.fixture(scope="module")
 def stored_auto():
-    return pd.read_csv(framing.FRAMING_AUTO, keep_default_na=False)
+    return load_table("framing-auto")
 
 
 def test_coded_paragraphs_prefer_hand_coding(paragraphs, manual, stored_auto):
-    only_some = manual[manual["paragraph_id"].str.startswith("tni-2022-")]
-    coded = framing.coded_paragraphs(paragraphs, only_some, stored_auto)
-    assert set(coded.loc[coded["coding"] == codebook_module.HAND_CODED, "source_id"]) == {"tni-2022"}
+    first, *others = codebook_module.hand_coded_sources(manual, paragraphs)
+    only_first = manual[manual["paragraph_id"].isin(
+        paragraphs.loc[paragraphs["source_id"] == first, "paragraph_id"])]
+    coded = framing.coded_paragraphs(paragraphs, only_first, stored_auto)
+    hand = coded["coding"] == codebook_module.HAND_CODED
+    assert set(coded.loc[hand, "source_id"]) == {first}
     assert len(coded) == len(codebook_module.body_paragraphs(paragraphs))
-    assert not coded.loc[coded["coding"] == codebook_module.HAND_CODED, "check_by_hand"].any()
-    labels = framing.with_source_labels(coded)["source"]
-    assert f"fpc-2021 ({codebook_module.AUTOMATED})" in set(labels)
+    assert not coded.loc[hand, "check_by_hand"].any()
+    labels = set(framing.with_source_labels(coded)["source"])
+    assert {f"{source} ({codebook_module.AUTOMATED})" for source in others} <= labels
 
 
 @pytest.fixture(scope="module")
@@ -377,7 +466,7 @@ def test_exemplar_quotes_are_verbatim(coded, codebook):
 
 def test_source_summary_gives_intervals_that_hold_the_estimate(coded, codebook):
     summary = framing.source_summary(coded, codebook, resamples=200)
-    assert set(summary["source"]) == set(coded["source_id"])
+    assert set(summary["source"]) == set(framing.with_source_labels(coded)["source"])
     assert ((summary["ci_low"] <= summary["estimate"] + 1e-9)
             & (summary["estimate"] <= summary["ci_high"] + 1e-9)).all()
     shares = summary[summary["item"] != "mean stance"].groupby("source")["estimate"].sum()
@@ -392,25 +481,4 @@ def test_distinctive_words_leave_out_function_words(coded):
     stopwords = framing.load_stopwords()
     assert {"the", "of", "and"} <= stopwords
     assert not set(words["word"]) & stopwords
-    assert set(words["source"]) == set(coded["source_id"])
-
-
-def test_parallel_coding_equals_coding_in_turn(paragraphs, lexicon, codebook, cues, labelled):
-    supervised = autocoders.SupervisedCoder(codebook, cues, phrases_and_sentiment=True).fit(
-        labelled["text"].tolist(), labelled)
-    many = pd.concat([paragraphs] * 25, ignore_index=True)
-    many["paragraph_id"] = [f"x-p{number:05d}" for number in range(len(many))]
-    assert len(codebook_module.body_paragraphs(many)) >= autocoders.PARALLEL_MIN_PARAGRAPHS
-    for coder in (autocoders.LexiconCoder(lexicon), supervised):
-        pd.testing.assert_frame_equal(autocoders.auto_code(many, coder, workers=2),
-                                      autocoders.auto_code(many, coder, workers=1))
-
-
-@pytest.mark.parametrize("full", [False, True])
-def test_fast_counts_equal_scikit_learns(codebook, cues, labelled, full):
-    coder = autocoders.SupervisedCoder(codebook, cues, phrases_and_sentiment=full).fit(
-        labelled["text"].tolist(), labelled)
-    documents = [autocoders.read_paragraph(text, cues)[0] for text in labelled["text"]]
-    documents.append(["words", "never", "seen", "not_before"])
-    expected = coder.vocabulary.transform(documents)
-    assert (coder.counts(documents) != expected).nnz == 0
+    assert set(words["source"]) == set(framing.with_source_labels(coded)["source"])

@@ -6,34 +6,26 @@ import pandas as pd
 import pytest
 
 from kzreform import build
+from kzreform.checks import bibliography_keys, change_kind_issues
 from kzreform.corpus import quote_in_text
-from kzreform.data import load_table
+from kzreform.data import field_enum, load_table, resource_path
 from kzreform.errors import DataValidationError
-from kzreform.provisions import (
-    CLAIMS, EXTERNAL_FACTS, FACT_CONSISTENCY, MATRIX_CLAIMS, NOT_STATED, PROVISIONS,
-    PROVISIONS_MATRIX, bibliography_keys, cell_text, claims_per_source, fact_consistency,
-    load_claims, load_fact_tables, load_periods, load_provisions, provisions_matrix,
-)
-
-
-@pytest.fixture(scope="module")
-def paragraphs():
-    return load_table("paragraphs")
+from kzreform.provisions import NOT_STATED, cell_text, claims_per_source, fact_consistency
 
 
 @pytest.fixture(scope="module")
 def periods():
-    return load_periods()
+    return load_table("periods").sort_values("order")
 
 
 @pytest.fixture(scope="module")
-def provisions(periods):
-    return load_provisions(periods=periods)
+def provisions():
+    return load_table("provisions")
 
 
 @pytest.fixture(scope="module")
-def claims(paragraphs, provisions, periods):
-    return load_claims(paragraphs, provisions, periods)
+def claims():
+    return load_table("claims")
 
 
 @pytest.fixture(scope="module")
@@ -67,42 +59,43 @@ def test_every_coded_provision_has_at_least_one_claim(claims, provisions):
     assert set(provisions["provision_id"]) == set(claims["provision_id"])
 
 
-def write_bad_ledger(tmp_path, row_number, field, value):
-    table = pd.read_csv(CLAIMS, dtype=str, keep_default_na=False)
+def write_bad_ledger(data_dir, row_number, field, value):
+    path = data_dir / "coding" / "claims.csv"
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
     table.loc[row_number - 2, field] = value
-    path = tmp_path / "claims.csv"
-    table.to_csv(path, index=False)
-    return path
+    table.to_csv(path, index=False, lineterminator="\n")
 
 
 @pytest.mark.parametrize("field, value, message", [
-    ("provision_id", "senate-abolition", "unknown provision 'senate-abolition'"),
-    ("paragraph_id", "ecfr-2022-p99", "unknown paragraph 'ecfr-2022-p99'"),
-    ("period_id", "2030", "unknown period '2030'"),
-    ("quote", "the president abolished the Senate", "not found in paragraph"),
-    ("value", "  ", "empty value"),
-    ("quote", "", "empty value"),
-    ("source_id", "tni-2022", "belongs to"),
-    ("number", "fifteen", "is not a number"),
+    ("provision_id", "senate-abolition", "[foreign-key]"),
+    ("paragraph_id", "ecfr-2022-p99", "[foreign-key]"),
+    ("period_id", "2030", "[foreign-key]"),
+    ("quote", "the president abolished the Senate", "is not found verbatim in paragraph"),
+    ("quote", "", "[constraint-error]"),
+    ("value", "", "[constraint-error]"),
+    ("source_id", "tni-2022", "but paragraph"),
+    ("number", "fifteen", "[type-error] is not a valid number"),
 ])
-def test_a_bad_ledger_row_is_named_by_file_row_and_field(
-        tmp_path, paragraphs, provisions, periods, field, value, message):
-    path = write_bad_ledger(tmp_path, 5, field, value)
+def test_a_bad_ledger_row_is_named_by_file_row_field_and_value(data_copy, field, value, message):
+    write_bad_ledger(data_copy, 5, field, value)
     with pytest.raises(DataValidationError) as error:
-        load_claims(paragraphs, provisions, periods, path=path)
-    assert f"claims.csv, row 5, field {field!r}" in str(error.value)
+        build.build(data_copy)
+    assert f"claims.csv, row 5, field {field!r}, value {value!r}: " in str(error.value)
     assert message in str(error.value)
 
 
-def test_an_external_fact_needs_a_citation_key_in_the_bibliography(tmp_path, paragraphs):
-    bib = tmp_path / "references.bib"
-    bib.write_text("@misc{somethingelse2020,\n  title = {x}\n}\n", encoding="utf-8")
-    with pytest.raises(DataValidationError, match=r"external_facts.csv, row 2, field 'reference'"):
-        load_fact_tables(paragraphs, references=bib)
+def test_an_external_fact_needs_a_citation_key_in_the_bibliography(data_copy):
+    path = data_copy / "coding" / "external_facts.csv"
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table.loc[0, "reference"] = "nosuchkey2020"
+    table.to_csv(path, index=False, lineterminator="\n")
+    with pytest.raises(DataValidationError,
+                       match=r"external_facts.csv, row 2, field 'reference', value 'nosuchkey2020'"):
+        build.build(data_copy)
 
 
 def test_every_external_fact_cites_a_key_of_the_report_bibliography():
-    external = pd.read_csv(EXTERNAL_FACTS, dtype=str, keep_default_na=False)
+    external = load_table("external-facts")
     assert set(external["reference"]) <= bibliography_keys()
 
 
@@ -139,10 +132,10 @@ def test_the_matrix_evidence_table_lists_every_claim_once(claims):
 def test_matrix_regeneration_is_byte_identical():
     first = build.build_tables()
     second = build.build_tables()
-    for path in (PROVISIONS_MATRIX, MATRIX_CLAIMS, FACT_CONSISTENCY):
-        fresh = first[path].to_csv(index=False, lineterminator="\n").encode("utf-8")
-        assert fresh == second[path].to_csv(index=False, lineterminator="\n").encode("utf-8")
-        assert path.read_bytes() == fresh, f"{path.name}: run 'python -m kzreform build'"
+    for name in ("provisions-matrix", "provisions-matrix-claims", "fact-consistency"):
+        fresh = first[name].to_csv(index=False, lineterminator="\n").encode("utf-8")
+        assert fresh == second[name].to_csv(index=False, lineterminator="\n").encode("utf-8")
+        assert resource_path(name).read_bytes() == fresh, f"{name}: run 'python -m kzreform build'"
 
 
 def test_a_cell_without_claims_says_not_stated():
@@ -172,30 +165,34 @@ def test_agreeing_sources_share_one_value_and_list_their_paragraphs():
     assert cell == "abolished [ecfr-2022-p08, tni-2022-p04]"
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("provision_id, period_id, message", [
     # constitutional-review is coded "introduced": without 2022-23 claims that is unsupported
-    ("constitutional-review", None, "no claim states what 2022-2023 did"),
+    ("constitutional-review", None, "but no claim states what the reforms did"),
     # supreme-court is "proposed only": an adopted-change claim contradicts it
-    ("supreme-court", "amend-2022", "'proposed only' but the corpus states an adopted change"),
+    ("supreme-court", "amend-2022", "but the corpus states an adopted change"),
 ])
 def test_a_change_kind_the_claims_contradict_is_an_error(
-        claims, provisions, periods, provision_id, period_id, message):
+        data_copy, claims, provisions, provision_id, period_id, message):
     if period_id is None:
         edited = claims[~((claims["provision_id"] == provision_id)
                           & claims["period_id"].isin(["amend-2022", "post-2022"]))]
     else:
         edited = pd.concat([claims, pd.DataFrame([claim(provision_id, period_id)])])
+    edited.to_csv(data_copy / "coding" / "claims.csv", index=False, lineterminator="\n")
     row = provisions.index[provisions["provision_id"] == provision_id][0] + 2
-    with pytest.raises(DataValidationError) as error:
-        provisions_matrix(edited, provisions, periods)
-    assert f"{PROVISIONS.name}, row {row}, field 'change_kind'" in str(error.value)
-    assert message in str(error.value)
+    issues = [str(issue) for issue in change_kind_issues(data_copy)]
+    assert any(f"provisions.csv, row {row}, field 'change_kind'" in issue and message in issue
+               for issue in issues), issues
 
 
-def test_the_matrix_is_grouped_by_domain_in_the_documented_order(matrix):
-    from kzreform.provisions import DOMAINS
+def test_the_committed_change_kinds_fit_the_claims():
+    assert change_kind_issues() == []
+
+
+def test_the_matrix_is_grouped_by_domain_in_the_schema_order(matrix):
     seen = list(dict.fromkeys(matrix["domain"]))
-    assert seen == [d for d in DOMAINS if d in seen]
+    assert seen == [d for d in field_enum("provisions", "domain") if d in seen]
 
 
 # --- consistency ---------------------------------------------------------------------
@@ -242,6 +239,7 @@ def test_a_fact_stated_by_one_source_is_not_a_consistency_row():
     assert table.empty
 
 
+@pytest.mark.corpus
 def test_the_consistency_table_reports_the_death_toll_disagreement():
     table = load_table("fact-consistency").set_index("topic_id")
     deaths = table.loc["january-2022-deaths"]
@@ -249,8 +247,7 @@ def test_the_consistency_table_reports_the_death_toll_disagreement():
     assert "more than 230" in deaths["difference"] and "more than 200" in deaths["difference"]
 
 
-def test_claims_per_source_counts_every_claim_and_every_source(claims):
-    sources = load_table("sources")
+def test_claims_per_source_counts_every_claim_and_every_source(claims, sources):
     counts = claims_per_source(claims, sources)
     assert counts["Claims"].sum() == len(claims)
     assert set(counts["Source"]) == set(sources["source_id"])

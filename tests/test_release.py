@@ -92,7 +92,7 @@ def test_existing_release_is_refused(project):
 
 @pytest.fixture
 def rendered(tmp_path):
-    """A fake Quarto output folder and data folder, as the release packages them."""
+    """A fake Quarto output folder, and a data folder in a git repository as released."""
     output = tmp_path / "_output" / "report"
     output.mkdir(parents=True)
     (output / "index.html").write_text("<html>report</html>\n", encoding="utf-8")
@@ -101,13 +101,24 @@ def rendered(tmp_path):
     (data / "processed").mkdir(parents=True)
     (data / "datapackage.json").write_text("{}\n", encoding="utf-8")
     (data / "processed" / "table.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    (tmp_path / ".gitignore").write_text("*.tmp\n.ipynb_checkpoints/\n_output/\n",
+                                         encoding="utf-8")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "-c", "user.name=Test", "-c", "user.email=test@example.org",
+        "commit", "-q", "-m", "data")
+    # what a working copy collects beside the tracked data: never released
+    (data / "processed" / "table.csv.tmp").write_text("half-written\n", encoding="utf-8")
+    (data / ".ipynb_checkpoints").mkdir()
+    (data / ".ipynb_checkpoints" / "x.csv").write_text("old\n", encoding="utf-8")
+    (data / "untracked.csv").write_text("stray\n", encoding="utf-8")
     return output, data
 
 
 def test_package_release_writes_report_data_and_checksums(tmp_path, rendered):
     output, data = rendered
     target = release.package_release(VERSION, rendered=output, data_dir=data,
-                                     releases=tmp_path / "releases")
+                                     releases=tmp_path / "releases", root=tmp_path)
     stem = f"{release.REPORT_STEM}-{VERSION}"
     names = sorted(path.name for path in target.iterdir())
     assert names == sorted([f"{stem}.html", f"{stem}.pdf", f"data-{VERSION}.zip", "SHA256SUMS"])
@@ -127,11 +138,13 @@ def test_package_release_writes_report_data_and_checksums(tmp_path, rendered):
 def test_package_release_never_overwrites(tmp_path, rendered):
     output, data = rendered
     releases = tmp_path / "releases"
-    release.package_release(VERSION, rendered=output, data_dir=data, releases=releases)
+    release.package_release(VERSION, rendered=output, data_dir=data, releases=releases,
+                            root=tmp_path)
     before = (releases / VERSION / "SHA256SUMS").read_text()
     (output / "index.html").write_text("<html>changed</html>\n", encoding="utf-8")
     with pytest.raises(ReleaseError, match="already exists"):
-        release.package_release(VERSION, rendered=output, data_dir=data, releases=releases)
+        release.package_release(VERSION, rendered=output, data_dir=data, releases=releases,
+                                root=tmp_path)
     assert (releases / VERSION / "SHA256SUMS").read_text() == before
 
 
@@ -140,14 +153,45 @@ def test_package_release_without_a_render_writes_nothing(tmp_path, rendered):
     (output / "index.pdf").unlink()
     releases = tmp_path / "releases"
     with pytest.raises(ReleaseError, match="rendered report not found: .*index.pdf"):
-        release.package_release(VERSION, rendered=output, data_dir=data, releases=releases)
+        release.package_release(VERSION, rendered=output, data_dir=data, releases=releases,
+                                root=tmp_path)
     assert not (releases / VERSION).exists()
 
 
 def test_data_zip_is_reproducible(tmp_path, rendered):
     _, data = rendered
+    files = release.tracked_files(data, tmp_path)
     first, second = tmp_path / "first.zip", tmp_path / "second.zip"
-    release.zip_directory(data, first, "data")
+    release.zip_files(files, data, first, "data")
     (data / "processed" / "table.csv").touch()  # a new mtime must not change the bytes
-    release.zip_directory(data, second, "data")
+    release.zip_files(files, data, second, "data")
     assert first.read_bytes() == second.read_bytes()
+
+
+def test_only_tracked_data_files_are_released(tmp_path, rendered):
+    _, data = rendered
+    assert release.tracked_files(data, tmp_path) == [data / "datapackage.json",
+                                                     data / "processed" / "table.csv"]
+
+
+def test_release_checks_run_and_say_what_they_checked_before_quarto(project):
+    lines = release.check_release(VERSION, root=project, citation_path=project / "CITATION.cff",
+                                  changelog_path=project / "CHANGELOG.md",
+                                  releases=project / "releases")
+    assert any(f"version {VERSION}" in line for line in lines)
+    assert any("working tree is clean" in line for line in lines)
+
+
+def test_make_release_checks_before_it_installs_or_needs_quarto():
+    makefile = (release.ROOT / "Makefile").read_text(encoding="utf-8")
+    target = makefile[makefile.index("\nrelease:"):]
+    recipe = target.split("\n\n")[0]
+    assert "quarto" not in recipe.splitlines()[0], "release must not depend on the quarto target"
+    assert recipe.index("release --check") < recipe.index("$(RENDER_INSTALLED)")
+
+
+def test_release_without_quarto_says_the_checks_passed(monkeypatch):
+    monkeypatch.setattr(release.shutil, "which", lambda name: None)
+    with pytest.raises(ReleaseError, match="the release checks passed, but rendering needs "
+                                           "Quarto"):
+        release.render_report()

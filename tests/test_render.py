@@ -13,12 +13,15 @@ import re
 import shutil
 import subprocess
 import sys
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from kzreform import report
+from kzreform.corpus import quote_in_text
+from kzreform.data import load_table
 from kzreform.paths import ROOT
 from report_source import embeds
 
@@ -37,13 +40,34 @@ PDF_SECTIONS = ["Introduction", "Data and methods", "Results", "Discussion and l
                 "Changelog", "How to cite"]
 
 
+def tracked_changes() -> str:
+    return subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=ROOT,
+                          capture_output=True, text=True, check=True).stdout
+
+
 @pytest.fixture(scope="module")
-def rendered():
+def render_changes():
+    """Render as `make report` does (with the post-render step); what it changed in the tree."""
     report.write_report_assets()
+    before = tracked_changes()
     environment = dict(os.environ, PATH=SEARCH_PATH)
-    # The project render, as `make report` runs it (with its post-render step).
     subprocess.run([QUARTO, "render"], cwd=ROOT, env=environment, check=True, timeout=3600)
+    return before, tracked_changes()
+
+
+@pytest.fixture(scope="module")
+def rendered(render_changes):
     return OUTPUT / "index.html", OUTPUT / "index.pdf"
+
+
+def needs_poppler():
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext not on PATH (Debian: apt-get install poppler-utils)")
+
+
+def test_render_leaves_the_tree_as_it_was(render_changes):
+    before, after = render_changes
+    assert after == before, "the render changed or added files git does not ignore"
 
 
 class ExternalResources(HTMLParser):
@@ -85,9 +109,119 @@ def test_html_defines_vega_embed_for_the_charts(rendered):
 
 
 def test_pdf_has_the_expected_sections(rendered):
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext not on PATH (Debian: apt-get install poppler-utils)")
+    needs_poppler()
     text = subprocess.run(["pdftotext", "-layout", str(rendered[1]), "-"],
                           capture_output=True, text=True, check=True).stdout
     assert [section for section in PDF_SECTIONS if section not in text] == []
     assert "alt.Chart(" not in text, "a chart was rendered as its Python repr"
+
+
+WORD_BOX = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
+                      r"([^<]*)</word>")
+
+
+def overprinted_words(pdf: Path, min_share: float = 0.3) -> list[tuple[int, str, str]]:
+    """Pairs of words whose boxes overlap by more than ``min_share`` of the smaller one.
+
+    Text printed over other text (rows of a table that ran past the page foot,
+    a word wider than its column) shows as overlapping word boxes.
+    """
+    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    overlaps = []
+    for page_number, page in enumerate(boxes.split("<page ")[1:], start=1):
+        words = sorted((float(x0), float(y0), float(x1), float(y1), word)
+                       for x0, y0, x1, y1, word in WORD_BOX.findall(page))
+        for index, (x0, y0, x1, y1, word) in enumerate(words):
+            for u0, v0, u1, v1, other in words[index + 1:]:
+                if u0 >= x1:
+                    break
+                width, height = min(x1, u1) - max(x0, u0), min(y1, v1) - max(y0, v0)
+                smaller = min((x1 - x0) * (y1 - y0), (u1 - u0) * (v1 - v0))
+                if width > 0 and height > 0 and smaller > 0 and width * height > min_share * smaller:
+                    overlaps.append((page_number, word, other))
+    return overlaps
+
+
+def pdf_text(pdf: Path) -> str:
+    """The PDF's text with whitespace folded and words split at a line-end hyphen rejoined."""
+    text = subprocess.run(["pdftotext", str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    return " ".join(text.split()).replace("- ", "-")
+
+
+def test_no_words_are_printed_over_each_other_in_the_pdf(rendered):
+    needs_poppler()
+    assert overprinted_words(rendered[1]) == []
+
+
+def test_every_provision_of_the_matrix_is_in_the_pdf(rendered):
+    needs_poppler()
+    text = pdf_text(rendered[1])
+    provisions = load_table("provisions-matrix")["provision"]
+    assert [p for p in provisions if " ".join(p.split()) not in text] == []
+
+
+def test_html_tables_have_no_row_index_column(rendered):
+    tables = re.findall(r"<table.*?</table>", rendered[0].read_text(encoding="utf-8"), re.DOTALL)
+    assert tables
+    for table in tables:
+        header = re.search(r"<thead>.*?</thead>", table, re.DOTALL)
+        first = re.search(r"<th[^>]*>(.*?)</th>", header.group(0), re.DOTALL) if header else None
+        assert first is None or first.group(1).strip(), "a table has an unnamed index column"
+
+
+class Links(HTMLParser):
+    """Every href and every element id of a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if attributes.get("id"):
+            self.ids.add(attributes["id"])
+        if tag == "a" and attributes.get("href"):
+            self.hrefs.append(attributes["href"])
+
+
+def page_links(path: Path) -> Links:
+    links = Links()
+    links.feed(path.read_text(encoding="utf-8"))
+    return links
+
+
+def test_no_link_in_the_rendered_pages_is_dead(rendered):
+    """Every local link opens a rendered file, at an element that exists."""
+    pages = sorted(ROOT.joinpath("_output").rglob("*.html"))
+    assert len(pages) > 1, "the notebook pages were not rendered"
+    dead = []
+    for page in pages:
+        links = page_links(page)
+        for href in links.hrefs:
+            if re.match(r"^[a-z][a-z0-9+.-]*:", href):   # https:, mailto:, data:
+                continue
+            target, _, fragment = href.partition("#")
+            target_path = (page.parent / target).resolve() if target else page
+            if not target_path.is_file():
+                dead.append((page.name, href))
+            elif fragment and fragment not in page_links(target_path).ids:
+                dead.append((page.name, href))
+    assert dead == []
+
+
+def test_every_evidence_link_opens_its_quotes(rendered):
+    links = page_links(rendered[0])
+    evidence = [href[1:] for href in links.hrefs if href.startswith("#ev-")]
+    assert evidence, "the report's tables link no paragraph id to its evidence"
+    assert sorted(set(evidence) - links.ids) == []
+    html = rendered[0].read_text(encoding="utf-8")
+    text = load_table("paragraphs").set_index("paragraph_id")["text"]
+    for anchor in set(evidence):
+        entry = re.search(rf'<div id="{re.escape(anchor)}"[^>]*>(.*?)</div>', html, re.DOTALL)
+        assert entry, anchor
+        quotes = re.findall(r"“(.*?)”", re.sub(r"<[^>]+>", "", entry.group(1)), re.DOTALL)
+        paragraph = anchor.removeprefix("ev-")
+        assert quotes and all(quote_in_text(unescape(q), text[paragraph]) for q in quotes), anchor

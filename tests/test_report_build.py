@@ -7,6 +7,7 @@ import json
 import yaml
 
 from kzreform import report
+from kzreform.rendered_html import fix_rendered_pages, remove_jupyter_cdn_scripts
 
 QUARTO_WIDGET_HEAD_CDNJS = (
     '<script src="https://cdnjs.cloudflare.com/ajax/libs/require.js/2.3.6/require.min.js" '
@@ -27,25 +28,55 @@ OWN_SCRIPT = '<script src="site_libs/quarto-html/quarto.js"></script>\n<script>w
 def test_cdn_require_and_jquery_are_removed_in_both_quarto_variants():
     for head in (QUARTO_WIDGET_HEAD_CDNJS, QUARTO_WIDGET_HEAD_JSDELIVR):
         html = f"<html><head>{head}{OWN_SCRIPT}</head><body></body></html>"
-        cleaned = report.remove_jupyter_cdn_scripts(html)
+        cleaned = remove_jupyter_cdn_scripts(html)
         assert "require" not in cleaned and "jquery" not in cleaned.lower()
         assert OWN_SCRIPT in cleaned
 
 
 def test_html_without_cdn_scripts_is_left_alone():
     html = f"<html><head>{OWN_SCRIPT}<script>define('jquery', [],function() {{return window.jQuery;}})</script></head></html>"
-    assert report.remove_jupyter_cdn_scripts(html) == html
+    assert remove_jupyter_cdn_scripts(html) == html
 
 
-def test_clean_rendered_html_rewrites_only_affected_html(tmp_path):
-    dirty = tmp_path / "index.html"
+def test_fix_rendered_pages_rewrites_only_affected_html(tmp_path):
+    (tmp_path / "report").mkdir()
+    dirty = tmp_path / "report" / "index.html"
     dirty.write_text(f"<head>{QUARTO_WIDGET_HEAD_JSDELIVR}</head>", encoding="utf-8")
-    clean = tmp_path / "other.html"
+    clean = tmp_path / "report" / "other.html"
     clean.write_text("<head></head>", encoding="utf-8")
-    pdf = tmp_path / "index.pdf"
-    pdf.write_bytes(b"%PDF")
-    assert report.clean_rendered_html([dirty, clean, pdf, tmp_path / "gone.html"]) == [dirty]
+    (tmp_path / "report" / "index.pdf").write_bytes(b"%PDF")
+    assert fix_rendered_pages(tmp_path) == [dirty]
     assert dirty.read_text(encoding="utf-8") == "<head></head>"
+    assert fix_rendered_pages(tmp_path) == []
+
+
+def test_notebook_pages_send_evidence_links_to_the_report(tmp_path):
+    (tmp_path / "report").mkdir()
+    (tmp_path / "analysis").mkdir()
+    report_page = tmp_path / "report" / "index.html"
+    report_page.write_text('<a href="#ev-x-p01">x</a><div id="ev-x-p01"></div>', encoding="utf-8")
+    notebook_page = tmp_path / "analysis" / "01-nb.html"
+    notebook_page.write_text('<a href="#ev-x-p01">x</a>', encoding="utf-8")
+    assert fix_rendered_pages(tmp_path) == [notebook_page]
+    assert notebook_page.read_text(encoding="utf-8") == \
+        '<a href="../report/index.html#ev-x-p01">x</a>'
+
+
+def test_links_to_a_notebook_cell_go_to_the_table_when_the_cell_has_no_anchor(tmp_path):
+    (tmp_path / "report").mkdir()
+    (tmp_path / "analysis").mkdir()
+    (tmp_path / "analysis" / "01-nb.html").write_text(
+        '<div id="tbl-a"></div><div id="cell-fig-b"></div>', encoding="utf-8")
+    report_page = tmp_path / "report" / "index.html"
+    report_page.write_text('<a href="../analysis/01-nb.html#cell-tbl-a">t</a>'
+                           '<a href="../analysis/01-nb.html#cell-fig-b">f</a>'
+                           '<a href="../analysis/01-nb.html#cell-tbl-gone">g</a>',
+                           encoding="utf-8")
+    fix_rendered_pages(tmp_path)
+    assert report_page.read_text(encoding="utf-8") == (
+        '<a href="../analysis/01-nb.html#tbl-a">t</a>'
+        '<a href="../analysis/01-nb.html#cell-fig-b">f</a>'
+        '<a href="../analysis/01-nb.html#cell-tbl-gone">g</a>')
 
 
 def test_vega_bundle_include_defines_vega_embed_in_its_own_scope():

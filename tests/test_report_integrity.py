@@ -9,6 +9,8 @@ images, and the article's own code runs.
 from __future__ import annotations
 
 import base64
+import subprocess
+import sys
 import re
 from collections import Counter
 
@@ -17,7 +19,7 @@ import pytest
 import vl_convert
 import yaml
 
-from kzreform import cli, report
+from kzreform import report
 from kzreform.corpus import quote_in_text
 from kzreform.data import load_table
 from kzreform.paths import DATA, DATAPACKAGE, ROOT
@@ -50,11 +52,14 @@ def test_embed_target_exists_with_output_and_caption(embed):
 
 @pytest.mark.parametrize("embed", [e for e in EMBEDS if e.label.startswith("tbl-")],
                          ids=lambda e: f"{e.notebook.name}#{e.label}")
-def test_embedded_tables_are_html_tables(embed):
-    """Quarto reads an HTML <table> for both HTML and Typst output."""
+def test_embedded_tables_are_report_tables_without_a_row_index(embed):
+    """Quarto reads an HTML <table> for both HTML and Typst output; a report table has no index."""
     html = output_data(labelled_cells(embed.notebook)[embed.label]).get("text/html", "")
     assert re.search(r"<table", html, re.IGNORECASE), \
         f"{embed.notebook.name}#{embed.label}: output has no HTML table"
+    assert 'class="kz-table"' in html, \
+        f"{embed.notebook.name}#{embed.label}: not shown with kzreform.tables.report_table"
+    assert "<th></th>" not in html and 'class="dataframe"' not in html
 
 
 def test_cell_labels_are_unique_across_notebooks():
@@ -105,13 +110,14 @@ def test_quarto_project_parses_and_names_existing_files(tmp_path):
     config = yaml.safe_load(QUARTO_PROJECT.read_text(encoding="utf-8"))
     assert config["project"]["type"] == "default"
     assert config["project"]["output-dir"] == "_output"
-    rendered = config["project"]["render"]
-    assert rendered == ["report/index.qmd"]
-    assert all((ROOT / path).is_file() for path in rendered)
+    assert (ROOT / "report" / "index.qmd").is_file()
     html = config["format"]["html"]
     assert html["embed-resources"] is True
     assert "typst" in config["format"]
-    assert config["execute"]["freeze"] in (True, "auto")
+    # The article's code reads the data (evidence, data dictionary): a frozen
+    # result would go stale when the data changes and its source does not.
+    assert "freeze" not in config.get("execute", {})
+    assert sorted(config["project"]["render"]) == ["analysis/*.ipynb", "report/index.qmd"]
     generated = [config["metadata-files"], html["include-in-header"]]
     written = {path.name for path in report.write_report_assets(out_dir=tmp_path)}
     for path in (p for group in generated for p in group):
@@ -121,13 +127,22 @@ def test_quarto_project_parses_and_names_existing_files(tmp_path):
             f"_quarto.yml names {path}, which neither exists nor is written by report-assets"
 
 
-def test_quarto_post_render_command_is_a_kzreform_command(monkeypatch):
+def test_quarto_post_render_step_runs_with_a_bare_python(tmp_path):
+    """Quarto runs a .py step with its own Python: the step must not need the venv."""
     config = yaml.safe_load(QUARTO_PROJECT.read_text(encoding="utf-8"))
-    for command in config["project"]["post-render"]:
-        program, *args = command.split()
-        assert program == "python" and args[:2] == ["-m", "kzreform"]
-        monkeypatch.delenv("QUARTO_PROJECT_OUTPUT_FILES", raising=False)
-        assert cli.main(args[2:]) == 0
+    for step in config["project"]["post-render"]:
+        assert step.endswith(".py") and (ROOT / step).is_file()
+        page = tmp_path / "report" / "index.html"
+        page.parent.mkdir()
+        page.write_text('<script src="https://cdn.jsdelivr.net/npm/requirejs@2.3.6/require.min.js">'
+                        "</script><p>x</p>", encoding="utf-8")
+        # -I: isolated mode, no site-packages of the venv, no PYTHONPATH.
+        result = subprocess.run(
+            [sys.base_prefix + "/bin/python3", "-I", str(ROOT / step)], cwd=ROOT,
+            env={"QUARTO_PROJECT_OUTPUT_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"},
+            capture_output=True, text=True, check=False)
+        assert result.returncode == 0, result.stderr
+        assert page.read_text(encoding="utf-8") == "<p>x</p>"
 
 
 def test_article_front_matter_names_existing_files():

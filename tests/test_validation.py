@@ -1,12 +1,17 @@
-"""Bad input gets a clear error naming file, row and field; nothing is half-written."""
+"""Bad input gets a clear error naming file, row, field and value; nothing is half-written."""
+
+import json
 
 import pandas as pd
 import pytest
 
 from kzreform import build
-from kzreform.corpus import load_boilerplate_rules, segment_corpus
-from kzreform.errors import DataValidationError
-from kzreform.validation import package_errors, validate_package
+from kzreform.cli import main
+from kzreform.codebook import hand_coded_sources, load_codebook
+from kzreform.corpus import BODY_KINDS, read_raw_text
+from kzreform.data import load_table
+from kzreform.errors import SHOWN_PER_KIND, DataValidationError
+from kzreform.validation import package_issues, validate_package
 
 
 def edit_csv(path, edit):
@@ -22,7 +27,13 @@ def set_cell(path, index, column, value):
 
 
 def errors_of(data_copy):
-    return "\n".join(package_errors(data_copy / "datapackage.json"))
+    return "\n".join(str(issue) for issue in package_issues(data_copy))
+
+
+def build_error(data_copy):
+    with pytest.raises(DataValidationError) as error:
+        build.build(data_copy)
+    return str(error.value)
 
 
 def test_the_committed_package_is_valid():
@@ -31,30 +42,33 @@ def test_the_committed_package_is_valid():
 
 def test_missing_column(data_copy):
     edit_csv(data_copy / "metadata/sources.csv", lambda t: t.drop(columns=["outlet"]))
-    assert "data/metadata/sources.csv, field 'outlet': [missing-column]" in errors_of(data_copy)
+    assert "data/metadata/sources.csv, row 1, field 'outlet': the header lacks this column" \
+        in errors_of(data_copy)
 
 
 def test_duplicate_id(data_copy):
     edit_csv(data_copy / "processed/paragraphs.csv", lambda t: pd.concat([t, t.iloc[[3]]]))
     rows = len(pd.read_csv(data_copy / "processed/paragraphs.csv"))
-    assert f"data/processed/paragraphs.csv, row {rows + 1}: [primary-key]" in errors_of(data_copy)
+    assert f"data/processed/paragraphs.csv, row {rows + 1}, field 'paragraph_id', value" \
+        in errors_of(data_copy)
 
 
 def test_unknown_source_id(data_copy):
     set_cell(data_copy / "processed/paragraphs.csv", 4, "source_id", "nosuch-2024")
-    assert "data/processed/paragraphs.csv, row 6: [foreign-key]" in errors_of(data_copy)
+    assert ("data/processed/paragraphs.csv, row 6, field 'source_id', value 'nosuch-2024': "
+            "[foreign-key]" in errors_of(data_copy))
 
 
-def test_malformed_date(data_copy):
+def test_malformed_date_shows_the_value(data_copy):
     set_cell(data_copy / "metadata/sources.csv", 1, "date_earliest", "2022-13-45")
-    assert ("data/metadata/sources.csv, row 3, field 'date_earliest': [type-error]"
-            in errors_of(data_copy))
+    assert ("data/metadata/sources.csv, row 3, field 'date_earliest', value '2022-13-45': "
+            "[type-error] is not a valid date" in errors_of(data_copy))
 
 
 def test_malformed_publication_date_text(data_copy):
     set_cell(data_copy / "metadata/sources.csv", 0, "date_published", "June 2022")
-    assert ("data/metadata/sources.csv, row 2, field 'date_published': [constraint-error]"
-            in errors_of(data_copy))
+    assert ("data/metadata/sources.csv, row 2, field 'date_published', value 'June 2022': "
+            "[constraint-error]" in errors_of(data_copy))
 
 
 def test_empty_text(data_copy):
@@ -62,41 +76,142 @@ def test_empty_text(data_copy):
     assert "data/processed/paragraphs.csv, row 2, field 'text'" in errors_of(data_copy)
 
 
-def test_altered_raw_file(data_copy):
-    raw = data_copy / "raw/corpus/004_1d571bfa18b9950d.txt"
-    raw.write_bytes(raw.read_bytes().replace(b"77 percent", b"97 percent"))
-    assert "data/raw/corpus/004_1d571bfa18b9950d.txt: [hash-count]" in errors_of(data_copy)
+def test_altered_raw_file(data_copy, sources):
+    raw = data_copy / sources["raw_file"].iloc[-1]
+    raw.write_bytes(raw.read_bytes() + b"\nAn added line.\n")
+    assert f"data/{sources['raw_file'].iloc[-1]}: [hash-count]" in errors_of(data_copy)
 
 
-def test_non_utf8_raw_file(data_copy):
-    raw = data_copy / "raw/corpus/002_19e2289e386c52b1.txt"
-    raw.write_bytes(raw.read_text(encoding="utf-8").encode("cp1252", errors="replace"))
-    sources = pd.read_csv(data_copy / "metadata/sources.csv", dtype=str, keep_default_na=False)
-    with pytest.raises(DataValidationError,
-                       match=r"002_19e2289e386c52b1\.txt: not valid UTF-8 at byte \d+"):
-        segment_corpus(sources, load_boilerplate_rules(data_copy / "rules/boilerplate.csv"),
-                       data_dir=data_copy)
+def test_non_utf8_raw_file(data_copy, sources):
+    raw = data_copy / sources["raw_file"].iloc[0]
+    raw.write_bytes(raw.read_bytes() + "café".encode("cp1252"))
+    with pytest.raises(DataValidationError, match=r"\.txt, value b'\\xe9': not valid UTF-8 at "
+                                                  r"byte \d+ \(line \d+\)"):
+        read_raw_text(raw)
+    assert "not valid UTF-8" in errors_of(data_copy)
 
 
 def test_raw_file_missing_from_the_package(data_copy):
     set_cell(data_copy / "metadata/sources.csv", 2, "raw_file", "raw/corpus/unlisted.txt")
-    assert ("data/metadata/sources.csv, row 4, field 'raw_file': 'raw/corpus/unlisted.txt' "
-            "is not listed" in errors_of(data_copy))
+    assert "data/metadata/sources.csv, row 4, field 'raw_file'" in errors_of(data_copy)
 
 
 def test_validate_package_raises_one_error_listing_the_problems(data_copy):
     edit_csv(data_copy / "metadata/sources.csv", lambda t: t.drop(columns=["outlet"]))
-    with pytest.raises(DataValidationError, match=r"invalid data package:\n  data/metadata"):
-        validate_package(data_copy / "datapackage.json")
+    with pytest.raises(DataValidationError, match=r"invalid data package:\n  \S*data/metadata"):
+        validate_package(data_copy)
+
+
+# ---- issue 11, case 3 and 4: bad files named, not a traceback ------------------------
+
+HAND_EDITED = ["sources", "claims", "framing-manual", "boilerplate-rules", "periods",
+               "framing-lexicon", "events", "provisions"]
+
+
+def path_of(data_copy, name):
+    package = json.loads((data_copy / "datapackage.json").read_text(encoding="utf-8"))
+    return data_copy / next(r["path"] for r in package["resources"] if r["name"] == name)
+
+
+@pytest.mark.parametrize("name", HAND_EDITED)
+def test_an_empty_table_is_named(data_copy, name):
+    path = path_of(data_copy, name)
+    path.write_bytes(b"")
+    assert f"data/{path.relative_to(data_copy).as_posix()}: is empty; a table needs at least " \
+        "its header row" in build_error(data_copy)
+
+
+@pytest.mark.parametrize("name", ["sources", "claims", "framing-manual"])
+def test_a_row_with_an_extra_cell_is_named_with_the_cell(data_copy, name):
+    path = path_of(data_copy, name)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[2] = lines[2].rstrip("\n") + ",stray\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    message = build_error(data_copy)
+    assert f"{path.name}, row 3, value ['stray']: has more cells than the" in message
+
+
+def test_a_non_utf8_byte_in_a_table_is_named_with_its_line(data_copy):
+    path = path_of(data_copy, "claims")
+    path.write_bytes(path.read_bytes().replace(b"the", "thé".encode("latin-1"), 1))
+    assert "data/coding/claims.csv, value b'\\xe9': not valid UTF-8 at byte" \
+        in build_error(data_copy)
+
+
+def test_a_byte_order_mark_is_named_as_such(data_copy):
+    path = path_of(data_copy, "sources")
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    message = build_error(data_copy)
+    assert "data/metadata/sources.csv: starts with a byte-order mark (BOM); remove the " \
+        "byte-order mark" in message
+    assert "missing" not in message and "extra" not in message
+
+
+@pytest.mark.parametrize("name", ["claims", "raw"])
+def test_a_missing_file_is_named(data_copy, sources, name):
+    path = (data_copy / sources["raw_file"].iloc[0]) if name == "raw" else path_of(data_copy, name)
+    path.unlink()
+    assert f"data/{path.relative_to(data_copy).as_posix()}: does not exist" \
+        in build_error(data_copy)
+
+
+def test_a_hand_coding_of_one_row_per_source_is_capped_with_a_count(data_copy):
+    path = path_of(data_copy, "framing-manual")
+    manual, paragraphs = load_table("framing-manual"), load_table("paragraphs")
+    sources = paragraphs.set_index("paragraph_id")["source_id"]
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    first_of_each = manual.index[~manual["paragraph_id"].map(sources).duplicated()]
+    path.write_text(lines[0] + "".join(lines[row + 1] for row in first_of_each), encoding="utf-8")
+    message = build_error(data_copy)
+    uncoded = [line for line in message.splitlines()
+               if "is not coded" in line and "more of the same kind" not in line]
+    body = int(paragraphs["kind"].isin(BODY_KINDS)[
+        paragraphs["source_id"].isin(hand_coded_sources(manual, paragraphs))].sum())
+    missing = body - len(first_of_each)
+    assert len(uncoded) == SHOWN_PER_KIND
+    assert f"... and {missing - SHOWN_PER_KIND} more of the same kind" in message
+
+
+def test_a_non_numeric_stance_in_the_codebook_is_named(data_copy):
+    path = data_copy / "coding/codebook.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("value: -2", "value: very negative"),
+                    encoding="utf-8")
+    with pytest.raises(DataValidationError, match=r"codebook.yml, field 'stance.levels\[1\]"
+                                                  r".value', value 'very negative'"):
+        load_codebook(path)
+
+
+def test_a_type_error_shows_the_bad_value_of_a_number(data_copy):
+    set_cell(path_of(data_copy, "claims"), 3, "number", "fifteen")
+    assert "claims.csv, row 5, field 'number', value 'fifteen': [type-error] is not a valid " \
+        "number" in build_error(data_copy)
+
+
+# ---- issue 11, case 9: resources stay inside the data directory ---------------------
+
+@pytest.mark.parametrize("path", ["../../../../etc/passwd", "/etc/passwd"])
+def test_a_resource_path_outside_the_data_directory_is_refused(data_copy, capsys, path):
+    descriptor = data_copy / "datapackage.json"
+    package = json.loads(descriptor.read_text(encoding="utf-8"))
+    package["resources"][0]["path"] = path
+    descriptor.write_text(json.dumps(package), encoding="utf-8")
+    assert main(["validate", "--data-dir", str(data_copy)]) == 1
+    output = capsys.readouterr()
+    assert "must be a relative path inside the data directory" in output.err
+    assert "root:" not in output.out + output.err
+
+
+# ---- content rules run in validate, not only where a notebook reads the table -------
+
+def test_a_made_up_event_quote_fails_validation(data_copy):
+    set_cell(path_of(data_copy, "events"), 0, "quote", "a quotation nobody wrote")
+    assert ("data/metadata/events.csv, row 2, field 'quote', value 'a quotation nobody wrote': "
+            "is not found verbatim" in errors_of(data_copy))
 
 
 def test_a_failed_build_writes_nothing(data_copy):
-    paragraphs_file = data_copy / "processed/paragraphs.csv"
-    removed_file = data_copy / "processed/removed_text.csv"
-    before = paragraphs_file.read_bytes(), removed_file.read_bytes()
-    good = pd.read_csv(paragraphs_file, keep_default_na=False)
-    broken = good.assign(source_id="nosuch-2024")
-    with pytest.raises(DataValidationError, match="foreign-key"):
-        build.write_validated({removed_file: pd.read_csv(removed_file).iloc[:3],
-                               paragraphs_file: broken}, data_dir=data_copy)
-    assert (paragraphs_file.read_bytes(), removed_file.read_bytes()) == before
+    from conftest import snapshot
+    set_cell(path_of(data_copy, "claims"), 0, "quote", "words the paragraph lacks")
+    before = snapshot(data_copy)
+    assert "field 'quote'" in build_error(data_copy)
+    assert snapshot(data_copy) == before

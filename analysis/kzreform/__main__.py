@@ -1,3 +1,5 @@
+"""``python -m kzreform``: the command line (see :mod:`kzreform.cli`)."""
+
 import sys
 
 from .cli import main

@@ -1,150 +1,230 @@
 """Add a new document to the study: ``python -m kzreform add-source TEXT --metadata META.yml``.
 
-The text is copied into ``data/raw/corpus/``, its metadata appended to
-``sources.csv`` and ``source_provenance.csv``, its SHA-256 recorded in
-``datapackage.json``; then it is cleaned, segmented and coded by the automated
-coder (marked 'automated, not hand-coded'). All of this happens first in a
-staged copy of ``data/`` that must validate as a whole; only then are the files
-replaced, and if replacing fails part-way the originals are put back.
+One transaction (:mod:`kzreform.transaction`): stage a copy of the data
+directory, append the text and its metadata there, rebuild every derived
+table, validate the whole package, then commit. The new text is coded by the
+automated coder only (marked 'automated, not hand-coded').
 
-The metadata file is YAML with two mappings::
+The metadata file is YAML (README, "Adding a source", has a complete example)::
 
     source:       # every column of sources.csv except raw_file
       source_id: example-2026
       title: ...
-    provenance:   # for each field of source_provenance.csv: basis and evidence
+    provenance:   # every field of source_provenance.csv: basis and evidence
       title: {basis: raw text, evidence: "First line of the text."}
+    cleaning:     # optional: text of this source that is not the article
+      - line: "Share this article"
+        category: navigation
+        reason: Share buttons of the publisher's page.
+
+Problems are reported against the user's own files (the metadata's field, not
+a row of a staged table) and the data directory as the user named it.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime
 import hashlib
+import io
 import json
-import os
-import shutil
-import tempfile
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
-import yaml
-
-from . import build
-from .corpus import read_raw_text
-from .errors import DataValidationError
-from .framing import FRAMING_AUTO, framing_tables
-from .paths import DATA, DATAPACKAGE, SOURCE_PROVENANCE, SOURCES, in_data_dir, relative
+from . import build, checks, transaction
+from .data import csv_rows, descriptor, load_table, read_text, read_yaml, resource_path
+from .errors import Issue, raise_issues, shown
+from .paths import DATA
+from .validation import input_issues, validate_package
 
 RAW_DIR = Path("raw") / "corpus"
+# How a cleaning entry of the metadata becomes a row of rules/boilerplate.csv.
+CLEANING_KINDS = {"line": "line", "pattern": "line", "trailing": "trailing"}
+CLEANING_FIELDS = {"category", "reason"}
 
 
-def read_metadata(path: Path, data_dir: Path) -> tuple[dict, list[dict]]:
-    """The new source's sources.csv row and provenance rows, checked against the headers."""
-    where = relative(path)
-    try:
-        document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise DataValidationError(f"{where}: cannot be read as YAML ({exc})") from None
+@dataclass(frozen=True)
+class NewSource:
+    """What the metadata file says about the new document."""
+
+    metadata: Path
+    source: dict[str, str]
+    provenance: dict[str, dict[str, str]]
+    cleaning: list[dict[str, str]]
+
+    @property
+    def source_id(self) -> str:
+        """The id the new source will have."""
+        return self.source["source_id"]
+
+
+def _text(value) -> str:
+    """A YAML scalar as a table cell; an empty YAML value is empty, never 'None'."""
+    return "" if value is None else str(value)
+
+
+def read_metadata(path: Path) -> NewSource:
+    """The metadata file's three sections, checked for shape (not yet for content)."""
+    document = read_yaml(path)
+
+    def fail(field: str, problem: str) -> None:
+        raise_issues([Issue.at(path, problem, field=field)],
+                     f"cannot add the source of {shown(path)}")
+
     if not isinstance(document, dict) or not isinstance(document.get("source"), dict):
-        raise DataValidationError(f"{where}: needs a mapping 'source' (a row of sources.csv)")
-    source = {key: str(value) for key, value in document["source"].items()}
-    sources = pd.read_csv(in_data_dir(SOURCES, data_dir), dtype=str, keep_default_na=False)
-    expected = [column for column in sources.columns if column != "raw_file"]
-    missing = [column for column in expected if column not in source]
-    extra = [column for column in source if column not in expected]
-    if missing or extra:
-        raise DataValidationError(f"{where}, field 'source': missing {missing}, "
-                                  f"not in sources.csv {extra}")
-    if source["source_id"] in set(sources["source_id"]):
-        raise DataValidationError(f"{where}, field 'source_id': {source['source_id']!r} "
-                                  f"is already a source in {relative(in_data_dir(SOURCES, data_dir))}")
-    provenance = []
-    for field, entry in (document.get("provenance") or {}).items():
+        fail("source", "needs a mapping 'source' (a row of sources.csv)")
+    provenance = document.get("provenance")
+    if not isinstance(provenance, dict) or not provenance:
+        fail("provenance", "needs a mapping 'provenance' from each field of the source to "
+                           "{basis: ..., evidence: ...}")
+    for field, entry in provenance.items():
         if not isinstance(entry, dict) or set(entry) != {"basis", "evidence"}:
-            raise DataValidationError(f"{where}, field 'provenance.{field}': needs exactly "
-                                      f"'basis' and 'evidence'")
-        provenance.append({"source_id": source["source_id"], "field": field,
-                           "basis": str(entry["basis"]), "evidence": str(entry["evidence"])})
-    return source, provenance
+            fail(f"provenance.{field}", "needs exactly 'basis' and 'evidence'")
+    cleaning = document.get("cleaning") or []
+    if not isinstance(cleaning, list):
+        fail("cleaning", "must be a list of rules (line, pattern or trailing; category; reason)")
+    for number, rule in enumerate(cleaning, start=1):
+        kinds = set(rule) & set(CLEANING_KINDS) if isinstance(rule, dict) else set()
+        if len(kinds) != 1 or set(rule) != kinds | CLEANING_FIELDS:
+            fail(f"cleaning[{number}]", "needs one of 'line', 'pattern' or 'trailing', "
+                                        "and 'category' and 'reason'")
+    return NewSource(
+        Path(path),
+        {str(key): _text(value) for key, value in document["source"].items()},
+        {str(field): {key: _text(value) for key, value in entry.items()}
+         for field, entry in provenance.items()},
+        [{key: _text(value) for key, value in rule.items()} for rule in cleaning])
 
 
-def _append_rows(path: Path, rows: list[dict]) -> None:
-    header = pd.read_csv(path, dtype=str, nrows=0).columns.tolist()
-    with open(path, "a", encoding="utf-8", newline="") as table:
-        csv.writer(table, lineterminator="\n").writerows(
-            [[row.get(column, "") for column in header] for row in rows])
+def boilerplate_rows(new: NewSource) -> list[dict[str, str]]:
+    """The metadata's cleaning entries as rows of rules/boilerplate.csv for this source only."""
+    rows = []
+    for number, rule in enumerate(new.cleaning, start=1):
+        kind = next(key for key in CLEANING_KINDS if key in rule)
+        pattern = re.escape(rule[kind]) if kind == "line" else rule[kind]
+        rows.append({"rule_id": f"{new.source_id}-{number}", "source_id": new.source_id,
+                     "scope": CLEANING_KINDS[kind], "pattern": pattern,
+                     "category": rule["category"], "reason": rule["reason"]})
+    return rows
 
 
-def _register_raw_file(descriptor: Path, raw_file: str, digest: str) -> None:
-    package = json.loads(descriptor.read_text(encoding="utf-8"))
+def metadata_issues(new: NewSource, text: str, data_dir: Path,
+                    today: datetime.date) -> list[Issue]:
+    """Content problems of the new source, named by the field of the metadata file."""
+    sources = load_table("sources", data_dir)
+    expected = [column for column in sources.columns if column != "raw_file"]
+
+    def at(field: str, problem: str, **value) -> Issue:
+        return Issue.at(new.metadata, problem, field=field, **value)
+
+    issues = [at(f"source.{column}", "is missing (every column of sources.csv except raw_file)")
+              for column in expected if column not in new.source]
+    table = shown(resource_path("sources", data_dir))
+    issues += [at(f"source.{column}", f"is not a column of {table}")
+               for column in new.source if column not in expected]
+    if issues:
+        return issues
+    if new.source_id in set(sources["source_id"]):
+        issues.append(at("source.source_id", f"is already a source id of {table}",
+                         value=new.source_id))
+    issues += [at(f"source.{field}", problem, value=value) for field, value, problem
+               in checks.source_problems(new.source, today)]
+    missing = [field for field in checks.provenance_fields(data_dir) if field not in new.provenance]
+    if missing:
+        issues.append(at("provenance", f"has no entry for {', '.join(missing)}: give basis and "
+                                       "evidence for every field (basis 'not stated' where the "
+                                       "source gives nothing)"))
+    others = {row["source_id"]: read_text(Path(data_dir) / row["raw_file"])
+              for row in sources.to_dict("records")}
+    duplicate = checks.duplicate_problem(text, others)
+    if duplicate:
+        issues.append(at("source.source_id", f"the text {duplicate}", value=new.source_id))
+    return issues
+
+
+def _append_rows(path: Path, rows: list[dict]) -> int:
+    """Append ``rows`` under the header of CSV ``path``; return the first new row's number."""
+    header, existing, issues = csv_rows(path)
+    raise_issues(issues, "cannot append to a table")
+    content = path.read_text(encoding="utf-8")
+    if content and not content.endswith("\n"):
+        content += "\n"
+    appended = io.StringIO()
+    csv.writer(appended, lineterminator="\n").writerows(
+        [[row.get(column, "") for column in header] for row in rows])
+    path.write_text(content + appended.getvalue(), encoding="utf-8")
+    return len(existing) + 2
+
+
+def _register_raw_file(data_dir: Path, raw_file: str, digest: str) -> None:
+    package = descriptor(data_dir)
     resources = package["resources"]
     last_raw = max(i for i, r in enumerate(resources) if r["name"].startswith("raw-"))
-    template = resources[last_raw]
     resources.insert(last_raw + 1, {
-        **template,
+        **resources[last_raw],
         "name": "raw-" + Path(raw_file).name.split("_")[0],
         "path": raw_file,
         "hash": f"sha256:{digest}",
     })
-    descriptor.write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n",
-                          encoding="utf-8")
+    (Path(data_dir) / "datapackage.json").write_text(
+        json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def rebuild_corpus_and_framing(data_dir: Path) -> list[Path]:
-    """Segment every source and auto-code every paragraph of ``data_dir``; validate; write."""
-    tables = build.corpus_tables({}, data_dir)
-    tables.update(framing_tables(tables, data_dir))
-    build.write_validated(tables, data_dir)
-    return list(tables)
+def _in_metadata(issues: list[Issue], new: NewSource, first_rows: dict[str, int],
+                 provenance_fields: list[str], data_dir: Path) -> list[Issue]:
+    """Issues in the rows just appended, renamed to the metadata field they came from."""
+    renamed = []
+    for issue in issues:
+        table = next((name for name in first_rows
+                      if issue.file == shown(resource_path(name, data_dir))), None)
+        if table is None or issue.row is None or issue.row < first_rows[table]:
+            renamed.append(issue)
+            continue
+        offset = issue.row - first_rows[table]
+        field = {
+            "sources": f"source.{issue.field}",
+            "source-provenance": f"provenance.{provenance_fields[offset]}.{issue.field}"
+            if offset < len(provenance_fields) else "provenance",
+            "boilerplate-rules": f"cleaning[{offset + 1}].{issue.field}",
+        }[table]
+        renamed.append(Issue.at(new.metadata, issue.problem, field=field, value=issue.value))
+    return renamed
 
 
-def add_source(text_path: Path, metadata_path: Path, data_dir: Path = DATA) -> dict:
-    """Add one document to ``data_dir``; return its source id, raw file and paragraph count."""
-    data_dir = Path(data_dir)
-    text = read_raw_text(text_path)
-    if not text.strip():
-        raise DataValidationError(f"{relative(text_path)}: the text is empty")
-    source, provenance = read_metadata(metadata_path, data_dir)
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    number = len(list((data_dir / RAW_DIR).glob("*.txt")))
+def _add(staged: Path, text: str, new: NewSource, today: datetime.date) -> dict:
+    raise_issues(metadata_issues(new, text, staged, today),
+                 f"cannot add the source of {shown(new.metadata)}")
+    data = text.encode("utf-8")  # the file's own bytes: it was decoded strictly
+    digest = hashlib.sha256(data).hexdigest()
+    number = len(list((staged / RAW_DIR).glob("*.txt")))
     raw_file = (RAW_DIR / f"{number:03d}_{digest[:16]}.txt").as_posix()
-    inputs = [Path(raw_file), *(path.relative_to(DATA) for path in
-                                (SOURCES, SOURCE_PROVENANCE, DATAPACKAGE))]
-    with tempfile.TemporaryDirectory(prefix="kzreform-add-source-") as staging:
-        staged = Path(staging) / "data"
-        shutil.copytree(data_dir, staged)
-        shutil.copyfile(text_path, staged / raw_file)
-        _append_rows(in_data_dir(SOURCES, staged), [{**source, "raw_file": raw_file}])
-        _append_rows(in_data_dir(SOURCE_PROVENANCE, staged), provenance)
-        _register_raw_file(in_data_dir(DATAPACKAGE, staged), raw_file, digest)
-        derived = [path.relative_to(staged) for path in rebuild_corpus_and_framing(staged)]
-        changed = inputs + derived
-        backups = {path: (data_dir / path).read_bytes() if (data_dir / path).exists() else None
-                   for path in changed}
-        try:
-            for path in changed:
-                _replace(staged / path, data_dir / path)
-            if data_dir.resolve() == DATA.resolve():
-                build.build_all()  # the other analyses' derived tables, too
-        except BaseException:
-            _restore(backups, data_dir)
-            raise
-    coded = pd.read_csv(in_data_dir(FRAMING_AUTO, data_dir), dtype=str, keep_default_na=False)
-    count = int((coded["source_id"] == source["source_id"]).sum())
-    return {"source_id": source["source_id"], "raw_file": raw_file, "paragraphs": count}
+    (staged / raw_file).write_bytes(data)
+    provenance = [{"source_id": new.source_id, "field": field, **entry}
+                  for field, entry in new.provenance.items()]
+    first_rows = {
+        "sources": _append_rows(resource_path("sources", staged),
+                                [{**new.source, "raw_file": raw_file}]),
+        "source-provenance": _append_rows(resource_path("source-provenance", staged), provenance),
+        "boilerplate-rules": _append_rows(resource_path("boilerplate-rules", staged),
+                                          boilerplate_rows(new)),
+    }
+    _register_raw_file(staged, raw_file, digest)
+    raise_issues(_in_metadata(input_issues(staged), new, first_rows, list(new.provenance),
+                              staged), f"cannot add the source of {shown(new.metadata)}")
+    tables = build.rebuild(staged)
+    coded = tables["framing-auto"]
+    return {"source_id": new.source_id, "raw_file": raw_file,
+            "paragraphs": int((coded["source_id"] == new.source_id).sum())}
 
 
-def _replace(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(target.name + ".tmp")
-    shutil.copyfile(source, temporary)
-    os.replace(temporary, target)
-
-
-def _restore(backups: dict[Path, bytes | None], data_dir: Path) -> None:
-    for path, content in backups.items():
-        target = data_dir / path
-        if content is None:
-            target.unlink(missing_ok=True)
-        else:
-            target.write_bytes(content)
+def add_source(text_path: Path, metadata_path: Path, data_dir: Path = DATA,
+               shown_name: str | None = None, today: datetime.date | None = None) -> dict:
+    """Add one document to ``data_dir``; return its source id, raw file and paragraph count."""
+    text = read_text(text_path)
+    if not text.strip():
+        raise_issues([Issue.at(text_path, "is empty")], "cannot add the source")
+    new = read_metadata(metadata_path)
+    today = today or datetime.date.today()
+    return transaction.write(Path(data_dir), lambda staged: _add(staged, text, new, today),
+                             validate_package, shown_name)

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from scipy import sparse
+from sklearn.dummy import DummyClassifier
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
@@ -35,11 +36,8 @@ from vaderSentiment.vaderSentiment import NEGATE, N_SCALAR, SentimentIntensityAn
 from .codebook import (AUTOMATED, LIST_SEPARATOR, NO_VOICE, Codebook, body_paragraphs,
                        split_list)
 from .corpus import WORD
-from .errors import DataValidationError
-from .paths import CODING, relative
-
-LEXICON = CODING / "lexicon.csv"
-VOICE_CUES = CODING / "voice_cues.csv"
+from .data import load_table
+from .paths import DATA
 
 CODE_COLUMNS = ["primary_frame", "secondary_frames", "stance", "voices", "confidence"]
 AUTO_COLUMNS = ["paragraph_id", "source_id", *CODE_COLUMNS, "check_by_hand", "coding"]
@@ -65,9 +63,6 @@ def _coded(primary: str, secondary: list[str], stance: float, voices: list[str],
 # ---- the keyword lexicon ----
 
 LEXICON_KINDS = ("frame", "voice", "stance")
-# A lexicon term is one or more lower-case words separated by single spaces; a
-# word ending in '*' matches any word that starts with what precedes the '*'.
-TERM = re.compile(r"^[^\s*]+\*?( [^\s*]+\*?)*$")
 NO_MATCH: tuple[frozenset[int], tuple, tuple] = (frozenset(), (), ())
 # When no frame cue matches, the paragraph is most likely a bare statement of
 # what a measure contains, which the codebook codes as policy_prescription.
@@ -86,6 +81,7 @@ class Lexicon:
     """
 
     def __init__(self, rules: list[tuple[str, str, str, float]], frame_order: tuple[str, ...]):
+        """Index ``rules`` (kind, target, term, weight); frame ties go by ``frame_order``."""
         self.frame_order = frame_order
         self._word_ids: dict[str, int] = {}
         self._exact: dict[str, set[int]] = {}
@@ -143,35 +139,19 @@ class Lexicon:
         return scores
 
 
-def load_lexicon(codebook: Codebook, path: Path = LEXICON) -> Lexicon:
-    where = relative(path)
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    targets = {"frame": codebook.frames, "voice": codebook.voices, "stance": {"stance": ""}}
-    rules = []
-    for number, row in enumerate(table.to_dict("records"), start=2):
-        at = f"{where}, row {number}"
-        kind = row["kind"]
-        if kind not in targets:
-            raise DataValidationError(f"{at}, field 'kind': {kind!r} is not one of "
-                                      f"{', '.join(LEXICON_KINDS)}")
-        if row["target"] not in targets[kind]:
-            raise DataValidationError(f"{at}, field 'target': {row['target']!r} is not a "
-                                      f"{kind} of the codebook")
-        if not TERM.match(row["term"]) or row["term"] != row["term"].lower():
-            raise DataValidationError(f"{at}, field 'term': {row['term']!r} is not lower-case "
-                                      f"words separated by single spaces")
-        try:
-            weight = float(row["weight"])
-        except ValueError:
-            raise DataValidationError(f"{at}, field 'weight': {row['weight']!r} is not "
-                                      f"a number") from None
-        rules.append((kind, row["target"], row["term"], weight))
+def load_lexicon(codebook: Codebook, data_dir: Path = DATA) -> Lexicon:
+    """The keyword rules of ``data_dir`` (checked by its schema and :mod:`kzreform.checks`)."""
+    table = load_table("framing-lexicon", data_dir)
+    rules = list(zip(table["kind"], table["target"], table["term"], table["weight"]))
     return Lexicon(rules, tuple(codebook.frames))
 
 
 def code_text(text: str, lexicon: Lexicon) -> dict:
-    """The lexicon's codes for one paragraph; confidence is the primary frame's share of
-    all frame cues (0 when no cue matched and the fallback frame was used)."""
+    """The lexicon's codes for one paragraph.
+
+    Confidence is the primary frame's share of all frame cues (0 when no cue
+    matched and the fallback frame was used).
+    """
     scores = lexicon.scores(text)
     frames = scores["frame"]
     if frames:
@@ -188,17 +168,22 @@ def code_text(text: str, lexicon: Lexicon) -> dict:
 
 
 class LexiconCoder:
+    """The keyword lexicon as a coder; fitting changes nothing (its rules are fixed)."""
+
     name = "lexicon"
     label = "keyword lexicon (written from all hand-coded text: in-sample)"
     fitted = False
 
     def __init__(self, lexicon: Lexicon):
+        """Code with ``lexicon``."""
         self.lexicon = lexicon
 
     def fit(self, texts: list[str], labels: pd.DataFrame) -> LexiconCoder:
+        """The same coder: the lexicon's rules were written by hand, not fitted."""
         return self
 
     def code(self, texts: list[str]) -> list[dict]:
+        """The codes of each text (see :func:`code_text`)."""
         return [code_text(text, self.lexicon) for text in texts]
 
 
@@ -210,6 +195,7 @@ class MajorityCoder:
     fitted = True
 
     def fit(self, texts: list[str], labels: pd.DataFrame) -> MajorityCoder:
+        """A baseline that gives the commonest frame, stance and voices of ``labels``."""
         fitted = MajorityCoder()
         # Ties go to the first value in sorted order, so the baseline is stable.
         frames = labels["primary_frame"].value_counts().sort_index(kind="stable")
@@ -220,6 +206,7 @@ class MajorityCoder:
         return fitted
 
     def code(self, texts: list[str]) -> list[dict]:
+        """The same codes for every text; confidence is the commonest frame's share."""
         row = _coded(self.frame, [], self.stance, split_list(self.voices) if
                      self.voices != NO_VOICE else [], self.share)
         return [dict(row) for _ in texts]
@@ -243,7 +230,8 @@ class VoiceCues:
     """Generic cues for who speaks: an actor and a reporting word in one sentence."""
 
     def __init__(self, actors: dict[str, str], reporting: set[str]):
-        self.actors = actors  # term -> voice id
+        """Index the actor terms (term -> voice id) and reporting terms."""
+        self.actors = actors
         self.reporting = frozenset(reporting)
         terms = [*actors, *reporting]
         self.single = frozenset(term for term in terms if " " not in term)
@@ -252,6 +240,7 @@ class VoiceCues:
         self.phrases = frozenset(term for term in terms if " " in term)
 
     def terms_in(self, words: list[str]) -> set[str]:
+        """Every cue term (one word or a phrase) that occurs in ``words``."""
         found = set(self.single.intersection(words))
         starts = [position for position, word in enumerate(words) if word in self.first_words]
         for position in starts:
@@ -269,33 +258,12 @@ class VoiceCues:
         return {self.actors[term] for term in terms if term in self.actors}
 
 
-VOICE_CUE_ROLES = ("actor", "reporting")
-
-
-def load_voice_cues(codebook: Codebook, path: Path = VOICE_CUES) -> VoiceCues:
-    where = relative(path)
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    actors, reporting = {}, set()
-    for number, row in enumerate(table.to_dict("records"), start=2):
-        at = f"{where}, row {number}"
-        if row["role"] not in VOICE_CUE_ROLES:
-            raise DataValidationError(f"{at}, field 'role': {row['role']!r} is not one of "
-                                      f"{', '.join(VOICE_CUE_ROLES)}")
-        if row["role"] == "actor" and row["voice"] not in codebook.voices:
-            raise DataValidationError(f"{at}, field 'voice': {row['voice']!r} is not a "
-                                      f"voice of the codebook")
-        if row["role"] == "reporting" and row["voice"]:
-            raise DataValidationError(f"{at}, field 'voice': {row['voice']!r} given for a "
-                                      f"reporting cue, which belongs to no voice")
-        term = row["term"]
-        if not TERM.match(term) or "*" in term or term != term.lower():
-            raise DataValidationError(f"{at}, field 'term': {term!r} is not lower-case "
-                                      f"words separated by single spaces")
-        if row["role"] == "actor":
-            actors[term] = row["voice"]
-        else:
-            reporting.add(term)
-    return VoiceCues(actors, reporting)
+def load_voice_cues(data_dir: Path = DATA) -> VoiceCues:
+    """The voice cues of ``data_dir`` (checked by its schema and :mod:`kzreform.checks`)."""
+    table = load_table("framing-voice-cues", data_dir)
+    actors = table[table["role"] == "actor"]
+    return VoiceCues(dict(zip(actors["term"], actors["voice"])),
+                     set(table.loc[table["role"] == "reporting", "term"]))
 
 
 def read_paragraph(text: str, cues: VoiceCues) -> tuple[list[str], list[float], list[str]]:
@@ -367,6 +335,7 @@ class SupervisedCoder:
     C = 1.0
 
     def __init__(self, codebook: Codebook, cues: VoiceCues, phrases_and_sentiment: bool):
+        """An unfitted coder: words only, or with phrases, sentiment, negation and attribution."""
         self.codebook = codebook
         self.cues = cues
         self.full = phrases_and_sentiment
@@ -401,10 +370,13 @@ class SupervisedCoder:
     def _weighted(self, documents: list[list[str]]) -> sparse.csr_matrix:
         return self.weights.transform(self.counts(documents))
 
-    def _model(self) -> LogisticRegression:
+    def _model(self, classes: pd.Series):
+        if classes.nunique() < 2:  # nothing to tell apart: the one class, with certainty
+            return DummyClassifier(strategy="most_frequent")
         return LogisticRegression(C=self.C, class_weight="balanced", max_iter=5000)
 
     def fit(self, texts: list[str], labels: pd.DataFrame) -> SupervisedCoder:
+        """A new coder fitted on ``texts`` and their hand codes ``labels`` (aligned rows)."""
         fitted = SupervisedCoder(self.codebook, self.cues, self.full)
         read = [read_paragraph(text, self.cues) for text in texts]
         definitions = [read_paragraph(self.codebook.definitions[frame], self.cues)[0]
@@ -418,12 +390,13 @@ class SupervisedCoder:
                 fitted.phrases.setdefault(first, {})[second] = column
         fitted.weights = TfidfTransformer(sublinear_tf=True).fit(fitted.counts(documents))
         counts = fitted._weighted(documents[:len(read)])
-        fitted.frame_model = self._model().fit(
-            sparse.vstack([counts, fitted._weighted(definitions)]),
-            [*labels["primary_frame"], *self.codebook.frames])
+        frames = pd.Series([*labels["primary_frame"], *self.codebook.frames])
+        fitted.frame_model = self._model(frames).fit(
+            sparse.vstack([counts, fitted._weighted(definitions)]), frames)
         fitted.scaler = StandardScaler().fit(np.array([cues for _, cues, _ in read]))
-        fitted.stance_model = self._model().fit(
-            fitted._stance_features(counts, read), labels["stance"].astype(int))
+        stances = labels["stance"].astype(int)
+        fitted.stance_model = self._model(stances).fit(fitted._stance_features(counts, read),
+                                                       stances)
         return fitted
 
     def _stance_features(self, counts, read):
@@ -433,6 +406,7 @@ class SupervisedCoder:
         return sparse.hstack([counts, sparse.csr_matrix(cues)]).tocsr()
 
     def code(self, texts: list[str]) -> list[dict]:
+        """The most likely codes of each text, with the coder's confidence in them."""
         if not texts:
             return []
         read = [read_paragraph(text, self.cues) for text in texts]

@@ -1,75 +1,61 @@
-"""Regenerate every derived table in ``data/processed/`` from the inputs.
+"""Regenerate every derived table of a data directory from its inputs, in one transaction.
 
-Tables are computed in memory, written into a staged copy of ``data/`` and
-validated there as a whole package; only a valid result replaces the files in
-``data/processed/``, so a failed build never leaves a half-written table.
+The inputs are checked first (structure and schema, :func:`validate_inputs`);
+then every builder runs on the staged copy of the data directory, receiving the
+tables built before it; the tables are written there and the whole package
+must validate (:mod:`kzreform.transaction`) before any file of ``data/`` changes.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
-from .corpus import load_boilerplate_rules, segment_corpus
+from . import transaction
+from .corpus import corpus_tables
+from .data import resource_path
+from .errors import shown
 from .framing import framing_tables
-from .paths import BOILERPLATE_RULES, DATA, PARAGRAPHS, REMOVED_TEXT, SOURCES, in_data_dir, relative
+from .paths import DATA
 from .provisions import provisions_tables
-from .validation import validate_package
+from .validation import validate_inputs, validate_package
 
-Tables = dict[Path, pd.DataFrame]
-
-
-def load_sources(path: Path = SOURCES) -> pd.DataFrame:
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
-
-
-def corpus_tables(_: Tables, data_dir: Path = DATA) -> Tables:
-    paragraphs, removed = segment_corpus(
-        load_sources(in_data_dir(SOURCES, data_dir)),
-        load_boilerplate_rules(in_data_dir(BOILERPLATE_RULES, data_dir)),
-        data_dir=data_dir)
-    return {in_data_dir(PARAGRAPHS, data_dir): paragraphs,
-            in_data_dir(REMOVED_TEXT, data_dir): removed}
+# Tables by resource name.
+Tables = dict[str, pd.DataFrame]
+# Every builder takes the (staged) data directory and the tables built so far.
+BUILDERS: list[Callable[[Path, Tables], Tables]] = [corpus_tables, provisions_tables,
+                                                    framing_tables]
 
 
-# Each builder receives the tables built before it, so later analyses can use
-# the paragraphs without reading a file that is not yet written.
-BUILDERS: list[Callable[[Tables], Tables]] = [corpus_tables, provisions_tables, framing_tables]
-
-
-def write_csv(table: pd.DataFrame, path: Path) -> None:
-    table.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
-
-
-def build_tables() -> Tables:
+def build_tables(data_dir: Path = DATA) -> Tables:
+    """Check the inputs of ``data_dir``, then compute every derived table (nothing is written)."""
+    validate_inputs(data_dir)
     tables: Tables = {}
     for builder in BUILDERS:
-        tables.update(builder(tables))
+        tables.update(builder(data_dir, tables))
     return tables
 
 
-def write_validated(tables: Tables, data_dir: Path = DATA) -> list[str]:
-    """Validate ``tables`` together with the rest of the package, then write them."""
-    with tempfile.TemporaryDirectory(prefix="kzreform-build-") as staging:
-        staged_data = Path(staging) / "data"
-        shutil.copytree(data_dir, staged_data)
-        for path, table in tables.items():
-            staged = staged_data / path.relative_to(data_dir)
-            staged.parent.mkdir(parents=True, exist_ok=True)
-            write_csv(table, staged)
-        validate_package(staged_data / "datapackage.json")
-        for path in tables:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_suffix(".tmp")
-            shutil.copyfile(staged_data / path.relative_to(data_dir), temporary)
-            os.replace(temporary, path)
-    return [relative(path) for path in tables]
+def write_csv(table: pd.DataFrame, path: Path) -> None:
+    """Write a table as the data package stores it: UTF-8, Unix line ends, no index."""
+    table.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
 
 
-def build_all() -> list[str]:
-    return write_validated(build_tables())
+def rebuild(data_dir: Path) -> Tables:
+    """Build every derived table of ``data_dir`` and write it there (call on a staged copy)."""
+    tables = build_tables(data_dir)
+    for name, table in tables.items():
+        path = resource_path(name, data_dir)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_csv(table, path)
+    return tables
+
+
+def build(data_dir: Path = DATA, shown_name: str | None = None) -> list[str]:
+    """Rebuild ``data_dir`` in one transaction; return the derived files as the user sees them."""
+    tables = transaction.write(data_dir, rebuild, validate_package, shown_name)
+    name = shown_name or shown(data_dir)
+    return [f"{name}/{resource_path(table, data_dir).relative_to(data_dir).as_posix()}"
+            for table in tables]

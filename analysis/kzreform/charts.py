@@ -9,6 +9,11 @@ Each chart is stored as two representations:
   so nothing is fetched from a CDN; Jupyter, which has no ``vegaEmbed``, keeps
   showing the PNG.
 No ``text/markdown`` or SVG is emitted: Quarto would prefer them for Typst.
+
+Text in the PNG is set in Hanken Grotesk, a font installed with the pinned
+``font-hanken-grotesk`` package and registered with vl-convert here. Left to
+"sans-serif", vl-convert picks whatever the machine has installed, and the
+stored PNG bytes would change from one machine to the next.
 """
 
 from __future__ import annotations
@@ -18,21 +23,42 @@ import hashlib
 import html
 import json
 
+import importlib.resources
+
 import altair as alt
 import vl_convert
 
 PNG_SCALE = 2
+CHART_FONT = '"Hanken Grotesk", sans-serif'
+CHART_FONT_DIRECTORY = importlib.resources.files("font_hanken_grotesk") / "files"
+
+vl_convert.register_font_directory(str(CHART_FONT_DIRECTORY))
 
 
 def chart_spec(chart: alt.TopLevelMixin) -> dict:
-    return chart.to_dict()
+    """The chart's Vega-Lite spec, with every text in the project's chart font."""
+    spec = chart.to_dict()
+    spec["config"] = {**spec.get("config", {}), "font": CHART_FONT}
+    return spec
+
+
+def script_json(value) -> str:
+    """JSON safe inside an HTML <script> element.
+
+    Escaping every ``<``, ``>`` and ``&`` as a JSON unicode escape keeps data
+    such as ``</script>`` or ``<!--`` from ending or altering the script.
+    """
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def chart_png(chart: alt.TopLevelMixin, scale: float = PNG_SCALE) -> bytes:
+    """The chart as a PNG image (``scale`` times its size in pixels)."""
     return vl_convert.vegalite_to_png(chart_spec(chart), scale=scale)
 
 
 def chart_svg(chart: alt.TopLevelMixin) -> str:
+    """The chart as an SVG document."""
     return vl_convert.vegalite_to_svg(chart_spec(chart))
 
 
@@ -45,22 +71,22 @@ class StaticAndInteractiveChart:
     """Wraps an Altair chart; its notebook output works in HTML, PDF and Jupyter."""
 
     def __init__(self, chart: alt.TopLevelMixin, alt_text: str):
+        """Show ``chart``; ``alt_text`` describes it for screen readers."""
         self.chart = chart
         self.alt_text = alt_text
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        spec = json.dumps(chart_spec(self.chart), sort_keys=True, ensure_ascii=False)
+        inline_spec = script_json(chart_spec(self.chart))
         png = base64.b64encode(chart_png(self.chart)).decode("ascii")
-        element_id = "vega-" + hashlib.sha256(spec.encode("utf-8")).hexdigest()[:12]
-        # "</" would end the script element early inside the inline JSON.
-        inline_spec = spec.replace("</", "<\\/")
+        element_id = "vega-" + hashlib.sha256(inline_spec.encode("utf-8")).hexdigest()[:12]
         markup = (
             f'<div id="{element_id}" class="kz-chart">'
             f'<img src="data:image/png;base64,{png}" alt="{html.escape(self.alt_text)}" '
             f'style="max-width:100%;height:auto"></div>\n'
             f'<script type="text/javascript">(function () {{\n'
             f'  if (typeof window.vegaEmbed !== "function") {{ return; }}\n'
-            f'  window.vegaEmbed("#{element_id}", {inline_spec}, {{"actions": false, "renderer": "svg"}});\n'
+            f'  window.vegaEmbed("#{element_id}", {inline_spec},\n'
+            f'                   {{"actions": false, "renderer": "svg"}});\n'
             f'}})();</script>'
         )
         return {"image/png": png, "text/html": markup, "text/plain": self.alt_text}, {}

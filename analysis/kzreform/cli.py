@@ -1,91 +1,141 @@
-"""Command line: ``python -m kzreform build`` regenerates every derived table."""
+"""Command line: ``python -m kzreform COMMAND`` (build, validate, add-source, notebooks, ...)."""
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
-from . import build
+from . import build, transaction
 from .add_source import add_source
 from .coding_sheet import import_coding, write_coding_sheet
-from .errors import DataValidationError
-from .paths import DATA, ROOT, relative
+from .errors import DataValidationError, shown
 from .notebooks import execute_notebook
-from .release import ReleaseError, release
-from .report import clean_rendered_html, write_report_assets
+from .paths import DATA, OUTPUT, relative
+from .release import ReleaseError, check_release, release
+from .rendered_html import fix_rendered_pages
+from .report import write_report_assets
+from .validation import validate_package
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kzreform", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("build", help="validate inputs and regenerate data/processed/")
-    commands.add_parser("validate", help="validate the whole data package")
+    for name, text in (("build", "validate inputs and regenerate data/processed/"),
+                       ("validate", "finish any interrupted write, then validate the data")):
+        command = commands.add_parser(name, help=text)
+        command.add_argument("--data-dir", type=Path, help="data directory (default: data/)")
     run = commands.add_parser("notebooks", help="execute notebooks in place")
     run.add_argument("paths", nargs="+", type=Path)
     commands.add_parser("report-assets",
                         help="write report/_generated/ (Vega JavaScript, version metadata)")
-    clean = commands.add_parser(
-        "clean-html", help="remove CDN script tags from rendered HTML (Quarto post-render)")
-    clean.add_argument("paths", nargs="*", type=Path)
+    commands.add_parser(
+        "fix-html", help="fix links and remove CDN script tags in _output/ (Quarto post-render)")
     cut = commands.add_parser("release", help="check, render and write releases/X.Y.Z/")
     cut.add_argument("version", nargs="?", help="must equal the version in CITATION.cff")
+    cut.add_argument("--check", action="store_true",
+                     help="only run the release checks (no Quarto needed)")
     add = commands.add_parser(
         "add-source", help="add a text and its metadata, rebuild, auto-code it (not hand-coded)")
     add.add_argument("text", type=Path, help="UTF-8 text file of the new document")
     add.add_argument("--metadata", type=Path, required=True,
-                     help="YAML: 'source' (a sources.csv row) and 'provenance' (basis, evidence)")
-    add.add_argument("--data-dir", type=Path, default=DATA, help="data directory to add to")
+                     help="YAML: 'source' (a sources.csv row), 'provenance' (basis, evidence "
+                          "per field), optional 'cleaning' (lines or patterns to drop)")
+    add.add_argument("--data-dir", type=Path, help="data directory to add to (default: data/)")
     sheet = commands.add_parser(
         "coding-sheet", help="write a CSV coding sheet for a source, automated codes pre-filled")
     sheet.add_argument("source_id", help="source whose body paragraphs the sheet lists")
     sheet.add_argument("--out", type=Path, required=True, help="CSV file to write")
-    sheet.add_argument("--data-dir", type=Path, default=DATA, help="data directory to read")
+    sheet.add_argument("--data-dir", type=Path, help="data directory to read (default: data/)")
     back = commands.add_parser(
         "import-coding", help="validate a filled-in coding sheet and make its source hand-coded")
     back.add_argument("sheet", type=Path, help="coding sheet written by coding-sheet")
-    back.add_argument("--data-dir", type=Path, default=DATA, help="data directory to write")
-    args = parser.parse_args(argv)
+    back.add_argument("--data-dir", type=Path, help="data directory to write (default: data/)")
+    return parser
+
+
+def _data_dir(args) -> tuple[Path, str]:
+    """The data directory and the name messages give it (as the user typed it)."""
+    if getattr(args, "data_dir", None) is None:
+        return DATA, shown(DATA)
+    return args.data_dir, args.data_dir.as_posix()
+
+
+def _build(args) -> None:
+    data_dir, name = _data_dir(args)
+    for path in build.build(data_dir, name):
+        print(f"wrote {path}")
+
+
+def _validate(args) -> None:
+    data_dir, name = _data_dir(args)
+    with transaction.locked(data_dir):
+        outcome = transaction.recover(data_dir)
+        if outcome:
+            print(f"{name}: {outcome}")
+        validate_package(data_dir)
+    print(f"{name}: data package valid")
+
+
+def _notebooks(args) -> None:
+    _validate(args)
+    for path in args.paths:
+        execute_notebook(path)
+        print(f"executed {path}")
+
+
+def _report_assets(args) -> None:
+    for path in write_report_assets():
+        print(f"wrote {relative(path)}")
+
+
+def _fix_html(args) -> None:
+    for path in fix_rendered_pages(OUTPUT):
+        print(f"fixed links and scripts in {relative(path)}")
+
+
+def _release(args) -> None:
+    if args.check:
+        for line in check_release(args.version):
+            print(line)
+        return
+    print(f"released {relative(release(args.version))}")
+
+
+def _add_source(args) -> None:
+    data_dir, name = _data_dir(args)
+    added = add_source(args.text, args.metadata, data_dir, name)
+    print(f"added {added['source_id']} as {name}/{added['raw_file']}: "
+          f"{added['paragraphs']} body paragraphs coded (automated, not hand-coded)")
+
+
+def _coding_sheet(args) -> None:
+    data_dir, _ = _data_dir(args)
+    rows = write_coding_sheet(args.source_id, args.out, data_dir)
+    print(f"wrote {relative(args.out)}: {rows} paragraphs of {args.source_id} to check and "
+          "code by hand")
+
+
+def _import_coding(args) -> None:
+    data_dir, name = _data_dir(args)
+    imported = import_coding(args.sheet, data_dir, name)
+    print(f"imported {imported['paragraphs']} hand-coded paragraphs of "
+          f"{', '.join(imported['sources'])}; derived tables rebuilt in {name}")
+
+
+COMMANDS = {"build": _build, "validate": _validate, "notebooks": _notebooks,
+            "report-assets": _report_assets, "fix-html": _fix_html, "release": _release,
+            "add-source": _add_source, "coding-sheet": _coding_sheet,
+            "import-coding": _import_coding}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; bad input prints a named error and returns 1, never a traceback."""
+    args = _parser().parse_args(argv)
     try:
-        if args.command == "build":
-            for path in build.build_all():
-                print(f"wrote {path}")
-        elif args.command == "validate":
-            build.validate_package()
-            print("data package valid")
-        elif args.command == "notebooks":
-            build.validate_package()
-            for path in args.paths:
-                execute_notebook(path)
-                print(f"executed {path}")
-        elif args.command == "report-assets":
-            for path in write_report_assets():
-                print(f"wrote {relative(path)}")
-        elif args.command == "clean-html":
-            for path in clean_rendered_html(args.paths or quarto_output_files()):
-                print(f"removed CDN scripts from {relative(path)}")
-        elif args.command == "release":
-            print(f"released {relative(release(args.version))}")
-        elif args.command == "add-source":
-            added = add_source(args.text, args.metadata, args.data_dir)
-            print(f"added {added['source_id']} as data/{added['raw_file']}: "
-                  f"{added['paragraphs']} body paragraphs coded (automated, not hand-coded)")
-        elif args.command == "coding-sheet":
-            rows = write_coding_sheet(args.source_id, args.out, args.data_dir)
-            print(f"wrote {relative(args.out)}: {rows} paragraphs of {args.source_id} "
-                  f"to check and code by hand")
-        elif args.command == "import-coding":
-            imported = import_coding(args.sheet, args.data_dir)
-            print(f"imported {imported['paragraphs']} hand-coded paragraphs of "
-                  f"{', '.join(imported['sources'])}; framing tables rebuilt")
+        COMMANDS[args.command](args)
     except (DataValidationError, ReleaseError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0
 
-
-def quarto_output_files() -> list[Path]:
-    """Files Quarto just rendered, as its post-render step is told them."""
-    listed = os.environ.get("QUARTO_PROJECT_OUTPUT_FILES", "")
-    return [ROOT / line for line in listed.splitlines() if line.strip()]

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import DataValidationError
-from .paths import BOILERPLATE_RULES, DATA, relative
+from .data import load_table, read_text
+from .errors import Issue, raise_issues
+from .paths import DATA
 
 TITLE_PLACEHOLDER = "<title>"
 BULLET = re.compile(r"[•▪◦‣\-\*]\s+")
@@ -39,6 +40,8 @@ REMOVED_COLUMNS = [
 
 @dataclass(frozen=True)
 class BoilerplateRule:
+    """One row of rules/boilerplate.csv: what to remove, from which source, and why."""
+
     rule_id: str
     source_id: str
     scope: str
@@ -46,49 +49,30 @@ class BoilerplateRule:
     category: str
 
     def applies_to(self, source_id: str) -> bool:
+        """Whether the rule is for this source (or for every source)."""
         return self.source_id in ("*", source_id)
 
     def regex(self, title: str) -> re.Pattern:
+        """The compiled pattern; '<title>' stands for the source's own title."""
         if self.pattern == TITLE_PLACEHOLDER:
             return re.compile(re.escape(title))
         return re.compile(self.pattern)
 
 
 def read_raw_text(path: Path) -> str:
-    """Decode a raw source file strictly as UTF-8, naming the file on failure."""
-    data = Path(path).read_bytes()
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise DataValidationError(
-            f"{relative(path)}: not valid UTF-8 at byte {exc.start} "
-            f"({data[exc.start:exc.start + 1]!r}); raw sources must be UTF-8 text"
-        ) from None
+    """A raw source text, decoded strictly as UTF-8 (a named error otherwise)."""
+    return read_text(path)
 
 
-def load_boilerplate_rules(path: Path = BOILERPLATE_RULES) -> list[BoilerplateRule]:
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    rules = []
-    for row_number, row in enumerate(table.to_dict("records"), start=2):
-        where = f"{relative(path)}, row {row_number}"
-        if row["scope"] not in ("line", "trailing"):
-            raise DataValidationError(
-                f"{where}, field 'scope': {row['scope']!r} is not 'line' or 'trailing'"
-            )
-        if row["pattern"] != TITLE_PLACEHOLDER:
-            try:
-                re.compile(row["pattern"])
-            except re.error as exc:
-                raise DataValidationError(
-                    f"{where}, field 'pattern': not a valid regular expression ({exc})"
-                ) from None
-        rules.append(BoilerplateRule(
-            row["rule_id"], row["source_id"], row["scope"], row["pattern"], row["category"],
-        ))
-    return rules
+def load_boilerplate_rules(data_dir: Path = DATA) -> list[BoilerplateRule]:
+    """The cleaning rules of ``data_dir`` (patterns are checked by :mod:`kzreform.checks`)."""
+    table = load_table("boilerplate-rules", data_dir)
+    return [BoilerplateRule(row["rule_id"], row["source_id"], row["scope"], row["pattern"],
+                            row["category"]) for row in table.to_dict("records")]
 
 
 def classify_line(line: str) -> str:
+    """A kept line's kind: list item, footnote, heading or paragraph."""
     if BULLET.match(line):
         return "list_item"
     if FOOTNOTE.match(line):
@@ -99,6 +83,7 @@ def classify_line(line: str) -> str:
 
 
 def count_words(text: str) -> int:
+    """Words as the study counts them (letters, digits, inner apostrophes and hyphens)."""
     return len(WORD.findall(text))
 
 
@@ -152,22 +137,30 @@ def _removed(source_id, rule, start, end, raw) -> dict:
 def segment_corpus(sources: pd.DataFrame, rules: list[BoilerplateRule],
                    data_dir: Path = DATA) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Paragraph and removed-boilerplate tables for every source in ``sources``."""
-    paragraphs, removed = [], []
+    paragraphs, removed, issues = [], [], []
     for source in sources.sort_values("source_id").to_dict("records"):
-        raw = read_raw_text(data_dir / source["raw_file"])
+        raw = read_raw_text(Path(data_dir) / source["raw_file"])
         kept, dropped = segment_source(source["source_id"], source["title"], raw, rules)
         if not kept:
-            raise DataValidationError(
-                f"{source['raw_file']}: no body text left after removing boilerplate "
-                f"(source {source['source_id']!r})"
-            )
+            issues.append(Issue.at(Path(data_dir) / source["raw_file"],
+                                   "has no body text left after removing boilerplate",
+                                   field="source_id", value=source["source_id"]))
         paragraphs += kept
         removed += dropped
+    raise_issues(issues, "cannot segment the corpus")
     return (pd.DataFrame(paragraphs, columns=PARAGRAPH_COLUMNS),
             pd.DataFrame(removed, columns=REMOVED_COLUMNS))
 
 
+def corpus_tables(data_dir: Path, tables: dict) -> dict:
+    """Builder: body paragraphs and removed boilerplate of every source in ``data_dir``."""
+    paragraphs, removed = segment_corpus(load_table("sources", data_dir),
+                                         load_boilerplate_rules(data_dir), data_dir)
+    return {"paragraphs": paragraphs, "removed-text": removed}
+
+
 def normalise_whitespace(text: str) -> str:
+    """The text with every run of whitespace folded to one space."""
     return " ".join(text.split())
 
 

@@ -1,22 +1,253 @@
-"""Load the study's tables by their data-package resource name."""
+"""The one reading layer: every table, text and YAML file of a data directory is read here.
+
+A file's structure is checked before pandas sees it (the file exists, is UTF-8
+without a byte-order mark or NUL bytes, and every row has as many cells as the
+header); problems come back as :class:`~kzreform.errors.Issue` objects naming
+file, row, field and value. Tables are addressed by their resource name in
+``datapackage.json`` and typed from its schema: integers and numbers become
+numeric columns, booleans ``True``/``False``; strings and dates stay text (ISO
+dates sort and compare correctly as text; convert with ``pd.to_datetime`` where
+arithmetic is needed).
+"""
 
 from __future__ import annotations
 
+import csv
+import datetime
+import io
 import json
+from pathlib import Path, PurePosixPath
 
 import pandas as pd
+import yaml
 
-from .paths import DATA, DATAPACKAGE
+from .errors import Issue, raise_issues
+from .paths import DATA
+
+DESCRIPTOR = "datapackage.json"
+BOM = "\ufeff"
+NUMERIC = {"integer": "an integer", "number": "a number"}
+# Frictionless's default spellings of a boolean cell.
+BOOLEAN = {"true": True, "True": True, "TRUE": True, "1": True,
+           "false": False, "False": False, "FALSE": False, "0": False}
 
 
-def resource_path(name: str):
-    descriptor = json.loads(DATAPACKAGE.read_text(encoding="utf-8"))
-    for resource in descriptor["resources"]:
-        if resource["name"] == name:
-            return DATA / resource["path"]
-    raise KeyError(f"{DATAPACKAGE.name} has no resource named {name!r}")
+# ---- files --------------------------------------------------------------------------
+
+def text_issues(path: Path) -> tuple[str | None, list[Issue]]:
+    """The decoded text of ``path``, or the reasons it cannot be read as clean UTF-8."""
+    path = Path(path)
+    if not path.is_file():
+        what = "is a folder, not a file" if path.is_dir() else "does not exist (check the path)"
+        return None, [Issue.at(path, what)]
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return None, [Issue.at(path, f"not valid UTF-8 at byte {exc.start} (line {line}); "
+                                    "save the file as UTF-8", value=data[exc.start:exc.start + 1])]
+    issues = []
+    if text.startswith(BOM):
+        issues.append(Issue.at(path, "starts with a byte-order mark (BOM); remove the "
+                                     "byte-order mark (save as UTF-8 without BOM)"))
+    if "\0" in text:
+        line = text.count("\n", 0, text.index("\0")) + 1
+        issues.append(Issue.at(path, f"contains a NUL byte (line {line}); this is not a text file"))
+    return (None if issues else text), issues
 
 
-def load_table(name: str) -> pd.DataFrame:
-    """A table as pandas reads it; 'not stated' and empty cells stay strings."""
-    return pd.read_csv(resource_path(name), keep_default_na=False)
+def read_text(path: Path) -> str:
+    """The text of ``path`` decoded strictly as UTF-8; a named error otherwise."""
+    text, issues = text_issues(path)
+    raise_issues(issues, "cannot read a text file")
+    return text
+
+
+def read_yaml(path: Path):
+    """A YAML document, with a named error for a missing, non-UTF-8 or malformed file."""
+    text = read_text(path)
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        row = mark.line + 1 if mark else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise_issues([Issue.at(path, f"not valid YAML ({problem}; line {row})")],
+                     "cannot read a YAML file")
+
+
+def csv_rows(path: Path) -> tuple[list[str], list[list[str]], list[Issue]]:
+    """Header and rows of a CSV file, or the structural issues that stop it being read."""
+    text, issues = text_issues(path)
+    if issues:
+        return [], [], issues
+    if not text.strip():
+        return [], [], [Issue.at(path, "is empty; a table needs at least its header row")]
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error as exc:
+        return [], [], [Issue.at(path, f"is not well-formed CSV ({exc})")]
+    header, rows = records[0], records[1:]
+    duplicated = sorted({name for name in header if header.count(name) > 1})
+    issues += [Issue.at(path, "appears twice in the header", row=1, field=name)
+               for name in duplicated]
+    for number, row in enumerate(rows, start=2):
+        if not row:
+            issues.append(Issue.at(path, "is blank; delete the empty line", row=number))
+        elif len(row) > len(header):
+            issues.append(Issue.at(path, f"has more cells than the {len(header)} columns of the "
+                                         "header (a stray comma? quote cells that contain one)",
+                                   row=number, value=row[len(header):]))
+        elif len(row) < len(header):
+            issues.append(Issue.at(path, f"has fewer cells than the {len(header)} columns of the "
+                                         "header", row=number, field=header[len(row)]))
+    return header, rows, issues
+
+
+def read_csv(path: Path) -> pd.DataFrame:
+    """Every cell of a well-formed CSV file as text (empty cells are empty strings)."""
+    header, rows, issues = csv_rows(path)
+    raise_issues(issues, "cannot read a table")
+    return pd.DataFrame(rows, columns=header, dtype=str)
+
+
+# ---- the data package -------------------------------------------------------------
+
+def descriptor(data_dir: Path = DATA) -> dict:
+    """The parsed ``datapackage.json`` of ``data_dir``."""
+    path = Path(data_dir) / DESCRIPTOR
+    text = read_text(path)
+    try:
+        package = json.loads(text)
+    except ValueError as exc:
+        raise_issues([Issue.at(path, f"not valid JSON ({exc})")], "cannot read the data package")
+    if not isinstance(package, dict) or not isinstance(package.get("resources"), list):
+        raise_issues([Issue.at(path, "needs a list 'resources'")], "cannot read the data package")
+    return package
+
+
+def path_issues(package: dict, data_dir: Path = DATA) -> list[Issue]:
+    """Resources whose path would leave the data directory (absolute, '..', a URL)."""
+    issues = []
+    for number, resource in enumerate(package["resources"]):
+        path = resource.get("path")
+        name = resource.get("name", f"number {number + 1}")
+        if not isinstance(path, str) or not _inside(path):
+            issues.append(Issue.at(Path(data_dir) / DESCRIPTOR,
+                                   f"resource {name!r} must be a relative path inside the data "
+                                   "directory", field="path", value=path))
+    return issues
+
+
+def _inside(path: str) -> bool:
+    parts = PurePosixPath(path).parts
+    return (bool(parts) and not PurePosixPath(path).is_absolute() and ".." not in parts
+            and "\\" not in path and ":" not in path)
+
+
+def resource(name: str, data_dir: Path = DATA) -> dict:
+    """The descriptor of resource ``name``; its path is checked to stay inside ``data_dir``."""
+    package = descriptor(data_dir)
+    for entry in package["resources"]:
+        if entry.get("name") == name:
+            raise_issues(path_issues({"resources": [entry]}, data_dir), "unsafe data package")
+            return entry
+    raise_issues([Issue.at(Path(data_dir) / DESCRIPTOR, "no resource has this name",
+                           field="resources", value=name)], "unknown table")
+
+
+def resource_path(name: str, data_dir: Path = DATA) -> Path:
+    """Where resource ``name`` of ``data_dir`` lives."""
+    return Path(data_dir) / resource(name, data_dir)["path"]
+
+
+def schema_fields(name: str, data_dir: Path = DATA) -> list[dict]:
+    """The schema fields of table resource ``name``."""
+    return resource(name, data_dir)["schema"]["fields"]
+
+
+def field_enum(name: str, field: str, data_dir: Path = DATA) -> list[str]:
+    """The allowed values of ``field`` in table ``name``, in schema order."""
+    spec = next(f for f in schema_fields(name, data_dir) if f["name"] == field)
+    return list(spec["constraints"]["enum"])
+
+
+def table_issues(name: str, data_dir: Path = DATA) -> list[Issue]:
+    """Structural issues of table ``name``: unreadable file, bad rows, header unlike the schema."""
+    path = resource_path(name, data_dir)
+    header, _, issues = csv_rows(path)
+    if issues:
+        return issues
+    expected = [field["name"] for field in schema_fields(name, data_dir)]
+    missing = [Issue.at(path, f"the header lacks this column (expected {', '.join(expected)})",
+                        row=1, field=column) for column in expected if column not in header]
+    extra = [Issue.at(path, f"is not a column of table {name!r} (expected {', '.join(expected)})",
+                      row=1, field=column) for column in header if column not in expected]
+    if missing or extra:
+        return missing + extra
+    if header != expected:
+        return [Issue.at(path, f"columns are out of order (expected {', '.join(expected)})",
+                         row=1)]
+    return []
+
+
+def load_table(name: str, data_dir: Path = DATA) -> pd.DataFrame:
+    """Table ``name`` of ``data_dir``, checked for structure and typed from its schema."""
+    from .transaction import refuse_if_interrupted  # a write cut short must be finished first
+    refuse_if_interrupted(data_dir)
+    raise_issues(table_issues(name, data_dir), f"cannot read table {name!r}")
+    path = resource_path(name, data_dir)
+    table = read_csv(path)
+    issues = []
+    for field in schema_fields(name, data_dir):
+        column, kind = field["name"], field.get("type", "string")
+        if kind in NUMERIC:
+            table[column], bad = _numeric(table[column], kind)
+            issues += [Issue.at(path, f"is not {NUMERIC[kind]}", row=number, field=column,
+                                value=value) for number, value in bad]
+        elif kind == "boolean":
+            table[column], bad = _boolean(table[column])
+            issues += [Issue.at(path, "is not a boolean (true or false)", row=number,
+                                field=column, value=value) for number, value in bad]
+        elif kind == "date":
+            issues += [Issue.at(path, "is not a date (YYYY-MM-DD)", row=number, field=column,
+                                value=value) for number, value in _bad_dates(table[column])]
+    raise_issues(issues, f"cannot read table {name!r}")
+    return table
+
+
+def _numeric(column: pd.Series, kind: str) -> tuple[pd.Series, list[tuple[int, str]]]:
+    stated = column != ""
+    numbers = pd.to_numeric(column.where(stated), errors="coerce")
+    bad = stated & numbers.isna()
+    if kind == "integer":
+        bad |= stated & numbers.notna() & (numbers % 1 != 0)
+    problems = [(index + 2, column[index]) for index in column.index[bad]]
+    if problems or kind == "number":
+        return numbers.astype("float64"), problems
+    return numbers.astype("int64" if stated.all() else "Int64"), problems
+
+
+def _boolean(column: pd.Series) -> tuple[pd.Series, list[tuple[int, str]]]:
+    stated = column != ""
+    values = column.map(BOOLEAN)
+    problems = [(index + 2, column[index]) for index in column.index[stated & values.isna()]]
+    if stated.all() and not problems:
+        return values.astype(bool), problems
+    return values.astype("boolean"), problems
+
+
+def _bad_dates(column: pd.Series) -> list[tuple[int, str]]:
+    bad = []
+    for index, value in column.items():
+        if value == "":
+            continue
+        try:
+            datetime.date.fromisoformat(value)
+        except ValueError:
+            bad.append((index + 2, value))
+        else:
+            if len(value) != 10:
+                bad.append((index + 2, value))
+    return bad

@@ -15,39 +15,34 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .autocoders import LEXICON, VOICE_CUES, auto_code, candidate_coders, load_lexicon, load_voice_cues
-from .codebook import (AUTOMATED, CODEBOOK, HAND_CODED, MANUAL_CODING, Codebook,
-                       body_paragraphs, hand_coded_sources, load_codebook,
-                       load_manual_coding, split_list, validate_manual_coding)
+from .autocoders import auto_code, candidate_coders, load_lexicon, load_voice_cues
+from .codebook import (AUTOMATED, HAND_CODED, Codebook, body_paragraphs, codebook_path,
+                       load_codebook, split_list)
 from .corpus import BODY_KINDS, WORD
-from .paths import CODING, DATA, PARAGRAPHS, in_data_dir
-from .reliability import INTERVAL, RESAMPLES, SEED, evaluate, hand_coded_texts, with_interval
+from .data import load_table
+from .paths import CODING
+from .reliability import INTERVAL, RESAMPLES, SEED, evaluate, hand_coded_texts, interval_text
 
-FRAMING_AUTO = DATA / "processed" / "framing_auto.csv"
-FRAMING_RELIABILITY = DATA / "processed" / "framing_reliability.csv"
 STOPWORDS = CODING / "stopwords.txt"
 
 
-def framing_tables(tables: dict, data_dir: Path = DATA) -> dict:
-    """Builder: check the hand coding, evaluate the coders, code every paragraph.
+def framing_tables(data_dir: Path, tables: dict) -> dict:
+    """Builder: evaluate the automated coders, then code every paragraph with the chosen one.
 
     The coder the leave-one-source-out evaluation chose is fitted on every
     hand-coded paragraph and codes every body paragraph of every source.
+    Whether the hand coding covers its sources is a content rule, checked when
+    the built package is validated (:func:`kzreform.checks.manual_coding_issues`).
     """
-    coding = in_data_dir(CODING, data_dir)
-    codebook = load_codebook(coding / CODEBOOK.name)
-    paragraphs = tables[in_data_dir(PARAGRAPHS, data_dir)]
-    manual_path = coding / MANUAL_CODING.name
-    # A hand coding being imported arrives with the tables; otherwise it is read.
-    manual = tables[manual_path] if manual_path in tables else load_manual_coding(manual_path)
-    validate_manual_coding(manual, paragraphs, codebook, manual_path)
-    coders = candidate_coders(codebook, load_lexicon(codebook, coding / LEXICON.name),
-                              load_voice_cues(codebook, coding / VOICE_CUES.name))
-    reliability, chosen = evaluate(coders, paragraphs, manual, codebook)
+    codebook = load_codebook(codebook_path(data_dir))
+    paragraphs = tables["paragraphs"]
+    manual = load_table("framing-manual", data_dir)
+    coders = candidate_coders(codebook, load_lexicon(codebook, data_dir),
+                              load_voice_cues(data_dir))
+    reliability, chosen = evaluate(coders, paragraphs, manual, codebook, data_dir)
     labelled = hand_coded_texts(paragraphs, manual)
     coder = next(c for c in coders if c.name == chosen).fit(labelled["text"].tolist(), labelled)
-    return {in_data_dir(FRAMING_AUTO, data_dir): auto_code(paragraphs, coder),
-            in_data_dir(FRAMING_RELIABILITY, data_dir): reliability}
+    return {"framing-auto": auto_code(paragraphs, coder), "framing-reliability": reliability}
 
 
 # ---- analysis ----
@@ -64,16 +59,18 @@ def coded_paragraphs(paragraphs: pd.DataFrame, manual: pd.DataFrame,
                "coding", "check_by_hand"]
     coded = pd.concat([hand[columns], machine[columns]], ignore_index=True)
     coded["stance"] = coded["stance"].astype(int)
-    coded["check_by_hand"] = coded["check_by_hand"].astype(str).str.lower() == "true"
+    coded["check_by_hand"] = coded["check_by_hand"].astype(bool)
     body = body_paragraphs(paragraphs)[["paragraph_id", "source_id", "text"]]
     return body.merge(coded, on="paragraph_id", how="inner", validate="one_to_one")
 
 
 def source_label(source_id: str, coding: str) -> str:
+    """A source as charts and tables name it: automated sources say so."""
     return source_id if coding == HAND_CODED else f"{source_id} ({AUTOMATED})"
 
 
 def with_source_labels(coded: pd.DataFrame) -> pd.DataFrame:
+    """``coded`` with a column ``source``: hand-coded only if all its paragraphs are."""
     coding = coded.groupby("source_id")["coding"].agg(
         lambda values: HAND_CODED if (values == HAND_CODED).all() else AUTOMATED)
     return coded.assign(source=coded["source_id"].map(
@@ -81,6 +78,7 @@ def with_source_labels(coded: pd.DataFrame) -> pd.DataFrame:
 
 
 def coded_per_source(paragraphs: pd.DataFrame, coded: pd.DataFrame) -> pd.DataFrame:
+    """Per source: body paragraphs, how each was coded, flags, and what was left uncoded."""
     body = body_paragraphs(paragraphs)
     table = pd.DataFrame({
         "body paragraphs": body.groupby("source_id").size(),
@@ -161,15 +159,14 @@ def source_summary_table(summary: pd.DataFrame) -> pd.DataFrame:
     """Sources across; mean stance, then the frames any source uses, down."""
     shown = summary[(summary["item"] == "mean stance")
                     | summary.groupby("item")["estimate"].transform("max").gt(0)]
-    table = shown.assign(value=with_interval(shown, percent=False).where(
-        shown["item"] == "mean stance", with_interval(shown, percent=True)))
+    table = shown.assign(value=interval_text(shown, percent=False).where(
+        shown["item"] == "mean stance", interval_text(shown, percent=True)))
     order = list(dict.fromkeys(shown["item"]))
     wide = table.pivot(index="item", columns="source", values="value").reindex(order)
     counts = summary.groupby("source")["paragraphs"].first()
     wide.loc["paragraphs"] = counts.astype(str)
-    wide.index.name = None
     wide.columns.name = None
-    return wide.reindex(["paragraphs", *order])
+    return wide.reindex(["paragraphs", *order]).rename_axis("").reset_index()
 
 
 def stance_distribution(coded: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
@@ -208,6 +205,7 @@ SENTENCE_END = re.compile(r"(?<=[.!?])\s")
 
 
 def short_quote(text: str, max_words: int) -> str:
+    """The first sentence of ``text`` (at most ``max_words`` words) in quotation marks."""
     sentence = SENTENCE_END.split(text, maxsplit=1)[0]
     words = sentence.split(" ")
     cut = len(words) > max_words or sentence != text
@@ -218,11 +216,13 @@ def short_quote(text: str, max_words: int) -> str:
 # ---- distinctive vocabulary ----
 
 def load_stopwords(path: Path = STOPWORDS) -> frozenset[str]:
+    """The function words left out of the distinctive vocabulary ('#' starts a comment)."""
     lines = Path(path).read_text(encoding="utf-8").splitlines()
     return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
 def word_counts(texts: pd.Series, stopwords: frozenset[str] = frozenset()) -> pd.Series:
+    """How often each lower-case word of ``texts`` occurs (numbers and stopwords left out)."""
     # Sources differ in typography only: count "Russia’s" and "Russia's" as one word.
     words = [word for text in texts for word in WORD.findall(text.lower().replace("’", "'"))
              if not word[0].isdigit() and word not in stopwords]

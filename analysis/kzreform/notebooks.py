@@ -12,6 +12,7 @@ TIMEOUT_SECONDS = 600
 
 
 def execute_notebook(path: Path) -> None:
+    """Run every cell of the notebook at ``path`` and store it with its new outputs."""
     path = Path(path)
     notebook = nbformat.read(path, as_version=4)
     # record_timing=False: execution timestamps would differ on every run.

@@ -1,27 +1,19 @@
-"""The corpus at a glance: the overview table and the timeline of sources and events."""
+"""The corpus at a glance: the overview table, the events and the removed boilerplate."""
 
 from __future__ import annotations
 
-import altair as alt
+from pathlib import Path
+
 import pandas as pd
 
-from .corpus import BODY_KINDS, quote_in_text
-from .errors import DataValidationError
-from .paths import EVENTS, relative
+from .corpus import BODY_KINDS
+from .data import load_table
+from .paths import DATA
 
 
-def load_events(paragraphs: pd.DataFrame, path=EVENTS) -> pd.DataFrame:
-    """Key events, each anchored to a verbatim quote in a corpus paragraph."""
-    events = pd.read_csv(path, dtype=str, keep_default_na=False)
-    text_by_id = paragraphs.set_index("paragraph_id")["text"]
-    for row_number, event in enumerate(events.to_dict("records"), start=2):
-        where = f"{relative(path)}, row {row_number}"
-        if event["paragraph_id"] not in text_by_id:
-            raise DataValidationError(
-                f"{where}, field 'paragraph_id': unknown paragraph {event['paragraph_id']!r}")
-        if not quote_in_text(event["quote"], text_by_id[event["paragraph_id"]]):
-            raise DataValidationError(
-                f"{where}, field 'quote': not found verbatim in {event['paragraph_id']}")
+def load_events(data_dir: Path = DATA) -> pd.DataFrame:
+    """Key events with their dates as timestamps (each quote is checked by the build)."""
+    events = load_table("events", data_dir)
     for column in ("date_earliest", "date_latest"):
         events[column] = pd.to_datetime(events[column])
     return events
@@ -47,40 +39,3 @@ def removed_boilerplate_summary(removed: pd.DataFrame) -> pd.DataFrame:
             .reset_index()
             .rename(columns={"source_id": "Source", "category": "Boilerplate",
                              "pieces": "Pieces", "characters": "Characters"}))
-
-
-def timeline_chart(sources: pd.DataFrame, events: pd.DataFrame) -> alt.LayerChart:
-    """Sources' publication windows against the key events the corpus names."""
-    spans = sources.assign(
-        start=pd.to_datetime(sources["date_earliest"]),
-        end=pd.to_datetime(sources["date_latest"]),
-    )[["source_id", "outlet", "date_published", "start", "end"]]
-    x_scale = alt.Scale(domain=["2018-07-01", "2026-12-31"])
-    source_axis = alt.Y("source_id:N", title=None, sort=alt.SortField("start"))
-    published = alt.Chart(spans).encode(
-        x=alt.X("start:T", title="Date", scale=x_scale),
-        y=source_axis,
-        tooltip=[alt.Tooltip("source_id:N", title="Source"),
-                 alt.Tooltip("outlet:N", title="Outlet"),
-                 alt.Tooltip("date_published:N", title="Published")],
-    )
-    windows = published.mark_bar(height=8, color="#4c78a8").encode(x2="end:T")
-    points = published.mark_point(filled=True, size=60, color="#4c78a8")
-    # An event known only to the month or year is drawn as the span it may
-    # fall in, so the chart claims no more precision than the corpus gives.
-    event_base = alt.Chart(events).encode(
-        x=alt.X("date_earliest:T", scale=x_scale),
-        color=alt.Color("basis:N", title="Event dated by",
-                        scale=alt.Scale(domain=["corpus", "external"], range=["#e45756", "#9d755d"])),
-        tooltip=[alt.Tooltip("label:N", title="Event"),
-                 alt.Tooltip("date_precision:N", title="Date known to the"),
-                 alt.Tooltip("basis:N", title="Dated by")],
-    )
-    spans_known = event_base.mark_rect(opacity=0.2).encode(x2="date_latest:T")
-    rules = event_base.mark_rule(strokeDash=[4, 3])
-    labels = event_base.mark_text(angle=270, align="left", baseline="bottom", dx=4, dy=-2,
-                                  fontSize=10).encode(text="label:N", y=alt.value(0))
-    return (spans_known + rules + labels + windows + points).properties(
-        width=560, height=220,
-        title="Publication dates of the sources and the events they discuss",
-    )

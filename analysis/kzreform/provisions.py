@@ -9,134 +9,15 @@ value only if a claim backs it; otherwise it says :data:`NOT_STATED`.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-import altair as alt
 import pandas as pd
 
-from .corpus import quote_in_text
-from .errors import DataValidationError
-from .paths import CODING, PARAGRAPHS, PROCESSED, ROOT, relative
-
-CLAIMS = CODING / "claims.csv"
-PROVISIONS = CODING / "provisions.csv"
-PERIODS = CODING / "periods.csv"
-FACTS = CODING / "facts.csv"
-FACT_STATEMENTS = CODING / "fact_statements.csv"
-EXTERNAL_FACTS = CODING / "external_facts.csv"
-REFERENCES = ROOT / "report" / "references.bib"
-PROVISIONS_MATRIX = PROCESSED / "provisions_matrix.csv"
-MATRIX_CLAIMS = PROCESSED / "provisions_matrix_claims.csv"
-FACT_CONSISTENCY = PROCESSED / "fact_consistency.csv"
+from .data import field_enum, load_table
 
 NOT_STATED = "not stated in the corpus"
-DOMAINS = ("presidency", "parliament", "elections and parties", "judiciary and rights",
-           "local government", "first president and family")
 ADOPTED_KINDS = ("introduced", "abolished", "modified", "unchanged")
 PROPOSED_ONLY = "proposed only"
-
-
-# --- loading and validating the hand-coded tables ---------------------------------
-
-def read_coding(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
-
-
-def check_rows(table: pd.DataFrame, path: Path, required: tuple[str, ...],
-               known: dict[str, tuple[str, set]]) -> None:
-    """Raise for the first empty required field or unknown reference, naming row and field.
-
-    ``known`` maps a field to (what it names, the set of valid values).
-    """
-    for row_number, row in enumerate(table.to_dict("records"), start=2):
-        where = f"{relative(path)}, row {row_number}"
-        for field in required:
-            if not str(row.get(field, "")).strip():
-                raise DataValidationError(f"{where}, field {field!r}: empty value")
-        for field, (what, valid) in known.items():
-            if row[field] not in valid:
-                raise DataValidationError(f"{where}, field {field!r}: unknown {what} {row[field]!r}")
-
-
-def check_quotes(table: pd.DataFrame, path: Path, paragraphs: pd.DataFrame) -> None:
-    """Each quote must occur (whitespace-normalised) in its paragraph, of its source."""
-    known = paragraphs.set_index("paragraph_id")
-    check_rows(table, path, ("paragraph_id", "source_id", "quote"),
-               {"paragraph_id": ("paragraph", set(known.index))})
-    for row_number, row in enumerate(table.to_dict("records"), start=2):
-        where = f"{relative(path)}, row {row_number}"
-        paragraph = known.loc[row["paragraph_id"]]
-        if paragraph["source_id"] != row["source_id"]:
-            raise DataValidationError(
-                f"{where}, field 'source_id': {row['source_id']!r} but paragraph "
-                f"{row['paragraph_id']} belongs to {paragraph['source_id']!r}")
-        if not quote_in_text(row["quote"], paragraph["text"]):
-            raise DataValidationError(
-                f"{where}, field 'quote': not found in paragraph {row['paragraph_id']}")
-
-
-def check_numbers(table: pd.DataFrame, path: Path, field: str = "number") -> None:
-    for row_number, value in enumerate(table[field], start=2):
-        if value and pd.isna(pd.to_numeric(value, errors="coerce")):
-            raise DataValidationError(
-                f"{relative(path)}, row {row_number}, field {field!r}: {value!r} is not a number")
-
-
-def load_periods(path: Path = PERIODS) -> pd.DataFrame:
-    periods = read_coding(path)
-    check_rows(periods, path, ("period_id", "label", "kind", "order"), {})
-    return periods.assign(order=periods["order"].astype(int)).sort_values("order")
-
-
-def load_provisions(path: Path = PROVISIONS, periods: pd.DataFrame | None = None) -> pd.DataFrame:
-    periods = load_periods() if periods is None else periods
-    provisions = read_coding(path)
-    check_rows(provisions, path, tuple(provisions.columns), {
-        "domain": ("domain", set(DOMAINS)),
-        "direction_refers_to": ("period", set(periods["period_id"])),
-    })
-    return provisions
-
-
-def load_claims(paragraphs: pd.DataFrame, provisions: pd.DataFrame, periods: pd.DataFrame,
-                path: Path = CLAIMS) -> pd.DataFrame:
-    """The claims ledger, validated against the corpus and the coding tables."""
-    claims = read_coding(path)
-    check_rows(claims, path,
-               ("claim_id", "source_id", "paragraph_id", "provision_id", "period_id",
-                "quote", "value"),
-               {"provision_id": ("provision", set(provisions["provision_id"])),
-                "period_id": ("period", set(periods["period_id"]))})
-    check_quotes(claims, path, paragraphs)
-    check_numbers(claims, path)
-    return claims
-
-
-def bibliography_keys(path: Path = REFERENCES) -> set[str]:
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    return set(re.findall(r"@\w+\s*\{\s*([^,\s]+)\s*,", text))
-
-
-def load_fact_tables(paragraphs: pd.DataFrame, references: Path = REFERENCES):
-    """Facts, their corpus statements and their external statements, validated."""
-    facts = read_coding(FACTS)
-    check_rows(facts, FACTS, ("fact_id", "label", "comparison"),
-               {"comparison": ("comparison", {"number", "value"})})
-    fact_ids = ("fact", set(facts["fact_id"]))
-    statements = read_coding(FACT_STATEMENTS)
-    check_rows(statements, FACT_STATEMENTS, ("statement_id", "fact_id", "value"),
-               {"fact_id": fact_ids})
-    check_quotes(statements, FACT_STATEMENTS, paragraphs)
-    check_numbers(statements, FACT_STATEMENTS)
-    external = read_coding(EXTERNAL_FACTS)
-    check_rows(external, EXTERNAL_FACTS,
-               ("external_id", "fact_id", "statement", "value", "reference"),
-               {"fact_id": fact_ids,
-                "reference": (f"citation key (not in {relative(references)})",
-                              bibliography_keys(references))})
-    check_numbers(external, EXTERNAL_FACTS)
-    return facts, statements, external
 
 
 # --- the provisions matrix -----------------------------------------------------------
@@ -154,31 +35,8 @@ def cell_text(cell_claims: pd.DataFrame) -> str:
     return f"{lead}: " + "; ".join(parts)
 
 
-def check_change_kinds(matrix: pd.DataFrame, periods: pd.DataFrame, path: Path = PROVISIONS):
-    """The hand-coded kind of change must fit what the cells state."""
-    in_force = periods[periods["kind"] == "in force"]["period_id"].tolist()
-    reform = in_force[1:]
-    proposals = periods[periods["kind"] == "proposal"]["period_id"].tolist()
-    for row_number, row in enumerate(matrix.to_dict("records"), start=2):
-        where = f"{relative(path)}, row {row_number}"
-        adopted = any(row[p] != NOT_STATED for p in reform)
-        if row["change_kind"] == PROPOSED_ONLY and (
-                adopted or all(row[p] == NOT_STATED for p in proposals)):
-            raise DataValidationError(
-                f"{where}, field 'change_kind': 'proposed only' but the corpus states "
-                f"{'an adopted change' if adopted else 'no proposal'} for {row['provision_id']}")
-        if row["change_kind"] in ADOPTED_KINDS and not adopted:
-            raise DataValidationError(
-                f"{where}, field 'change_kind': {row['change_kind']!r} but no claim states "
-                f"what 2022-2023 did to {row['provision_id']}")
-        if row[row["direction_refers_to"]] == NOT_STATED:
-            raise DataValidationError(
-                f"{where}, field 'direction_refers_to': the corpus states nothing for "
-                f"{row['provision_id']} in {row['direction_refers_to']}")
-
-
 def provisions_matrix(claims: pd.DataFrame, provisions: pd.DataFrame,
-                      periods: pd.DataFrame) -> pd.DataFrame:
+                      periods: pd.DataFrame, domains: list[str]) -> pd.DataFrame:
     """One row per provision: a cell per period, the kind and direction of change, the evidence."""
     period_ids = periods["period_id"].tolist()
     rows = []
@@ -196,8 +54,7 @@ def provisions_matrix(claims: pd.DataFrame, provisions: pd.DataFrame,
             "source_ids": " ".join(sorted(own["source_id"].unique())),
         })
     matrix = pd.DataFrame(rows)
-    check_change_kinds(matrix, periods)
-    domain_order = {domain: i for i, domain in enumerate(DOMAINS)}
+    domain_order = {domain: i for i, domain in enumerate(domains)}
     return matrix.sort_values("domain", key=lambda d: d.map(domain_order),
                               kind="stable").reset_index(drop=True)
 
@@ -267,116 +124,26 @@ def fact_consistency(claims: pd.DataFrame, provisions: pd.DataFrame, periods: pd
 
 # --- the build step ----------------------------------------------------------------
 
-def provisions_tables(tables: dict) -> dict:
-    """Builder for ``kzreform.build``: the matrix, its evidence links and the consistency table."""
-    paragraphs = tables[PARAGRAPHS]
-    periods = load_periods()
-    provisions = load_provisions(periods=periods)
-    claims = load_claims(paragraphs, provisions, periods)
-    facts, statements, external = load_fact_tables(paragraphs)
+def provisions_tables(data_dir: Path, tables: dict) -> dict:
+    """Builder: the provisions matrix, its evidence links and the consistency table."""
+    periods = load_table("periods", data_dir).sort_values("order")
+    provisions = load_table("provisions", data_dir)
+    claims = load_table("claims", data_dir)
+    facts, statements, external = (load_table(name, data_dir) for name in
+                                   ("facts", "fact-statements", "external-facts"))
     return {
-        PROVISIONS_MATRIX: provisions_matrix(claims, provisions, periods),
-        MATRIX_CLAIMS: matrix_claims(claims),
-        FACT_CONSISTENCY: fact_consistency(claims, provisions, periods,
-                                           facts, statements, external),
+        "provisions-matrix": provisions_matrix(claims, provisions, periods,
+                                               field_enum("provisions", "domain", data_dir)),
+        "provisions-matrix-claims": matrix_claims(claims),
+        "fact-consistency": fact_consistency(claims, provisions, periods,
+                                             facts, statements, external),
     }
 
 
-# --- tables and charts for the notebook ----------------------------------------------
-
-def _grouped(table: pd.DataFrame, group: str) -> pd.DataFrame:
-    """Show a group's name on its first row only, so rows read as grouped."""
-    shown = table.copy()
-    shown[group] = shown[group].where(~shown[group].duplicated(), "")
-    return shown.reset_index(drop=True)
-
-
-def _period_labels(periods: pd.DataFrame) -> dict[str, str]:
-    return dict(zip(periods["period_id"], periods["label"]))
-
-
-def matrix_display(matrix: pd.DataFrame, periods: pd.DataFrame) -> pd.DataFrame:
-    """Before/after matrix for the report: in-force periods, change kind and power shift."""
-    in_force = periods[periods["kind"] == "in force"]["period_id"].tolist()
-    shown = matrix.assign(power=matrix["power_direction"] + " (" + matrix["power_rationale"]
-                          .str.removeprefix("judgement: ") + ")")
-    shown = shown[["domain", "provision", *in_force, "change_kind", "power"]].rename(columns={
-        **_period_labels(periods), "domain": "Domain", "provision": "Provision",
-        "change_kind": "Change", "power": "Power moves (coder's judgement)"})
-    return _grouped(shown, "Domain")
-
-
-def proposals_display(matrix: pd.DataFrame, periods: pd.DataFrame) -> pd.DataFrame:
-    """Provisions the 2021 draft or the 2025-26 proposals address, against what was adopted."""
-    proposals = periods[periods["kind"] == "proposal"]["period_id"].tolist()
-    adopted = periods[periods["kind"] == "in force"]["period_id"].tolist()[1:]
-    addressed = matrix[(matrix[proposals] != NOT_STATED).any(axis=1)]
-    order = [proposals[0], *adopted, *proposals[1:]]
-    return addressed[["provision", *order]].rename(
-        columns={**_period_labels(periods), "provision": "Provision"}).reset_index(drop=True)
-
-
-def consistency_display(consistency: pd.DataFrame) -> pd.DataFrame:
-    return consistency[["topic", "statements", "agreement", "difference"]].rename(columns={
-        "topic": "Fact", "statements": "What each source says",
-        "agreement": "Agree?", "difference": "Where they differ"})
-
-
 def claims_per_source(claims: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """How many claims of the ledger each source contributes (zero included)."""
     counts = claims.groupby("source_id").size()
     return pd.DataFrame({
         "Source": sources["source_id"], "Outlet": sources["outlet"],
         "Claims": sources["source_id"].map(counts).fillna(0).astype(int),
     }).sort_values("Source").reset_index(drop=True)
-
-
-def change_kind_chart(matrix: pd.DataFrame) -> alt.Chart:
-    return alt.Chart(matrix).mark_bar().encode(
-        x=alt.X("count():Q", title="Provisions", axis=alt.Axis(tickMinStep=1, format="d")),
-        y=alt.Y("domain:N", title=None, sort=list(DOMAINS)),
-        color=alt.Color("change_kind:N", title="Kind of change (2022-2023)",
-                        sort=[*ADOPTED_KINDS, PROPOSED_ONLY, NOT_STATED]),
-        tooltip=[alt.Tooltip("domain:N", title="Domain"),
-                 alt.Tooltip("change_kind:N", title="Change"),
-                 alt.Tooltip("provision:N", title="Provision")],
-    ).properties(width=460, height=200,
-                 title="Kind of change in each provision, by domain")
-
-
-def power_direction_chart(matrix: pd.DataFrame, periods: pd.DataFrame) -> alt.Chart:
-    kinds = periods.set_index("period_id")["kind"].map(
-        {"in force": "adopted change", "proposal": "proposal"})
-    data = matrix.assign(basis=matrix["direction_refers_to"].map(kinds))
-    return alt.Chart(data).mark_bar().encode(
-        x=alt.X("count():Q", title="Provisions", axis=alt.Axis(tickMinStep=1, format="d")),
-        y=alt.Y("power_direction:N", title="Power moves", sort="-x"),
-        color=alt.Color("basis:N", title="Direction of"),
-        tooltip=[alt.Tooltip("provision:N", title="Provision"),
-                 alt.Tooltip("power_direction:N", title="Power moves"),
-                 alt.Tooltip("power_rationale:N", title="Rationale")],
-    ).properties(width=460, height=180,
-                 title="Direction of the power shift (coder's judgement)")
-
-
-class WrappedTable:
-    """A table whose long cells wrap (HTML and A4 PDF) and whose every output is stable.
-
-    A bare pandas Styler would store its memory address as the plain-text output.
-    """
-
-    def __init__(self, table: pd.DataFrame, table_id: str):
-        self.table = table
-        self.styler = (table.style.set_uuid(table_id).hide(axis="index")
-                       .set_table_styles([{"selector": "th, td", "props": [
-                           ("text-align", "left"), ("vertical-align", "top"),
-                           ("white-space", "normal"), ("font-size", "0.85em")]}]))
-
-    def _repr_html_(self) -> str:
-        return self.styler.to_html()
-
-    def __repr__(self) -> str:
-        return self.table.to_string(index=False)
-
-
-def wrapped_table(table: pd.DataFrame, table_id: str) -> WrappedTable:
-    return WrappedTable(table, table_id)

@@ -1,8 +1,9 @@
 """Cut a release: checks, render, then ``releases/X.Y.Z/`` with checksums.
 
-A release is the rendered report (HTML and PDF), a zip of ``data/`` and a
-``SHA256SUMS`` file, for the version ``CITATION.cff`` holds. Nothing is
-written unless every check passes, and an existing version is never replaced.
+A release is the rendered report (HTML and PDF), a zip of the files of ``data/``
+that git tracks (nothing ignored or stray) and a ``SHA256SUMS`` file, for the
+version ``CITATION.cff`` holds. Nothing is written unless every check passes,
+and an existing version is never replaced.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import zipfile
 from pathlib import Path
 
 from .paths import DATA, ROOT, relative
-from .report import (CHANGELOG, CITATION, SEMVER, changelog_entry, clean_rendered_html,
+from .report import (CHANGELOG, CITATION, SEMVER, changelog_entry,
                      load_citation, write_report_assets)
 
 RELEASES = ROOT / "releases"
@@ -30,9 +31,10 @@ class ReleaseError(RuntimeError):
     """A release check failed; the message says what to fix."""
 
 
-def check_release(version: str, root: Path = ROOT, citation_path: Path = CITATION,
-                  changelog_path: Path = CHANGELOG, releases: Path = RELEASES) -> None:
-    """Raise :class:`ReleaseError` unless ``version`` can be released from this tree."""
+def check_release(version: str | None = None, root: Path = ROOT, citation_path: Path = CITATION,
+                  changelog_path: Path = CHANGELOG, releases: Path = RELEASES) -> list[str]:
+    """Raise :class:`ReleaseError` unless ``version`` can be released; say what was checked."""
+    version = version or load_citation(citation_path).version
     if not SEMVER.match(version):
         raise ReleaseError(f"version {version!r} is not MAJOR.MINOR.PATCH")
     citation = load_citation(citation_path)
@@ -61,6 +63,12 @@ def check_release(version: str, root: Path = ROOT, citation_path: Path = CITATIO
     if status.stdout.strip():
         raise ReleaseError("the working tree has uncommitted changes; commit them first:\n"
                            + status.stdout.rstrip())
+    return [f"release check passed: version {version} in {relative(citation_path)}, "
+            f"released {citation.date_released}",
+            f"release check passed: {relative(changelog_path)} has an entry [{version}] "
+            "with the same date",
+            f"release check passed: {relative(releases / version)} does not exist yet",
+            "release check passed: the working tree is clean (everything committed)"]
 
 
 def render_report(root: Path = ROOT, rendered: Path = RENDERED) -> None:
@@ -72,16 +80,29 @@ def render_report(root: Path = ROOT, rendered: Path = RENDERED) -> None:
     """
     quarto = shutil.which("quarto")
     if quarto is None:
-        raise ReleaseError("quarto is not on PATH; install Quarto 1.7 or newer (see README)")
+        raise ReleaseError("the release checks passed, but rendering needs Quarto 1.7 or newer, "
+                           "which is not on PATH; install it (README, 'Rendering') and run "
+                           "'make release' again. Nothing was written.")
     write_report_assets()
     subprocess.run([quarto, "render", "report/index.qmd"], cwd=root, check=True)
-    clean_rendered_html([rendered / "index.html"])
 
 
-def zip_directory(source: Path, target: Path, prefix: str) -> None:
-    """Zip every file under ``source`` as ``prefix/...``, in sorted order with fixed dates."""
+def tracked_files(folder: Path, root: Path = ROOT) -> list[Path]:
+    """Files under ``folder`` that git tracks (never ignored or stray files), sorted."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--", str(Path(folder).resolve())],
+                            cwd=root, capture_output=True, check=False)
+    if listed.returncode != 0:
+        raise ReleaseError(f"{root}: cannot list the files git tracks "
+                           f"({listed.stderr.decode(errors='replace').strip()})")
+    names = listed.stdout.decode("utf-8").split("\0")
+    paths = [Path(root).resolve() / name for name in names if name]
+    return sorted(path for path in paths if path.is_file())
+
+
+def zip_files(files: list[Path], source: Path, target: Path, prefix: str) -> None:
+    """Zip ``files`` (under ``source``) as ``prefix/...``, in sorted order with fixed dates."""
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(p for p in source.rglob("*") if p.is_file()):
+        for path in sorted(files):
             member = zipfile.ZipInfo(f"{prefix}/{path.relative_to(source).as_posix()}", ZIP_DATE)
             member.compress_type = zipfile.ZIP_DEFLATED
             member.external_attr = 0o644 << 16
@@ -97,11 +118,12 @@ def sha256sums(directory: Path) -> str:
 
 
 def package_release(version: str, rendered: Path = RENDERED, data_dir: Path = DATA,
-                    releases: Path = RELEASES) -> Path:
+                    releases: Path = RELEASES, root: Path = ROOT) -> Path:
     """Write ``releases/<version>/`` from a finished render; never overwrite a release."""
     target = releases / version
     if target.exists():
-        raise ReleaseError(f"{relative(target)} already exists; a released version is never replaced")
+        raise ReleaseError(f"{relative(target)} already exists; "
+                           "a released version is never replaced")
     outputs = {f"{REPORT_STEM}-{version}{suffix}": rendered / f"index{suffix}"
                for suffix in (".html", ".pdf")}
     missing = [relative(path) for path in outputs.values() if not path.is_file()]
@@ -113,7 +135,8 @@ def package_release(version: str, rendered: Path = RENDERED, data_dir: Path = DA
     try:
         for name, source in outputs.items():
             shutil.copyfile(source, staging / name)
-        zip_directory(data_dir, staging / f"data-{version}.zip", prefix=f"data-{version}")
+        zip_files(tracked_files(data_dir, root), data_dir.resolve(),
+                  staging / f"data-{version}.zip", prefix=f"data-{version}")
         (staging / "SHA256SUMS").write_text(sha256sums(staging), encoding="utf-8")
         os.rename(staging, target)
     except BaseException:
@@ -125,6 +148,8 @@ def package_release(version: str, rendered: Path = RENDERED, data_dir: Path = DA
 def release(version: str | None = None) -> Path:
     """Check, render and package the version in ``CITATION.cff`` (or ``version``)."""
     version = version or load_citation().version
-    check_release(version)
+    for line in check_release(version):
+        print(line)
     render_report()
+    print(f"rendered {relative(RENDERED)}")
     return package_release(version)

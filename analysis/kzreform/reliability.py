@@ -12,15 +12,20 @@ comes with a percentile bootstrap 95% interval over paragraphs (fixed seed).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import krippendorff
 import numpy as np
 import pandas as pd
 
-from .codebook import Codebook, hand_coded_sources, split_list
-from .errors import DataValidationError
+from .codebook import Codebook, split_list
+from .data import resource_path
+from .errors import Issue, raise_issues
+from .paths import DATA
 
 RESAMPLES = 1000
+# Leave-one-source-out needs a source to fit on and another to code.
+MIN_SOURCES = 2
 SEED = 20260315
 INTERVAL = (2.5, 97.5)
 LOSO = "leave-one-source-out"
@@ -40,6 +45,7 @@ class PairedCodes:
 
 
 def pair_codes(manual: pd.DataFrame, auto: pd.DataFrame, codebook: Codebook) -> PairedCodes:
+    """The hand and automated codes of the paragraphs both code, as arrays."""
     pair = manual.merge(auto, on="paragraph_id", suffixes=("_hand", "_auto"),
                         validate="one_to_one")
     number = {frame: index for index, frame in enumerate(codebook.frames)}
@@ -122,13 +128,8 @@ def hand_coded_texts(paragraphs: pd.DataFrame, manual: pd.DataFrame) -> pd.DataF
 
 def leave_one_source_out(coder, labelled: pd.DataFrame) -> pd.DataFrame:
     """Codes of every hand-coded paragraph by ``coder`` fitted without its source."""
-    sources = sorted(labelled["source_id"].unique())
-    if len(sources) < 2:
-        raise DataValidationError(
-            f"leave-one-source-out evaluation needs at least two hand-coded sources, "
-            f"found {len(sources)}: {sources}")
     coded = []
-    for source in sources:
+    for source in sorted(labelled["source_id"].unique()):
         held_out = labelled["source_id"] == source
         fitted = coder.fit(labelled.loc[~held_out, "text"].tolist(), labelled[~held_out])
         rows = pd.DataFrame(fitted.code(labelled.loc[held_out, "text"].tolist()))
@@ -151,13 +152,17 @@ def choose(point: dict[str, dict[tuple[str, str], float]], coders: list) -> str:
     return max((coder for coder in coders if coder.fitted), key=score).name
 
 
-def evaluate(coders: list, paragraphs: pd.DataFrame, manual: pd.DataFrame,
-             codebook: Codebook, resamples: int = RESAMPLES) -> tuple[pd.DataFrame, str]:
+def evaluate(coders: list, paragraphs: pd.DataFrame, manual: pd.DataFrame, codebook: Codebook,
+             data_dir: Path = DATA, resamples: int = RESAMPLES) -> tuple[pd.DataFrame, str]:
     """The reliability table of every coder (long format) and the name of the chosen one."""
     labelled = hand_coded_texts(paragraphs, manual)
-    if labelled.empty:
-        raise DataValidationError("no hand-coded paragraphs to evaluate the coders against "
-                                  f"(hand-coded sources: {hand_coded_sources(manual, paragraphs)})")
+    sources = sorted(labelled["source_id"].unique())
+    if len(sources) < MIN_SOURCES:
+        raise_issues([Issue.at(resource_path("framing-manual", data_dir),
+                               f"codes {len(sources)} source(s) {sources}; the leave-one-source-"
+                               f"out evaluation of the automated coders needs at least "
+                               f"{MIN_SOURCES} hand-coded sources")],
+                     "cannot evaluate the automated coders")
     paired = {coder.name: pair_codes(manual, leave_one_source_out(coder, labelled), codebook)
               for coder in coders}
     chosen = choose({name: measures(codes, codebook) for name, codes in paired.items()}, coders)
@@ -174,66 +179,60 @@ def evaluate(coders: list, paragraphs: pd.DataFrame, manual: pd.DataFrame,
 
 # ---- display ----
 
-MEASURE_COLUMNS = ["estimate", "ci_low", "ci_high"]
+def _shown(value: float, percent: bool) -> str:
+    if pd.isna(value):
+        return "–"
+    return f"{value:.0%}" if percent else f"{value:.2f}".replace("-", "−")
 
 
-def _numeric(table: pd.DataFrame) -> pd.DataFrame:
-    """Undefined measures are empty cells in the stored table; read them as NaN."""
-    return table.assign(**{column: pd.to_numeric(table[column], errors="coerce")
-                           for column in MEASURE_COLUMNS})
+def _interval_text(row: pd.Series, percent: bool) -> str:
+    if pd.isna(row["estimate"]):
+        return _shown(row["estimate"], percent)
+    return (f"{_shown(row['estimate'], percent)} [{_shown(row['ci_low'], percent)}, "
+            f"{_shown(row['ci_high'], percent)}]")
 
-def with_interval(table: pd.DataFrame, percent: bool = False) -> pd.Series:
-    """'estimate [low, high]' for display, as a percentage or to two decimals."""
-    def show(value):
-        if pd.isna(value):
-            return "–"
-        return f"{value:.0%}" if percent else f"{value:.2f}".replace("-", "−")
 
-    return table.apply(lambda row: f"{show(row['estimate'])} "
-                                   f"[{show(row['ci_low'])}, {show(row['ci_high'])}]", axis=1)
+def interval_text(table: pd.DataFrame, percent: bool = False) -> pd.Series:
+    """'estimate [low, high]' for display, as a percentage or to two decimals; '–' if undefined."""
+    return table.apply(_interval_text, axis=1, percent=percent)
 
 
 def alpha_table(table: pd.DataFrame) -> pd.DataFrame:
     """One row per coder: how it was evaluated and both alphas with their intervals."""
-    table = _numeric(table)
     alphas = table[table["measure"] == "alpha"]
-    shown = alphas.assign(value=with_interval(alphas)).pivot(
-        index=["coder", "coder_label", "evaluation", "chosen"], columns="item", values="value")
-    shown = shown.reindex(alphas["coder"].unique(), level="coder").reset_index()
-    shown["coder_label"] = shown.apply(
-        lambda row: f"{row['coder_label']} (chosen)" if row["chosen"] else row["coder_label"],
-        axis=1)
-    return shown.drop(columns="coder").rename(columns={
-        "coder_label": "coder", "evaluation": "codes compared",
-        "stance": "alpha, stance (ordinal)", "primary_frame": "alpha, primary frame (nominal)",
-    }).set_index("coder").rename_axis(None, axis=1)[["codes compared", "alpha, stance (ordinal)",
-                           "alpha, primary frame (nominal)"]].rename_axis(None)
+    wide = alphas.assign(value=interval_text(alphas)).pivot(
+        index="coder", columns="item", values="value").reindex(alphas["coder"].unique())
+    coders = alphas.drop_duplicates("coder").set_index("coder")
+    label = coders["coder_label"].where(~coders["chosen"], coders["coder_label"] + " (chosen)")
+    return pd.DataFrame({
+        "coder": label.to_numpy(),
+        "codes compared": coders["evaluation"].to_numpy(),
+        "alpha, stance (ordinal)": wide.loc[coders.index, "stance"].to_numpy(),
+        "alpha, primary frame (nominal)": wide.loc[coders.index, "primary_frame"].to_numpy(),
+    })
 
 
 def frame_table(table: pd.DataFrame, codebook: Codebook, coders: list[str]) -> pd.DataFrame:
-    """Per-frame precision and recall with intervals, frames down, coders and measure across."""
-    table = _numeric(table)
-    rows = table[table["measure"].isin(["precision", "recall"]) & table["coder"].isin(coders)]
-    shown = rows.assign(value=with_interval(rows, percent=True),
-                        frame=rows["item"].map(codebook.frames),
-                        coder=rows["coder"] + " (" + rows["evaluation"] + ")")
-    coders = list(dict.fromkeys(shown.set_index(rows["coder"])["coder"].loc[coders]))
-    wide = shown.pivot(index="frame", columns=["coder", "measure"], values="value")
-    hand = rows[rows["measure"] == "recall"].groupby("item")["paragraphs"].first()
-    wide.insert(0, ("", "hand-coded paragraphs"),
-                hand.rename(index=codebook.frames).reindex(wide.index))
-    order = [codebook.frames[frame] for frame in codebook.frames]
-    return wide.reindex(order).reindex(
-        columns=[("", "hand-coded paragraphs")] + [(coder, measure) for coder in coders
-                                                    for measure in ("precision", "recall")]
-    ).rename_axis(None).rename_axis([None, None], axis=1)
+    """Per-frame precision and recall with intervals: frames down, each coder's two across."""
+    rows = table[table["measure"].isin(["precision", "recall"])]
+    recall = rows[rows["measure"] == "recall"].drop_duplicates("item").set_index("item")
+    shown = pd.DataFrame({"frame": list(codebook.frames.values()),
+                          "hand-coded paragraphs": recall["paragraphs"].reindex(
+                              list(codebook.frames)).to_numpy()})
+    for coder in coders:
+        own = rows[rows["coder"] == coder]
+        name = coder if own["evaluation"].iloc[0] == LOSO else f"{coder} ({IN_SAMPLE})"
+        for measure in ("precision", "recall"):
+            values = own[own["measure"] == measure].set_index("item")
+            shown[f"{name}: {measure}"] = interval_text(
+                values, percent=True).reindex(list(codebook.frames)).to_numpy()
+    return shown
 
 
 def headline(table: pd.DataFrame, coder: str, item: str) -> str:
     """'0.18 (95% interval 0.01 to 0.35)' for the report's prose."""
-    table = _numeric(table)
     row = table[(table["coder"] == coder) & (table["measure"] == "alpha")
                 & (table["item"] == item)].iloc[0]
-    estimate, low, high = (f"{row[column]:.2f}".replace("-", "−")
+    estimate, low, high = (_shown(row[column], percent=False)
                            for column in ("estimate", "ci_low", "ci_high"))
     return f"{estimate} (95% interval {low} to {high})"

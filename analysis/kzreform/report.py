@@ -38,6 +38,7 @@ CHANGELOG_HEADING = re.compile(
 
 @dataclass(frozen=True)
 class Citation:
+    """The citation metadata of one version of the report."""
     title: str
     version: str
     date_released: str | None
@@ -48,13 +49,15 @@ class Citation:
 
     @property
     def year(self) -> str | None:
+        """The release year, or None for an unreleased version."""
         return self.date_released[:4] if self.date_released else None
 
 
 def _author_name(author: dict) -> str:
     if "name" in author:
         return author["name"]
-    return " ".join(part for part in (author.get("given-names"), author.get("family-names")) if part)
+    names = (author.get("given-names"), author.get("family-names"))
+    return " ".join(part for part in names if part)
 
 
 class _DatesAsStrings(yaml.SafeLoader):
@@ -101,7 +104,8 @@ def load_citation(path: Path = CITATION) -> Citation:
 def citation_text(citation: Citation) -> str:
     """A plain-text reference for this version (author-date, like the report's style)."""
     year = citation.year or "Unreleased"
-    parts = [f"{'; '.join(citation.authors)}. {year}. *{citation.title}*. Version {citation.version}."]
+    authors = "; ".join(citation.authors)
+    parts = [f"{authors}. {year}. *{citation.title}*. Version {citation.version}."]
     if citation.doi:
         parts.append(f"<https://doi.org/{citation.doi}>.")
     elif citation.url:
@@ -141,6 +145,7 @@ def changelog_entries(path: Path = CHANGELOG) -> list[dict]:
 
 
 def changelog_entry(version: str, path: Path = CHANGELOG) -> dict | None:
+    """The changelog entry of ``version``, or None."""
     return next((entry for entry in changelog_entries(path) if entry["version"] == version), None)
 
 
@@ -193,7 +198,8 @@ def data_dictionary(descriptor: Path = DATAPACKAGE) -> pd.DataFrame:
             if field["name"] in keys:
                 rules = "; ".join(filter(None, ["primary key", rules]))
             rows.append({
-                "Table": resource["name"], "Field": field["name"], "Type": field.get("type", "string"),
+                "Table": resource["name"], "Field": field["name"],
+                "Type": field.get("type", "string"),
                 "Description": field.get("description", ""), "Rules": rules,
             })
     return pd.DataFrame(rows, columns=["Table", "Field", "Type", "Description", "Rules"])
@@ -217,7 +223,8 @@ def codebook_tables(path: Path = CODEBOOK) -> dict[str, pd.DataFrame]:
          for f in document["frames"]],
         columns=["Frame", "Adapted from", "Definition", "Code when"])
     stance = pd.DataFrame(
-        [{"Value": level["value"], "Stance": level["label"], "Code when": level.get("code_when", "")}
+        [{"Value": level["value"], "Stance": level["label"],
+          "Code when": level.get("code_when", "")}
          for level in document["stance"]["levels"]],
         columns=["Value", "Stance", "Code when"])
     voices = pd.DataFrame(
@@ -285,46 +292,23 @@ def release_metadata(citation: Citation, commit: str) -> dict:
     return metadata
 
 
+def write_if_changed(path: Path, text: str) -> None:
+    """Write ``text`` unless the file already holds it, so its date tells when it changed.
+
+    ``make report`` re-renders only when an input is newer than the report.
+    """
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
 def write_report_assets(citation_path: Path = CITATION, out_dir: Path = GENERATED) -> list[Path]:
     """Write the generated files the Quarto project includes (git-ignored)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     bundle = out_dir / VEGA_BUNDLE_INCLUDE.name
     metadata = out_dir / RELEASE_METADATA.name
-    bundle.write_text(vega_bundle_include(), encoding="utf-8")
-    metadata.write_text(
+    write_if_changed(bundle, vega_bundle_include())
+    write_if_changed(metadata, (
         "# Generated from CITATION.cff by `python -m kzreform report-assets`; do not edit.\n"
         + yaml.safe_dump(release_metadata(load_citation(citation_path), source_commit()),
-                         sort_keys=True),
-        encoding="utf-8")
+                         sort_keys=True)))
     return [bundle, metadata]
-
-
-# Quarto adds these to any HTML page that embeds notebook HTML output, for
-# Jupyter widgets; this report has none, and they would be fetched from a CDN.
-JUPYTER_CDN_SCRIPT = re.compile(
-    r'<script\b[^>]*\bsrc="https?://[^"]*(?:require(?:js)?[@/.][^"]*|jquery[@/.][^"]*)"[^>]*>\s*</script>\s*',
-    re.IGNORECASE)
-REQUIRE_JQUERY_SHIM = re.compile(
-    r"<script\b[^>]*>\s*define\(\s*'jquery'\s*,\s*\[\]\s*,\s*function\(\)\s*\{\s*return window\.jQuery;\s*\}\)\s*</script>\s*")
-
-
-def remove_jupyter_cdn_scripts(html: str) -> str:
-    """Drop the CDN-hosted require.js/jQuery tags (and the shim that needs them)."""
-    without_cdn, removed = JUPYTER_CDN_SCRIPT.subn("", html)
-    if removed:
-        without_cdn = REQUIRE_JQUERY_SHIM.sub("", without_cdn)
-    return without_cdn
-
-
-def clean_rendered_html(paths: list[Path]) -> list[Path]:
-    """Apply :func:`remove_jupyter_cdn_scripts` to rendered HTML files; return those changed."""
-    changed = []
-    for path in paths:
-        if path.suffix != ".html" or not path.exists():
-            continue
-        html = path.read_text(encoding="utf-8")
-        cleaned = remove_jupyter_cdn_scripts(html)
-        if cleaned != html:
-            path.write_text(cleaned, encoding="utf-8")
-            changed.append(path)
-    return changed

@@ -1,100 +1,120 @@
-"""Validation of the data package (``data/datapackage.json``) with Frictionless.
+"""Validation of a data directory: structure, the Frictionless schema, then the content rules.
 
-Frictionless checks types, enums, required fields, keys and raw-file hashes;
-this module turns its report into one error that names file, row and field.
+Table rules (types, enums, patterns, required fields, keys, foreign keys,
+raw-file hashes) live only in ``datapackage.json`` and are checked by
+Frictionless, with untrusted paths: every resource must stay inside the data
+directory. Before Frictionless sees a table, the reading layer checks its
+structure (:mod:`kzreform.data`), so a stray comma or a byte-order mark is
+named as such. Rules a schema cannot state live in :mod:`kzreform.checks`.
 """
 
 from __future__ import annotations
 
-import csv
-import json
+import re
 from pathlib import Path
 
-import pandas as pd
-from frictionless import Package, system
+from frictionless import Package
+from frictionless.exception import FrictionlessException
 
-from .errors import DataValidationError
-from .paths import DATAPACKAGE
+from . import checks
+from .data import DESCRIPTOR, descriptor, load_table, path_issues, table_issues, text_issues
+from .errors import NO_VALUE, Issue, raise_issues
+from .paths import DATA
 
-MAX_ERRORS_SHOWN = 20
+DERIVED_FOLDER = "processed/"
+TYPE_NOTE = re.compile(r'type is "(\w+)/')
 
 
-def describe_error(resource_path: str, error) -> str:
-    where = [resource_path]
-    row = getattr(error, "row_number", None)
-    if row:
-        where.append(f"row {row}")
+def is_derived(resource: dict) -> bool:
+    """Derived tables are written by the build only (never edited by hand)."""
+    return resource["path"].startswith(DERIVED_FOLDER)
+
+
+def _issue(path: Path, error) -> Issue:
+    """A Frictionless error as an :class:`Issue` naming row, field and the bad value."""
     field = getattr(error, "field_name", None) or getattr(error, "label", None)
-    if field:
-        where.append(f"field {field!r}")
-    return f"{', '.join(where)}: [{error.type}] {error.note or error.message}"
+    value = getattr(error, "cell", NO_VALUE)
+    if getattr(error, "field_names", None):
+        field = ", ".join(error.field_names)
+        value = error.field_cells[0] if len(error.field_cells) == 1 else error.field_cells
+    note = error.note or error.message
+    typed = TYPE_NOTE.match(note) if error.type == "type-error" else None
+    problem = f"is not a valid {typed.group(1)}" if typed else note
+    return Issue.at(path, f"[{error.type}] {problem}", row=getattr(error, "row_number", None),
+                    field=field, value=value)
 
 
-def package_errors(descriptor: Path = DATAPACKAGE) -> list[str]:
-    """Every problem in the data package, one line each (empty when valid)."""
-    descriptor = Path(descriptor)
+def frictionless_issues(package: dict, data_dir: Path) -> list[Issue]:
+    """Validate ``package`` (a descriptor whose paths are inside ``data_dir``) with Frictionless."""
+    paths = {resource["name"]: Path(data_dir) / resource["path"]
+             for resource in package["resources"]}
     try:
-        json.loads(descriptor.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        return [f"{descriptor.name}: cannot be read as JSON ({exc})"]
-    with system.use_context(trusted=True):
-        package = Package(str(descriptor))
-        # Frictionless matches columns by position: with a column missing it
-        # reports shifted values in every row, so a wrong header is reported alone.
-        header_problems = _header_errors(package, descriptor.parent)
-        if header_problems:
-            return header_problems
-        report = package.validate()
-    messages = [describe_error(descriptor.name, error) for error in report.errors]
+        report = Package(package, basepath=str(data_dir)).validate()
+    except FrictionlessException as exc:
+        return [Issue.at(Path(data_dir) / DESCRIPTOR, f"not a valid data package ({exc})")]
+    issues = [_issue(Path(data_dir) / DESCRIPTOR, error) for error in report.errors]
     for task in report.tasks:
-        messages += [describe_error(f"data/{task.place}", error) for error in task.errors]
-    return messages + _raw_file_errors(package, descriptor.parent)
+        issues += [_issue(paths[task.name], error) for error in task.errors]
+    return issues
 
 
-def _header_errors(package: Package, data_dir: Path) -> list[str]:
-    problems = []
-    for resource in package.resources:
-        if resource.type != "table":
-            continue
-        path = data_dir / resource.path
-        try:
-            with open(path, encoding="utf-8", newline="") as table:
-                header = next(csv.reader(table), [])
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(f"data/{resource.path}: cannot be read as UTF-8 CSV ({exc})")
-            continue
-        expected = [field.name for field in resource.schema.fields]
-        missing = [f"data/{resource.path}, field {name!r}: [missing-column] "
-                     f"the header lacks this column (expected {', '.join(expected)})"
-                     for name in expected if name not in header]
-        extra = [f"data/{resource.path}, field {name!r}: [extra-column] "
-                     f"not in the schema of resource {resource.name!r}"
-                     for name in header if name not in expected]
-        problems += missing + extra
-        if not (missing or extra) and header != expected:
-            problems.append(f"data/{resource.path}: columns are out of order "
-                            f"(expected {', '.join(expected)})")
-    return problems
+def structure_issues(package: dict, data_dir: Path) -> list[Issue]:
+    """Unsafe paths, unreadable tables and raw texts: what must be fixed before anything else."""
+    issues = path_issues(package, data_dir)
+    if issues:
+        return issues
+    for resource in package["resources"]:
+        if resource.get("type") == "table":
+            issues += table_issues(resource["name"], data_dir)
+        else:
+            issues += text_issues(Path(data_dir) / resource["path"])[1]
+    return issues
 
 
-def _raw_file_errors(package: Package, data_dir: Path) -> list[str]:
+def input_issues(data_dir: Path = DATA) -> list[Issue]:
+    """Problems in the hand-edited inputs, checked before anything is built from them.
+
+    Foreign keys into derived tables are left for :func:`package_issues`: those
+    tables are rebuilt from these inputs.
+    """
+    package = descriptor(data_dir)
+    inputs = [dict(resource) for resource in package["resources"] if not is_derived(resource)]
+    names = {resource["name"] for resource in inputs}
+    for resource in inputs:
+        if "schema" in resource:
+            schema = resource["schema"] = dict(resource["schema"])
+            schema["foreignKeys"] = [key for key in schema.get("foreignKeys", [])
+                                     if key["reference"]["resource"] in names]
+    subset = {**package, "resources": inputs}
+    return (structure_issues(subset, data_dir) or frictionless_issues(subset, data_dir)
+            or checks.input_rule_issues(data_dir))
+
+
+def package_issues(data_dir: Path = DATA) -> list[Issue]:
+    """Every problem in the data directory, one issue each (empty when valid)."""
+    package = descriptor(data_dir)
+    issues = structure_issues(package, data_dir) or frictionless_issues(package, data_dir)
+    if issues:
+        return issues
+    return _raw_file_issues(package, data_dir) or checks.content_issues(data_dir)
+
+
+def _raw_file_issues(package: dict, data_dir: Path) -> list[Issue]:
     """Every source's raw file must be a resource of the package with a SHA-256."""
-    hashed = {r.path for r in package.resources if (r.hash or "").startswith("sha256:")}
-    sources = pd.read_csv(data_dir / package.get_resource("sources").path,
-                          dtype=str, keep_default_na=False)
-    return [
-        f"data/{package.get_resource('sources').path}, row {number}, field 'raw_file': "
-        f"{raw_file!r} is not listed with a sha256 hash in datapackage.json"
-        for number, raw_file in enumerate(sources.get("raw_file", []), start=2)
-        if raw_file not in hashed
-    ]
+    hashed = {r["path"] for r in package["resources"] if r.get("hash", "").startswith("sha256:")}
+    sources = load_table("sources", data_dir)
+    path = Path(data_dir) / next(r["path"] for r in package["resources"] if r["name"] == "sources")
+    return [Issue.at(path, f"is not listed with a sha256 hash in {DESCRIPTOR}", row=number,
+                     field="raw_file", value=raw_file)
+            for number, raw_file in enumerate(sources["raw_file"], start=2)
+            if raw_file not in hashed]
 
 
-def validate_package(descriptor: Path = DATAPACKAGE) -> None:
-    """Raise :class:`DataValidationError` listing what is wrong with the data."""
-    errors = package_errors(descriptor)
-    if errors:
-        shown = errors[:MAX_ERRORS_SHOWN]
-        more = len(errors) - len(shown)
-        tail = [f"... and {more} more"] if more else []
-        raise DataValidationError("invalid data package:\n  " + "\n  ".join(shown + tail))
+def validate_inputs(data_dir: Path = DATA) -> None:
+    """Raise a :class:`~kzreform.errors.DataValidationError` for bad hand-edited inputs."""
+    raise_issues(input_issues(data_dir), "invalid input data")
+
+
+def validate_package(data_dir: Path = DATA) -> None:
+    """Raise a :class:`~kzreform.errors.DataValidationError` listing what is wrong."""
+    raise_issues(package_issues(data_dir), "invalid data package")

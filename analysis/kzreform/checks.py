@@ -1,0 +1,338 @@
+"""Content rules a table schema cannot state, run by every build and by ``validate``.
+
+Each rule returns every problem it finds as :class:`~kzreform.errors.Issue`
+objects (file, row, field, value). Table rules (types, enums, patterns, keys,
+foreign keys) are not repeated here: they live in ``datapackage.json``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from .corpus import BODY_KINDS, WORD, TITLE_PLACEHOLDER, quote_in_text
+from .data import field_enum, load_table, read_text, resource_path
+from .errors import Issue, shown
+from .codebook import Codebook, codebook_path, hand_coded_sources, load_codebook, split_list
+from .paths import DATA, ROOT
+from .provisions import ADOPTED_KINDS, PROPOSED_ONLY
+
+REFERENCES = ROOT / "report" / "references.bib"
+NOT_STATED = "not stated"
+# Values YAML or a spreadsheet writes for "nothing": never a real value of a field.
+EMPTY_MARKERS = {"", "none", "null", "nan", "~"}
+# The precision a publication date written as YYYY-MM-DD, YYYY-MM, YYYY or
+# 'not stated' is given to.
+PRECISION_OF_LENGTH = {10: "day", 7: "month", 4: "year"}
+UNSTATED_PRECISION = "range"
+# Two texts are near-duplicates when this share of their word 5-grams (the
+# Jaccard similarity of the two sets) is common to both.
+SHINGLE_WORDS = 5
+NEAR_DUPLICATE_SIMILARITY = 0.8
+
+
+# ---- sources: metadata, provenance, duplicate texts -------------------------------
+
+def _period(published: str) -> tuple[datetime.date, datetime.date] | None:
+    """First and last day of the day, month or year that ``published`` names."""
+    try:
+        if len(published) == 10:
+            day = datetime.date.fromisoformat(published)
+            return day, day
+        if len(published) == 7:
+            start = datetime.date.fromisoformat(published + "-01")
+            following = (start.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+            return start, following - datetime.timedelta(days=1)
+        if len(published) == 4:
+            year = int(published)
+            return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    except ValueError:
+        return None
+    return None
+
+
+def _date(value) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def source_problems(row: dict, today: datetime.date) -> list[tuple[str, object, str]]:
+    """(field, value, problem) for every rule one row of ``sources.csv`` breaks."""
+    empty = [(field, value, "is empty; write 'not stated' for what the source does not give")
+             for field, value in row.items() if str(value).strip().lower() in EMPTY_MARKERS]
+    if empty:
+        return empty
+    problems = []
+    earliest, latest = _date(row["date_earliest"]), _date(row["date_latest"])
+    for field, day in (("date_earliest", earliest), ("date_latest", latest)):
+        if day and day > today:
+            problems.append((field, row[field], f"is in the future (today is {today})"))
+    if earliest and latest and earliest > latest:
+        problems.append(("date_earliest", row["date_earliest"],
+                         f"is later than date_latest {row['date_latest']!r}"))
+    published = row["date_published"]
+    expected = UNSTATED_PRECISION if published == NOT_STATED else PRECISION_OF_LENGTH.get(
+        len(published))
+    if expected and row["date_precision"] != expected:
+        problems.append(("date_precision", row["date_precision"],
+                         f"does not fit date_published {published!r} (precision {expected!r})"))
+    period = _period(published)
+    if period and period[0] > today:
+        problems.append(("date_published", published, f"is in the future (today is {today})"))
+    elif period and earliest and latest and not period[0] <= earliest <= latest <= period[1]:
+        problems.append(("date_published", published,
+                         f"does not contain the window {row['date_earliest']} to "
+                         f"{row['date_latest']} (date_earliest, date_latest)"))
+    return problems
+
+
+def provenance_fields(data_dir: Path = DATA) -> list[str]:
+    """The fields of ``sources.csv`` whose provenance must be recorded."""
+    return field_enum("source-provenance", "field", data_dir)
+
+
+def shingles(text: str) -> set[tuple[str, ...]]:
+    """The text's overlapping runs of :data:`SHINGLE_WORDS` lower-case words."""
+    words = WORD.findall(text.lower())
+    return {tuple(words[i:i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
+
+
+def similarity(first: set, second: set) -> float:
+    """Jaccard similarity of two shingle sets (0 when both are empty)."""
+    union = first | second
+    return len(first & second) / len(union) if union else 0.0
+
+
+def duplicate_problem(text: str, others: dict[str, str]) -> str | None:
+    """Why ``text`` may not join a corpus whose texts are ``others`` (source id -> text)."""
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    own = shingles(text)
+    for source_id, other in others.items():
+        if hashlib.sha256(other.encode("utf-8")).hexdigest() == digest:
+            return f"is byte-identical to the text of source {source_id!r}"
+        share = similarity(own, shingles(other))
+        if share >= NEAR_DUPLICATE_SIMILARITY:
+            return (f"is a near-duplicate of source {source_id!r} ({share:.0%} of their word "
+                    f"{SHINGLE_WORDS}-grams shared; the limit is {NEAR_DUPLICATE_SIMILARITY:.0%})")
+    return None
+
+
+def source_issues(data_dir: Path = DATA, today: datetime.date | None = None) -> list[Issue]:
+    """Metadata rules for every source, provenance for every field, no duplicate texts."""
+    today = today or datetime.date.today()
+    sources = load_table("sources", data_dir)
+    path = resource_path("sources", data_dir)
+    issues = [Issue.at(path, problem, row=number, field=field, value=value)
+              for number, row in enumerate(sources.to_dict("records"), start=2)
+              for field, value, problem in source_problems(row, today)]
+    provenance = load_table("source-provenance", data_dir)
+    recorded = set(zip(provenance["source_id"], provenance["field"]))
+    issues += [Issue.at(resource_path("source-provenance", data_dir),
+                        f"has no row for field {field!r} of this source (every field needs "
+                        "its basis and evidence)", field="source_id", value=source_id)
+               for source_id in sources["source_id"] for field in provenance_fields(data_dir)
+               if (source_id, field) not in recorded]
+    texts: dict[str, str] = {}
+    for number, source in enumerate(sources.to_dict("records"), start=2):
+        text = read_text(Path(data_dir) / source["raw_file"])
+        problem = duplicate_problem(text, texts)
+        if problem:
+            issues.append(Issue.at(path, f"its text {problem}", row=number, field="raw_file",
+                                   value=source["raw_file"]))
+        texts[source["source_id"]] = text
+    return issues
+
+
+# ---- quotes anchored in the corpus ---------------------------------------------
+
+def quote_issues(name: str, paragraphs: pd.DataFrame, data_dir: Path = DATA,
+                 check_source: bool = True) -> list[Issue]:
+    """Each row's quote occurs (whitespace folded) in its paragraph, of its source."""
+    table = load_table(name, data_dir)
+    path = resource_path(name, data_dir)
+    known = paragraphs.set_index("paragraph_id")
+    issues = []
+    for number, row in enumerate(table.to_dict("records"), start=2):
+        if row["paragraph_id"] not in known.index:
+            continue  # a foreign key of the schema; reported by Frictionless
+        paragraph = known.loc[row["paragraph_id"]]
+        if check_source and paragraph["source_id"] != row["source_id"]:
+            issues.append(Issue.at(path, f"but paragraph {row['paragraph_id']} belongs to "
+                                         f"{paragraph['source_id']!r}", row=number,
+                                   field="source_id", value=row["source_id"]))
+        if not quote_in_text(row["quote"], paragraph["text"]):
+            issues.append(Issue.at(path, f"is not found verbatim in paragraph "
+                                         f"{row['paragraph_id']}", row=number, field="quote",
+                                   value=row["quote"]))
+    return issues
+
+
+def bibliography_keys(path: Path = REFERENCES) -> set[str]:
+    """Citation keys defined in a BibTeX file."""
+    text = read_text(path) if path.exists() else ""
+    return set(re.findall(r"@\w+\s*\{\s*([^,\s]+)\s*,", text))
+
+
+def reference_issues(data_dir: Path = DATA, references: Path = REFERENCES) -> list[Issue]:
+    """External facts and externally dated events cite a key of the report's bibliography."""
+    keys = bibliography_keys(references)
+    issues = []
+    for name in ("external-facts", "events"):
+        table = load_table(name, data_dir)
+        issues += [Issue.at(resource_path(name, data_dir),
+                            f"is not a citation key of {shown(references)}",
+                            row=number, field="reference", value=key)
+                   for number, key in enumerate(table["reference"], start=2)
+                   if key and key not in keys]
+    return issues
+
+
+# ---- provisions -------------------------------------------------------------------
+
+def change_kind_issues(data_dir: Path = DATA) -> list[Issue]:
+    """A provision's hand-coded kind of change must fit what its claims state."""
+    periods = load_table("periods", data_dir).sort_values("order")
+    provisions = load_table("provisions", data_dir)
+    claims = load_table("claims", data_dir)
+    path = resource_path("provisions", data_dir)
+    stated = set(zip(claims["provision_id"], claims["period_id"]))
+    in_force = periods.loc[periods["kind"] == "in force", "period_id"].tolist()
+    proposals = periods.loc[periods["kind"] == "proposal", "period_id"].tolist()
+    issues = []
+    for number, row in enumerate(provisions.to_dict("records"), start=2):
+        provision = row["provision_id"]
+        adopted = any((provision, period) in stated for period in in_force[1:])
+        proposed = any((provision, period) in stated for period in proposals)
+        if row["change_kind"] == PROPOSED_ONLY and (adopted or not proposed):
+            issues.append(Issue.at(path, f"but the corpus states "
+                                         f"{'an adopted change' if adopted else 'no proposal'} "
+                                         f"for {provision}", row=number, field="change_kind",
+                                   value=row["change_kind"]))
+        if row["change_kind"] in ADOPTED_KINDS and not adopted:
+            issues.append(Issue.at(path, f"but no claim states what the reforms did to "
+                                         f"{provision}", row=number, field="change_kind",
+                                   value=row["change_kind"]))
+        if (provision, row["direction_refers_to"]) not in stated:
+            issues.append(Issue.at(path, f"but the corpus states nothing for {provision} in "
+                                         "that period", row=number, field="direction_refers_to",
+                                   value=row["direction_refers_to"]))
+    return issues
+
+
+# ---- framing: codebook, hand coding, lexicon ------------------------------------
+
+def codebook_issues(codebook: Codebook, data_dir: Path = DATA) -> list[Issue]:
+    """The schema's enums list the codebook's frames, in codebook order."""
+    if field_enum("framing-manual", "primary_frame", data_dir) != list(codebook.frames):
+        return [Issue.at(codebook_path(data_dir), "the frames differ from the enum of "
+                                                   "framing-manual primary_frame in "
+                                                   "datapackage.json", field="frames")]
+    return []
+
+
+def manual_coding_issues(paragraphs: pd.DataFrame, data_dir: Path = DATA) -> list[Issue]:
+    """Hand coding codes body paragraphs only, and every one of each source it codes."""
+    manual = load_table("framing-manual", data_dir)
+    path = resource_path("framing-manual", data_dir)
+    kinds = dict(zip(paragraphs["paragraph_id"], paragraphs["kind"]))
+    issues = []
+    for number, row in enumerate(manual.to_dict("records"), start=2):
+        kind = kinds.get(row["paragraph_id"])
+        if kind is not None and kind not in BODY_KINDS:
+            issues.append(Issue.at(path, f"is a {kind}; only {' and '.join(BODY_KINDS)} rows "
+                                         "are coded", row=number, field="paragraph_id",
+                                   value=row["paragraph_id"]))
+        if row["primary_frame"] in split_list(row["secondary_frames"]):
+            issues.append(Issue.at(path, "repeats the primary frame", row=number,
+                                   field="secondary_frames", value=row["secondary_frames"]))
+    body = paragraphs[paragraphs["kind"].isin(BODY_KINDS)]
+    body = body[body["source_id"].isin(hand_coded_sources(manual, paragraphs))]
+    coded = set(manual["paragraph_id"])
+    issues += [Issue.at(path, "is a body paragraph of a hand-coded source (one the hand coding "
+                              "codes) but is not coded", field="paragraph_id", value=paragraph)
+               for paragraph in body["paragraph_id"] if paragraph not in coded]
+    return issues
+
+
+def lexicon_issues(codebook: Codebook, data_dir: Path = DATA) -> list[Issue]:
+    """Each lexicon rule targets a frame, voice or the stance, as its kind says."""
+    lexicon = load_table("framing-lexicon", data_dir)
+    targets = {"frame": codebook.frames, "voice": codebook.voices, "stance": {"stance": ""}}
+    return [Issue.at(resource_path("framing-lexicon", data_dir),
+                     f"is not a {row['kind']} of the codebook", row=number, field="target",
+                     value=row["target"])
+            for number, row in enumerate(lexicon.to_dict("records"), start=2)
+            if row["target"] not in targets.get(row["kind"], {})]
+
+
+def voice_cue_issues(data_dir: Path = DATA) -> list[Issue]:
+    """An actor cue names the voice it reports; a reporting cue belongs to no voice."""
+    cues = load_table("framing-voice-cues", data_dir)
+    path = resource_path("framing-voice-cues", data_dir)
+    issues = []
+    for number, row in enumerate(cues.to_dict("records"), start=2):
+        if row["role"] == "actor" and not row["voice"]:
+            issues.append(Issue.at(path, "is empty; an actor cue needs its voice", row=number,
+                                   field="voice", value=row["voice"]))
+        elif row["role"] == "reporting" and row["voice"]:
+            issues.append(Issue.at(path, "is given for a reporting cue, which belongs to no "
+                                         "voice", row=number, field="voice", value=row["voice"]))
+    return issues
+
+
+# ---- cleaning rules ---------------------------------------------------------------
+
+def boilerplate_issues(sources: pd.DataFrame, data_dir: Path = DATA) -> list[Issue]:
+    """Each cleaning rule is a valid regular expression for '*' or a known source."""
+    rules = load_table("boilerplate-rules", data_dir)
+    path = resource_path("boilerplate-rules", data_dir)
+    issues = []
+    known = {"*", *sources["source_id"]}
+    for number, row in enumerate(rules.to_dict("records"), start=2):
+        if row["source_id"] not in known:
+            issues.append(Issue.at(path, "is not a source id (or '*' for every source)",
+                                   row=number, field="source_id", value=row["source_id"]))
+        if row["pattern"] != TITLE_PLACEHOLDER:
+            try:
+                re.compile(row["pattern"])
+            except re.error as exc:
+                issues.append(Issue.at(path, f"is not a valid regular expression ({exc})",
+                                       row=number, field="pattern", value=row["pattern"]))
+    return issues
+
+
+def input_rule_issues(data_dir: Path = DATA) -> list[Issue]:
+    """Rules on the hand-edited inputs alone, checked before anything is built from them."""
+    sources = load_table("sources", data_dir)
+    codebook = load_codebook(codebook_path(data_dir))
+    return [
+        *source_issues(data_dir),
+        *boilerplate_issues(sources, data_dir),
+        *reference_issues(data_dir),
+        *change_kind_issues(data_dir),
+        *codebook_issues(codebook, data_dir),
+        *lexicon_issues(codebook, data_dir),
+        *voice_cue_issues(data_dir),
+    ]
+
+
+def corpus_rule_issues(data_dir: Path = DATA) -> list[Issue]:
+    """Rules tying the hand-coded tables to the paragraphs the build segments."""
+    paragraphs = load_table("paragraphs", data_dir)
+    return [
+        *quote_issues("claims", paragraphs, data_dir),
+        *quote_issues("fact-statements", paragraphs, data_dir),
+        *quote_issues("events", paragraphs, data_dir, check_source=False),
+        *manual_coding_issues(paragraphs, data_dir),
+    ]
+
+
+def content_issues(data_dir: Path = DATA) -> list[Issue]:
+    """Every content rule, on a data directory whose tables already match their schema."""
+    return input_rule_issues(data_dir) + corpus_rule_issues(data_dir)

@@ -1,0 +1,19 @@
+"""Quarto's post-render step (see _quarto.yml): fix up the rendered HTML pages.
+
+Quarto runs a ``.py`` step with the Python it uses for Jupyter, whatever is on
+PATH; the fix-ups need only the standard library, so the package is imported
+from its folder rather than from an installed copy.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT / "analysis"))
+
+from kzreform.rendered_html import fix_rendered_pages  # noqa: E402
+
+output_dir = PROJECT / os.environ.get("QUARTO_PROJECT_OUTPUT_DIR", "_output")
+for page in fix_rendered_pages(output_dir):
+    print(f"post-render: fixed links and scripts in {page.relative_to(output_dir).as_posix()}")

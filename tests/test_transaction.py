@@ -1,0 +1,158 @@
+"""Every writer of data/ goes through one transaction: lock, stage, validate, journal, commit.
+
+The writer is killed (``os._exit``, no clean-up) after each step of its commit;
+two writers race. Afterwards data/ must be exactly as before or exactly as
+after, valid, with every reported addition present.
+"""
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from conftest import ARTICLE, snapshot
+
+from kzreform import transaction
+from kzreform.cli import main
+from kzreform.data import load_table
+from kzreform.errors import DataValidationError
+from kzreform.transaction import TransactionError
+from kzreform.validation import validate_package
+
+KILLED = 75
+# Runs the command line in a child process whose commit calls this hook after
+# every step: it records the step and, at step number argv[1], dies at once.
+CHILD = textwrap.dedent("""
+    import os, sys
+    from kzreform import transaction
+    from kzreform.cli import main
+    kill_at, log = int(sys.argv[1]), sys.argv[2]
+    steps = []
+    def step(description):
+        steps.append(description)
+        with open(log, "a", encoding="utf-8") as out:
+            out.write(description + "\\n")
+        if len(steps) == kill_at:
+            os._exit(%d)
+    transaction.after_step = step
+    sys.exit(main(sys.argv[3:]))
+""" % KILLED)
+
+SECOND_ARTICLE = ("A Second Synthetic Article\n\nVoters in the regions elected councils under "
+                  "a new law, and observers counted the ballots in public.\n")
+
+
+def run_child(kill_at, log, *arguments):
+    return subprocess.run([sys.executable, "-c", CHILD, str(kill_at), str(log), *arguments],
+                          capture_output=True, text=True, check=False)
+
+
+def add_source_arguments(text, metadata, data_dir):
+    return ["add-source", str(text), "--metadata", str(metadata), "--data-dir", str(data_dir)]
+
+
+@pytest.fixture(scope="module")
+def completed(tmp_path_factory):
+    """A copy of data/ before and after an uninterrupted add-source, and its commit steps."""
+    from conftest import METADATA, copy_data
+    import yaml
+    root = tmp_path_factory.mktemp("completed")
+    text, metadata = root / "article.txt", root / "article.yml"
+    text.write_text(ARTICLE, encoding="utf-8")
+    metadata.write_text(yaml.safe_dump(METADATA), encoding="utf-8")
+    data = copy_data(root / "data")
+    before = snapshot(data)
+    log = root / "steps.log"
+    result = run_child(0, log, *add_source_arguments(text, metadata, data))
+    assert result.returncode == 0, result.stderr
+    return text, metadata, before, snapshot(data), log.read_text(encoding="utf-8").splitlines()
+
+
+def test_the_commit_has_a_step_per_replaced_file(completed):
+    *_, steps = completed
+    replaced = [step for step in steps if step.startswith("replaced ")]
+    assert steps == ["validated", "journal written", *replaced, "journal removed"]
+    assert "replaced metadata/sources.csv" in replaced
+    assert "replaced processed/framing_auto.csv" in replaced
+    assert len(replaced) >= 7  # raw text, three inputs, three derived tables at least
+
+
+def test_a_writer_killed_after_any_step_leaves_data_before_or_after(tmp_path, completed):
+    from conftest import copy_data
+    text, metadata, before, after, steps = completed
+    copies = [copy_data(tmp_path / f"data-{kill_at}") for kill_at in range(1, len(steps) + 1)]
+    children = [subprocess.Popen([sys.executable, "-c", CHILD, str(kill_at),
+                                  str(tmp_path / f"steps-{kill_at}.log"),
+                                  *add_source_arguments(text, metadata, data)],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                 for kill_at, data in enumerate(copies, start=1)]
+    for step, data, child in zip(steps, copies, children):
+        _, err = child.communicate(timeout=600)
+        assert child.returncode == KILLED, (step, err)
+        assert main(["validate", "--data-dir", str(data)]) == 0, step  # recovers, then checks
+        expected = before if step == "validated" else after
+        assert snapshot(data) == expected, f"killed after {step!r}: neither before nor after"
+        assert not (data / transaction.WORK_DIR).exists()
+
+
+def test_readers_refuse_a_half_committed_directory_until_it_is_recovered(tmp_path, completed):
+    from conftest import copy_data
+    text, metadata, _, after, steps = completed
+    data = copy_data(tmp_path / "data")
+    kill_at = steps.index("journal written") + 2  # after the first replacement
+    assert run_child(kill_at, tmp_path / "log", *add_source_arguments(text, metadata, data)
+                     ).returncode == KILLED
+    with pytest.raises(TransactionError, match="a write was interrupted"):
+        load_table("sources", data)
+    assert main(["build", "--data-dir", str(data)]) == 0  # the next writer rolls forward first
+    assert snapshot(data) == after
+
+
+def test_two_add_sources_at_once_both_land(tmp_path, new_source):
+    from conftest import copy_data
+    data = copy_data(tmp_path / "data")
+    first = new_source()
+    second = new_source(SECOND_ARTICLE, name="second", source_id="second-2026",
+                        title="A Second Synthetic Article")
+    runs = [subprocess.Popen([sys.executable, "-m", "kzreform",
+                              *add_source_arguments(text, metadata, data)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for text, metadata in (first, second)]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], [err for _, err in outputs]
+    reported = [line.split()[1] for out, _ in outputs for line in out.splitlines()
+                if line.startswith("added ")]
+    assert sorted(reported) == ["second-2026", "synthetic-2026"]
+    validate_package(data)
+    sources = load_table("sources", data).set_index("source_id")
+    paragraphs = load_table("paragraphs", data)
+    for source_id in reported:
+        assert (data / sources.loc[source_id, "raw_file"]).is_file()
+        assert (paragraphs["source_id"] == source_id).any()
+
+
+def test_a_second_writer_is_refused_after_waiting(data_copy):
+    before = snapshot(data_copy)
+
+    def change(staged):
+        (staged / "metadata" / "sources.csv").write_text("changed\n", encoding="utf-8")
+
+    with transaction.locked(data_copy):
+        with pytest.raises(TransactionError, match=r"is being changed by another kzreform "
+                                                   r"command .*waited 0.2 s"):
+            transaction.write(data_copy, change, validate_package, timeout=0.2)
+    assert snapshot(data_copy) == before
+
+
+def test_a_change_that_fails_validation_is_discarded(data_copy):
+    before = snapshot(data_copy)
+
+    def break_sources(staged):
+        path = staged / "metadata" / "sources.csv"
+        path.write_text(path.read_text(encoding="utf-8").replace(",en\n", ",english\n", 1),
+                        encoding="utf-8")
+
+    with pytest.raises(DataValidationError, match="field 'language', value 'english'"):
+        transaction.write(data_copy, break_sources, validate_package)
+    assert snapshot(data_copy) == before
+    assert not (data_copy / transaction.WORK_DIR).exists()
