@@ -1,13 +1,15 @@
 """The framing codebook, the hand coding, the automated coders and their evaluation."""
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from kzreform import autocoders, build, checks, framing, reliability
+from kzreform import autocoders, build, checks, framing, reading, reliability
 from kzreform import codebook as codebook_module
+from kzreform.corpus import WORD
 from kzreform.data import load_table, read_yaml
 from kzreform.errors import DataValidationError
 from kzreform.paths import DATAPACKAGE
@@ -20,7 +22,7 @@ def lexicon(codebook):
 
 @pytest.fixture(scope="module")
 def cues():
-    return autocoders.load_voice_cues()
+    return reading.load_voice_cues()
 
 
 @pytest.fixture(scope="module")
@@ -223,17 +225,30 @@ def test_auto_code_skips_headings_and_footnotes(paragraphs, lexicon):
 
 # ---- reading a paragraph: negation, attribution, generic voices ----
 
+def read(text, cues):
+    """Words, stance cues and voices of one paragraph."""
+    found = reading.Reader(cues).read([text])
+    return found.documents()[0], found.cues[0].tolist(), found.voices[0]
+
+
 def stance_cues(text, cues):
-    _, valence, _ = autocoders.read_paragraph(text, cues)
-    return dict(zip([f"{holder} {sign}" for holder in autocoders.CLAIM_HOLDERS
+    _, valence, _ = read(text, cues)
+    return dict(zip([f"{holder} {sign}" for holder in reading.CLAIM_HOLDERS
                      for sign in ("positive", "negative")], valence))
 
 
 def test_negation_marks_words_and_flips_their_valence(cues):
-    words, _, _ = autocoders.read_paragraph("The reform is not good for anyone.", cues)
+    words, _, _ = read("The reform is not good for anyone.", cues)
     assert "not_good" in words and "good" not in words
     assert stance_cues("The reform is not good.", cues)["own negative"] > 0
     assert stance_cues("The reform is good.", cues)["own positive"] > 0
+
+
+def test_negation_reaches_three_words_and_restarts_at_each_negator(cues):
+    words, cues_found, _ = read("It is not a good fair vote. Never not free; no good.", cues)
+    assert words == ["it", "is", "not", "not_a", "not_good", "not_fair", "vote", "never", "not",
+                     "not_free", "no", "not_good"]
+    assert cues_found[-1] == 4.0  # negators counted
 
 
 @pytest.mark.parametrize("text, holder, voice", [
@@ -247,12 +262,58 @@ def test_stance_cues_sit_in_the_claim_of_whoever_is_reported(cues, text, holder,
     found = stance_cues(text, cues)
     assert found[f"{holder} positive"] > 0
     assert not [key for key, value in found.items() if value and not key.startswith(holder)]
-    _, _, voices = autocoders.read_paragraph(text, cues)
+    _, _, voices = read(text, cues)
     assert voices == ([voice] if voice else [])
 
 
 def test_an_actor_named_without_reporting_is_not_a_voice(cues):
-    assert autocoders.read_paragraph("The government built a road.", cues)[2] == []
+    assert read("The government built a road.", cues)[2] == []
+    assert read("The government built a road. Critics said so.", cues)[2] == [
+        "opposition_activists"]
+
+
+def sentence_by_sentence(text, table):
+    """The reading rules applied one sentence and one word at a time: the reference."""
+    actors = dict(zip(table.loc[table["role"] == "actor", "term"],
+                      table.loc[table["role"] == "actor", "voice"]))
+    reporting = set(table.loc[table["role"] == "reporting", "term"])
+    words, valence, negations, voices = [], [0.0] * 6, 0, set()
+    for sentence in re.split(r"(?<=[.!?;])\s+", text.lower().replace("’", "'")):
+        tokens = WORD.findall(sentence)
+        runs = {" ".join(tokens[start:start + length]) for length in range(1, 4)
+                for start in range(len(tokens))}
+        reported = {actors[term] for term in runs & set(actors)} if runs & reporting else set()
+        voices |= reported
+        holder = 0 if not reported else 1 if reported <= reading.OFFICIAL_VOICES else 2
+        scope = 0
+        for token in tokens:
+            if token in reading.NEGATORS:
+                scope, negations = reading.NEGATION_SCOPE, negations + 1
+                words.append(token)
+                continue
+            score = reading.VALENCE.get(token, 0.0)
+            if scope:
+                scope -= 1
+                words.append(reading.NEGATED + token)
+                score *= reading.N_SCALAR
+            else:
+                words.append(token)
+            if score:
+                valence[2 * holder + (score < 0)] += abs(score)
+    return words, [*valence, float(negations)], sorted(voices)
+
+
+def test_reading_all_paragraphs_at_once_follows_the_rules_sentence_by_sentence(paragraphs,
+                                                                               cues):
+    table = load_table("framing-voice-cues")
+    assert max(term.count(" ") + 1 for term in table["term"]) <= 3  # the reference's reach
+    texts = ["", ". Not good", "Good?! Not. ", "A;b c;  d. e", "x.\n\ny not", "Said the voter.",
+             *paragraphs["text"]]
+    found = reading.Reader(cues).read(texts)
+    assert len(found.documents()) == len(texts)
+    for text, words, valence, voices in zip(texts, found.documents(), found.cues.tolist(),
+                                            found.voices):
+        assert (words, valence, voices) == sentence_by_sentence(text, table), text
 
 
 @pytest.mark.parametrize("field, value", [("role", "speaker"), ("voice", "aliens"),
@@ -296,28 +357,31 @@ def test_supervised_coder_is_deterministic_and_codes_every_text(codebook, cues, 
     texts = labelled["text"].tolist()
     first = coder.fit(texts, labelled).code(texts[:20])
     again = coder.fit(texts, labelled).code(texts[:20])
-    assert first == again and len(first) == 20
-    for row in first:
+    pd.testing.assert_frame_equal(first, again)
+    assert list(first.columns) == autocoders.CODE_COLUMNS and len(first) == 20
+    for row in first.to_dict("records"):
         assert row["primary_frame"] in codebook.frames
         assert row["primary_frame"] not in row["secondary_frames"].split(";")
         assert row["stance"] in codebook.stance_levels
         assert 0 <= row["confidence"] <= 1
-    assert coder.fit(texts, labelled).code([]) == []
+    assert coder.fit(texts, labelled).code([]).empty
 
 
 def test_majority_baseline_codes_the_commonest_frame(labelled):
     coded = autocoders.MajorityCoder().fit([], labelled).code(["anything", "else"])
-    assert {row["primary_frame"] for row in coded} == {labelled["primary_frame"].mode()[0]}
+    assert set(coded["primary_frame"]) == {labelled["primary_frame"].mode()[0]}
 
 
 @pytest.mark.parametrize("full", [False, True])
 def test_fast_counts_equal_scikit_learns(codebook, cues, labelled, full):
     coder = autocoders.SupervisedCoder(codebook, cues, phrases_and_sentiment=full).fit(
         labelled["text"].tolist(), labelled)
-    documents = [autocoders.read_paragraph(text, cues)[0] for text in labelled["text"]]
-    documents.append(["words", "never", "seen", "not_before"])
-    expected = coder.vocabulary.transform(documents)
-    assert (coder.counts(documents) != expected).nnz == 0
+    texts = labelled["text"].tolist()
+    # Empty documents first, between and last: no phrase spans two documents.
+    read = coder._reader.read(["", *texts[:5], "", "Words never seen, not before.", *texts[5:],
+                               "", ""])
+    expected = coder.vocabulary.transform(read.documents())
+    assert (coder.counts(read) != expected).nnz == 0
 
 
 def test_parallel_coding_equals_coding_in_turn(paragraphs, lexicon, codebook, cues, labelled):

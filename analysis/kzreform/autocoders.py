@@ -1,9 +1,10 @@
 """Automated framing coders: each codes a paragraph from its text alone.
 
 Every coder has ``fit(texts, labels)`` (labels: hand-coding rows aligned with
-the texts) returning a fitted coder, and ``code(texts)`` returning one row per
-text: primary and secondary frames, stance, voices and a confidence from 0 to
-1. Rows below ``CHECK_BY_HAND_BELOW`` are flagged for checking by hand.
+the texts) returning a fitted coder, and ``code(texts)`` returning a table with
+one row per text (columns ``CODE_COLUMNS``): primary and secondary frames,
+stance, voices and a confidence from 0 to 1. Rows below ``CHECK_BY_HAND_BELOW``
+are flagged for checking by hand.
 
 - ``MajorityCoder``: the most common hand codes of its training paragraphs.
 - ``LexiconCoder``: the keyword rules of ``data/coding/lexicon.csv``. They were
@@ -20,8 +21,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import re
 from concurrent.futures import ProcessPoolExecutor
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -31,13 +32,13 @@ from sklearn.dummy import DummyClassifier
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
-from vaderSentiment.vaderSentiment import NEGATE, N_SCALAR, SentimentIntensityAnalyzer
 
 from .codebook import (AUTOMATED, LIST_SEPARATOR, NO_VOICE, Codebook, body_paragraphs,
                        split_list)
 from .corpus import WORD
 from .data import load_table
 from .paths import DATA
+from .reading import Reader, Reading, VoiceCues
 
 CODE_COLUMNS = ["primary_frame", "secondary_frames", "stance", "voices", "confidence"]
 AUTO_COLUMNS = ["paragraph_id", "source_id", *CODE_COLUMNS, "check_by_hand", "coding"]
@@ -182,9 +183,10 @@ class LexiconCoder:
         """The same coder: the lexicon's rules were written by hand, not fitted."""
         return self
 
-    def code(self, texts: list[str]) -> list[dict]:
+    def code(self, texts: list[str]) -> pd.DataFrame:
         """The codes of each text (see :func:`code_text`)."""
-        return [code_text(text, self.lexicon) for text in texts]
+        return pd.DataFrame([code_text(text, self.lexicon) for text in texts],
+                            columns=CODE_COLUMNS)
 
 
 class MajorityCoder:
@@ -205,108 +207,11 @@ class MajorityCoder:
         fitted.voices = labels["voices"].value_counts().sort_index().idxmax()
         return fitted
 
-    def code(self, texts: list[str]) -> list[dict]:
+    def code(self, texts: list[str]) -> pd.DataFrame:
         """The same codes for every text; confidence is the commonest frame's share."""
         row = _coded(self.frame, [], self.stance, split_list(self.voices) if
                      self.voices != NO_VOICE else [], self.share)
-        return [dict(row) for _ in texts]
-
-
-# ---- reading a paragraph: negation, attribution, sentiment ----
-
-# VADER's negators, plus 'no', which VADER leaves to its own rules.
-NEGATORS = frozenset(NEGATE) | {"no"}
-NEGATION_SCOPE = 3  # words after a negator that it negates (VADER looks three back)
-NEGATED = "not_"
-SENTENCE = re.compile(r"(?<=[.!?;])\s+")
-VALENCE: dict[str, float] = SentimentIntensityAnalyzer().lexicon
-OFFICIAL_VOICES = frozenset({"president_government", "ruling_party"})
-# Stance cues are summed by whose claim they sit in: the text's own voice, an
-# official's reported claim, or any other reported actor's.
-CLAIM_HOLDERS = ("own", "official", "other")
-
-
-class VoiceCues:
-    """Generic cues for who speaks: an actor and a reporting word in one sentence."""
-
-    def __init__(self, actors: dict[str, str], reporting: set[str]):
-        """Index the actor terms (term -> voice id) and reporting terms."""
-        self.actors = actors
-        self.reporting = frozenset(reporting)
-        terms = [*actors, *reporting]
-        self.single = frozenset(term for term in terms if " " not in term)
-        self.first_words = frozenset(term.split(" ")[0] for term in terms if " " in term)
-        self.lengths = sorted({term.count(" ") + 1 for term in terms if " " in term})
-        self.phrases = frozenset(term for term in terms if " " in term)
-
-    def terms_in(self, words: list[str]) -> set[str]:
-        """Every cue term (one word or a phrase) that occurs in ``words``."""
-        found = set(self.single.intersection(words))
-        starts = [position for position, word in enumerate(words) if word in self.first_words]
-        for position in starts:
-            for length in self.lengths:
-                phrase = " ".join(words[position:position + length])
-                if phrase in self.phrases:
-                    found.add(phrase)
-        return found
-
-    def voices_in(self, words: list[str]) -> set[str]:
-        """Voices whose words or views a sentence reports."""
-        terms = self.terms_in(words)
-        if not terms & self.reporting:
-            return set()
-        return {self.actors[term] for term in terms if term in self.actors}
-
-
-def load_voice_cues(data_dir: Path = DATA) -> VoiceCues:
-    """The voice cues of ``data_dir`` (checked by its schema and :mod:`kzreform.checks`)."""
-    table = load_table("framing-voice-cues", data_dir)
-    actors = table[table["role"] == "actor"]
-    return VoiceCues(dict(zip(actors["term"], actors["voice"])),
-                     set(table.loc[table["role"] == "reporting", "term"]))
-
-
-def read_paragraph(text: str, cues: VoiceCues) -> tuple[list[str], list[float], list[str]]:
-    """Words (negated ones marked), stance cues by claim holder, and the voices reported.
-
-    The stance cues are VADER valences: for each claim holder the sum of
-    positive and of negative valences, a negated word's valence flipped and
-    damped as VADER does; then the number of negators.
-    """
-    words: list[str] = []
-    valence = [0.0] * (2 * len(CLAIM_HOLDERS))
-    negations = 0
-    voices: set[str] = set()
-    for sentence in SENTENCE.split(text.lower().replace("’", "'")):
-        tokens = WORD.findall(sentence)
-        reported = cues.voices_in(tokens)
-        voices |= reported
-        holder = 0 if not reported else 1 if reported <= OFFICIAL_VOICES else 2
-        if NEGATORS.isdisjoint(tokens):  # most sentences: no negation to track
-            words += tokens
-            scores = [VALENCE[token] for token in tokens if token in VALENCE]
-        else:
-            scores = []
-            scope = 0
-            for token in tokens:
-                if token in NEGATORS:
-                    scope = NEGATION_SCOPE
-                    negations += 1
-                    words.append(token)
-                    continue
-                score = VALENCE.get(token)
-                if scope:
-                    scope -= 1
-                    words.append(NEGATED + token)
-                    if score:
-                        score *= N_SCALAR
-                else:
-                    words.append(token)
-                if score:
-                    scores.append(score)
-        for score in scores:
-            valence[2 * holder + (score < 0)] += abs(score)
-    return words, [*valence, float(negations)], sorted(voices)
+        return pd.DataFrame([row] * len(texts), columns=CODE_COLUMNS)
 
 
 def _given(words: list[str]) -> list[str]:
@@ -326,7 +231,7 @@ class SupervisedCoder:
     classes are weighted inversely to their frequency so rare frames count.
     Secondary frames are the other frames at least ``SECONDARY_MIN_PROBABILITY``
     likely. Stance: the same words, plus (``sentiment=True``) the stance cues of
-    :func:`read_paragraph`. Confidence: the lower of the two top probabilities.
+    :meth:`kzreform.reading.Reader.read`. Confidence: the lower of the two top probabilities.
     """
 
     fitted = True
@@ -347,28 +252,38 @@ class SupervisedCoder:
         # A word or phrase seen in one training paragraph only cannot generalise.
         return CountVectorizer(analyzer=_with_phrases if self.full else _given, min_df=2)
 
-    def counts(self, documents: list[list[str]]) -> sparse.csr_matrix:
-        """What ``self.vocabulary.transform`` gives, without building every phrase string.
+    def counts(self, read: Reading) -> sparse.csr_matrix:
+        """What ``self.vocabulary.transform`` gives, read by this coder's reader.
 
-        Phrases are looked up word by word instead of being built as strings,
-        which is what keeps this coder as fast as the keyword lexicon.
+        The reader numbered the vocabulary's words, so a word's column is one
+        array lookup (a negated word, marked, is looked up by its marked form),
+        and a phrase (word pair) is found by arithmetic on its two words'
+        columns: no Python code runs per word, which is what keeps this coder
+        as fast as the keyword lexicon. Every word of a phrase in the
+        vocabulary is itself in it (a pair in two documents means each word
+        is), so a phrase is found from its words' columns alone.
         """
-        vocabulary = self.vocabulary.vocabulary_
-        columns: list[int] = []
-        indptr = [0]
-        for words in documents:
-            columns += [vocabulary[word] for word in words if word in vocabulary]
-            if self.full:
-                columns += [following[second] for first, second in zip(words, words[1:])
-                            if (following := self.phrases.get(first)) and second in following]
-            indptr.append(len(columns))
-        matrix = sparse.csr_matrix((np.ones(len(columns)), columns, indptr),
-                                   shape=(len(documents), len(vocabulary)))
-        matrix.sum_duplicates()
-        return matrix
+        size = len(self.vocabulary.vocabulary_)
+        columns = self._column_of[read.numbers]
+        for index in np.flatnonzero(read.negated).tolist():
+            columns[index] = self._word_columns.get(read.words[index], -1)
+        rows = np.repeat(np.arange(len(read.lengths)), read.lengths)
+        if self.full and len(columns) > 1 and len(self._phrase_keys):
+            first, second = columns[:-1], columns[1:]
+            pairs = np.where((first >= 0) & (second >= 0), first * size + second, -1)
+            # The last word of one document and the first of the next are no phrase.
+            ends = np.cumsum(read.lengths)[:-1] - 1
+            pairs[ends[(ends >= 0) & (ends < len(pairs))]] = -1
+            found = np.searchsorted(self._phrase_keys, pairs).clip(max=len(self._phrase_keys) - 1)
+            hit = (pairs >= 0) & (self._phrase_keys[found] == pairs)
+            rows = np.concatenate([rows, rows[:-1][hit]])
+            columns = np.concatenate([columns, self._phrase_columns[found[hit]]])
+        known = columns >= 0
+        return sparse.csr_matrix((np.ones(int(known.sum())), (rows[known], columns[known])),
+                                 shape=(len(read.lengths), size))
 
-    def _weighted(self, documents: list[list[str]]) -> sparse.csr_matrix:
-        return self.weights.transform(self.counts(documents))
+    def _weighted(self, read: Reading) -> sparse.csr_matrix:
+        return self.weights.transform(self.counts(read))
 
     def _model(self, classes: pd.Series):
         if classes.nunique() < 2:  # nothing to tell apart: the one class, with certainty
@@ -378,39 +293,54 @@ class SupervisedCoder:
     def fit(self, texts: list[str], labels: pd.DataFrame) -> SupervisedCoder:
         """A new coder fitted on ``texts`` and their hand codes ``labels`` (aligned rows)."""
         fitted = SupervisedCoder(self.codebook, self.cues, self.full)
-        read = [read_paragraph(text, self.cues) for text in texts]
-        definitions = [read_paragraph(self.codebook.definitions[frame], self.cues)[0]
-                       for frame in self.codebook.frames]
-        documents = [words for words, _, _ in read] + definitions
-        fitted.vocabulary = self._vectoriser().fit(documents)
-        fitted.phrases = {}  # first word -> second word -> column of the phrase
-        for term, column in fitted.vocabulary.vocabulary_.items():
-            if " " in term:
-                first, second = term.split(" ")
-                fitted.phrases.setdefault(first, {})[second] = column
-        fitted.weights = TfidfTransformer(sublinear_tf=True).fit(fitted.counts(documents))
-        counts = fitted._weighted(documents[:len(read)])
+        definitions = [self.codebook.definitions[frame] for frame in self.codebook.frames]
+        first = Reader(self.cues)
+        fitted._index_vocabulary(self._vectoriser().fit(
+            first.read(texts).documents() + first.read(definitions).documents()))
+        # Read again, now that the reader numbers the vocabulary (the same reading).
+        read, defined = fitted._reader.read(texts), fitted._reader.read(definitions)
+        counts, counted = fitted.counts(read), fitted.counts(defined)
+        fitted.weights = TfidfTransformer(sublinear_tf=True).fit(sparse.vstack([counts,
+                                                                                  counted]))
+        counts = fitted.weights.transform(counts)
         frames = pd.Series([*labels["primary_frame"], *self.codebook.frames])
         fitted.frame_model = self._model(frames).fit(
-            sparse.vstack([counts, fitted._weighted(definitions)]), frames)
-        fitted.scaler = StandardScaler().fit(np.array([cues for _, cues, _ in read]))
+            sparse.vstack([counts, fitted.weights.transform(counted)]), frames)
+        fitted.scaler = StandardScaler().fit(read.cues)
         stances = labels["stance"].astype(int)
         fitted.stance_model = self._model(stances).fit(fitted._stance_features(counts, read),
                                                        stances)
         return fitted
 
-    def _stance_features(self, counts, read):
+    def _index_vocabulary(self, vocabulary: CountVectorizer) -> None:
+        """Keep the fitted vocabulary, a reader that numbers it, and its phrases' keys."""
+        self.vocabulary = vocabulary
+        columns = vocabulary.vocabulary_
+        self._word_columns = {term: column for term, column in columns.items() if " " not in term}
+        self._reader = Reader(self.cues, tuple(self._word_columns))
+        self._column_of = np.full(len(self._reader.numbers) + 1, -1, dtype=np.int64)
+        for word, column in self._word_columns.items():
+            self._column_of[self._reader.numbers[word]] = column
+        # Each phrase keyed by its two words' columns, sorted for a binary search.
+        phrases = sorted((self._word_columns[first] * len(columns) + self._word_columns[second],
+                          column)
+                         for (first, second), column in ((term.split(" "), column)
+                                                         for term, column in columns.items()
+                                                         if " " in term))
+        self._phrase_keys = np.array([key for key, _ in phrases], dtype=np.int64)
+        self._phrase_columns = np.array([column for _, column in phrases], dtype=np.int64)
+
+    def _stance_features(self, counts: sparse.csr_matrix, read: Reading) -> sparse.csr_matrix:
         if not self.full:
             return counts
-        cues = self.scaler.transform(np.array([cues for _, cues, _ in read]))
-        return sparse.hstack([counts, sparse.csr_matrix(cues)]).tocsr()
+        return sparse.hstack([counts, sparse.csr_matrix(self.scaler.transform(read.cues))]).tocsr()
 
-    def code(self, texts: list[str]) -> list[dict]:
+    def code(self, texts: list[str]) -> pd.DataFrame:
         """The most likely codes of each text, with the coder's confidence in them."""
         if not texts:
-            return []
-        read = [read_paragraph(text, self.cues) for text in texts]
-        counts = self._weighted([words for words, _, _ in read])
+            return pd.DataFrame(columns=CODE_COLUMNS)
+        read = self._reader.read(texts)
+        counts = self._weighted(read)
         frame_probabilities = self.frame_model.predict_proba(counts)
         stance_probabilities = self.stance_model.predict_proba(
             self._stance_features(counts, read))
@@ -422,11 +352,16 @@ class SupervisedCoder:
         primary = frame_probabilities.argmax(axis=1)
         likely = frame_probabilities >= self.SECONDARY_MIN_PROBABILITY
         likely[np.arange(len(texts)), primary] = False
-        stances = self.stance_model.classes_[stance_probabilities.argmax(axis=1)]
-        confidence = np.minimum(frame_probabilities.max(axis=1), stance_probabilities.max(axis=1))
-        return [_coded(frames[best], list(frames[others]), stance, voices, sure)
-                for (_, _, voices), best, others, stance, sure in
-                zip(read, primary, likely, stances, confidence)]
+        secondary = [""] * len(texts)
+        for row in np.flatnonzero(likely.any(axis=1)).tolist():
+            secondary[row] = LIST_SEPARATOR.join(frames[likely[row]])
+        stances = self.stance_model.classes_[stance_probabilities.argmax(axis=1)].tolist()
+        confidence = np.minimum(frame_probabilities.max(axis=1),
+                                stance_probabilities.max(axis=1)).tolist()
+        return pd.DataFrame(dict(zip(CODE_COLUMNS, (
+            frames[primary].tolist(), secondary, stances,
+            [LIST_SEPARATOR.join(voices) or NO_VOICE for voices in read.voices],
+            list(map(round, confidence, repeat(CONFIDENCE_DIGITS)))))))
 
 
 def candidate_coders(codebook: Codebook, lexicon: Lexicon, cues: VoiceCues) -> list:
@@ -455,10 +390,9 @@ def auto_code(paragraphs: pd.DataFrame, coder, workers: int | None = None) -> pd
         size = -(-len(texts) // workers)
         chunks = [texts[start:start + size] for start in range(0, len(texts), size)]
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            coded = [row for chunk in pool.map(coder.code, chunks) for row in chunk]
+            codes = pd.concat(pool.map(coder.code, chunks), ignore_index=True)
     else:
-        coded = coder.code(texts)
-    codes = pd.DataFrame(coded, columns=CODE_COLUMNS)
+        codes = coder.code(texts)
     codes.insert(0, "paragraph_id", body["paragraph_id"].to_numpy())
     codes.insert(1, "source_id", body["source_id"].to_numpy())
     codes["check_by_hand"] = codes["confidence"] < CHECK_BY_HAND_BELOW

@@ -15,12 +15,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .autocoders import auto_code, candidate_coders, load_lexicon, load_voice_cues
+from .autocoders import auto_code, candidate_coders, load_lexicon
 from .codebook import (AUTOMATED, HAND_CODED, Codebook, body_paragraphs, codebook_path,
                        load_codebook, split_list)
 from .corpus import BODY_KINDS, WORD
 from .data import load_table
 from .paths import CODING
+from .reading import load_voice_cues
 from .reliability import INTERVAL, RESAMPLES, SEED, evaluate, hand_coded_texts, interval_text
 
 STOPWORDS = CODING / "stopwords.txt"

@@ -132,7 +132,7 @@ def leave_one_source_out(coder, labelled: pd.DataFrame) -> pd.DataFrame:
     for source in sorted(labelled["source_id"].unique()):
         held_out = labelled["source_id"] == source
         fitted = coder.fit(labelled.loc[~held_out, "text"].tolist(), labelled[~held_out])
-        rows = pd.DataFrame(fitted.code(labelled.loc[held_out, "text"].tolist()))
+        rows = fitted.code(labelled.loc[held_out, "text"].tolist())
         rows.insert(0, "paragraph_id", labelled.loc[held_out, "paragraph_id"].to_numpy())
         coded.append(rows)
     return pd.concat(coded, ignore_index=True)
