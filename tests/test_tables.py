@@ -14,7 +14,6 @@ import pandas as pd
 import pytest
 
 from kzreform.corpus import quote_in_text
-from kzreform.data import load_table
 from kzreform.errors import DataValidationError
 from kzreform.evidence import Evidence, anchor, load_evidence, markdown_text
 from kzreform.tables import report_table
@@ -72,11 +71,6 @@ def parse_table(html: str) -> TableCells:
 @pytest.fixture(scope="module")
 def evidence():
     return load_evidence()
-
-
-@pytest.fixture(scope="module")
-def paragraphs():
-    return load_table("paragraphs")
 
 
 def small_evidence(quote="the amendments were approved") -> Evidence:
