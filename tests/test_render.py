@@ -155,6 +155,12 @@ def test_no_words_are_printed_over_each_other_in_the_pdf(rendered):
     assert overprinted_words(rendered[1]) == []
 
 
+def test_the_pdf_prints_no_character_reference(rendered):
+    """An escaped character is printed as itself, never as "&#x27;" or "&lt;"."""
+    needs_poppler()
+    assert re.findall(r"&(?:#x?[0-9a-fA-F]+|[a-zA-Z]+);", pdf_text(rendered[1])) == []
+
+
 def test_every_provision_of_the_matrix_is_in_the_pdf(rendered):
     needs_poppler()
     text = pdf_text(rendered[1])

@@ -167,3 +167,17 @@ def test_the_appendix_has_an_entry_for_every_paragraph_a_table_links(evidence):
         linked |= {href[1:] for href, _ in parse_table(html).links if href.startswith("#ev-")}
     entries = set(re.findall(r"^::: \{#(ev-[^ }]+)", evidence.markdown(), re.MULTILINE))
     assert linked and linked <= entries
+
+
+def test_the_markdown_table_for_the_pdf_has_the_same_cells_widths_and_links():
+    evidence = small_evidence()
+    table = pd.DataFrame({"Claim": ["approved [x-2022-p01]", "it's <b>|x"], "n": [1, 22]})
+    lines = report_table(table, evidence)._repr_markdown_().splitlines()
+    assert lines[0] == "| Claim | n |"
+    dashes = [len(cell.strip(":")) for cell in lines[1].strip("|").split("|")]
+    widths = report_table(table, evidence).widths
+    assert sum(dashes) > 72, "shorter than Pandoc's columns, the widths would be ignored"
+    assert dashes[0] / sum(dashes) == pytest.approx(widths[0], abs=0.01)
+    assert lines[1].endswith(":|"), "numbers are right-aligned"
+    assert lines[2] == "| approved \\[[x-2022-p01](#ev-x-2022-p01)\\] | 1 |"
+    assert lines[3] == r"| it\'s \<b\>\|x | 22 |"

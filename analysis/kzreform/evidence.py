@@ -32,9 +32,15 @@ def anchor(paragraph_id: str) -> str:
     return ANCHOR_PREFIX + paragraph_id
 
 
-def markdown_text(text: str) -> str:
-    """``text`` as literal Pandoc markdown (no markup, whitespace folded)."""
-    return MARKDOWN_PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))
+def markdown_text(text: str, fold: bool = True) -> str:
+    """``text`` as literal Pandoc markdown (no markup); runs of whitespace folded.
+
+    With ``fold=False`` the spaces at either end are kept, for a piece of a
+    longer text; line breaks become spaces either way.
+    """
+    if fold:
+        return MARKDOWN_PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))
+    return MARKDOWN_PUNCTUATION.sub(r"\\\1", re.sub(r"\s+", " ", str(text)))
 
 
 def claim_quotes(claims: pd.DataFrame, provisions: pd.DataFrame,
@@ -118,22 +124,33 @@ class Evidence:
         known = sorted(self.paragraphs["paragraph_id"], key=len, reverse=True)
         return re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, known)) + r")(?![\w-])")
 
-    def link_ids(self, text: str) -> str:
-        """HTML of ``text`` with every paragraph id linked to its evidence entry.
+    def _pieces(self, text: str) -> list[tuple[str, bool]]:
+        """``text`` split into (piece, is a paragraph id) in order.
 
         A paragraph id without evidence would be a dead link: it is an error.
         """
         cited = set(self.quotes["paragraph_id"])
-
-        def link(match: re.Match) -> str:
+        pieces, cursor = [], 0
+        for match in self._id_pattern().finditer(text):
             paragraph_id = match.group(1)
             if paragraph_id not in cited:
                 raise DataValidationError(
                     f"a table cites paragraph {paragraph_id!r}, which has no quote in the evidence")
-            return (f'<a href="#{anchor(paragraph_id)}" class="kz-evidence-link" '
-                    f'title="{html.escape(self.hover_text(paragraph_id))}">{paragraph_id}</a>')
+            pieces += [(text[cursor:match.start()], False), (paragraph_id, True)]
+            cursor = match.end()
+        return [*pieces, (text[cursor:], False)]
 
-        return self._id_pattern().sub(link, html.escape(text))
+    def link_ids(self, text: str) -> str:
+        """HTML of ``text``, each paragraph id a link to its entry, its quotes on hover."""
+        return "".join(
+            f'<a href="#{anchor(piece)}" class="kz-evidence-link" '
+            f'title="{html.escape(self.hover_text(piece))}">{piece}</a>' if is_id
+            else html.escape(piece) for piece, is_id in self._pieces(text))
+
+    def link_ids_markdown(self, text: str) -> str:
+        """Pandoc markdown of ``text``, each paragraph id a link to its entry."""
+        return "".join(f"[{piece}](#{anchor(piece)})" if is_id else markdown_text(piece, fold=False)
+                       for piece, is_id in self._pieces(text))
 
     def markdown(self) -> str:
         """The evidence appendix: per source, each cited paragraph with its quotes."""
