@@ -182,7 +182,7 @@ def bibliography_keys(path: Path = REFERENCES) -> set[str]:
 
 
 def reference_issues(data_dir: Path = DATA, references: Path = REFERENCES) -> list[Issue]:
-    """External claims, external facts and externally dated events cite a key of the bibliography."""
+    """External claims, external facts and externally dated events cite a bibliography key."""
     keys = bibliography_keys(references)
     issues = []
     for name in ("external-claims", "external-facts", "events"):
