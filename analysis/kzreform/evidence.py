@@ -194,7 +194,8 @@ class Evidence:
             return (f'<a href="#{anchor(key)}" class="kz-evidence-link" '
                     f'title="{html.escape(self.hover_text(key))}">{key}</a>')
 
-        return self._id_pattern().sub(link, html.escape(text))
+        # Quotes stay literal in cell text (see kzreform.tables); attributes escape them.
+        return self._id_pattern().sub(link, html.escape(text, quote=False))
 
     def markdown(self) -> str:
         """The evidence appendix: per source, each cited paragraph with its quotes."""

@@ -69,10 +69,10 @@ def provisions_overview(matrix: pd.DataFrame, periods: pd.DataFrame,
     shown = _grouped(shown, "domain").rename(columns={
         **labels, "domain": "Domain", "provision": "Provision",
         "change_kind": "Change", "power_direction": "Power moves"})
-    period_width = 0.62 / len(shown_periods)
+    period_width = 0.59 / len(shown_periods)
     return report_table(shown, evidence, widths={
         "Domain": 0.08, "Provision": 0.14, **{labels[p]: period_width for p in shown_periods},
-        "Change": 0.08, "Power moves": 0.08})
+        "Change": 0.1, "Power moves": 0.09})
 
 
 def judgement_rationales(matrix: pd.DataFrame, periods: pd.DataFrame,

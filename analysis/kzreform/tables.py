@@ -66,8 +66,10 @@ def _is_numeric(column: pd.Series) -> bool:
 
 
 def _cell_html(value, evidence: Evidence | None) -> str:
+    # Quotes stay literal: Quarto's table reader passes an entity such as
+    # &#x27; through to the PDF as text.
     text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
-    return evidence.link_ids(text) if evidence is not None else html.escape(text)
+    return evidence.link_ids(text) if evidence is not None else html.escape(text, quote=False)
 
 
 class ReportTable:
