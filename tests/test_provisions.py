@@ -75,8 +75,8 @@ def test_every_coded_provision_has_at_least_one_claim(claims, external_claims, p
     assert set(provisions["provision_id"]) == claimed
 
 
-def write_bad_ledger(data_dir, row_number, field, value):
-    path = data_dir / "coding" / "claims.csv"
+def write_bad_ledger(data_dir, row_number, field, value, ledger="claims.csv"):
+    path = data_dir / "coding" / ledger
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
     table.loc[row_number - 2, field] = value
     table.to_csv(path, index=False, lineterminator="\n")
@@ -110,13 +110,6 @@ def test_an_external_fact_needs_a_citation_key_in_the_bibliography(data_copy):
         build.build(data_copy)
 
 
-def write_bad_external_claim(data_dir, row_number, field, value):
-    path = data_dir / "coding" / "external_claims.csv"
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    table.loc[row_number - 2, field] = value
-    table.to_csv(path, index=False, lineterminator="\n")
-
-
 @pytest.mark.parametrize("field, value, message", [
     # an unknown reference key
     ("reference", "nosuchkey2026", "is not a citation key of report/references.bib"),
@@ -131,7 +124,7 @@ def write_bad_external_claim(data_dir, row_number, field, value):
 ])
 def test_a_bad_external_claim_is_named_by_file_row_field_and_value(data_copy, field, value,
                                                                   message):
-    write_bad_external_claim(data_copy, 3, field, value)
+    write_bad_ledger(data_copy, 3, field, value, ledger="external_claims.csv")
     with pytest.raises(DataValidationError) as error:
         build.build(data_copy)
     assert f"external_claims.csv, row 3, field {field!r}, value {value!r}: " in str(error.value)

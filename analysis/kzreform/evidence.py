@@ -50,25 +50,35 @@ def markdown_text(text: str) -> str:
     return MARKDOWN_PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))
 
 
+def cell_supports(ledger: pd.DataFrame, id_column: str, provisions: pd.DataFrame,
+                  periods: pd.DataFrame) -> list[str]:
+    """For each row of a provisions ledger, the matrix cell it supports ("c001: name, period")."""
+    names = provisions.set_index("provision_id")["name"]
+    labels = periods.set_index("period_id")["label"]
+    return [f"{c}: {names[p]}, {labels[t]}" for c, p, t in
+            zip(ledger[id_column], ledger["provision_id"], ledger["period_id"])]
+
+
+def fact_supports(statements: pd.DataFrame, id_column: str, facts: pd.DataFrame) -> list[str]:
+    """For each statement of a fact, the fact it states ("s01: label")."""
+    labels = facts.set_index("fact_id")["label"]
+    return [f"{s}: {labels[f]}" for s, f in zip(statements[id_column], statements["fact_id"])]
+
+
 def claim_quotes(claims: pd.DataFrame, provisions: pd.DataFrame,
                  periods: pd.DataFrame) -> pd.DataFrame:
     """Quotes of the provisions ledger, each saying which cell of the matrix it supports."""
-    names = provisions.set_index("provision_id")["name"]
-    labels = periods.set_index("period_id")["label"]
     return pd.DataFrame({
         "paragraph_id": claims["paragraph_id"], "quote": claims["quote"],
-        "supports": [f"{c}: {names[p]}, {labels[t]}" for c, p, t in
-                     zip(claims["claim_id"], claims["provision_id"], claims["period_id"])],
+        "supports": cell_supports(claims, "claim_id", provisions, periods),
     }, columns=QUOTE_COLUMNS)
 
 
 def fact_quotes(statements: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
     """Quotes stating a fact that two sources may give (vote shares, dates, ...)."""
-    labels = facts.set_index("fact_id")["label"]
     return pd.DataFrame({
         "paragraph_id": statements["paragraph_id"], "quote": statements["quote"],
-        "supports": [f"{s}: {labels[f]}" for s, f in
-                     zip(statements["statement_id"], statements["fact_id"])],
+        "supports": fact_supports(statements, "statement_id", facts),
     }, columns=QUOTE_COLUMNS)
 
 
@@ -94,23 +104,17 @@ def exemplar_quotes(exemplars: pd.DataFrame) -> pd.DataFrame:
 def external_claim_reports(external_claims: pd.DataFrame, provisions: pd.DataFrame,
                            periods: pd.DataFrame) -> pd.DataFrame:
     """What each reference reports for a cell of an external period, as the ledger records it."""
-    names = provisions.set_index("provision_id")["name"]
-    labels = periods.set_index("period_id")["label"]
     return pd.DataFrame({
         "reference": external_claims["reference"], "reported": external_claims["quote"],
-        "supports": [f"{c}: {names[p]}, {labels[t]}" for c, p, t in
-                     zip(external_claims["external_claim_id"], external_claims["provision_id"],
-                         external_claims["period_id"])],
+        "supports": cell_supports(external_claims, "external_claim_id", provisions, periods),
     }, columns=REPORTED_COLUMNS)
 
 
 def external_fact_reports(external: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
     """Figures a reference reports (vote shares, dates), in the ledger's words."""
-    labels = facts.set_index("fact_id")["label"]
     return pd.DataFrame({
         "reference": external["reference"], "reported": external["statement"],
-        "supports": [f"{x}: {labels[f]}" for x, f in
-                     zip(external["external_id"], external["fact_id"])],
+        "supports": fact_supports(external, "external_id", facts),
     }, columns=REPORTED_COLUMNS)
 
 
