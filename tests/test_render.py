@@ -231,3 +231,15 @@ def test_every_evidence_link_opens_its_quotes(rendered):
         quotes = re.findall(r"“(.*?)”", re.sub(r"<[^>]+>", "", entry.group(1)), re.DOTALL)
         paragraph = anchor.removeprefix("ev-")
         assert quotes and all(quote_in_text(unescape(q), text[paragraph]) for q in quotes), anchor
+
+
+def test_every_external_evidence_link_opens_its_reference(rendered):
+    """A reference key in a table opens its external entry, which cites the reference."""
+    links = page_links(rendered[0])
+    external = sorted({href[1:] for href in links.hrefs if href.startswith("#extev-")})
+    assert external, "the report's tables link no reference key to its external evidence"
+    html = rendered[0].read_text(encoding="utf-8")
+    for anchor in external:
+        entry = re.search(rf'<div id="{re.escape(anchor)}"[^>]*>(.*?)</div>', html, re.DOTALL)
+        assert entry, anchor
+        assert "reported:" in entry.group(1) and 'href="#ref-' in entry.group(1), anchor

@@ -6,9 +6,10 @@ Python it found, which need not have the study's dependencies installed.
 - Quarto adds CDN-hosted require.js/jQuery to any page that embeds notebook
   HTML output (for Jupyter widgets, which this report has none of); the
   self-contained page would fetch them from the network, so they are removed.
-- The notebooks' tables link each paragraph id to ``#ev-<id>``, the evidence
-  appendix of the report. On a notebook's own page that anchor does not exist:
-  such links are pointed at the report page.
+- The notebooks' tables link each paragraph id to ``#ev-<id>`` and each
+  reference key to ``#extev-<key>``, the evidence appendices of the report. On
+  a notebook's own page those anchors do not exist: such links are pointed at
+  the report page.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ REQUIRE_JQUERY_SHIM = re.compile(
     r"<script\b[^>]*>\s*define\(\s*'jquery'\s*,\s*\[\]\s*,\s*function\(\)\s*"
     r"\{\s*return window\.jQuery;\s*\}\)\s*</script>\s*")
 ELEMENT_ID = re.compile(r'\bid="([^"]+)"')
-EVIDENCE_HREF = re.compile(r'href="#(ev-[^"]+)"')
+EVIDENCE_HREF = re.compile(r'href="#((?:ev|extev)-[^"]+)"')
 REPORT_PAGE = PurePosixPath("report/index.html")
 
 

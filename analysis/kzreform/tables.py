@@ -79,7 +79,8 @@ def _cell_text(value) -> str:
 
 def _cell_html(value, evidence: Evidence | None) -> str:
     text = _cell_text(value)
-    return evidence.link_ids(text) if evidence is not None else html.escape(text)
+    # Quotes stay literal: they need no escaping in text.
+    return evidence.link_ids(text) if evidence is not None else html.escape(text, quote=False)
 
 
 def _cell_markdown(value, evidence: Evidence | None) -> str:
