@@ -10,7 +10,10 @@ from kzreform.checks import bibliography_keys, change_kind_issues
 from kzreform.corpus import quote_in_text
 from kzreform.data import field_enum, load_table, resource_path
 from kzreform.errors import DataValidationError
-from kzreform.provisions import NOT_STATED, cell_text, claims_per_source, fact_consistency
+from kzreform.provisions import (EXTERNAL_MARK, NOT_STATED, NOT_STATED_EXTERNAL, cell_text,
+                                 claims_per_source, external_cell_text, external_period_ids,
+                                 fact_consistency)
+from kzreform.validation import package_issues
 
 
 @pytest.fixture(scope="module")
@@ -29,8 +32,20 @@ def claims():
 
 
 @pytest.fixture(scope="module")
+def external_claims():
+    return load_table("external-claims")
+
+
+@pytest.fixture(scope="module")
 def matrix():
     return load_table("provisions-matrix")
+
+
+def external_claim(provision_id="parliament-structure", reference="orda2026draft",
+                   value="unicameral"):
+    return {"external_claim_id": "e999", "provision_id": provision_id,
+            "period_id": "constitution-2026", "statement": "s", "value": value,
+            "reference": reference, "quote": "q"}
 
 
 def claim(provision_id="death-penalty", period_id="amend-2022", source_id="ecfr-2022",
@@ -55,12 +70,13 @@ def test_every_claim_names_the_source_of_its_paragraph(claims, paragraphs):
     assert (claims["paragraph_id"].map(owner) == claims["source_id"]).all()
 
 
-def test_every_coded_provision_has_at_least_one_claim(claims, provisions):
-    assert set(provisions["provision_id"]) == set(claims["provision_id"])
+def test_every_coded_provision_has_at_least_one_claim(claims, external_claims, provisions):
+    claimed = set(claims["provision_id"]) | set(external_claims["provision_id"])
+    assert set(provisions["provision_id"]) == claimed
 
 
-def write_bad_ledger(data_dir, row_number, field, value):
-    path = data_dir / "coding" / "claims.csv"
+def write_bad_ledger(data_dir, row_number, field, value, ledger="claims.csv"):
+    path = data_dir / "coding" / ledger
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
     table.loc[row_number - 2, field] = value
     table.to_csv(path, index=False, lineterminator="\n")
@@ -94,6 +110,61 @@ def test_an_external_fact_needs_a_citation_key_in_the_bibliography(data_copy):
         build.build(data_copy)
 
 
+@pytest.mark.parametrize("field, value, message", [
+    # an unknown reference key
+    ("reference", "nosuchkey2026", "is not a citation key of report/references.bib"),
+    # a missing statement: empty (the schema) or only blanks (the content rule)
+    ("statement", "", "[constraint-error]"),
+    ("statement", "   ", "is missing: an external claim states what the cited report says"),
+    ("quote", "", "[constraint-error]"),
+    # corpus periods take corpus claims only
+    ("period_id", "post-2022", "is not an external period"),
+    ("period_id", "2030", "[foreign-key]"),
+    ("provision_id", "senate-abolition", "[foreign-key]"),
+])
+def test_a_bad_external_claim_is_named_by_file_row_field_and_value(data_copy, field, value,
+                                                                  message):
+    write_bad_ledger(data_copy, 3, field, value, ledger="external_claims.csv")
+    with pytest.raises(DataValidationError) as error:
+        build.build(data_copy)
+    assert f"external_claims.csv, row 3, field {field!r}, value {value!r}: " in str(error.value)
+    assert message in str(error.value)
+
+
+def external_cells_without_a_ledger_row(matrix, external_claims, periods):
+    """(matrix row number, period) of external cells the ledger states nothing for."""
+    reported = set(zip(external_claims["provision_id"], external_claims["period_id"]))
+    return [(number, period_id)
+            for number, provision_id in enumerate(matrix["provision_id"], start=2)
+            for period_id in external_period_ids(periods)
+            if (provision_id, period_id) not in reported]
+
+
+def test_a_2026_cell_without_a_ledger_row_is_an_error(data_copy, matrix, external_claims,
+                                                      periods):
+    """A value in an external column of the matrix that no external claim backs."""
+    number, period_id = external_cells_without_a_ledger_row(matrix, external_claims, periods)[0]
+    path = data_copy / "processed" / "provisions_matrix.csv"
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table.loc[number - 2, period_id] = f"a value from memory [{EXTERNAL_MARK} orda2026draft]"
+    table.to_csv(path, index=False, lineterminator="\n")
+    issues = [str(issue) for issue in package_issues(data_copy)]
+    expected = (f"provisions_matrix.csv, row {number}, field {period_id!r}, value "
+                f"'a value from memory [{EXTERNAL_MARK} orda2026draft]': states a value, but "
+                "external_claims.csv has no row for")
+    assert any(expected in issue for issue in issues), issues
+
+
+def test_a_2026_cell_whose_ledger_row_is_deleted_is_an_error(data_copy, external_claims):
+    """Delete the ledger rows behind a filled cell and keep the stale matrix."""
+    provision_id = external_claims["provision_id"].iloc[0]
+    path = data_copy / "coding" / "external_claims.csv"
+    external_claims[external_claims["provision_id"] != provision_id].to_csv(
+        path, index=False, lineterminator="\n")
+    issues = [str(issue) for issue in package_issues(data_copy)]
+    assert any(f"has no row for {provision_id} in" in issue for issue in issues), issues
+
+
 def test_every_external_fact_cites_a_key_of_the_report_bibliography():
     external = load_table("external-facts")
     assert set(external["reference"]) <= bibliography_keys()
@@ -108,20 +179,38 @@ def cell_values(cell: str) -> list[str]:
 
 
 def test_every_stated_cell_is_backed_by_claims_for_that_provision_and_period(
-        matrix, claims, periods):
+        matrix, claims, external_claims, periods):
+    external = set(external_period_ids(periods))
     for row in matrix.to_dict("records"):
         for period_id in periods["period_id"]:
             cell = row[period_id]
-            backing = claims[(claims["provision_id"] == row["provision_id"])
-                             & (claims["period_id"] == period_id)]
-            if cell == NOT_STATED:
+            ledger, evidence, silent = ((external_claims, "reference", NOT_STATED_EXTERNAL)
+                                        if period_id in external
+                                        else (claims, "paragraph_id", NOT_STATED))
+            backing = ledger[(ledger["provision_id"] == row["provision_id"])
+                             & (ledger["period_id"] == period_id)]
+            if cell == silent:
                 assert backing.empty, (row["provision_id"], period_id)
                 continue
             values = cell_values(cell)
             assert values, f"unparsed cell {cell!r}"
             assert set(values) == set(backing["value"]), (row["provision_id"], period_id)
-            for paragraph in backing["paragraph_id"]:
-                assert paragraph in cell
+            for key in backing[evidence]:
+                assert key in cell
+            # External cells carry the dagger, corpus cells never do.
+            assert (f"[{EXTERNAL_MARK} " in cell) == (period_id in external), cell
+
+
+def test_external_cells_cite_keys_of_the_bibliography_and_only_external_periods_have_them(
+        external_claims, periods):
+    assert set(external_claims["reference"]) <= bibliography_keys()
+    assert set(external_claims["period_id"]) <= set(external_period_ids(periods))
+
+
+def test_an_external_cell_lists_its_reference_keys_after_a_dagger():
+    claims = pd.DataFrame([external_claim(reference="a2026"), external_claim(reference="b2026")])
+    assert external_cell_text(claims) == f"unicameral [{EXTERNAL_MARK} a2026, b2026]"
+    assert external_cell_text(claims.iloc[0:0]) == NOT_STATED_EXTERNAL
 
 
 def test_the_matrix_evidence_table_lists_every_claim_once(claims):
@@ -251,3 +340,17 @@ def test_claims_per_source_counts_every_claim_and_every_source(claims, sources):
     counts = claims_per_source(claims, sources)
     assert counts["Claims"].sum() == len(claims)
     assert set(counts["Source"]) == set(sources["source_id"])
+
+
+def test_a_change_judged_on_the_2026_constitution_needs_an_external_claim(data_copy, provisions):
+    """An institution the 2026 constitution adds or removes is judged on a ledger row."""
+    judged = provisions[provisions["direction_refers_to"].isin(
+        external_period_ids(load_table("periods")))]
+    row = judged.index[0] + 2
+    provision_id = judged["provision_id"].iloc[0]
+    ledger = load_table("external-claims")
+    ledger[ledger["provision_id"] != provision_id].to_csv(
+        data_copy / "coding" / "external_claims.csv", index=False, lineterminator="\n")
+    issues = [str(issue) for issue in change_kind_issues(data_copy)]
+    assert any(f"provisions.csv, row {row}, field 'direction_refers_to'" in issue
+               and "the external claims ledger states nothing" in issue for issue in issues), issues

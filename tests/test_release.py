@@ -93,10 +93,12 @@ def test_existing_release_is_refused(project):
 @pytest.fixture
 def rendered(tmp_path):
     """A fake Quarto output folder, and a data folder in a git repository as released."""
-    output = tmp_path / "_output" / "report"
-    output.mkdir(parents=True)
-    (output / "index.html").write_text("<html>report</html>\n", encoding="utf-8")
-    (output / "index.pdf").write_bytes(b"%PDF-1.7 report\n")
+    output = tmp_path / "_output"
+    (output / "report").mkdir(parents=True)
+    (output / "analysis").mkdir()
+    (output / "report" / "index.html").write_text("<html>report</html>\n", encoding="utf-8")
+    (output / "report" / "index.pdf").write_bytes(b"%PDF-1.7 report\n")
+    (output / "analysis" / "01-nb.html").write_text("<html>notebook</html>\n", encoding="utf-8")
     data = tmp_path / "data"
     (data / "processed").mkdir(parents=True)
     (data / "datapackage.json").write_text("{}\n", encoding="utf-8")
@@ -117,12 +119,13 @@ def rendered(tmp_path):
 
 def test_package_release_writes_report_data_and_checksums(tmp_path, rendered):
     output, data = rendered
-    target = release.package_release(VERSION, rendered=output, data_dir=data,
+    target = release.package_release(VERSION, output=output, data_dir=data,
                                      releases=tmp_path / "releases", root=tmp_path)
-    stem = f"{release.REPORT_STEM}-{VERSION}"
-    names = sorted(path.name for path in target.iterdir())
-    assert names == sorted([f"{stem}.html", f"{stem}.pdf", f"data-{VERSION}.zip", "SHA256SUMS"])
-    assert (target / f"{stem}.pdf").read_bytes() == b"%PDF-1.7 report\n"
+    names = sorted(path.relative_to(target).as_posix() for path in target.rglob("*")
+                   if path.is_file())
+    assert names == sorted(["report/index.html", "report/index.pdf", "analysis/01-nb.html",
+                            f"data-{VERSION}.zip", "SHA256SUMS"])
+    assert (target / "report" / "index.pdf").read_bytes() == b"%PDF-1.7 report\n"
     with zipfile.ZipFile(target / f"data-{VERSION}.zip") as archive:
         assert sorted(archive.namelist()) == [f"data-{VERSION}/datapackage.json",
                                               f"data-{VERSION}/processed/table.csv"]
@@ -138,22 +141,22 @@ def test_package_release_writes_report_data_and_checksums(tmp_path, rendered):
 def test_package_release_never_overwrites(tmp_path, rendered):
     output, data = rendered
     releases = tmp_path / "releases"
-    release.package_release(VERSION, rendered=output, data_dir=data, releases=releases,
+    release.package_release(VERSION, output=output, data_dir=data, releases=releases,
                             root=tmp_path)
     before = (releases / VERSION / "SHA256SUMS").read_text()
-    (output / "index.html").write_text("<html>changed</html>\n", encoding="utf-8")
+    (output / "report" / "index.html").write_text("<html>changed</html>\n", encoding="utf-8")
     with pytest.raises(ReleaseError, match="already exists"):
-        release.package_release(VERSION, rendered=output, data_dir=data, releases=releases,
+        release.package_release(VERSION, output=output, data_dir=data, releases=releases,
                                 root=tmp_path)
     assert (releases / VERSION / "SHA256SUMS").read_text() == before
 
 
 def test_package_release_without_a_render_writes_nothing(tmp_path, rendered):
     output, data = rendered
-    (output / "index.pdf").unlink()
+    (output / "report" / "index.pdf").unlink()
     releases = tmp_path / "releases"
     with pytest.raises(ReleaseError, match="rendered report not found: .*index.pdf"):
-        release.package_release(VERSION, rendered=output, data_dir=data, releases=releases,
+        release.package_release(VERSION, output=output, data_dir=data, releases=releases,
                                 root=tmp_path)
     assert not (releases / VERSION).exists()
 

@@ -155,6 +155,12 @@ def test_no_words_are_printed_over_each_other_in_the_pdf(rendered):
     assert overprinted_words(rendered[1]) == []
 
 
+def test_the_pdf_prints_no_character_reference(rendered):
+    """An escaped character is printed as itself, never as "&#x27;" or "&lt;"."""
+    needs_poppler()
+    assert re.findall(r"&(?:#x?[0-9a-fA-F]+|[a-zA-Z]+);", pdf_text(rendered[1])) == []
+
+
 def test_every_provision_of_the_matrix_is_in_the_pdf(rendered):
     needs_poppler()
     text = pdf_text(rendered[1])
@@ -225,3 +231,15 @@ def test_every_evidence_link_opens_its_quotes(rendered):
         quotes = re.findall(r"“(.*?)”", re.sub(r"<[^>]+>", "", entry.group(1)), re.DOTALL)
         paragraph = anchor.removeprefix("ev-")
         assert quotes and all(quote_in_text(unescape(q), text[paragraph]) for q in quotes), anchor
+
+
+def test_every_external_evidence_link_opens_its_reference(rendered):
+    """A reference key in a table opens its external entry, which cites the reference."""
+    links = page_links(rendered[0])
+    external = sorted({href[1:] for href in links.hrefs if href.startswith("#extev-")})
+    assert external, "the report's tables link no reference key to its external evidence"
+    html = rendered[0].read_text(encoding="utf-8")
+    for anchor in external:
+        entry = re.search(rf'<div id="{re.escape(anchor)}"[^>]*>(.*?)</div>', html, re.DOTALL)
+        assert entry, anchor
+        assert "reported:" in entry.group(1) and 'href="#ref-' in entry.group(1), anchor

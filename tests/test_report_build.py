@@ -62,23 +62,6 @@ def test_notebook_pages_send_evidence_links_to_the_report(tmp_path):
         '<a href="../report/index.html#ev-x-p01">x</a>'
 
 
-def test_links_to_a_notebook_cell_go_to_the_table_when_the_cell_has_no_anchor(tmp_path):
-    (tmp_path / "report").mkdir()
-    (tmp_path / "analysis").mkdir()
-    (tmp_path / "analysis" / "01-nb.html").write_text(
-        '<div id="tbl-a"></div><div id="cell-fig-b"></div>', encoding="utf-8")
-    report_page = tmp_path / "report" / "index.html"
-    report_page.write_text('<a href="../analysis/01-nb.html#cell-tbl-a">t</a>'
-                           '<a href="../analysis/01-nb.html#cell-fig-b">f</a>'
-                           '<a href="../analysis/01-nb.html#cell-tbl-gone">g</a>',
-                           encoding="utf-8")
-    fix_rendered_pages(tmp_path)
-    assert report_page.read_text(encoding="utf-8") == (
-        '<a href="../analysis/01-nb.html#tbl-a">t</a>'
-        '<a href="../analysis/01-nb.html#cell-fig-b">f</a>'
-        '<a href="../analysis/01-nb.html#cell-tbl-gone">g</a>')
-
-
 def test_vega_bundle_include_defines_vega_embed_in_its_own_scope():
     include = report.vega_bundle_include()
     assert include.startswith('<script type="text/javascript">\n(function () {\n')

@@ -16,7 +16,8 @@ import pytest
 from kzreform.corpus import quote_in_text
 from kzreform.data import load_table
 from kzreform.errors import DataValidationError
-from kzreform.evidence import Evidence, anchor, load_evidence, markdown_text
+from kzreform.evidence import (Evidence, anchor, external_anchor, load_evidence,
+                               markdown_text)
 from kzreform.tables import report_table
 from report_source import embeds, labelled_cells, output_data
 
@@ -72,11 +73,6 @@ def parse_table(html: str) -> TableCells:
 @pytest.fixture(scope="module")
 def evidence():
     return load_evidence()
-
-
-@pytest.fixture(scope="module")
-def paragraphs():
-    return load_table("paragraphs")
 
 
 def small_evidence(quote="the amendments were approved") -> Evidence:
@@ -173,3 +169,62 @@ def test_the_appendix_has_an_entry_for_every_paragraph_a_table_links(evidence):
         linked |= {href[1:] for href, _ in parse_table(html).links if href.startswith("#ev-")}
     entries = set(re.findall(r"^::: \{#(ev-[^ }]+)", evidence.markdown(), re.MULTILINE))
     assert linked and linked <= entries
+
+
+def test_the_markdown_table_for_the_pdf_has_the_same_cells_widths_and_links():
+    evidence = small_evidence()
+    table = pd.DataFrame({"Claim": ["approved [x-2022-p01]", "it's <b>|x"], "n": [1, 22]})
+    lines = report_table(table, evidence)._repr_markdown_().splitlines()
+    assert lines[0] == "| Claim | n |"
+    dashes = [len(cell.strip(":")) for cell in lines[1].strip("|").split("|")]
+    widths = report_table(table, evidence).widths
+    assert sum(dashes) > 72, "shorter than Pandoc's columns, the widths would be ignored"
+    assert dashes[0] / sum(dashes) == pytest.approx(widths[0], abs=0.01)
+    assert lines[1].endswith(":|"), "numbers are right-aligned"
+    assert lines[2] == "| approved \\[[x-2022-p01](#ev-x-2022-p01)\\] | 1 |"
+    assert lines[3] == r"| it\'s \<b\>\|x | 22 |"
+
+
+def test_a_reference_key_links_to_its_external_entry_not_to_corpus_evidence():
+    external = pd.DataFrame({"reference": ["news2026"], "reported": ["a unicameral parliament"],
+                             "supports": ["e1: parliament"]})
+    base = small_evidence()
+    evidence = Evidence(base.quotes, base.paragraphs, base.sources, external)
+    html = evidence.link_ids("unicameral [† news2026] x-2022-p01")
+    assert f'href="#{external_anchor("news2026")}"' in html
+    assert 'title="news2026 (external): a unicameral parliament"' in html
+    markdown = evidence.external_markdown()
+    assert f"::: {{#{external_anchor('news2026')} .kz-evidence}}" in markdown
+    assert "[@news2026]" in markdown, "the entry cites the reference"
+    assert "news2026" not in evidence.markdown(), "external reports stay out of corpus evidence"
+
+
+@pytest.mark.parametrize("embed", TABLE_EMBEDS, ids=lambda e: e.label)
+def test_every_reference_key_in_a_table_links_to_an_external_entry(embed, evidence):
+    html = output_data(labelled_cells(embed.notebook)[embed.label])["text/html"]
+    cells = parse_table(html)
+    keys = set(evidence.external["reference"])
+    shown = {key for row in cells.rows for cell in row for key in keys
+             if re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", cell)}
+    linked = {text for href, text in cells.links if href == f"#{external_anchor(text)}"}
+    assert shown <= linked, f"reference keys shown without a link: {sorted(shown - linked)}"
+    entries = set(re.findall(r"^::: \{#(extev-[^ }]+)", evidence.external_markdown(),
+                             re.MULTILINE))
+    assert {external_anchor(key) for key in linked} <= entries
+
+
+def test_the_2026_column_and_its_keys_are_marked_external(evidence):
+    """External cells show a dagger; every table with a 2026 column marks its header."""
+    periods = load_table("periods")
+    external = periods[periods["kind"] == "external"]
+    checked = 0
+    for embed in TABLE_EMBEDS:
+        cells = parse_table(output_data(labelled_cells(embed.notebook)[embed.label])["text/html"])
+        for label in external["label"]:
+            for column, header in enumerate(cells.header):
+                if header.startswith(label):
+                    assert header.startswith(label + "†"), header
+                    stated = [row[column] for row in cells.rows if row[column] != "—"]
+                    assert stated and all("[† " in cell for cell in stated), embed.label
+                    checked += 1
+    assert checked >= len(external), "no table shows the external period"

@@ -215,3 +215,15 @@ def test_a_failed_build_writes_nothing(data_copy):
     before = snapshot(data_copy)
     assert "field 'quote'" in build_error(data_copy)
     assert snapshot(data_copy) == before
+
+
+@pytest.mark.parametrize("basis, field, message", [
+    ("external", "reference", "is empty, but an event dated by the external needs its reference"),
+    ("corpus", "quote", "is empty, but an event dated by the corpus needs its quote"),
+])
+def test_an_event_without_its_evidence_is_named(data_copy, basis, field, message):
+    events = load_table("events", data_copy)
+    index = events.index[events["basis"] == basis][0]
+    set_cell(data_copy / "metadata/events.csv", index, field, "")
+    assert (f"data/metadata/events.csv, row {index + 2}, field {field!r}, value '': {message}"
+            in errors_of(data_copy))

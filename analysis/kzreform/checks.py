@@ -19,7 +19,9 @@ from .data import field_enum, load_table, read_text, resource_path
 from .errors import Issue, shown
 from .codebook import Codebook, codebook_path, hand_coded_sources, load_codebook, split_list
 from .paths import DATA, ROOT
-from .provisions import ADOPTED_KINDS, PROPOSED_ONLY
+from .provisions import NOT_STATED as NOT_STATED_IN_CORPUS
+from .provisions import (ADOPTED_KINDS, NOT_STATED_EXTERNAL, PROPOSED_ONLY, expected_cells,
+                         external_period_ids)
 
 REFERENCES = ROOT / "report" / "references.bib"
 NOT_STATED = "not stated"
@@ -180,10 +182,10 @@ def bibliography_keys(path: Path = REFERENCES) -> set[str]:
 
 
 def reference_issues(data_dir: Path = DATA, references: Path = REFERENCES) -> list[Issue]:
-    """External facts and externally dated events cite a key of the report's bibliography."""
+    """External claims, external facts and externally dated events cite a bibliography key."""
     keys = bibliography_keys(references)
     issues = []
-    for name in ("external-facts", "events"):
+    for name in ("external-claims", "external-facts", "events"):
         table = load_table(name, data_dir)
         issues += [Issue.at(resource_path(name, data_dir),
                             f"is not a citation key of {shown(references)}",
@@ -193,20 +195,71 @@ def reference_issues(data_dir: Path = DATA, references: Path = REFERENCES) -> li
     return issues
 
 
+# ---- events ------------------------------------------------------------------------
+
+def event_issues(data_dir: Path = DATA) -> list[Issue]:
+    """An event the corpus dates is anchored to a quote; an external date cites a reference."""
+    events = load_table("events", data_dir)
+    path = resource_path("events", data_dir)
+    issues = []
+    for number, row in enumerate(events.to_dict("records"), start=2):
+        needed = ("paragraph_id", "quote") if row["basis"] == "corpus" else ("reference",)
+        issues += [Issue.at(path, f"is empty, but an event dated by the {row['basis']} needs "
+                                  f"its {field}", row=number, field=field, value=row[field])
+                   for field in needed if not row[field].strip()]
+        if bool(row["paragraph_id"].strip()) != bool(row["quote"].strip()):
+            issues.append(Issue.at(path, "a paragraph id and a quote go together (give both or "
+                                         "neither)", row=number, field="quote", value=row["quote"]))
+    return issues
+
+
 # ---- provisions -------------------------------------------------------------------
 
+def external_claim_issues(data_dir: Path = DATA) -> list[Issue]:
+    """External claims state something, and only for external periods."""
+    periods = load_table("periods", data_dir)
+    external = set(external_period_ids(periods))
+    ledger = load_table("external-claims", data_dir)
+    path = resource_path("external-claims", data_dir)
+    issues = []
+    for number, row in enumerate(ledger.to_dict("records"), start=2):
+        issues += [Issue.at(path, "is missing: an external claim states what the cited report "
+                                  "says", row=number, field=field, value=row[field])
+                   for field in ("statement", "value", "quote")
+                   if row[field].strip().lower() in EMPTY_MARKERS]
+        if row["period_id"] in set(periods["period_id"]) and row["period_id"] not in external:
+            issues.append(Issue.at(path, "is not an external period; what the corpus states "
+                                         "belongs in claims.csv", row=number, field="period_id",
+                                   value=row["period_id"]))
+    return issues
+
+
 def change_kind_issues(data_dir: Path = DATA) -> list[Issue]:
-    """A provision's hand-coded kind of change must fit what its claims state."""
+    """A provision's hand-coded kind of change must fit what the ledgers state."""
     periods = load_table("periods", data_dir).sort_values("order")
     provisions = load_table("provisions", data_dir)
     claims = load_table("claims", data_dir)
+    external_claims = load_table("external-claims", data_dir)
     path = resource_path("provisions", data_dir)
     stated = set(zip(claims["provision_id"], claims["period_id"]))
+    reported = set(zip(external_claims["provision_id"], external_claims["period_id"]))
+    external = set(external_period_ids(periods))
     in_force = periods.loc[periods["kind"] == "in force", "period_id"].tolist()
     proposals = periods.loc[periods["kind"] == "proposal", "period_id"].tolist()
     issues = []
     for number, row in enumerate(provisions.to_dict("records"), start=2):
-        provision = row["provision_id"]
+        provision, judged = row["provision_id"], row["direction_refers_to"]
+        if judged in external:
+            # Judged on an external period: the institution it adds or removes.
+            if row["change_kind"] not in ADOPTED_KINDS:
+                issues.append(Issue.at(path, f"but a change judged on the external period "
+                                             f"{judged} must be one of {', '.join(ADOPTED_KINDS)}",
+                                       row=number, field="change_kind", value=row["change_kind"]))
+            if (provision, judged) not in reported:
+                issues.append(Issue.at(path, f"but the external claims ledger states nothing "
+                                             f"for {provision} in that period", row=number,
+                                       field="direction_refers_to", value=judged))
+            continue
         adopted = any((provision, period) in stated for period in in_force[1:])
         proposed = any((provision, period) in stated for period in proposals)
         if row["change_kind"] == PROPOSED_ONLY and (adopted or not proposed):
@@ -218,10 +271,34 @@ def change_kind_issues(data_dir: Path = DATA) -> list[Issue]:
             issues.append(Issue.at(path, f"but no claim states what the reforms did to "
                                          f"{provision}", row=number, field="change_kind",
                                    value=row["change_kind"]))
-        if (provision, row["direction_refers_to"]) not in stated:
+        if (provision, judged) not in stated:
             issues.append(Issue.at(path, f"but the corpus states nothing for {provision} in "
                                          "that period", row=number, field="direction_refers_to",
-                                   value=row["direction_refers_to"]))
+                                   value=judged))
+    return issues
+
+
+def matrix_cell_issues(data_dir: Path = DATA) -> list[Issue]:
+    """Every cell of the derived matrix is what its ledger states (claims, or external claims)."""
+    periods = load_table("periods", data_dir)
+    claims = load_table("claims", data_dir)
+    external_claims = load_table("external-claims", data_dir)
+    matrix = load_table("provisions-matrix", data_dir)
+    path = resource_path("provisions-matrix", data_dir)
+    external = set(external_period_ids(periods))
+    issues = []
+    for number, row in enumerate(matrix.to_dict("records"), start=2):
+        expected = expected_cells(claims, external_claims, periods, row["provision_id"])
+        for period_id, cell in expected.items():
+            if row[period_id] == cell:
+                continue
+            ledger = "external_claims.csv" if period_id in external else "claims.csv"
+            silent = cell in (NOT_STATED_EXTERNAL, NOT_STATED_IN_CORPUS)
+            problem = (f"states a value, but {ledger} has no row for {row['provision_id']} in "
+                       f"{period_id}" if silent else
+                       f"differs from what {ledger} states ({cell!r})")
+            issues.append(Issue.at(path, f"{problem}; rebuild with 'python -m kzreform build'",
+                                   row=number, field=period_id, value=row[period_id]))
     return issues
 
 
@@ -315,6 +392,8 @@ def input_rule_issues(data_dir: Path = DATA) -> list[Issue]:
         *source_issues(data_dir),
         *boilerplate_issues(sources, data_dir),
         *reference_issues(data_dir),
+        *event_issues(data_dir),
+        *external_claim_issues(data_dir),
         *change_kind_issues(data_dir),
         *codebook_issues(codebook, data_dir),
         *lexicon_issues(codebook, data_dir),
@@ -335,4 +414,4 @@ def corpus_rule_issues(data_dir: Path = DATA) -> list[Issue]:
 
 def content_issues(data_dir: Path = DATA) -> list[Issue]:
     """Every content rule, on a data directory whose tables already match their schema."""
-    return input_rule_issues(data_dir) + corpus_rule_issues(data_dir)
+    return input_rule_issues(data_dir) + corpus_rule_issues(data_dir) + matrix_cell_issues(data_dir)

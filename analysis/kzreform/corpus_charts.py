@@ -5,6 +5,23 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+DOMAIN = (pd.Timestamp("2018-07-01"), pd.Timestamp("2026-12-31"))
+WIDTH = 560
+# Event labels run upwards from their date; labels closer than this many
+# pixels would print over each other, so later ones move right.
+LABEL_SPACING_PX = 12
+
+
+def label_positions(dates: pd.Series, domain=DOMAIN, width: int = WIDTH,
+                    spacing: float = LABEL_SPACING_PX) -> pd.Series:
+    """Where each event's label goes: at its date, or just right of the label before it."""
+    per_pixel = (domain[1] - domain[0]) / width
+    placed, last = {}, None
+    for index, date in dates.sort_values(kind="stable").items():
+        position = date if last is None else max(date, last + spacing * per_pixel)
+        placed[index] = last = position
+    return pd.Series(placed).reindex(dates.index)
+
 
 def timeline_chart(sources: pd.DataFrame, events: pd.DataFrame) -> alt.LayerChart:
     """Sources' publication windows against the key events the corpus names."""
@@ -12,7 +29,8 @@ def timeline_chart(sources: pd.DataFrame, events: pd.DataFrame) -> alt.LayerChar
         start=pd.to_datetime(sources["date_earliest"]),
         end=pd.to_datetime(sources["date_latest"]),
     )[["source_id", "outlet", "date_published", "start", "end"]]
-    x_scale = alt.Scale(domain=["2018-07-01", "2026-12-31"])
+    x_scale = alt.Scale(domain=[day.strftime("%Y-%m-%d") for day in DOMAIN])
+    events = events.assign(label_at=label_positions(events["date_earliest"]))
     source_axis = alt.Y("source_id:N", title=None, sort=alt.SortField("start"))
     published = alt.Chart(spans).encode(
         x=alt.X("start:T", title="Date", scale=x_scale),
@@ -37,8 +55,9 @@ def timeline_chart(sources: pd.DataFrame, events: pd.DataFrame) -> alt.LayerChar
     spans_known = event_base.mark_rect(opacity=0.2).encode(x2="date_latest:T")
     rules = event_base.mark_rule(strokeDash=[4, 3])
     labels = event_base.mark_text(angle=270, align="left", baseline="bottom", dx=4, dy=-2,
-                                  fontSize=10).encode(text="label:N", y=alt.value(0))
+                                  fontSize=10).encode(x=alt.X("label_at:T", scale=x_scale),
+                                                      text="label:N", y=alt.value(0))
     return (spans_known + rules + labels + windows + points).properties(
-        width=560, height=220,
+        width=WIDTH, height=220,
         title="Publication dates of the sources and the events they discuss",
     )

@@ -7,13 +7,19 @@ them into one index; :mod:`kzreform.tables` turns each id in a cell into a link
 to the index's entry (the quote shows on hover), and the report's "Evidence"
 appendix prints the entries, so a reader is one click from the words behind a
 cell in both HTML and PDF.
+
+Cells of external periods (the 2026 constitution) rest on cited reporting, not
+on the corpus: they name a reference key of ``report/references.bib``. The
+index keeps that evidence apart (:attr:`Evidence.external`): each key links to
+an entry of the "External evidence" appendix that cites the reference and
+lists what the study records it as reporting, never as a corpus quote.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -21,7 +27,9 @@ from .corpus import quote_in_text
 from .errors import DataValidationError
 
 ANCHOR_PREFIX = "ev-"
+EXTERNAL_ANCHOR_PREFIX = "extev-"
 QUOTE_COLUMNS = ["paragraph_id", "quote", "supports"]
+REPORTED_COLUMNS = ["reference", "reported", "supports"]
 # Any ASCII punctuation may be backslash-escaped in Pandoc markdown; escaping
 # all of it keeps a quote from being read as emphasis, a citation or a shortcode.
 MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
@@ -32,30 +40,51 @@ def anchor(paragraph_id: str) -> str:
     return ANCHOR_PREFIX + paragraph_id
 
 
-def markdown_text(text: str) -> str:
-    """``text`` as literal Pandoc markdown (no markup, whitespace folded)."""
-    return MARKDOWN_PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))
+def external_anchor(reference: str) -> str:
+    """The id of a reference's entry in the external evidence appendix."""
+    return EXTERNAL_ANCHOR_PREFIX + reference
+
+
+def markdown_text(text: str, fold: bool = True) -> str:
+    """``text`` as literal Pandoc markdown (no markup); runs of whitespace folded.
+
+    With ``fold=False`` the spaces at either end are kept, for a piece of a
+    longer text; line breaks become spaces either way.
+    """
+    if fold:
+        return MARKDOWN_PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))
+    return MARKDOWN_PUNCTUATION.sub(r"\\\1", re.sub(r"\s+", " ", str(text)))
+
+
+def cell_supports(ledger: pd.DataFrame, id_column: str, provisions: pd.DataFrame,
+                  periods: pd.DataFrame) -> list[str]:
+    """For each row of a provisions ledger, the matrix cell it supports ("c001: name, period")."""
+    names = provisions.set_index("provision_id")["name"]
+    labels = periods.set_index("period_id")["label"]
+    return [f"{c}: {names[p]}, {labels[t]}" for c, p, t in
+            zip(ledger[id_column], ledger["provision_id"], ledger["period_id"])]
+
+
+def fact_supports(statements: pd.DataFrame, id_column: str, facts: pd.DataFrame) -> list[str]:
+    """For each statement of a fact, the fact it states ("s01: label")."""
+    labels = facts.set_index("fact_id")["label"]
+    return [f"{s}: {labels[f]}" for s, f in zip(statements[id_column], statements["fact_id"])]
 
 
 def claim_quotes(claims: pd.DataFrame, provisions: pd.DataFrame,
                  periods: pd.DataFrame) -> pd.DataFrame:
     """Quotes of the provisions ledger, each saying which cell of the matrix it supports."""
-    names = provisions.set_index("provision_id")["name"]
-    labels = periods.set_index("period_id")["label"]
     return pd.DataFrame({
         "paragraph_id": claims["paragraph_id"], "quote": claims["quote"],
-        "supports": [f"{c}: {names[p]}, {labels[t]}" for c, p, t in
-                     zip(claims["claim_id"], claims["provision_id"], claims["period_id"])],
+        "supports": cell_supports(claims, "claim_id", provisions, periods),
     }, columns=QUOTE_COLUMNS)
 
 
 def fact_quotes(statements: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
     """Quotes stating a fact that two sources may give (vote shares, dates, ...)."""
-    labels = facts.set_index("fact_id")["label"]
     return pd.DataFrame({
         "paragraph_id": statements["paragraph_id"], "quote": statements["quote"],
-        "supports": [f"{s}: {labels[f]}" for s, f in
-                     zip(statements["statement_id"], statements["fact_id"])],
+        "supports": fact_supports(statements, "statement_id", facts),
     }, columns=QUOTE_COLUMNS)
 
 
@@ -78,18 +107,47 @@ def exemplar_quotes(exemplars: pd.DataFrame) -> pd.DataFrame:
     }, columns=QUOTE_COLUMNS)
 
 
+def external_claim_reports(external_claims: pd.DataFrame, provisions: pd.DataFrame,
+                           periods: pd.DataFrame) -> pd.DataFrame:
+    """What each reference reports for a cell of an external period, as the ledger records it."""
+    return pd.DataFrame({
+        "reference": external_claims["reference"], "reported": external_claims["quote"],
+        "supports": cell_supports(external_claims, "external_claim_id", provisions, periods),
+    }, columns=REPORTED_COLUMNS)
+
+
+def external_fact_reports(external: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
+    """Figures a reference reports (vote shares, dates), in the ledger's words."""
+    return pd.DataFrame({
+        "reference": external["reference"], "reported": external["statement"],
+        "supports": fact_supports(external, "external_id", facts),
+    }, columns=REPORTED_COLUMNS)
+
+
+def external_event_reports(events: pd.DataFrame) -> pd.DataFrame:
+    """Events of the timeline that a reference dates."""
+    dated = events[events["basis"] == "external"]
+    return pd.DataFrame({
+        "reference": dated["reference"],
+        "reported": dated["label"] + ", " + dated["date_earliest"].astype(str).str[:10],
+        "supports": "event: " + dated["label"],
+    }, columns=REPORTED_COLUMNS)
+
+
 @dataclass(frozen=True)
 class Evidence:
-    """Quotes by paragraph, with the paragraphs and sources they come from."""
+    """Quotes by paragraph, with the paragraphs and sources they come from; reports by reference."""
 
     quotes: pd.DataFrame
     paragraphs: pd.DataFrame
     sources: pd.DataFrame
+    external: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REPORTED_COLUMNS))
 
     @classmethod
     def from_quotes(cls, parts: list[pd.DataFrame], paragraphs: pd.DataFrame,
-                    sources: pd.DataFrame) -> "Evidence":
-        """Pool quotes; each must occur verbatim in its paragraph."""
+                    sources: pd.DataFrame,
+                    external_parts: tuple[pd.DataFrame, ...] = ()) -> "Evidence":
+        """Pool quotes (each must occur verbatim in its paragraph) and external reports."""
         quotes = pd.concat(parts, ignore_index=True).drop_duplicates(["paragraph_id", "quote",
                                                                       "supports"])
         text = paragraphs.set_index("paragraph_id")["text"]
@@ -100,7 +158,10 @@ class Evidence:
             if not quote_in_text(row.quote, text[row.paragraph_id]):
                 raise DataValidationError(f"evidence: quote for {row.supports} not found "
                                           f"verbatim in {row.paragraph_id}: {row.quote!r}")
-        return cls(quotes.reset_index(drop=True), paragraphs, sources)
+        external = (pd.concat(external_parts, ignore_index=True).drop_duplicates()
+                    if external_parts else pd.DataFrame(columns=REPORTED_COLUMNS))
+        return cls(quotes.reset_index(drop=True), paragraphs, sources,
+                   external.reset_index(drop=True))
 
     @property
     def paragraph_ids(self) -> list[str]:
@@ -114,26 +175,63 @@ class Evidence:
         own = self.quotes[self.quotes["paragraph_id"] == paragraph_id]
         return " / ".join(f"“{quote}”" for quote in dict.fromkeys(own["quote"]))
 
+    def reported_text(self, reference: str) -> str:
+        """What a reference reports, as one line for a link's title (not a corpus quote)."""
+        own = self.external[self.external["reference"] == reference]
+        return f"{reference} (external): " + " / ".join(dict.fromkeys(own["reported"]))
+
     def _id_pattern(self) -> re.Pattern:
-        known = sorted(self.paragraphs["paragraph_id"], key=len, reverse=True)
+        known = sorted([*self.paragraphs["paragraph_id"], *self.external["reference"].unique()],
+                       key=len, reverse=True)
         return re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, known)) + r")(?![\w-])")
 
-    def link_ids(self, text: str) -> str:
-        """HTML of ``text`` with every paragraph id linked to its evidence entry.
+    def _pieces(self, text: str) -> list[tuple[str, str | None]]:
+        """``text`` split into (piece, kind) in order; kind is "paragraph", "reference" or None.
 
         A paragraph id without evidence would be a dead link: it is an error.
         """
         cited = set(self.quotes["paragraph_id"])
-
-        def link(match: re.Match) -> str:
-            paragraph_id = match.group(1)
-            if paragraph_id not in cited:
+        references = set(self.external["reference"])
+        pieces, cursor = [], 0
+        for match in self._id_pattern().finditer(text):
+            key = match.group(1)
+            if key in references:
+                kind = "reference"
+            elif key in cited:
+                kind = "paragraph"
+            else:
                 raise DataValidationError(
-                    f"a table cites paragraph {paragraph_id!r}, which has no quote in the evidence")
-            return (f'<a href="#{anchor(paragraph_id)}" class="kz-evidence-link" '
-                    f'title="{html.escape(self.hover_text(paragraph_id))}">{paragraph_id}</a>')
+                    f"a table cites paragraph {key!r}, which has no quote in the evidence")
+            pieces += [(text[cursor:match.start()], None), (key, kind)]
+            cursor = match.end()
+        return [*pieces, (text[cursor:], None)]
 
-        return self._id_pattern().sub(link, html.escape(text))
+    def _target(self, key: str, kind: str) -> tuple[str, str]:
+        """The anchor a key links to and the text shown on hover."""
+        if kind == "reference":
+            return external_anchor(key), self.reported_text(key)
+        return anchor(key), self.hover_text(key)
+
+    def link_ids(self, text: str) -> str:
+        """HTML of ``text``: each paragraph id and reference key links to its evidence.
+
+        Quotes stay literal in cell text; attributes escape them.
+        """
+        html_pieces = []
+        for piece, kind in self._pieces(text):
+            if kind is None:
+                html_pieces.append(html.escape(piece, quote=False))
+                continue
+            target, hover = self._target(piece, kind)
+            html_pieces.append(f'<a href="#{target}" class="kz-evidence-link" '
+                               f'title="{html.escape(hover)}">{piece}</a>')
+        return "".join(html_pieces)
+
+    def link_ids_markdown(self, text: str) -> str:
+        """Pandoc markdown of ``text``: each paragraph id and reference key links to evidence."""
+        return "".join(markdown_text(piece, fold=False) if kind is None
+                       else f"[{piece}](#{self._target(piece, kind)[0]})"
+                       for piece, kind in self._pieces(text))
 
     def markdown(self) -> str:
         """The evidence appendix: per source, each cited paragraph with its quotes."""
@@ -157,6 +255,20 @@ class Evidence:
                           f"[**{paragraph_id}**]{{.kz-evidence-id}}\n\n{items}\n:::")
         return "\n\n".join(blocks)
 
+    def external_markdown(self) -> str:
+        """The external evidence appendix: per reference, its citation and what it reports."""
+        blocks = []
+        for reference in sorted(self.external["reference"].unique()):
+            own = self.external[self.external["reference"] == reference]
+            items = "\n".join(
+                f"- reported: {markdown_text(reported)} "
+                f"({markdown_text('; '.join(group['supports']))})"
+                for reported, group in own.groupby("reported", sort=False))
+            blocks.append(f"::: {{#{external_anchor(reference)} .kz-evidence}}\n"
+                          f"[**{reference}**]{{.kz-evidence-id}}: [@{reference}]\n\n"
+                          f"{items}\n:::")
+        return "\n\n".join(blocks)
+
 
 def load_evidence() -> Evidence:
     """Every quote the report's tables cite, read from the data package."""
@@ -171,9 +283,14 @@ def load_evidence() -> Evidence:
     coded = framing.coded_paragraphs(paragraphs, load_table("framing-manual"),
                                      load_table("framing-auto"))
     exemplars = framing.exemplars(coded, codebook).reset_index()
+    provisions, periods, facts = (load_table(name) for name in ("provisions", "periods", "facts"))
+    events = load_table("events")
     return Evidence.from_quotes(
-        [claim_quotes(load_table("claims"), load_table("provisions"), load_table("periods")),
-         fact_quotes(load_table("fact-statements"), load_table("facts")),
-         event_quotes(load_table("events")),
+        [claim_quotes(load_table("claims"), provisions, periods),
+         fact_quotes(load_table("fact-statements"), facts),
+         event_quotes(events),
          exemplar_quotes(exemplars)],
-        paragraphs, load_table("sources"))
+        paragraphs, load_table("sources"),
+        (external_claim_reports(load_table("external-claims"), provisions, periods),
+         external_fact_reports(load_table("external-facts"), facts),
+         external_event_reports(events)))

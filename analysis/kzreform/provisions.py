@@ -1,10 +1,14 @@
 """Provisions before and after 2022: the claims ledger, the matrix and cross-source consistency.
 
 Everything here is computed from hand-coded tables in ``data/coding/``:
-``claims.csv`` (verbatim quotes read from the corpus), ``provisions.csv`` and
-``periods.csv`` (what is tabulated), ``facts.csv``, ``fact_statements.csv`` and
-``external_facts.csv`` (figures several sources give). A matrix cell states a
-value only if a claim backs it; otherwise it says :data:`NOT_STATED`.
+``claims.csv`` (verbatim quotes read from the corpus), ``external_claims.csv``
+(what cited reporting states for an external period, such as the 2026
+constitution), ``provisions.csv`` and ``periods.csv`` (what is tabulated),
+``facts.csv``, ``fact_statements.csv`` and ``external_facts.csv`` (figures
+several sources give). A matrix cell states a value only if a claim backs it;
+otherwise it says :data:`NOT_STATED` (:data:`NOT_STATED_EXTERNAL` in an
+external period). External cells cite reference keys after a dagger, so they
+never read as corpus evidence.
 """
 
 from __future__ import annotations
@@ -16,6 +20,10 @@ import pandas as pd
 from .data import field_enum, load_table
 
 NOT_STATED = "not stated in the corpus"
+NOT_STATED_EXTERNAL = "not stated in the cited reporting"
+# Marks what rests on cited reporting rather than on the corpus.
+EXTERNAL_MARK = "†"
+EXTERNAL = "external"
 ADOPTED_KINDS = ("introduced", "abolished", "modified", "unchanged")
 PROPOSED_ONLY = "proposed only"
 
@@ -24,34 +32,63 @@ PROPOSED_ONLY = "proposed only"
 
 def cell_text(cell_claims: pd.DataFrame) -> str:
     """A cell's value with the paragraphs that state it; differing statements are kept apart."""
+    return _cell(cell_claims, "source_id", "paragraph_id", NOT_STATED, "")
+
+
+def external_cell_text(cell_claims: pd.DataFrame) -> str:
+    """An external cell: each value with the reference keys that report it, after a dagger."""
+    return _cell(cell_claims, "reference", "reference", NOT_STATED_EXTERNAL, f"{EXTERNAL_MARK} ")
+
+
+def _cell(cell_claims: pd.DataFrame, who: str, evidence: str, silent: str, mark: str) -> str:
     if cell_claims.empty:
-        return NOT_STATED
-    parts = [f"{value} [{', '.join(dict.fromkeys(group['paragraph_id']))}]"
+        return silent
+    parts = [f"{value} [{mark}{', '.join(dict.fromkeys(group[evidence]))}]"
              for value, group in cell_claims.groupby("value", sort=False)]
     if len(parts) == 1:
         return parts[0]
-    sources = cell_claims["source_id"].unique()
+    sources = cell_claims[who].unique()
     lead = "sources differ" if len(sources) > 1 else f"{sources[0]} states it differently"
     return f"{lead}: " + "; ".join(parts)
 
 
-def provisions_matrix(claims: pd.DataFrame, provisions: pd.DataFrame,
-                      periods: pd.DataFrame, domains: list[str]) -> pd.DataFrame:
+def external_period_ids(periods: pd.DataFrame) -> list[str]:
+    """Periods whose cells come from cited reporting, not from the corpus."""
+    return periods.loc[periods["kind"] == EXTERNAL, "period_id"].tolist()
+
+
+def expected_cells(claims: pd.DataFrame, external_claims: pd.DataFrame,
+                   periods: pd.DataFrame, provision_id: str) -> dict[str, str]:
+    """Each period's cell for one provision, from the ledger that period draws on."""
+    external = set(external_period_ids(periods))
+    cells = {}
+    for period_id in periods["period_id"]:
+        ledger, text = ((external_claims, external_cell_text) if period_id in external
+                        else (claims, cell_text))
+        own = ledger[(ledger["provision_id"] == provision_id) & (ledger["period_id"] == period_id)]
+        cells[period_id] = text(own)
+    return cells
+
+
+def provisions_matrix(claims: pd.DataFrame, external_claims: pd.DataFrame,
+                      provisions: pd.DataFrame, periods: pd.DataFrame,
+                      domains: list[str]) -> pd.DataFrame:
     """One row per provision: a cell per period, the kind and direction of change, the evidence."""
-    period_ids = periods["period_id"].tolist()
     rows = []
     for provision in provisions.to_dict("records"):
         own = claims[claims["provision_id"] == provision["provision_id"]]
-        cells = {p: cell_text(own[own["period_id"] == p]) for p in period_ids}
+        reported = external_claims[external_claims["provision_id"] == provision["provision_id"]]
         rows.append({
             "domain": provision["domain"], "provision_id": provision["provision_id"],
-            "provision": provision["name"], **cells,
+            "provision": provision["name"],
+            **expected_cells(claims, external_claims, periods, provision["provision_id"]),
             "change_kind": provision["change_kind"],
             "direction_refers_to": provision["direction_refers_to"],
             "power_direction": provision["power_direction"],
             "power_rationale": provision["power_rationale"],
             "claim_ids": " ".join(own["claim_id"]),
             "source_ids": " ".join(sorted(own["source_id"].unique())),
+            "external_claim_ids": " ".join(reported["external_claim_id"]),
         })
     matrix = pd.DataFrame(rows)
     domain_order = {domain: i for i, domain in enumerate(domains)}
@@ -129,10 +166,11 @@ def provisions_tables(data_dir: Path, tables: dict) -> dict:
     periods = load_table("periods", data_dir).sort_values("order")
     provisions = load_table("provisions", data_dir)
     claims = load_table("claims", data_dir)
+    external_claims = load_table("external-claims", data_dir)
     facts, statements, external = (load_table(name, data_dir) for name in
                                    ("facts", "fact-statements", "external-facts"))
     return {
-        "provisions-matrix": provisions_matrix(claims, provisions, periods,
+        "provisions-matrix": provisions_matrix(claims, external_claims, provisions, periods,
                                                field_enum("provisions", "domain", data_dir)),
         "provisions-matrix-claims": matrix_claims(claims),
         "fact-consistency": fact_consistency(claims, provisions, periods,

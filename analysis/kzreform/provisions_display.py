@@ -3,20 +3,30 @@
 The provisions matrix holds a sentence per cell; the report shows it as a
 compact overview (short values, a dash where a text says nothing, paragraph ids
 linked to their quotes) and moves the coder's rationale for each judgement into
-a companion table, so that each table reads on an A4 page.
+a companion table, so that each table reads on an A4 page. Columns of external
+periods (the 2026 constitution) rest on cited reporting, not on the corpus:
+their headers, their judgements and their cells' reference keys carry a dagger
+(:data:`~kzreform.provisions.EXTERNAL_MARK`), and captions say so.
 """
 
 from __future__ import annotations
+
+import re
 
 import altair as alt
 import pandas as pd
 
 from .evidence import Evidence
-from .provisions import ADOPTED_KINDS, NOT_STATED, PROPOSED_ONLY
+from .framing import HAND_CODED, Codebook
+from .provisions import (ADOPTED_KINDS, EXTERNAL, EXTERNAL_MARK, NOT_STATED, NOT_STATED_EXTERNAL,
+                         PROPOSED_ONLY, external_period_ids)
 from .tables import ReportTable, report_table
 
 SILENT = "—"
-SILENT_NOTE = f"{SILENT}: {NOT_STATED}"
+PARAGRAPH_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*-p\d+")
+# How each kind of period is named where a chart says what a judgement rests on.
+BASIS = {"in force": "adopted change (corpus)", "proposal": "proposal (corpus)",
+         EXTERNAL: f"2026 constitution{EXTERNAL_MARK} (external reporting)"}
 
 
 def _grouped(table: pd.DataFrame, group: str) -> pd.DataFrame:
@@ -31,28 +41,38 @@ def _period_ids(periods: pd.DataFrame, kind: str) -> list[str]:
 
 
 def _period_labels(periods: pd.DataFrame) -> dict[str, str]:
-    return dict(zip(periods["period_id"], periods["label"]))
+    """Labels for column headers; external periods carry the dagger."""
+    return {period_id: label + (EXTERNAL_MARK if kind == EXTERNAL else "")
+            for period_id, label, kind in zip(periods["period_id"], periods["label"],
+                                              periods["kind"])}
 
 
 def _marked_silence(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    return table.assign(**{column: table[column].replace(NOT_STATED, SILENT)
+    return table.assign(**{column: table[column].replace([NOT_STATED, NOT_STATED_EXTERNAL], SILENT)
                            for column in columns})
+
+
+def _marked_judgements(matrix: pd.DataFrame, periods: pd.DataFrame) -> pd.Series:
+    """The kind of change, with a dagger where it is judged on an external period."""
+    external = matrix["direction_refers_to"].isin(external_period_ids(periods))
+    return matrix["change_kind"] + external.map({True: EXTERNAL_MARK, False: ""})
 
 
 def provisions_overview(matrix: pd.DataFrame, periods: pd.DataFrame,
                         evidence: Evidence) -> ReportTable:
-    """Provision by in-force period, with the kind of change and where power moves."""
-    in_force = _period_ids(periods, "in force")
-    shown = _marked_silence(matrix, [*in_force, "change_kind"])[
-        ["domain", "provision", *in_force, "change_kind", "power_direction"]]
-    shown = _grouped(shown, "domain").rename(columns={
-        **_period_labels(periods), "domain": "Domain", "provision": "Provision",
-        "change_kind": "Change", "power_direction": "Power moves"})
+    """Provision by in-force and external period, with the kind of change and where power moves."""
+    shown_periods = [*_period_ids(periods, "in force"), *_period_ids(periods, EXTERNAL)]
+    shown = _marked_silence(matrix.assign(change_kind=_marked_judgements(matrix, periods)),
+                            [*shown_periods, "change_kind"])[
+        ["domain", "provision", *shown_periods, "change_kind", "power_direction"]]
     labels = _period_labels(periods)
-    period_width = 0.6 / len(in_force)
+    shown = _grouped(shown, "domain").rename(columns={
+        **labels, "domain": "Domain", "provision": "Provision",
+        "change_kind": "Change", "power_direction": "Power moves"})
+    period_width = 0.59 / len(shown_periods)
     return report_table(shown, evidence, widths={
-        "Domain": 0.09, "Provision": 0.15, **{labels[p]: period_width for p in in_force},
-        "Change": 0.08, "Power moves": 0.08})
+        "Domain": 0.08, "Provision": 0.14, **{labels[p]: period_width for p in shown_periods},
+        "Change": 0.1, "Power moves": 0.09})
 
 
 def judgement_rationales(matrix: pd.DataFrame, periods: pd.DataFrame,
@@ -61,7 +81,7 @@ def judgement_rationales(matrix: pd.DataFrame, periods: pd.DataFrame,
     labels = _period_labels(periods)
     shown = pd.DataFrame({
         "Provision": matrix["provision"],
-        "Change": matrix["change_kind"],
+        "Change": _marked_judgements(matrix, periods),
         "Judged against": matrix["direction_refers_to"].map(labels),
         "Power moves": matrix["power_direction"],
         "Rationale": matrix["power_rationale"].str.removeprefix("judgement: "),
@@ -77,49 +97,110 @@ def proposals_overview(matrix: pd.DataFrame, periods: pd.DataFrame,
     proposals = _period_ids(periods, "proposal")
     adopted = _period_ids(periods, "in force")[1:]
     addressed = matrix[(matrix[proposals] != NOT_STATED).any(axis=1)]
-    order = [proposals[0], *adopted, *proposals[1:]]
+    order = [proposals[0], *adopted, *proposals[1:], *_period_ids(periods, EXTERNAL)]
     shown = _marked_silence(addressed, order)[["provision", *order]].rename(
         columns={**_period_labels(periods), "provision": "Provision"})
-    period_width = 0.8 / len(order)
+    period_width = 0.82 / len(order)
     return report_table(shown, evidence, widths={
-        "Provision": 0.2, **{column: period_width for column in shown.columns[1:]}})
+        "Provision": 0.18, **{column: period_width for column in shown.columns[1:]}})
 
 
-def consistency_table(consistency: pd.DataFrame) -> ReportTable:
+def paragraph_stances(coded: pd.DataFrame, codebook: Codebook) -> pd.Series:
+    """Each coded paragraph's stance as the codebook names it (automated codes say so)."""
+    labels = coded["stance"].map(codebook.stance_levels)
+    automated = coded["coding"] != HAND_CODED
+    return pd.Series((labels + automated.map({True: " (automated)", False: ""})).to_numpy(),
+                     index=coded["paragraph_id"])
+
+
+def _stances_of(cell: str, stances: pd.Series) -> str:
+    """The stance of every paragraph a cell cites, paragraph by paragraph."""
+    cited = dict.fromkeys(PARAGRAPH_ID.findall(cell))
+    return "; ".join(f"{paragraph}: {stances.get(paragraph, 'not coded')}" for paragraph in cited)
+
+
+def adopted_overview(matrix: pd.DataFrame, periods: pd.DataFrame, coded: pd.DataFrame,
+                     codebook: Codebook, evidence: Evidence) -> ReportTable:
+    """The latest proposals beside what the external period adopted, with the sources' stance.
+
+    One row per provision the latest proposal period states; the stance is the
+    framing code of each paragraph the proposal cell cites.
+    """
+    latest = _period_ids(periods, "proposal")[-1]
+    external = _period_ids(periods, EXTERNAL)
+    labels = _period_labels(periods)
+    addressed = matrix[matrix[latest] != NOT_STATED]
+    stances = paragraph_stances(coded, codebook)
+    shown = _marked_silence(addressed, external)
+    shown = pd.DataFrame({
+        "Provision": shown["provision"],
+        f"{labels[latest]}: proposed or warned": shown[latest],
+        "Stance of those paragraphs": shown[latest].map(lambda c: _stances_of(c, stances)),
+        **{f"{labels[p]}, as reported": shown[p] for p in external},
+    })
+    external_width = 0.3 / max(len(external), 1)
+    return report_table(shown, evidence, widths={
+        "Provision": 0.17, f"{labels[latest]}: proposed or warned": 0.3,
+        "Stance of those paragraphs": 0.23,
+        **{f"{labels[p]}, as reported": external_width for p in external}})
+
+
+def consistency_table(consistency: pd.DataFrame, evidence: Evidence | None = None) -> ReportTable:
     """Facts two or more sources state: what each says and whether they agree."""
     shown = consistency[["topic", "statements", "agreement", "difference"]].rename(columns={
         "topic": "Fact", "statements": "What each source says",
         "agreement": "Agree?", "difference": "Where they differ"})
-    return report_table(shown, widths={"Fact": 0.22, "What each source says": 0.38,
-                                       "Agree?": 0.1, "Where they differ": 0.3})
+    return report_table(shown, evidence, widths={"Fact": 0.22, "What each source says": 0.38,
+                                                 "Agree?": 0.1, "Where they differ": 0.3})
 
 
-def change_kind_chart(matrix: pd.DataFrame) -> alt.Chart:
-    """Bars per domain counting provisions by the kind of change."""
-    return alt.Chart(matrix).mark_bar().encode(
+def _with_basis(matrix: pd.DataFrame, periods: pd.DataFrame) -> pd.DataFrame:
+    """The matrix with what each judgement rests on: an adopted change, a proposal, or reporting."""
+    kinds = periods.set_index("period_id")["kind"].map(BASIS)
+    return matrix.assign(basis=matrix["direction_refers_to"].map(kinds))
+
+
+# Kinds of change in the order and colours the chart gives them; a kind judged
+# on an external period is a paler shade of the same hue, with a dagger.
+KIND_COLOURS = dict(zip([*ADOPTED_KINDS, PROPOSED_ONLY, NOT_STATED],
+                        ["#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b", "#eeca3b"]))
+EXTERNAL_KIND_COLOURS = dict(zip(ADOPTED_KINDS, ["#9ecae9", "#ffbf79", "#ff9d98", "#b5dcd9"]))
+
+
+def change_kind_chart(matrix: pd.DataFrame, periods: pd.DataFrame) -> alt.Chart:
+    """Bars per domain counting provisions by the kind of change; external judgements paler, †."""
+    data = matrix.assign(kind=_marked_judgements(matrix, periods))
+    domain = [*KIND_COLOURS, *(kind + EXTERNAL_MARK for kind in EXTERNAL_KIND_COLOURS)]
+    colours = [*KIND_COLOURS.values(), *EXTERNAL_KIND_COLOURS.values()]
+    present = [(kind, colour) for kind, colour in zip(domain, colours)
+               if kind in set(data["kind"])]
+    return alt.Chart(data).mark_bar().encode(
         x=alt.X("count():Q", title="Provisions", axis=alt.Axis(tickMinStep=1, format="d")),
         # The matrix lists domains in the order the schema's enum gives them.
         y=alt.Y("domain:N", title=None, sort=list(dict.fromkeys(matrix["domain"]))),
-        color=alt.Color("change_kind:N", title="Kind of change (2022-2023)",
-                        sort=[*ADOPTED_KINDS, PROPOSED_ONLY, NOT_STATED]),
+        color=alt.Color("kind:N", title=f"Kind of change ({EXTERNAL_MARK}: judged on the "
+                                        "2026 constitution, external)",
+                        scale=alt.Scale(domain=[kind for kind, _ in present],
+                                        range=[colour for _, colour in present]),
+                        legend=alt.Legend(labelLimit=260, titleLimit=300)),
+        order=alt.Order("kind:N"),
         tooltip=[alt.Tooltip("domain:N", title="Domain"),
-                 alt.Tooltip("change_kind:N", title="Change"),
+                 alt.Tooltip("kind:N", title="Change"),
                  alt.Tooltip("provision:N", title="Provision")],
-    ).properties(width=460, height=200,
+    ).properties(width=460, height=220,
                  title="Kind of change in each provision, by domain")
 
 
 def power_direction_chart(matrix: pd.DataFrame, periods: pd.DataFrame) -> alt.Chart:
     """Bars counting provisions by where their change moves power."""
-    kinds = periods.set_index("period_id")["kind"].map(
-        {"in force": "adopted change", "proposal": "proposal"})
-    data = matrix.assign(basis=matrix["direction_refers_to"].map(kinds))
-    return alt.Chart(data).mark_bar().encode(
+    return alt.Chart(_with_basis(matrix, periods)).mark_bar().encode(
         x=alt.X("count():Q", title="Provisions", axis=alt.Axis(tickMinStep=1, format="d")),
         y=alt.Y("power_direction:N", title="Power moves", sort="-x"),
-        color=alt.Color("basis:N", title="Direction of"),
+        color=alt.Color("basis:N", title="Direction of",
+                        sort=[BASIS["in force"], BASIS["proposal"], BASIS[EXTERNAL]],
+                        legend=alt.Legend(labelLimit=260)),
         tooltip=[alt.Tooltip("provision:N", title="Provision"),
                  alt.Tooltip("power_direction:N", title="Power moves"),
                  alt.Tooltip("power_rationale:N", title="Rationale")],
-    ).properties(width=460, height=180,
+    ).properties(width=460, height=200,
                  title="Direction of the power shift (coder's judgement)")

@@ -1,8 +1,10 @@
 """Cut a release: checks, render, then ``releases/X.Y.Z/`` with checksums.
 
-A release is the rendered report (HTML and PDF), a zip of the files of ``data/``
-that git tracks (nothing ignored or stray) and a ``SHA256SUMS`` file, for the
-version ``CITATION.cff`` holds. Nothing is written unless every check passes,
+A release is the rendered output as Quarto laid it out (``report/index.html``,
+``report/index.pdf`` and the notebook pages ``analysis/*.html``, so that the
+links between them still work), a zip of the files of ``data/`` that git tracks
+(nothing ignored or stray) and a ``SHA256SUMS`` file, for the version
+``CITATION.cff`` holds. Nothing is written unless every check passes,
 and an existing version is never replaced.
 """
 
@@ -16,13 +18,13 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from .paths import DATA, ROOT, relative
+from .paths import DATA, OUTPUT, ROOT, relative
 from .report import (CHANGELOG, CITATION, SEMVER, changelog_entry,
                      load_citation, write_report_assets)
 
 RELEASES = ROOT / "releases"
-RENDERED = ROOT / "_output" / "report"
-REPORT_STEM = "kz-constitutional-reforms"
+# What a release must hold of the render, relative to the output folder.
+REPORT_FILES = ("report/index.html", "report/index.pdf")
 # Fixed timestamp for zip members, so the same data gives the same zip bytes.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
@@ -71,12 +73,11 @@ def check_release(version: str | None = None, root: Path = ROOT, citation_path: 
             "release check passed: the working tree is clean (everything committed)"]
 
 
-def render_report(root: Path = ROOT, rendered: Path = RENDERED) -> None:
-    """Render the article (HTML and PDF) into ``_output/``, executing its code afresh.
+def render_report(root: Path = ROOT) -> None:
+    """Render the project (report and notebook pages) into ``_output/``.
 
-    Rendering the one file, not the project, makes Quarto execute it even
-    where ``freeze`` holds earlier results, so the environment table and the
-    citation describe this release.
+    The article's code runs afresh (nothing is frozen), so the environment
+    table and the citation describe this release.
     """
     quarto = shutil.which("quarto")
     if quarto is None:
@@ -84,7 +85,7 @@ def render_report(root: Path = ROOT, rendered: Path = RENDERED) -> None:
                            "which is not on PATH; install it (README, 'Rendering') and run "
                            "'make release' again. Nothing was written.")
     write_report_assets()
-    subprocess.run([quarto, "render", "report/index.qmd"], cwd=root, check=True)
+    subprocess.run([quarto, "render"], cwd=root, check=True)
 
 
 def tracked_files(folder: Path, root: Path = ROOT) -> list[Path]:
@@ -110,31 +111,39 @@ def zip_files(files: list[Path], source: Path, target: Path, prefix: str) -> Non
 
 
 def sha256sums(directory: Path) -> str:
-    """``sha256sum``-compatible lines for every file in ``directory``."""
+    """``sha256sum``-compatible lines for every file under ``directory`` (relative paths)."""
     lines = []
-    for path in sorted(p for p in directory.iterdir() if p.is_file()):
-        lines.append(f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.name}")
+    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+        name = path.relative_to(directory).as_posix()
+        lines.append(f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {name}")
     return "\n".join(lines) + "\n"
 
 
-def package_release(version: str, rendered: Path = RENDERED, data_dir: Path = DATA,
+def rendered_files(output: Path) -> list[Path]:
+    """The report and the notebook pages of a finished render, relative to ``output``."""
+    missing = [name for name in REPORT_FILES if not (output / name).is_file()]
+    if missing:
+        raise ReleaseError("rendered report not found: "
+                           + ", ".join(relative(output / name) for name in missing)
+                           + " (run `make report` first)")
+    pages = sorted(path.relative_to(output) for path in (output / "analysis").glob("*.html"))
+    return [Path(name) for name in REPORT_FILES] + pages
+
+
+def package_release(version: str, output: Path = OUTPUT, data_dir: Path = DATA,
                     releases: Path = RELEASES, root: Path = ROOT) -> Path:
     """Write ``releases/<version>/`` from a finished render; never overwrite a release."""
     target = releases / version
     if target.exists():
         raise ReleaseError(f"{relative(target)} already exists; "
                            "a released version is never replaced")
-    outputs = {f"{REPORT_STEM}-{version}{suffix}": rendered / f"index{suffix}"
-               for suffix in (".html", ".pdf")}
-    missing = [relative(path) for path in outputs.values() if not path.is_file()]
-    if missing:
-        raise ReleaseError("rendered report not found: " + ", ".join(missing)
-                           + " (run `quarto render` first)")
+    files = rendered_files(output)
     releases.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{version}-", dir=releases))
     try:
-        for name, source in outputs.items():
-            shutil.copyfile(source, staging / name)
+        for name in files:
+            (staging / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(output / name, staging / name)
         zip_files(tracked_files(data_dir, root), data_dir.resolve(),
                   staging / f"data-{version}.zip", prefix=f"data-{version}")
         (staging / "SHA256SUMS").write_text(sha256sums(staging), encoding="utf-8")
@@ -151,5 +160,5 @@ def release(version: str | None = None) -> Path:
     for line in check_release(version):
         print(line)
     render_report()
-    print(f"rendered {relative(RENDERED)}")
+    print(f"rendered {relative(OUTPUT)}")
     return package_release(version)

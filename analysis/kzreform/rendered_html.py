@@ -6,18 +6,14 @@ Python it found, which need not have the study's dependencies installed.
 - Quarto adds CDN-hosted require.js/jQuery to any page that embeds notebook
   HTML output (for Jupyter widgets, which this report has none of); the
   self-contained page would fetch them from the network, so they are removed.
-- The notebooks' tables link each paragraph id to ``#ev-<id>``, the evidence
-  appendix of the report. On a notebook's own page that anchor does not exist:
-  such links are pointed at the report page.
-- Under an embedded table, Quarto links to the notebook page at
-  ``#cell-<label>``, an anchor that its HTML pages give figures only; where the
-  page has no ``cell-<label>`` but has ``<label>`` (the table), the link goes
-  there.
+- The notebooks' tables link each paragraph id to ``#ev-<id>`` and each
+  reference key to ``#extev-<key>``, the evidence appendices of the report. On
+  a notebook's own page those anchors do not exist: such links are pointed at
+  the report page.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path, PurePosixPath
 
@@ -28,8 +24,7 @@ REQUIRE_JQUERY_SHIM = re.compile(
     r"<script\b[^>]*>\s*define\(\s*'jquery'\s*,\s*\[\]\s*,\s*function\(\)\s*"
     r"\{\s*return window\.jQuery;\s*\}\)\s*</script>\s*")
 ELEMENT_ID = re.compile(r'\bid="([^"]+)"')
-EVIDENCE_HREF = re.compile(r'href="#(ev-[^"]+)"')
-NOTEBOOK_CELL_HREF = re.compile(r'href="(?P<page>[^"#:]+\.html)#cell-(?P<label>[^"]+)"')
+EVIDENCE_HREF = re.compile(r'href="#((?:ev|extev)-[^"]+)"')
 REPORT_PAGE = PurePosixPath("report/index.html")
 
 
@@ -62,36 +57,21 @@ def point_evidence_links_to_report(html: str, page: PurePosixPath) -> str:
         lambda m: m.group(0) if m.group(1) in ids else f'href="{report}#{m.group(1)}"', html)
 
 
-def resolve_notebook_cell_links(html: str, page: PurePosixPath, ids_by_page: dict) -> str:
-    """``page.html#cell-<label>`` becomes ``page.html#<label>`` where only the latter exists."""
-    def resolve(match: re.Match) -> str:
-        target = PurePosixPath(os.path.normpath(page.parent / match["page"]))
-        ids = ids_by_page.get(target)
-        label = match["label"]
-        if ids is None or f"cell-{label}" in ids or label not in ids:
-            return match.group(0)
-        return f'href="{match["page"]}#{label}"'
-
-    return NOTEBOOK_CELL_HREF.sub(resolve, html)
-
-
 def fix_rendered_pages(output_dir: Path) -> list[Path]:
     """Apply every fix to each HTML page under ``output_dir``; return those changed.
 
     Every fix is idempotent, so all pages are fixed whichever were just
-    rendered, and links are resolved against all the pages there.
+    rendered.
     """
     output_dir = Path(output_dir)
     html_pages = sorted(output_dir.rglob("*.html"))
     texts = {path: path.read_text(encoding="utf-8") for path in html_pages}
     relative = {path: PurePosixPath(path.resolve().relative_to(output_dir.resolve()).as_posix())
                 for path in html_pages}
-    ids_by_page = {relative[path]: element_ids(text) for path, text in texts.items()}
     changed = []
     for path, html in texts.items():
         fixed = remove_jupyter_cdn_scripts(html)
         fixed = point_evidence_links_to_report(fixed, relative[path])
-        fixed = resolve_notebook_cell_links(fixed, relative[path], ids_by_page)
         if fixed != html:
             path.write_text(fixed, encoding="utf-8")
             changed.append(path)

@@ -8,10 +8,13 @@ DataFrame. Its HTML is written here rather than by pandas because:
 - paragraph ids inside cells become links to the report's evidence appendix,
   with the quote on hover, which needs markup pandas would escape.
 
-Quarto turns the HTML table into a Pandoc table for every format, so the same
-stored output gives the HTML page its table and the Typst PDF a table that
-keeps the column widths given here (fractions of the text block, so no table
-is wider than the page).
+Each table is stored twice. The HTML page uses the HTML table (paragraph ids
+link to the evidence, with the quotes on hover). Quarto prefers Markdown for
+Typst, so the PDF is made from a Pandoc pipe table: Quarto would otherwise pass
+the HTML through an inliner that escapes character references a second time
+(an apostrophe printed as ``&#x27;``). The pipe table's separator line gives
+the relative column widths (fractions of the text block, so no table is wider
+than the page).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from .evidence import Evidence
+from .evidence import Evidence, markdown_text
 
 
 UNBREAKABLE = re.compile(r"[^\s\-/]+")
@@ -65,9 +68,24 @@ def _is_numeric(column: pd.Series) -> bool:
         and cells.str.contains(r"\d").any()
 
 
+# Dashes of a pipe table's separator line for the whole text block; only
+# their proportions matter once the line is longer than Pandoc's 72 columns.
+SEPARATOR_DASHES = 120
+
+
+def _cell_text(value) -> str:
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
 def _cell_html(value, evidence: Evidence | None) -> str:
-    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
-    return evidence.link_ids(text) if evidence is not None else html.escape(text)
+    text = _cell_text(value)
+    # Quotes stay literal: they need no escaping in text.
+    return evidence.link_ids(text) if evidence is not None else html.escape(text, quote=False)
+
+
+def _cell_markdown(value, evidence: Evidence | None) -> str:
+    text = _cell_text(value)
+    return evidence.link_ids_markdown(text) if evidence is not None else markdown_text(text)
 
 
 class ReportTable:
@@ -98,6 +116,20 @@ class ReportTable:
             for row in self.table.itertuples(index=False, name=None))
         return (f'<table class="kz-table">\n<colgroup>{colgroup}</colgroup>\n'
                 f"<thead>\n<tr>{header}</tr>\n</thead>\n<tbody>\n{body}\n</tbody>\n</table>")
+
+    def _repr_markdown_(self) -> str:
+        columns = list(self.table.columns)
+
+        def row(cells) -> str:
+            return "| " + " | ".join(cells) + " |"
+
+        separator = "|" + "|".join(
+            "-" * max(3, round(width * SEPARATOR_DASHES)) + ":" if column in self.numeric
+            else ":" + "-" * max(3, round(width * SEPARATOR_DASHES))
+            for column, width in zip(columns, self.widths)) + "|"
+        body = [row(_cell_markdown(value, self.evidence) for value in values)
+                for values in self.table.itertuples(index=False, name=None)]
+        return "\n".join([row(markdown_text(c) for c in columns), separator, *body])
 
     def __repr__(self) -> str:
         """The plain-text output: the table without its index."""
