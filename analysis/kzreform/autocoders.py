@@ -230,8 +230,9 @@ class SupervisedCoder:
     text as one more example of it, so no frame is unknown to the model;
     classes are weighted inversely to their frequency so rare frames count.
     Secondary frames are the other frames at least ``SECONDARY_MIN_PROBABILITY``
-    likely. Stance: the same words, plus (``sentiment=True``) the stance cues of
-    :meth:`kzreform.reading.Reader.read`. Confidence: the lower of the two top probabilities.
+    likely. Stance: the same words, plus (with ``phrases_and_sentiment``) the
+    stance cues of :meth:`kzreform.reading.Reader.read`. Confidence: the lower
+    of the two top probabilities.
     """
 
     fitted = True
@@ -258,8 +259,8 @@ class SupervisedCoder:
         The reader numbered the vocabulary's words, so a word's column is one
         array lookup (a negated word, marked, is looked up by its marked form),
         and a phrase (word pair) is found by arithmetic on its two words'
-        columns: no Python code runs per word, which is what keeps this coder
-        as fast as the keyword lexicon. Every word of a phrase in the
+        columns: no Python code runs per word (only per negated word), which
+        is what keeps this coder as fast as the keyword lexicon. Every word of a phrase in the
         vocabulary is itself in it (a pair in two documents means each word
         is), so a phrase is found from its words' columns alone.
         """
