@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import build, transaction
+from .checks import manual_coding_issues
 from .codebook import (MANUAL_COLUMNS, Codebook, body_paragraphs, codebook_path, load_codebook,
                        split_list)
 from .data import csv_rows, load_table, resource_path
@@ -119,8 +120,8 @@ def import_coding(path: Path, data_dir: Path = DATA, shown_name: str | None = No
     def replace_and_rebuild(staged: Path) -> None:
         build.write_csv(pd.concat([kept, coded], ignore_index=True)[MANUAL_COLUMNS],
                         resource_path("framing-manual", staged))
-        raise_issues(_in_sheet(input_issues(staged), path, first_row, from_sheet, staged),
-                     heading)
+        issues = input_issues(staged) or manual_coding_issues(paragraphs, staged)
+        raise_issues(_in_sheet(issues, path, first_row, from_sheet, staged), heading)
         build.rebuild(staged)
 
     def validate(staged: Path) -> None:

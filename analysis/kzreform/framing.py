@@ -16,10 +16,12 @@ import numpy as np
 import pandas as pd
 
 from .autocoders import auto_code, candidate_coders, load_lexicon
+from .checks import manual_coding_issues
 from .codebook import (AUTOMATED, HAND_CODED, Codebook, body_paragraphs, codebook_path,
                        load_codebook, split_list)
 from .corpus import BODY_KINDS, WORD
 from .data import load_table
+from .errors import raise_issues
 from .paths import CODING
 from .reading import load_voice_cues
 from .reliability import INTERVAL, RESAMPLES, SEED, evaluate, hand_coded_texts, interval_text
@@ -31,12 +33,13 @@ def framing_tables(data_dir: Path, tables: dict) -> dict:
     """Builder: evaluate the automated coders, then code every paragraph with the chosen one.
 
     The coder the leave-one-source-out evaluation chose is fitted on every
-    hand-coded paragraph and codes every body paragraph of every source.
-    Whether the hand coding covers its sources is a content rule, checked when
-    the built package is validated (:func:`kzreform.checks.manual_coding_issues`).
+    hand-coded paragraph and codes every body paragraph of every source. The
+    coders learn from the hand coding, so its content rules
+    (:func:`kzreform.checks.manual_coding_issues`) must hold before they do.
     """
     codebook = load_codebook(codebook_path(data_dir))
     paragraphs = tables["paragraphs"]
+    raise_issues(manual_coding_issues(paragraphs, data_dir), "invalid hand coding")
     manual = load_table("framing-manual", data_dir)
     coders = candidate_coders(codebook, load_lexicon(codebook, data_dir),
                               load_voice_cues(data_dir))

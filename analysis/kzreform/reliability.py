@@ -138,6 +138,13 @@ def leave_one_source_out(coder, labelled: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(coded, ignore_index=True)
 
 
+def _out_of_sample(coder, labelled: pd.DataFrame, manual: pd.DataFrame, codebook: Codebook,
+                   resamples: int) -> pd.DataFrame:
+    """Every measure of one coder, leave-one-source-out, with its bootstrap interval."""
+    return with_intervals(pair_codes(manual, leave_one_source_out(coder, labelled), codebook),
+                          codebook, resamples)
+
+
 def choose(point: dict[str, dict[tuple[str, str], float]], coders: list) -> str:
     """The coder evaluated out of sample with the highest mean of the two alphas.
 
@@ -163,12 +170,12 @@ def evaluate(coders: list, paragraphs: pd.DataFrame, manual: pd.DataFrame, codeb
                                f"out evaluation of the automated coders needs at least "
                                f"{MIN_SOURCES} hand-coded sources")],
                      "cannot evaluate the automated coders")
-    paired = {coder.name: pair_codes(manual, leave_one_source_out(coder, labelled), codebook)
-              for coder in coders}
-    chosen = choose({name: measures(codes, codebook) for name, codes in paired.items()}, coders)
+    measured = [_out_of_sample(coder, labelled, manual, codebook, resamples) for coder in coders]
+    chosen = choose({coder.name: dict(zip(zip(table["measure"], table["item"]),
+                                          table["estimate"]))
+                     for coder, table in zip(coders, measured)}, coders)
     tables = []
-    for coder in coders:
-        table = with_intervals(paired[coder.name], codebook, resamples)
+    for coder, table in zip(coders, measured):
         table.insert(0, "coder", coder.name)
         table.insert(1, "coder_label", coder.label)
         table.insert(2, "evaluation", LOSO if coder.fitted else IN_SAMPLE)
