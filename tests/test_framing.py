@@ -228,7 +228,7 @@ def test_auto_code_skips_headings_and_footnotes(paragraphs, lexicon):
 def read(text, cues):
     """Words, stance cues and voices of one paragraph."""
     found = reading.Reader(cues).read([text])
-    return found.documents()[0], found.cues[0].tolist(), found.voices[0]
+    return found.documents()[0], found.cues[0].tolist(), list(found.voices[0])
 
 
 def stance_cues(text, cues):
@@ -313,7 +313,7 @@ def test_reading_all_paragraphs_at_once_follows_the_rules_sentence_by_sentence(p
     assert len(found.documents()) == len(texts)
     for text, words, valence, voices in zip(texts, found.documents(), found.cues.tolist(),
                                             found.voices):
-        assert (words, valence, voices) == sentence_by_sentence(text, table), text
+        assert (words, valence, list(voices)) == sentence_by_sentence(text, table), text
 
 
 @pytest.mark.parametrize("field, value", [("role", "speaker"), ("voice", "aliens"),

@@ -99,6 +99,21 @@ class VoiceCues:
             np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool), np.zeros(0, dtype=np.int64))
 
 
+    def voice_sets(self, paragraphs: int, paragraph: np.ndarray,
+                   voice: np.ndarray) -> list[tuple[str, ...]]:
+        """Per paragraph, the names of the voices reported in it (pairs of paragraph, voice).
+
+        A paragraph's voices are summed up as one number (bit v: voice v), so
+        only the few distinct sets are turned into names.
+        """
+        sets = np.zeros(paragraphs, dtype=np.int64)
+        np.bitwise_or.at(sets, paragraph, np.left_shift(1, voice))
+        names = {found: tuple(name for number, name in enumerate(self.voices)
+                              if found >> number & 1)
+                 for found in np.unique(sets).tolist()}
+        return list(map(names.__getitem__, sets.tolist()))
+
+
 def load_voice_cues(data_dir: Path = DATA) -> VoiceCues:
     """The voice cues of ``data_dir`` (checked by its schema and :mod:`kzreform.checks`)."""
     table = load_table("framing-voice-cues", data_dir)
@@ -109,19 +124,27 @@ def load_voice_cues(data_dir: Path = DATA) -> VoiceCues:
 
 @dataclass(frozen=True)
 class Reading:
-    """Paragraphs read at once: their words one after another, cues and voices per paragraph."""
+    """Paragraphs read at once: their words one after another, cues and voices per paragraph.
 
-    words: list[str]  # every paragraph's words in turn, negated ones marked
+    The words as strings are only built when asked for (:meth:`documents`):
+    coding needs nothing but their numbers.
+    """
+
+    tokens: list[str]  # every paragraph's words in turn, with sentence ends among them
+    is_word: np.ndarray  # which tokens are words (not sentence ends)
     numbers: np.ndarray  # each word's number in the reader's dictionary (0: not in it)
     negated: np.ndarray  # whether each word is negated (and so marked)
-    lengths: np.ndarray  # how many of ``words`` each paragraph has
+    lengths: np.ndarray  # how many words each paragraph has
     cues: np.ndarray  # per paragraph: valence by claim holder and sign, then negators
-    voices: list[list[str]]  # per paragraph: the voices it reports, sorted
+    voices: list[tuple[str, ...]]  # per paragraph: the voices it reports, sorted
 
     def documents(self) -> list[list[str]]:
-        """Each paragraph's words as a list of its own."""
+        """Each paragraph's words as a list of its own, negated ones marked (``not_good``)."""
+        words = list(compress(self.tokens, self.is_word))
+        for index in np.flatnonzero(self.negated).tolist():
+            words[index] = NEGATED + words[index]
         ends = np.cumsum(self.lengths).tolist()
-        return [self.words[end - length:end] for end, length in zip(ends, self.lengths.tolist())]
+        return [words[end - length:end] for end, length in zip(ends, self.lengths.tolist())]
 
 
 class Reader:
@@ -157,7 +180,7 @@ class Reader:
         sentence = np.cumsum(starts | end)
         word = ~end
         paragraph = np.repeat(np.arange(len(texts)), counts)
-        return list(compress(tokens, word)), numbers[word], paragraph[word], sentence[word]
+        return tokens, word, numbers[word], paragraph[word], sentence[word]
 
     def read(self, texts: list[str]) -> Reading:
         """Words (negated ones marked), stance cues by claim holder, and the voices reported.
@@ -165,14 +188,12 @@ class Reader:
         The stance cues of a paragraph: for each claim holder the sum of
         positive and of negative valences, then the number of negators.
         """
-        words, numbers, paragraph, sentence = self._tokens(texts)
+        tokens, is_word, numbers, paragraph, sentence = self._tokens(texts)
         sentences = int(sentence[-1]) + 1 if len(sentence) else 0
         negator = self.negator[numbers]
         negated = _negated(negator, sentence)
         valence = np.where(negator, 0.0, self.valence[numbers])  # negators carry no valence
         valence[negated] *= N_SCALAR
-        for index in np.flatnonzero(negated).tolist():
-            words[index] = NEGATED + words[index]
         holder, voice_sentence, voice = _claims(self.cues, self.cue[numbers], sentence,
                                                 sentences)
         sentence_paragraph = np.zeros(sentences, dtype=np.int64)
@@ -183,9 +204,10 @@ class Reader:
         sums = np.bincount(slot, weights=np.abs(valence[scored]),
                            minlength=len(texts) * slots).reshape(len(texts), slots)
         negations = np.bincount(paragraph[negator], minlength=len(texts)).astype(float)
-        return Reading(words, numbers, negated, np.bincount(paragraph, minlength=len(texts)),
+        return Reading(tokens, is_word, numbers, negated,
+                       np.bincount(paragraph, minlength=len(texts)),
                        np.column_stack([sums, negations]),
-                       _voices(self.cues, len(texts), sentence_paragraph[voice_sentence], voice))
+                       self.cues.voice_sets(len(texts), sentence_paragraph[voice_sentence], voice))
 
 
 def _negated(negator: np.ndarray, sentence: np.ndarray) -> np.ndarray:
@@ -209,12 +231,3 @@ def _claims(cues: VoiceCues, numbers: np.ndarray, sentence: np.ndarray, sentence
                              minlength=sentences)
     holder = np.where(reported == 0, OWN, np.where(unofficial == 0, OFFICIAL, OTHER))
     return holder, in_sentence[actor], voice[actor]
-
-
-def _voices(cues: VoiceCues, paragraphs: int, paragraph_of: np.ndarray,
-            voice: np.ndarray) -> list[list[str]]:
-    """Per paragraph, the names of the voices it reports, sorted."""
-    found: list[list[str]] = [[] for _ in range(paragraphs)]
-    for key in np.unique(paragraph_of * len(cues.voices) + voice).tolist():
-        found[key // len(cues.voices)].append(cues.voices[key % len(cues.voices)])
-    return found
