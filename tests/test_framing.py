@@ -182,6 +182,7 @@ def test_a_lexicon_target_must_belong_to_its_kind(data_copy, codebook):
     assert f"lexicon.csv, row {row + 2}, field 'target'" in build_error(data_copy)
 
 
+@pytest.mark.corpus  # the rules of today's data/coding/lexicon.csv
 def test_codes_unseen_critical_paragraph(lexicon):
     text = ("Opposition activists told a rally that the new basic law is window dressing: "
             "an authoritarian scheme to entrench presidential control, and critics urged a boycott.")
@@ -191,6 +192,7 @@ def test_codes_unseen_critical_paragraph(lexicon):
     assert "opposition_activists" in coded["voices"].split(";")
 
 
+@pytest.mark.corpus  # the rules of today's data/coding/lexicon.csv
 def test_codes_unseen_favourable_paragraph(lexicon):
     text = ("Officials hailed a landmark law on local councils as robust democratization that "
             "makes parliament more accountable and inclusive.")
@@ -251,6 +253,7 @@ def test_negation_reaches_three_words_and_restarts_at_each_negator(cues):
     assert cues_found[-1] == 4.0  # negators counted
 
 
+@pytest.mark.corpus  # the voice cues of today's data/coding/voice_cues.csv
 @pytest.mark.parametrize("text, holder, voice", [
     ("The government said the reform is a great success.", "official", "president_government"),
     ("Scholars argue the reform is a great success.", "other", "experts_analysts"),
@@ -266,6 +269,7 @@ def test_stance_cues_sit_in_the_claim_of_whoever_is_reported(cues, text, holder,
     assert voices == ([voice] if voice else [])
 
 
+@pytest.mark.corpus  # the voice cues of today's data/coding/voice_cues.csv
 def test_an_actor_named_without_reporting_is_not_a_voice(cues):
     assert read("The government built a road.", cues)[2] == []
     assert read("The government built a road. Critics said so.", cues)[2] == [
@@ -274,13 +278,14 @@ def test_an_actor_named_without_reporting_is_not_a_voice(cues):
 
 def sentence_by_sentence(text, table):
     """The reading rules applied one sentence and one word at a time: the reference."""
+    longest = max(term.count(" ") + 1 for term in table["term"])
     actors = dict(zip(table.loc[table["role"] == "actor", "term"],
                       table.loc[table["role"] == "actor", "voice"]))
     reporting = set(table.loc[table["role"] == "reporting", "term"])
     words, valence, negations, voices = [], [0.0] * 6, 0, set()
     for sentence in re.split(r"(?<=[.!?;])\s+", text.lower().replace("’", "'")):
         tokens = WORD.findall(sentence)
-        runs = {" ".join(tokens[start:start + length]) for length in range(1, 4)
+        runs = {" ".join(tokens[start:start + length]) for length in range(1, longest + 1)
                 for start in range(len(tokens))}
         reported = {actors[term] for term in runs & set(actors)} if runs & reporting else set()
         voices |= reported
@@ -306,7 +311,6 @@ def sentence_by_sentence(text, table):
 def test_reading_all_paragraphs_at_once_follows_the_rules_sentence_by_sentence(paragraphs,
                                                                                cues):
     table = load_table("framing-voice-cues")
-    assert max(term.count(" ") + 1 for term in table["term"]) <= 3  # the reference's reach
     texts = ["", ". Not good", "Good?! Not. ", "A;b c;  d. e", "x.\n\ny not", "Said the voter.",
              *paragraphs["text"]]
     found = reading.Reader(cues).read(texts)
@@ -393,6 +397,21 @@ def test_parallel_coding_equals_coding_in_turn(paragraphs, lexicon, codebook, cu
     for coder in (autocoders.LexiconCoder(lexicon), supervised):
         pd.testing.assert_frame_equal(autocoders.auto_code(many, coder, workers=2),
                                       autocoders.auto_code(many, coder, workers=1))
+
+
+@pytest.mark.corpus  # the coder today's evaluation chose, fitted on today's hand coding
+def test_the_chosen_coder_codes_unseen_critical_and_favourable_paragraphs(codebook, lexicon,
+                                                                          cues, labelled):
+    reliability_table = load_table("framing-reliability")
+    chosen = reliability_table.loc[reliability_table["chosen"], "coder"].iloc[0]
+    coder = next(c for c in autocoders.candidate_coders(codebook, lexicon, cues)
+                 if c.name == chosen).fit(labelled["text"].tolist(), labelled)
+    coded = coder.code([
+        "Opposition activists say the new referendum is window dressing for authoritarian "
+        "rule, and critics warn it will entrench presidential power.",
+        "Officials call the reform a landmark step toward democratization that makes "
+        "government more accountable and inclusive."])
+    assert coded["primary_frame"].tolist() == ["window_dressing", "democratisation"]
 
 
 # ---- out-of-sample evaluation ----
