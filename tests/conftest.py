@@ -5,7 +5,7 @@ import shutil
 import pytest
 import yaml
 
-from kzreform import framing
+from kzreform.codebook import load_codebook
 from kzreform.data import load_table
 from kzreform.paths import DATA
 from kzreform.transaction import LOCK_FILE, WORK_DIR
@@ -94,4 +94,4 @@ def removed():
 
 @pytest.fixture(scope="session")
 def codebook():
-    return framing.load_codebook()
+    return load_codebook()

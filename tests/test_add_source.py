@@ -12,7 +12,7 @@ from kzreform import add_source as adding
 from kzreform.cli import main
 from kzreform.data import load_table
 from kzreform.errors import DataValidationError
-from kzreform.framing import AUTOMATED
+from kzreform.codebook import AUTOMATED
 from kzreform.paths import DATA
 from kzreform.validation import validate_package
 

@@ -1,12 +1,15 @@
-"""The framing codebook, the hand coding, the automated coder and its agreement measures."""
+"""The framing codebook, the hand coding, the automated coders and their evaluation."""
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from kzreform import build, checks, framing
+from kzreform import autocoders, build, checks, framing, reading, reliability
+from kzreform import codebook as codebook_module
+from kzreform.corpus import WORD
 from kzreform.data import load_table, read_yaml
 from kzreform.errors import DataValidationError
 from kzreform.paths import DATAPACKAGE
@@ -14,12 +17,22 @@ from kzreform.paths import DATAPACKAGE
 
 @pytest.fixture(scope="module")
 def lexicon(codebook):
-    return framing.load_lexicon(codebook)
+    return autocoders.load_lexicon(codebook)
+
+
+@pytest.fixture(scope="module")
+def cues():
+    return reading.load_voice_cues()
 
 
 @pytest.fixture(scope="module")
 def manual():
     return load_table("framing-manual")
+
+
+@pytest.fixture(scope="module")
+def labelled(paragraphs, manual):
+    return reliability.hand_coded_texts(paragraphs, manual)
 
 
 def resource_fields(name):
@@ -28,14 +41,31 @@ def resource_fields(name):
     return {field["name"]: field for field in resource["schema"]["fields"]}
 
 
+def build_error(data_dir):
+    with pytest.raises(DataValidationError) as error:
+        build.build(data_dir)
+    return str(error.value)
+
+
+def edit_table(data_dir, name, edit):
+    path = data_dir / "coding" / name
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    edit(table).to_csv(path, index=False, lineterminator="\n")
+
+
+def edit_manual(data_dir, edit):
+    edit_table(data_dir, "framing_manual.csv", edit)
+
+
 # ---- codebook and hand coding ----
 
 def test_codebook_defines_every_frame_fully(codebook):
-    document = read_yaml(framing.CODEBOOK)
+    document = read_yaml(codebook_module.CODEBOOK)
     for frame in document["frames"]:
         for field in ("definition", "code_when", "do_not_code_when", "example"):
             assert str(frame[field]).strip(), (frame["id"], field)
     assert sorted(codebook.stance_levels) == [-2, -1, 0, 1, 2]
+    assert set(codebook.definitions) == set(codebook.frames) | set(codebook.voices)
 
 
 @pytest.mark.parametrize("resource", ["framing-manual", "framing-auto"])
@@ -48,24 +78,28 @@ def test_data_package_enumerates_the_codebook(codebook, resource):
         assert frame in fields["secondary_frames"]["constraints"]["pattern"]
 
 
-def test_hand_coding_covers_every_body_paragraph_of_the_hand_coded_sources(
-        manual, paragraphs, codebook):
-    assert checks.manual_coding_issues(codebook, paragraphs) == []
-    body = framing.body_paragraphs(paragraphs)
-    body = body[body["source_id"].isin(codebook.hand_coded_sources)]
+def test_reliability_and_voice_cue_enums_follow_the_codebook(codebook):
+    items = resource_fields("framing-reliability")["item"]["constraints"]["enum"]
+    assert items == ["stance", "primary_frame", *codebook.frames]
+    voices = resource_fields("framing-voice-cues")["voice"]["constraints"]["enum"]
+    assert voices == ["", *codebook.voices]
+
+
+def test_hand_coding_covers_every_body_paragraph_of_the_sources_it_codes(manual, paragraphs):
+    assert checks.manual_coding_issues(paragraphs) == []
+    body = codebook_module.body_paragraphs(paragraphs)
+    body = body[body["source_id"].isin(codebook_module.hand_coded_sources(manual, paragraphs))]
     assert sorted(manual["paragraph_id"]) == sorted(body["paragraph_id"])
 
 
-def build_error(data_dir):
-    with pytest.raises(DataValidationError) as error:
-        build.build(data_dir)
-    return str(error.value)
-
-
-def edit_manual(data_dir, edit):
-    path = data_dir / "coding" / "framing_manual.csv"
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    edit(table).to_csv(path, index=False, lineterminator="\n")
+def test_a_source_without_hand_coding_is_automated_not_incomplete(data_copy, manual,
+                                                                 paragraphs):
+    source = codebook_module.hand_coded_sources(manual, paragraphs)[0]
+    edit_manual(data_copy, lambda table: table[~table["paragraph_id"].isin(
+        paragraphs.loc[paragraphs["source_id"] == source, "paragraph_id"])])
+    assert checks.manual_coding_issues(paragraphs, data_copy) == []
+    left = load_table("framing-manual", data_copy)
+    assert source not in codebook_module.hand_coded_sources(left, paragraphs)
 
 
 @pytest.mark.parametrize("field, value", [
@@ -100,31 +134,33 @@ def test_duplicate_missing_and_heading_rows_are_reported(data_copy, manual, para
         return table
     edit_manual(data_copy, edit)
     message = build_error(data_copy)
-    assert f"value {missing!r}: is a body paragraph of a hand-coded source but is not coded" \
-        in message
+    assert f"value {missing!r}: is a body paragraph of a hand-coded source (one the hand " \
+        "coding codes) but is not coded" in message
     assert f"row {len(manual) + 1}, field 'paragraph_id', value {heading!r}: is a heading" \
         in message
     edit_manual(data_copy, lambda table: pd.concat([table, table.iloc[[0]]]))
     assert "[primary-key]" in build_error(data_copy)
 
 
-# ---- issue 11, case 5: hand_coded_sources is a list of known source ids ----------
-
-@pytest.mark.parametrize("listed, expected", [
-    ("anon-2026", "field 'hand_coded_sources', value 'anon-2026': must be a list of source ids"),
-    ("[anon-2026, nosuch-1999]",
-     "field 'hand_coded_sources', value 'nosuch-1999': is not a source id of"),
-])
-def test_hand_coded_sources_must_list_known_sources(data_copy, listed, expected):
+def test_the_retired_hand_coded_sources_key_is_named(data_copy):
     path = data_copy / "coding" / "codebook.yml"
-    text = path.read_text(encoding="utf-8")
-    start = text.index("hand_coded_sources:")
-    end = text.index("\n", start)
-    path.write_text(text[:start] + f"hand_coded_sources: {listed}" + text[end:], encoding="utf-8")
-    assert f"data/coding/codebook.yml, {expected}" in build_error(data_copy)
+    path.write_text(path.read_text(encoding="utf-8") + "hand_coded_sources: [anon-2026]\n",
+                    encoding="utf-8")
+    assert "data/coding/codebook.yml, field 'hand_coded_sources': is no longer read: a " \
+        "source is hand-coded when data/coding/framing_manual.csv codes it" \
+        in build_error(data_copy)
 
 
-# ---- the automated coder ----
+def test_evaluation_needs_two_hand_coded_sources(data_copy, manual, paragraphs):
+    source = codebook_module.hand_coded_sources(manual, paragraphs)[0]
+    edit_manual(data_copy, lambda table: table[table["paragraph_id"].isin(
+        paragraphs.loc[paragraphs["source_id"] == source, "paragraph_id"])])
+    assert f"data/coding/framing_manual.csv: codes 1 source(s) ['{source}']; the " \
+        "leave-one-source-out evaluation of the automated coders needs at least 2 " \
+        "hand-coded sources" in build_error(data_copy)
+
+
+# ---- the keyword lexicon ----
 
 def test_lexicon_rows_are_validated_by_the_schema(data_copy):
     path = data_copy / "coding" / "lexicon.csv"
@@ -149,7 +185,7 @@ def test_a_lexicon_target_must_belong_to_its_kind(data_copy, codebook):
 def test_codes_unseen_critical_paragraph(lexicon):
     text = ("Opposition activists told a rally that the new basic law is window dressing: "
             "an authoritarian scheme to entrench presidential control, and critics urged a boycott.")
-    coded = framing.code_text(text, lexicon)
+    coded = autocoders.code_text(text, lexicon)
     assert coded["primary_frame"] == "window_dressing"
     assert coded["stance"] < 0
     assert "opposition_activists" in coded["voices"].split(";")
@@ -158,65 +194,299 @@ def test_codes_unseen_critical_paragraph(lexicon):
 def test_codes_unseen_favourable_paragraph(lexicon):
     text = ("Officials hailed a landmark law on local councils as robust democratization that "
             "makes parliament more accountable and inclusive.")
-    coded = framing.code_text(text, lexicon)
+    coded = autocoders.code_text(text, lexicon)
     assert coded["primary_frame"] == "democratisation"
     assert coded["stance"] > 0
-    assert coded["voices"] == framing.NO_VOICE
+    assert coded["voices"] == codebook_module.NO_VOICE
 
 
 def test_text_without_cues_gets_the_fallback(lexicon):
-    coded = framing.code_text("The weather was mild and the river froze late.", lexicon)
-    assert coded == {"primary_frame": framing.FALLBACK_FRAME, "secondary_frames": "",
-                     "stance": 0, "voices": framing.NO_VOICE}
+    coded = autocoders.code_text("The weather was mild and the river froze late.", lexicon)
+    assert coded == {"primary_frame": autocoders.FALLBACK_FRAME, "secondary_frames": "",
+                     "stance": 0, "voices": codebook_module.NO_VOICE, "confidence": 0.0}
 
 
 def test_prefix_and_phrase_terms(codebook):
-    lexicon = framing.Lexicon([("frame", "legality", "rule of law", 1.0),
-                               ("frame", "economic", "econom*", 1.0),
-                               ("stance", "stance", "fear", -5.0)], tuple(codebook.frames))
+    lexicon = autocoders.Lexicon([("frame", "legality", "rule of law", 1.0),
+                                  ("frame", "economic", "econom*", 1.0),
+                                  ("stance", "stance", "fear", -5.0)], tuple(codebook.frames))
     scores = lexicon.scores("Economic rule of law; economy. The rule was of law.")
     assert scores["frame"] == {"economic": 2.0, "legality": 1.0}
-    assert framing.code_text("fear", lexicon)["stance"] == framing.MIN_STANCE
+    assert autocoders.code_text("fear", lexicon)["stance"] == autocoders.MIN_STANCE
 
 
 def test_auto_code_skips_headings_and_footnotes(paragraphs, lexicon):
-    coded = framing.auto_code(paragraphs, lexicon)
-    body = framing.body_paragraphs(paragraphs)
+    coded = autocoders.auto_code(paragraphs, autocoders.LexiconCoder(lexicon))
+    body = codebook_module.body_paragraphs(paragraphs)
     assert coded["paragraph_id"].tolist() == body["paragraph_id"].tolist()
-    assert (coded["coding"] == framing.AUTOMATED).all()
+    assert (coded["coding"] == codebook_module.AUTOMATED).all()
+    assert coded["check_by_hand"].equals(coded["confidence"] < autocoders.CHECK_BY_HAND_BELOW)
 
 
-def test_stored_automated_coding_is_current(paragraphs, lexicon):
-    stored = load_table("framing-auto")
-    fresh = framing.auto_code(paragraphs, lexicon)
-    pd.testing.assert_frame_equal(stored, fresh, check_dtype=False)
+# ---- reading a paragraph: negation, attribution, generic voices ----
+
+def read(text, cues):
+    """Words, stance cues and voices of one paragraph."""
+    found = reading.Reader(cues).read([text])
+    return found.documents()[0], found.cues[0].tolist(), found.voices[0]
 
 
-# ---- agreement and analysis ----
+def stance_cues(text, cues):
+    _, valence, _ = read(text, cues)
+    return dict(zip([f"{holder} {sign}" for holder in reading.CLAIM_HOLDERS
+                     for sign in ("positive", "negative")], valence))
+
+
+def test_negation_marks_words_and_flips_their_valence(cues):
+    words, _, _ = read("The reform is not good for anyone.", cues)
+    assert "not_good" in words and "good" not in words
+    assert stance_cues("The reform is not good.", cues)["own negative"] > 0
+    assert stance_cues("The reform is good.", cues)["own positive"] > 0
+
+
+def test_negation_reaches_three_words_and_restarts_at_each_negator(cues):
+    words, cues_found, _ = read("It is not a good fair vote. Never not free; no good.", cues)
+    assert words == ["it", "is", "not", "not_a", "not_good", "not_fair", "vote", "never", "not",
+                     "not_free", "no", "not_good"]
+    assert cues_found[-1] == 4.0  # negators counted
+
+
+@pytest.mark.parametrize("text, holder, voice", [
+    ("The government said the reform is a great success.", "official", "president_government"),
+    ("Scholars argue the reform is a great success.", "other", "experts_analysts"),
+    ("The election commission announced a great success.", "official", "president_government"),
+    ("A voter told reporters it was a great success.", "other", "citizens_social_media"),
+    ("The reform is a great success.", "own", None),
+])
+def test_stance_cues_sit_in_the_claim_of_whoever_is_reported(cues, text, holder, voice):
+    found = stance_cues(text, cues)
+    assert found[f"{holder} positive"] > 0
+    assert not [key for key, value in found.items() if value and not key.startswith(holder)]
+    _, _, voices = read(text, cues)
+    assert voices == ([voice] if voice else [])
+
+
+def test_an_actor_named_without_reporting_is_not_a_voice(cues):
+    assert read("The government built a road.", cues)[2] == []
+    assert read("The government built a road. Critics said so.", cues)[2] == [
+        "opposition_activists"]
+
+
+def sentence_by_sentence(text, table):
+    """The reading rules applied one sentence and one word at a time: the reference."""
+    actors = dict(zip(table.loc[table["role"] == "actor", "term"],
+                      table.loc[table["role"] == "actor", "voice"]))
+    reporting = set(table.loc[table["role"] == "reporting", "term"])
+    words, valence, negations, voices = [], [0.0] * 6, 0, set()
+    for sentence in re.split(r"(?<=[.!?;])\s+", text.lower().replace("’", "'")):
+        tokens = WORD.findall(sentence)
+        runs = {" ".join(tokens[start:start + length]) for length in range(1, 4)
+                for start in range(len(tokens))}
+        reported = {actors[term] for term in runs & set(actors)} if runs & reporting else set()
+        voices |= reported
+        holder = 0 if not reported else 1 if reported <= reading.OFFICIAL_VOICES else 2
+        scope = 0
+        for token in tokens:
+            if token in reading.NEGATORS:
+                scope, negations = reading.NEGATION_SCOPE, negations + 1
+                words.append(token)
+                continue
+            score = reading.VALENCE.get(token, 0.0)
+            if scope:
+                scope -= 1
+                words.append(reading.NEGATED + token)
+                score *= reading.N_SCALAR
+            else:
+                words.append(token)
+            if score:
+                valence[2 * holder + (score < 0)] += abs(score)
+    return words, [*valence, float(negations)], sorted(voices)
+
+
+def test_reading_all_paragraphs_at_once_follows_the_rules_sentence_by_sentence(paragraphs,
+                                                                               cues):
+    table = load_table("framing-voice-cues")
+    assert max(term.count(" ") + 1 for term in table["term"]) <= 3  # the reference's reach
+    texts = ["", ". Not good", "Good?! Not. ", "A;b c;  d. e", "x.\n\ny not", "Said the voter.",
+             *paragraphs["text"]]
+    found = reading.Reader(cues).read(texts)
+    assert len(found.documents()) == len(texts)
+    for text, words, valence, voices in zip(texts, found.documents(), found.cues.tolist(),
+                                            found.voices):
+        assert (words, valence, voices) == sentence_by_sentence(text, table), text
+
+
+@pytest.mark.parametrize("field, value", [("role", "speaker"), ("voice", "aliens"),
+                                          ("term", "Two  Spaces")])
+def test_voice_cue_rows_are_validated_by_the_schema(data_copy, field, value):
+    table = pd.read_csv(data_copy / "coding" / "voice_cues.csv", dtype=str,
+                        keep_default_na=False)
+    actor = table.index[table["role"] == "actor"][0]
+
+    def edit(table):
+        table.loc[actor, field] = value
+        return table
+    edit_table(data_copy, "voice_cues.csv", edit)
+    assert f"voice_cues.csv, row {actor + 2}, field {field!r}, value {value!r}" \
+        in build_error(data_copy)
+
+
+@pytest.mark.parametrize("role, expected", [
+    ("actor", "is empty; an actor cue needs its voice"),
+    ("reporting", "is given for a reporting cue, which belongs to no voice"),
+])
+def test_a_voice_cue_has_a_voice_exactly_when_it_names_an_actor(data_copy, codebook, role,
+                                                                expected):
+    table = pd.read_csv(data_copy / "coding" / "voice_cues.csv", dtype=str,
+                        keep_default_na=False)
+    row = table.index[table["role"] == role][0]
+
+    def edit(table):
+        table.loc[row, "voice"] = "" if role == "actor" else next(iter(codebook.voices))
+        return table
+    edit_table(data_copy, "voice_cues.csv", edit)
+    assert f"voice_cues.csv, row {row + 2}, field 'voice'" in build_error(data_copy)
+    assert expected in build_error(data_copy)
+
+
+# ---- the supervised coders ----
+
+@pytest.mark.parametrize("full", [False, True])
+def test_supervised_coder_is_deterministic_and_codes_every_text(codebook, cues, labelled, full):
+    coder = autocoders.SupervisedCoder(codebook, cues, phrases_and_sentiment=full)
+    texts = labelled["text"].tolist()
+    first = coder.fit(texts, labelled).code(texts[:20])
+    again = coder.fit(texts, labelled).code(texts[:20])
+    pd.testing.assert_frame_equal(first, again)
+    assert list(first.columns) == autocoders.CODE_COLUMNS and len(first) == 20
+    for row in first.to_dict("records"):
+        assert row["primary_frame"] in codebook.frames
+        assert row["primary_frame"] not in row["secondary_frames"].split(";")
+        assert row["stance"] in codebook.stance_levels
+        assert 0 <= row["confidence"] <= 1
+    assert coder.fit(texts, labelled).code([]).empty
+
+
+def test_majority_baseline_codes_the_commonest_frame(labelled):
+    coded = autocoders.MajorityCoder().fit([], labelled).code(["anything", "else"])
+    assert set(coded["primary_frame"]) == {labelled["primary_frame"].mode()[0]}
+
+
+@pytest.mark.parametrize("full", [False, True])
+def test_fast_counts_equal_scikit_learns(codebook, cues, labelled, full):
+    coder = autocoders.SupervisedCoder(codebook, cues, phrases_and_sentiment=full).fit(
+        labelled["text"].tolist(), labelled)
+    texts = labelled["text"].tolist()
+    # Empty documents first, between and last: no phrase spans two documents.
+    read = coder._reader.read(["", *texts[:5], "", "Words never seen, not before.", *texts[5:],
+                               "", ""])
+    expected = coder.vocabulary.transform(read.documents())
+    assert (coder.counts(read) != expected).nnz == 0
+
+
+def test_parallel_coding_equals_coding_in_turn(paragraphs, lexicon, codebook, cues, labelled):
+    supervised = autocoders.SupervisedCoder(codebook, cues, phrases_and_sentiment=True).fit(
+        labelled["text"].tolist(), labelled)
+    many = pd.concat([paragraphs] * 25, ignore_index=True)
+    many["paragraph_id"] = [f"x-p{number:05d}" for number in range(len(many))]
+    assert len(codebook_module.body_paragraphs(many)) >= autocoders.PARALLEL_MIN_PARAGRAPHS
+    for coder in (autocoders.LexiconCoder(lexicon), supervised):
+        pd.testing.assert_frame_equal(autocoders.auto_code(many, coder, workers=2),
+                                      autocoders.auto_code(many, coder, workers=1))
+
+
+# ---- out-of-sample evaluation ----
+
+class RecordingCoder(autocoders.MajorityCoder):
+    """The baseline, remembering what it was trained on."""
+
+    trained_on: list = []
+
+    def fit(self, texts, labels):
+        RecordingCoder.trained_on.append(set(texts))
+        return super().fit(texts, labels)
+
+
+def test_leave_one_source_out_never_trains_on_the_source_it_codes(labelled):
+    RecordingCoder.trained_on = []
+    coded = reliability.leave_one_source_out(RecordingCoder(), labelled)
+    assert sorted(coded["paragraph_id"]) == sorted(labelled["paragraph_id"])
+    sources = sorted(labelled["source_id"].unique())
+    assert len(RecordingCoder.trained_on) == len(sources)
+    for source, trained in zip(sources, RecordingCoder.trained_on):
+        own = set(labelled.loc[labelled["source_id"] == source, "text"])
+        assert not own & trained
+        assert trained == set(labelled["text"]) - own
+
 
 def test_agreement_of_a_coding_with_itself_is_perfect(manual, codebook):
-    auto = manual.drop(columns="note").assign(stance=manual["stance"].astype(int))
-    table = framing.agreement(manual, auto, codebook)
-    assert table["alpha"].dropna().eq(1.0).all()
-    frames = table[table.index.str.startswith("frame present")]
-    assert frames["precision"].dropna().eq(1.0).all()
-    assert frames["recall"].dropna().eq(1.0).all()
+    paired = reliability.pair_codes(manual, manual.drop(columns="note"), codebook)
+    values = reliability.measures(paired, codebook)
+    assert values["alpha", "stance"] == values["alpha", "primary_frame"] == 1.0
+    defined = [value for key, value in values.items() if key[0] != "alpha"
+               and not np.isnan(value)]
+    assert defined and all(value == 1.0 for value in defined)
 
 
 def test_precision_and_recall_count_primary_and_secondary_frames(codebook):
     manual = pd.DataFrame({"paragraph_id": ["a", "b", "c"],
                            "primary_frame": ["legality", "legality", "economic"],
                            "secondary_frames": ["", "political", ""],
-                           "stance": ["0", "1", "-1"], "voices": ["none"] * 3})
+                           "stance": [0, 1, -1], "voices": ["none"] * 3})
     auto = manual.assign(primary_frame=["legality", "political", "legality"],
                          secondary_frames=["", "", ""])
-    table = framing.agreement(manual, auto, codebook)
-    legality = table.loc["frame present: Legality and constitutionality"]
-    assert (legality["precision"], legality["recall"]) == (1 / 2, 1 / 2)
-    political = table.loc["frame present: Political power and elite competition"]
-    assert (political["precision"], political["recall"]) == (1.0, 1.0)
-    assert table.loc["stance (ordinal, −2 to +2)", "alpha"] == 1.0
+    values = reliability.measures(reliability.pair_codes(manual, auto, codebook), codebook)
+    assert (values["precision", "legality"], values["recall", "legality"]) == (1 / 2, 1 / 2)
+    assert (values["precision", "political"], values["recall", "political"]) == (1.0, 1.0)
+    assert values["alpha", "stance"] == 1.0
 
+
+def test_bootstrap_intervals_are_deterministic_and_bracket_the_spread(manual, codebook):
+    auto = manual.assign(stance=manual["stance"].map(lambda s: min(s + 1, 2)))
+    paired = reliability.pair_codes(manual, auto, codebook)
+    first = reliability.with_intervals(paired, codebook, resamples=50)
+    pd.testing.assert_frame_equal(first, reliability.with_intervals(paired, codebook,
+                                                                    resamples=50))
+    stance = first.set_index(["measure", "item"]).loc[("alpha", "stance")]
+    assert stance["ci_low"] < stance["ci_high"] < 1.0
+
+
+def test_choice_ignores_in_sample_figures(codebook, lexicon, cues):
+    coders = autocoders.candidate_coders(codebook, lexicon, cues)
+    point = {coder.name: {("alpha", "stance"): 0.1, ("alpha", "primary_frame"): 0.1}
+             for coder in coders}
+    point["lexicon"] = {("alpha", "stance"): 0.9, ("alpha", "primary_frame"): 0.9}
+    point["supervised-full"] = {("alpha", "stance"): 0.3, ("alpha", "primary_frame"): np.nan}
+    assert reliability.choose(point, coders) == "supervised-full"
+
+
+def test_reliability_table_evaluates_every_coder_out_of_sample_or_says_not(codebook, lexicon,
+                                                                          cues, manual):
+    table = load_table("framing-reliability")
+    coders = autocoders.candidate_coders(codebook, lexicon, cues)
+    evaluation = table.groupby("coder")["evaluation"].agg(set)
+    for coder in coders:
+        expected = reliability.LOSO if coder.fitted else reliability.IN_SAMPLE
+        assert evaluation[coder.name] == {expected}
+    chosen = table.loc[table["chosen"], "coder"].unique()
+    assert len(chosen) == 1 and evaluation[chosen[0]] == {reliability.LOSO}
+    alphas = table[table["measure"] == "alpha"]
+    assert (alphas["ci_low"] <= alphas["ci_high"]).all()
+    assert set(alphas["paragraphs"]) == {len(manual)}
+
+
+def test_the_display_tables_show_every_coder_and_frame(codebook):
+    table = load_table("framing-reliability")
+    alphas = reliability.alpha_table(table)
+    assert len(alphas) == table["coder"].nunique()
+    assert alphas.index.equals(pd.RangeIndex(len(alphas)))
+    frames = reliability.frame_table(table, codebook, list(table["coder"].unique()))
+    assert len(frames) == len(codebook.frames)
+    assert frames.index.equals(pd.RangeIndex(len(frames)))
+    assert all(isinstance(column, str) for column in frames.columns)
+
+
+# ---- analysis ----
 
 def test_weighted_log_odds_is_antisymmetric_for_two_groups():
     texts = pd.Series(["reform reform court", "vote reform", "vote vote court", "vote court"])
@@ -226,20 +496,30 @@ def test_weighted_log_odds_is_antisymmetric_for_two_groups():
     np.testing.assert_allclose(scores.xs("a")["z"], -scores.xs("b")["z"])
 
 
-def test_coded_paragraphs_prefer_hand_coding(paragraphs, manual, codebook, lexicon):
-    auto = framing.auto_code(paragraphs, lexicon)
-    only_some = framing.Codebook(codebook.frames, codebook.voices, codebook.stance_levels,
-                                 ("tni-2022",))
-    coded = framing.coded_paragraphs(paragraphs, manual, auto, only_some)
-    assert set(coded.loc[coded["coding"] == framing.HAND_CODED, "source_id"]) == {"tni-2022"}
-    assert len(coded) == len(framing.body_paragraphs(paragraphs))
-    labels = framing.with_source_labels(coded)["source"]
-    assert f"fpc-2021 ({framing.AUTOMATED})" in set(labels)
+@pytest.fixture(scope="module")
+def stored_auto():
+    return load_table("framing-auto")
 
 
-def test_exemplar_quotes_are_verbatim(paragraphs, manual, codebook, lexicon):
-    coded = framing.coded_paragraphs(paragraphs, manual, framing.auto_code(paragraphs, lexicon),
-                                     codebook)
+def test_coded_paragraphs_prefer_hand_coding(paragraphs, manual, stored_auto):
+    first, *others = codebook_module.hand_coded_sources(manual, paragraphs)
+    only_first = manual[manual["paragraph_id"].isin(
+        paragraphs.loc[paragraphs["source_id"] == first, "paragraph_id"])]
+    coded = framing.coded_paragraphs(paragraphs, only_first, stored_auto)
+    hand = coded["coding"] == codebook_module.HAND_CODED
+    assert set(coded.loc[hand, "source_id"]) == {first}
+    assert len(coded) == len(codebook_module.body_paragraphs(paragraphs))
+    assert not coded.loc[hand, "check_by_hand"].any()
+    labels = set(framing.with_source_labels(coded)["source"])
+    assert {f"{source} ({codebook_module.AUTOMATED})" for source in others} <= labels
+
+
+@pytest.fixture(scope="module")
+def coded(paragraphs, manual, stored_auto):
+    return framing.coded_paragraphs(paragraphs, manual, stored_auto)
+
+
+def test_exemplar_quotes_are_verbatim(coded, codebook):
     table = framing.exemplars(coded, codebook)
     texts = dict(zip(coded["paragraph_id"], coded["text"]))
     for row in table.reset_index().itertuples():
@@ -248,19 +528,21 @@ def test_exemplar_quotes_are_verbatim(paragraphs, manual, codebook, lexicon):
         assert len(quote.split()) <= 30
 
 
-def test_distinctive_words_leave_out_function_words(paragraphs, manual, codebook, lexicon):
-    coded = framing.coded_paragraphs(paragraphs, manual, framing.auto_code(paragraphs, lexicon),
-                                     codebook)
+def test_source_summary_gives_intervals_that_hold_the_estimate(coded, codebook):
+    summary = framing.source_summary(coded, codebook, resamples=200)
+    assert set(summary["source"]) == set(framing.with_source_labels(coded)["source"])
+    assert ((summary["ci_low"] <= summary["estimate"] + 1e-9)
+            & (summary["estimate"] <= summary["ci_high"] + 1e-9)).all()
+    shares = summary[summary["item"] != "mean stance"].groupby("source")["estimate"].sum()
+    np.testing.assert_allclose(shares, 1.0)
+    single = coded.groupby("source_id").head(1)
+    one = framing.source_summary(single, codebook, resamples=20)
+    assert (one["ci_low"] == one["ci_high"]).all()  # one paragraph: no spread to resample
+
+
+def test_distinctive_words_leave_out_function_words(coded):
     words = framing.distinctive_words(coded, top=20)
     stopwords = framing.load_stopwords()
     assert {"the", "of", "and"} <= stopwords
     assert not set(words["word"]) & stopwords
     assert set(words["source"]) == set(framing.with_source_labels(coded)["source"])
-
-
-def test_parallel_coding_equals_coding_in_turn(paragraphs, lexicon):
-    many = pd.concat([paragraphs] * 25, ignore_index=True)
-    many["paragraph_id"] = [f"x-p{number:05d}" for number in range(len(many))]
-    assert len(framing.body_paragraphs(many)) >= framing.PARALLEL_MIN_PARAGRAPHS
-    pd.testing.assert_frame_equal(framing.auto_code(many, lexicon, workers=2),
-                                  framing.auto_code(many, lexicon, workers=1))

@@ -7,10 +7,10 @@ import pytest
 
 from kzreform import build
 from kzreform.cli import main
+from kzreform.codebook import hand_coded_sources, load_codebook
 from kzreform.corpus import BODY_KINDS, read_raw_text
 from kzreform.data import load_table
 from kzreform.errors import SHOWN_PER_KIND, DataValidationError
-from kzreform.framing import load_codebook
 from kzreform.validation import package_issues, validate_package
 
 
@@ -155,16 +155,21 @@ def test_a_missing_file_is_named(data_copy, sources, name):
         in build_error(data_copy)
 
 
-def test_a_header_only_hand_coding_is_capped_with_a_count(data_copy):
+def test_a_hand_coding_of_one_row_per_source_is_capped_with_a_count(data_copy):
     path = path_of(data_copy, "framing-manual")
-    path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    manual, paragraphs = load_table("framing-manual"), load_table("paragraphs")
+    sources = paragraphs.set_index("paragraph_id")["source_id"]
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    first_of_each = manual.index[~manual["paragraph_id"].map(sources).duplicated()]
+    path.write_text(lines[0] + "".join(lines[row + 1] for row in first_of_each), encoding="utf-8")
     message = build_error(data_copy)
     uncoded = [line for line in message.splitlines()
                if "is not coded" in line and "more of the same kind" not in line]
-    body = int(load_table("paragraphs")["kind"].isin(BODY_KINDS)[
-        load_table("paragraphs")["source_id"].isin(load_codebook().hand_coded_sources)].sum())
+    body = int(paragraphs["kind"].isin(BODY_KINDS)[
+        paragraphs["source_id"].isin(hand_coded_sources(manual, paragraphs))].sum())
+    missing = body - len(first_of_each)
     assert len(uncoded) == SHOWN_PER_KIND
-    assert f"... and {body - SHOWN_PER_KIND} more of the same kind" in message
+    assert f"... and {missing - SHOWN_PER_KIND} more of the same kind" in message
 
 
 def test_a_non_numeric_stance_in_the_codebook_is_named(data_copy):

@@ -17,7 +17,7 @@ import pandas as pd
 from .corpus import BODY_KINDS, WORD, TITLE_PLACEHOLDER, quote_in_text
 from .data import field_enum, load_table, read_text, resource_path
 from .errors import Issue, shown
-from .framing import Codebook, codebook_path, load_codebook, split_list
+from .codebook import Codebook, codebook_path, hand_coded_sources, load_codebook, split_list
 from .paths import DATA, ROOT
 from .provisions import NOT_STATED as NOT_STATED_IN_CORPUS
 from .provisions import (ADOPTED_KINDS, NOT_STATED_EXTERNAL, PROPOSED_ONLY, expected_cells,
@@ -304,23 +304,17 @@ def matrix_cell_issues(data_dir: Path = DATA) -> list[Issue]:
 
 # ---- framing: codebook, hand coding, lexicon ------------------------------------
 
-def codebook_issues(codebook: Codebook, sources: pd.DataFrame,
-                    data_dir: Path = DATA) -> list[Issue]:
-    """The codebook names known sources, and the schema's enums list its frames and voices."""
-    path = codebook_path(data_dir)
-    known = set(sources["source_id"])
-    issues = [Issue.at(path, f"is not a source id of {shown(resource_path('sources', data_dir))}",
-                       field="hand_coded_sources", value=source)
-              for source in codebook.hand_coded_sources if source not in known]
+def codebook_issues(codebook: Codebook, data_dir: Path = DATA) -> list[Issue]:
+    """The schema's enums list the codebook's frames, in codebook order."""
     if field_enum("framing-manual", "primary_frame", data_dir) != list(codebook.frames):
-        issues.append(Issue.at(path, "the frames differ from the enum of framing-manual "
-                                     "primary_frame in datapackage.json", field="frames"))
-    return issues
+        return [Issue.at(codebook_path(data_dir), "the frames differ from the enum of "
+                                                   "framing-manual primary_frame in "
+                                                   "datapackage.json", field="frames")]
+    return []
 
 
-def manual_coding_issues(codebook: Codebook, paragraphs: pd.DataFrame,
-                         data_dir: Path = DATA) -> list[Issue]:
-    """Hand coding covers every body paragraph of the hand-coded sources, and only those."""
+def manual_coding_issues(paragraphs: pd.DataFrame, data_dir: Path = DATA) -> list[Issue]:
+    """Hand coding codes body paragraphs only, and every one of each source it codes."""
     manual = load_table("framing-manual", data_dir)
     path = resource_path("framing-manual", data_dir)
     kinds = dict(zip(paragraphs["paragraph_id"], paragraphs["kind"]))
@@ -334,11 +328,11 @@ def manual_coding_issues(codebook: Codebook, paragraphs: pd.DataFrame,
         if row["primary_frame"] in split_list(row["secondary_frames"]):
             issues.append(Issue.at(path, "repeats the primary frame", row=number,
                                    field="secondary_frames", value=row["secondary_frames"]))
-    body = paragraphs[paragraphs["kind"].isin(BODY_KINDS)
-                      & paragraphs["source_id"].isin(codebook.hand_coded_sources)]
+    body = paragraphs[paragraphs["kind"].isin(BODY_KINDS)]
+    body = body[body["source_id"].isin(hand_coded_sources(manual, paragraphs))]
     coded = set(manual["paragraph_id"])
-    issues += [Issue.at(path, "is a body paragraph of a hand-coded source but is not coded",
-                        field="paragraph_id", value=paragraph)
+    issues += [Issue.at(path, "is a body paragraph of a hand-coded source (one the hand coding "
+                              "codes) but is not coded", field="paragraph_id", value=paragraph)
                for paragraph in body["paragraph_id"] if paragraph not in coded]
     return issues
 
@@ -352,6 +346,21 @@ def lexicon_issues(codebook: Codebook, data_dir: Path = DATA) -> list[Issue]:
                      value=row["target"])
             for number, row in enumerate(lexicon.to_dict("records"), start=2)
             if row["target"] not in targets.get(row["kind"], {})]
+
+
+def voice_cue_issues(data_dir: Path = DATA) -> list[Issue]:
+    """An actor cue names the voice it reports; a reporting cue belongs to no voice."""
+    cues = load_table("framing-voice-cues", data_dir)
+    path = resource_path("framing-voice-cues", data_dir)
+    issues = []
+    for number, row in enumerate(cues.to_dict("records"), start=2):
+        if row["role"] == "actor" and not row["voice"]:
+            issues.append(Issue.at(path, "is empty; an actor cue needs its voice", row=number,
+                                   field="voice", value=row["voice"]))
+        elif row["role"] == "reporting" and row["voice"]:
+            issues.append(Issue.at(path, "is given for a reporting cue, which belongs to no "
+                                         "voice", row=number, field="voice", value=row["voice"]))
+    return issues
 
 
 # ---- cleaning rules ---------------------------------------------------------------
@@ -386,20 +395,20 @@ def input_rule_issues(data_dir: Path = DATA) -> list[Issue]:
         *event_issues(data_dir),
         *external_claim_issues(data_dir),
         *change_kind_issues(data_dir),
-        *codebook_issues(codebook, sources, data_dir),
+        *codebook_issues(codebook, data_dir),
         *lexicon_issues(codebook, data_dir),
+        *voice_cue_issues(data_dir),
     ]
 
 
 def corpus_rule_issues(data_dir: Path = DATA) -> list[Issue]:
     """Rules tying the hand-coded tables to the paragraphs the build segments."""
     paragraphs = load_table("paragraphs", data_dir)
-    codebook = load_codebook(codebook_path(data_dir))
     return [
         *quote_issues("claims", paragraphs, data_dir),
         *quote_issues("fact-statements", paragraphs, data_dir),
         *quote_issues("events", paragraphs, data_dir, check_source=False),
-        *manual_coding_issues(codebook, paragraphs, data_dir),
+        *manual_coding_issues(paragraphs, data_dir),
     ]
 
 

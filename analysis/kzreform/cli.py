@@ -8,6 +8,7 @@ from pathlib import Path
 
 from . import build, transaction
 from .add_source import add_source
+from .coding_sheet import import_coding, write_coding_sheet
 from .errors import DataValidationError, shown
 from .notebooks import execute_notebook
 from .paths import DATA, OUTPUT, relative
@@ -41,6 +42,15 @@ def _parser() -> argparse.ArgumentParser:
                      help="YAML: 'source' (a sources.csv row), 'provenance' (basis, evidence "
                           "per field), optional 'cleaning' (lines or patterns to drop)")
     add.add_argument("--data-dir", type=Path, help="data directory to add to (default: data/)")
+    sheet = commands.add_parser(
+        "coding-sheet", help="write a CSV coding sheet for a source, automated codes pre-filled")
+    sheet.add_argument("source_id", help="source whose body paragraphs the sheet lists")
+    sheet.add_argument("--out", type=Path, required=True, help="CSV file to write")
+    sheet.add_argument("--data-dir", type=Path, help="data directory to read (default: data/)")
+    back = commands.add_parser(
+        "import-coding", help="validate a filled-in coding sheet and make its source hand-coded")
+    back.add_argument("sheet", type=Path, help="coding sheet written by coding-sheet")
+    back.add_argument("--data-dir", type=Path, help="data directory to write (default: data/)")
     return parser
 
 
@@ -99,9 +109,24 @@ def _add_source(args) -> None:
           f"{added['paragraphs']} body paragraphs coded (automated, not hand-coded)")
 
 
+def _coding_sheet(args) -> None:
+    data_dir, _ = _data_dir(args)
+    rows = write_coding_sheet(args.source_id, args.out, data_dir)
+    print(f"wrote {relative(args.out)}: {rows} paragraphs of {args.source_id} to check and "
+          "code by hand")
+
+
+def _import_coding(args) -> None:
+    data_dir, name = _data_dir(args)
+    imported = import_coding(args.sheet, data_dir, name)
+    print(f"imported {imported['paragraphs']} hand-coded paragraphs of "
+          f"{', '.join(imported['sources'])}; derived tables rebuilt in {name}")
+
+
 COMMANDS = {"build": _build, "validate": _validate, "notebooks": _notebooks,
             "report-assets": _report_assets, "fix-html": _fix_html, "release": _release,
-            "add-source": _add_source}
+            "add-source": _add_source, "coding-sheet": _coding_sheet,
+            "import-coding": _import_coding}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,8 +5,9 @@ without a byte-order mark or NUL bytes, and every row has as many cells as the
 header); problems come back as :class:`~kzreform.errors.Issue` objects naming
 file, row, field and value. Tables are addressed by their resource name in
 ``datapackage.json`` and typed from its schema: integers and numbers become
-numeric columns; strings and dates stay text (ISO dates sort and compare
-correctly as text; convert with ``pd.to_datetime`` where arithmetic is needed).
+numeric columns, booleans ``True``/``False``; strings and dates stay text (ISO
+dates sort and compare correctly as text; convert with ``pd.to_datetime`` where
+arithmetic is needed).
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ from .paths import DATA
 DESCRIPTOR = "datapackage.json"
 BOM = "\ufeff"
 NUMERIC = {"integer": "an integer", "number": "a number"}
+# Frictionless's default spellings of a boolean cell.
+BOOLEAN = {"true": True, "True": True, "TRUE": True, "1": True,
+           "false": False, "False": False, "FALSE": False, "0": False}
 
 
 # ---- files --------------------------------------------------------------------------
@@ -202,6 +206,10 @@ def load_table(name: str, data_dir: Path = DATA) -> pd.DataFrame:
             table[column], bad = _numeric(table[column], kind)
             issues += [Issue.at(path, f"is not {NUMERIC[kind]}", row=number, field=column,
                                 value=value) for number, value in bad]
+        elif kind == "boolean":
+            table[column], bad = _boolean(table[column])
+            issues += [Issue.at(path, "is not a boolean (true or false)", row=number,
+                                field=column, value=value) for number, value in bad]
         elif kind == "date":
             issues += [Issue.at(path, "is not a date (YYYY-MM-DD)", row=number, field=column,
                                 value=value) for number, value in _bad_dates(table[column])]
@@ -219,6 +227,15 @@ def _numeric(column: pd.Series, kind: str) -> tuple[pd.Series, list[tuple[int, s
     if problems or kind == "number":
         return numbers.astype("float64"), problems
     return numbers.astype("int64" if stated.all() else "Int64"), problems
+
+
+def _boolean(column: pd.Series) -> tuple[pd.Series, list[tuple[int, str]]]:
+    stated = column != ""
+    values = column.map(BOOLEAN)
+    problems = [(index + 2, column[index]) for index in column.index[stated & values.isna()]]
+    if stated.all() and not problems:
+        return values.astype(bool), problems
+    return values.astype("boolean"), problems
 
 
 def _bad_dates(column: pd.Series) -> list[tuple[int, str]]:

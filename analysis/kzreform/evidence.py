@@ -272,15 +272,16 @@ class Evidence:
 
 def load_evidence() -> Evidence:
     """Every quote the report's tables cite, read from the data package."""
-    # Imported here: the framing module reads the codebook, which the
-    # evidence of provisions alone does not need.
+    # Imported here: the framing modules fit coders and read the codebook,
+    # which the evidence of provisions alone does not need.
     from . import framing
+    from .codebook import load_codebook
     from .data import load_table
 
     paragraphs = load_table("paragraphs")
-    codebook = framing.load_codebook()
+    codebook = load_codebook()
     coded = framing.coded_paragraphs(paragraphs, load_table("framing-manual"),
-                                     load_table("framing-auto"), codebook)
+                                     load_table("framing-auto"))
     exemplars = framing.exemplars(coded, codebook).reset_index()
     provisions, periods, facts = (load_table(name) for name in ("provisions", "periods", "facts"))
     events = load_table("events")

@@ -16,8 +16,8 @@ import re
 import altair as alt
 import pandas as pd
 
+from .codebook import HAND_CODED, Codebook
 from .evidence import Evidence
-from .framing import HAND_CODED, Codebook
 from .provisions import (ADOPTED_KINDS, EXTERNAL, EXTERNAL_MARK, NOT_STATED, NOT_STATED_EXTERNAL,
                          PROPOSED_ONLY, external_period_ids)
 from .tables import ReportTable, report_table

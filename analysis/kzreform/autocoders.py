@@ -1,0 +1,401 @@
+"""Automated framing coders: each codes a paragraph from its text alone.
+
+Every coder has ``fit(texts, labels)`` (labels: hand-coding rows aligned with
+the texts) returning a fitted coder, and ``code(texts)`` returning a table with
+one row per text (columns ``CODE_COLUMNS``): primary and secondary frames,
+stance, voices and a confidence from 0 to 1. Rows below ``CHECK_BY_HAND_BELOW``
+are flagged for checking by hand.
+
+- ``MajorityCoder``: the most common hand codes of its training paragraphs.
+- ``LexiconCoder``: the keyword rules of ``data/coding/lexicon.csv``. They were
+  written from all hand-coded paragraphs, so fitting changes nothing and its
+  agreement is in-sample wherever it is measured.
+- ``SupervisedCoder``: logistic regressions fitted on the hand coding, with the
+  codebook's frame definitions as extra training text; optionally phrase
+  n-grams and stance cues from a general sentiment lexicon (VADER's, shipped
+  with ``vaderSentiment``) split by whose claim they sit in. Voices come from
+  generic actor and reporting cues (``data/coding/voice_cues.csv``).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from itertools import repeat
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.dummy import DummyClassifier
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import StandardScaler
+
+from .codebook import (AUTOMATED, LIST_SEPARATOR, NO_VOICE, Codebook, body_paragraphs,
+                       split_list)
+from .corpus import WORD
+from .data import load_table
+from .paths import DATA
+from .reading import Reader, Reading, VoiceCues
+
+CODE_COLUMNS = ["primary_frame", "secondary_frames", "stance", "voices", "confidence"]
+AUTO_COLUMNS = ["paragraph_id", "source_id", *CODE_COLUMNS, "check_by_hand", "coding"]
+MIN_STANCE, MAX_STANCE = -2, 2
+# A paragraph whose codes the coder is less sure of than this is flagged for
+# reading: for the supervised coders, below an even chance that the most likely
+# frame (or stance) is right.
+CHECK_BY_HAND_BELOW = 0.5
+CONFIDENCE_DIGITS = 2
+
+
+def _coded(primary: str, secondary: list[str], stance: float, voices: list[str],
+           confidence: float) -> dict:
+    return {
+        "primary_frame": primary,
+        "secondary_frames": LIST_SEPARATOR.join(secondary),
+        "stance": int(min(max(round(stance), MIN_STANCE), MAX_STANCE)),
+        "voices": LIST_SEPARATOR.join(voices) or NO_VOICE,
+        "confidence": round(float(confidence), CONFIDENCE_DIGITS),
+    }
+
+
+# ---- the keyword lexicon ----
+
+LEXICON_KINDS = ("frame", "voice", "stance")
+NO_MATCH: tuple[frozenset[int], tuple, tuple] = (frozenset(), (), ())
+# When no frame cue matches, the paragraph is most likely a bare statement of
+# what a measure contains, which the codebook codes as policy_prescription.
+FALLBACK_FRAME = "policy_prescription"
+# A frame other than the primary becomes a secondary frame once its cues weigh
+# at least this much: one strong cue (weight 2) or two ordinary ones.
+SECONDARY_MIN_SCORE = 2.0
+
+
+class Lexicon:
+    """The keyword rules, indexed for one pass over a paragraph's words.
+
+    Each distinct word of the input is matched against the term words once
+    (then cached), and multi-word terms are only tried where their first word
+    occurs, so coding time grows linearly with the number of words coded.
+    """
+
+    def __init__(self, rules: list[tuple[str, str, str, float]], frame_order: tuple[str, ...]):
+        """Index ``rules`` (kind, target, term, weight); frame ties go by ``frame_order``."""
+        self.frame_order = frame_order
+        self._word_ids: dict[str, int] = {}
+        self._exact: dict[str, set[int]] = {}
+        self._prefix: dict[str, set[int]] = {}
+        self._single: dict[int, list[tuple[str, str, float]]] = {}
+        self._phrases: dict[int, list[tuple[tuple[int, ...], str, str, float]]] = {}
+        for kind, target, term, weight in rules:
+            first, *rest = (self._word_id(word) for word in term.split(" "))
+            if rest:
+                self._phrases.setdefault(first, []).append((tuple(rest), kind, target, weight))
+            else:
+                self._single.setdefault(first, []).append((kind, target, weight))
+        self._prefix_lengths = sorted({len(prefix) for prefix in self._prefix})
+        self._cache: dict[str, tuple[frozenset[int], tuple, tuple]] = {}
+
+    def _word_id(self, word: str) -> int:
+        if word not in self._word_ids:
+            self._word_ids[word] = len(self._word_ids)
+            index = self._prefix if word.endswith("*") else self._exact
+            index.setdefault(word.rstrip("*"), set()).add(self._word_ids[word])
+        return self._word_ids[word]
+
+    def _lookup(self, token: str) -> tuple[frozenset[int], tuple, tuple]:
+        """Term words a token matches, its one-word hits, and the phrases it may start."""
+        ids = set(self._exact.get(token, ()))
+        for length in self._prefix_lengths:
+            if length > len(token):
+                break
+            ids |= self._prefix.get(token[:length], set())
+        single = tuple(hit for word_id in ids for hit in self._single.get(word_id, ()))
+        phrases = tuple(phrase for word_id in ids for phrase in self._phrases.get(word_id, ()))
+        found = self._cache[token] = (frozenset(ids), single, phrases) if ids else NO_MATCH
+        return found
+
+    def scores(self, text: str) -> dict[str, dict[str, float]]:
+        """Summed weights per kind and target of every term occurrence in ``text``."""
+        tokens = WORD.findall(text.lower())
+        entries = list(map(self._cache.get, tokens))
+        if None in entries:  # words not seen before
+            entries = [entry or self._lookup(token) for entry, token in zip(entries, tokens)]
+        totals: dict[tuple[str, str], float] = {}
+        for position, entry in enumerate(entries):
+            if entry is NO_MATCH:
+                continue
+            for kind, target, weight in entry[1]:
+                totals[kind, target] = totals.get((kind, target), 0.0) + weight
+            for rest, kind, target, weight in entry[2]:
+                following = entries[position + 1:position + 1 + len(rest)]
+                if len(following) == len(rest) and all(
+                        word_id in matched for word_id, (matched, _, _) in zip(rest, following)):
+                    totals[kind, target] = totals.get((kind, target), 0.0) + weight
+        scores: dict[str, dict[str, float]] = {kind: {} for kind in LEXICON_KINDS}
+        for (kind, target), total in totals.items():
+            scores[kind][target] = total
+        return scores
+
+
+def load_lexicon(codebook: Codebook, data_dir: Path = DATA) -> Lexicon:
+    """The keyword rules of ``data_dir`` (checked by its schema and :mod:`kzreform.checks`)."""
+    table = load_table("framing-lexicon", data_dir)
+    rules = list(zip(table["kind"], table["target"], table["term"], table["weight"]))
+    return Lexicon(rules, tuple(codebook.frames))
+
+
+def code_text(text: str, lexicon: Lexicon) -> dict:
+    """The lexicon's codes for one paragraph.
+
+    Confidence is the primary frame's share of all frame cues (0 when no cue
+    matched and the fallback frame was used).
+    """
+    scores = lexicon.scores(text)
+    frames = scores["frame"]
+    if frames:
+        # Ties go to the frame listed first in the codebook, so results are stable.
+        primary = max(lexicon.frame_order, key=lambda frame: frames.get(frame, 0.0))
+        total = sum(weight for weight in frames.values() if weight > 0)
+        confidence = max(frames[primary], 0.0) / total if total else 0.0
+    else:
+        primary, confidence = FALLBACK_FRAME, 0.0
+    secondary = [frame for frame in lexicon.frame_order
+                 if frame != primary and frames.get(frame, 0.0) >= SECONDARY_MIN_SCORE]
+    return _coded(primary, secondary, scores["stance"].get("stance", 0.0),
+                  sorted(scores["voice"]), confidence)
+
+
+class LexiconCoder:
+    """The keyword lexicon as a coder; fitting changes nothing (its rules are fixed)."""
+
+    name = "lexicon"
+    label = "keyword lexicon (written from all hand-coded text: in-sample)"
+    fitted = False
+
+    def __init__(self, lexicon: Lexicon):
+        """Code with ``lexicon``."""
+        self.lexicon = lexicon
+
+    def fit(self, texts: list[str], labels: pd.DataFrame) -> LexiconCoder:
+        """The same coder: the lexicon's rules were written by hand, not fitted."""
+        return self
+
+    def code(self, texts: list[str]) -> pd.DataFrame:
+        """The codes of each text (see :func:`code_text`)."""
+        return pd.DataFrame([code_text(text, self.lexicon) for text in texts],
+                            columns=CODE_COLUMNS)
+
+
+class MajorityCoder:
+    """Baseline: every paragraph gets the training paragraphs' most common codes."""
+
+    name = "majority"
+    label = "majority-class baseline"
+    fitted = True
+
+    def fit(self, texts: list[str], labels: pd.DataFrame) -> MajorityCoder:
+        """A baseline that gives the commonest frame, stance and voices of ``labels``."""
+        fitted = MajorityCoder()
+        # Ties go to the first value in sorted order, so the baseline is stable.
+        frames = labels["primary_frame"].value_counts().sort_index(kind="stable")
+        fitted.frame = frames.idxmax()
+        fitted.share = frames.max() / frames.sum()
+        fitted.stance = int(labels["stance"].astype(int).value_counts().sort_index().idxmax())
+        fitted.voices = labels["voices"].value_counts().sort_index().idxmax()
+        return fitted
+
+    def code(self, texts: list[str]) -> pd.DataFrame:
+        """The same codes for every text; confidence is the commonest frame's share."""
+        row = _coded(self.frame, [], self.stance, split_list(self.voices) if
+                     self.voices != NO_VOICE else [], self.share)
+        return pd.DataFrame([row] * len(texts), columns=CODE_COLUMNS)
+
+
+def _given(words: list[str]) -> list[str]:
+    """The analyser of the vectorisers: paragraphs arrive already split into words."""
+    return words
+
+
+def _with_phrases(words: list[str]) -> list[str]:
+    return words + [f"{first} {second}" for first, second in zip(words, words[1:])]
+
+
+class SupervisedCoder:
+    """Logistic regressions on word (and phrase) frequencies, fitted on the hand coding.
+
+    Frames: the codebook's definition of each frame is added to the training
+    text as one more example of it, so no frame is unknown to the model;
+    classes are weighted inversely to their frequency so rare frames count.
+    Secondary frames are the other frames at least ``SECONDARY_MIN_PROBABILITY``
+    likely. Stance: the same words, plus (with ``phrases_and_sentiment``) the
+    stance cues of :meth:`kzreform.reading.Reader.read`. Confidence: the lower
+    of the two top probabilities.
+    """
+
+    fitted = True
+    SECONDARY_MIN_PROBABILITY = 0.25
+    # Regularisation strength: scikit-learn's default, not tuned.
+    C = 1.0
+
+    def __init__(self, codebook: Codebook, cues: VoiceCues, phrases_and_sentiment: bool):
+        """An unfitted coder: words only, or with phrases, sentiment, negation and attribution."""
+        self.codebook = codebook
+        self.cues = cues
+        self.full = phrases_and_sentiment
+        self.name = "supervised-full" if self.full else "supervised-words"
+        self.label = ("supervised: words, phrases, sentiment lexicon, negation and attribution"
+                      if self.full else "supervised: words only")
+
+    def _vectoriser(self) -> CountVectorizer:
+        # A word or phrase seen in one training paragraph only cannot generalise.
+        return CountVectorizer(analyzer=_with_phrases if self.full else _given, min_df=2)
+
+    def counts(self, read: Reading) -> sparse.csr_matrix:
+        """What ``self.vocabulary.transform`` gives, read by this coder's reader.
+
+        The reader numbered the vocabulary's words, so a word's column is one
+        array lookup (a negated word, marked, is looked up by its marked form),
+        and a phrase (word pair) is found by arithmetic on its two words'
+        columns: no Python code runs per word (only per negated word), which
+        is what keeps this coder as fast as the keyword lexicon. Every word of a phrase in the
+        vocabulary is itself in it (a pair in two documents means each word
+        is), so a phrase is found from its words' columns alone.
+        """
+        size = len(self.vocabulary.vocabulary_)
+        columns = self._column_of[read.numbers]
+        for index in np.flatnonzero(read.negated).tolist():
+            columns[index] = self._word_columns.get(read.words[index], -1)
+        rows = np.repeat(np.arange(len(read.lengths)), read.lengths)
+        if self.full and len(columns) > 1 and len(self._phrase_keys):
+            first, second = columns[:-1], columns[1:]
+            pairs = np.where((first >= 0) & (second >= 0), first * size + second, -1)
+            # The last word of one document and the first of the next are no phrase.
+            ends = np.cumsum(read.lengths)[:-1] - 1
+            pairs[ends[(ends >= 0) & (ends < len(pairs))]] = -1
+            found = np.searchsorted(self._phrase_keys, pairs).clip(max=len(self._phrase_keys) - 1)
+            hit = (pairs >= 0) & (self._phrase_keys[found] == pairs)
+            rows = np.concatenate([rows, rows[:-1][hit]])
+            columns = np.concatenate([columns, self._phrase_columns[found[hit]]])
+        known = columns >= 0
+        return sparse.csr_matrix((np.ones(int(known.sum())), (rows[known], columns[known])),
+                                 shape=(len(read.lengths), size))
+
+    def _weighted(self, read: Reading) -> sparse.csr_matrix:
+        return self.weights.transform(self.counts(read))
+
+    def _model(self, classes: pd.Series):
+        if classes.nunique() < 2:  # nothing to tell apart: the one class, with certainty
+            return DummyClassifier(strategy="most_frequent")
+        return LogisticRegression(C=self.C, class_weight="balanced", max_iter=5000)
+
+    def fit(self, texts: list[str], labels: pd.DataFrame) -> SupervisedCoder:
+        """A new coder fitted on ``texts`` and their hand codes ``labels`` (aligned rows)."""
+        fitted = SupervisedCoder(self.codebook, self.cues, self.full)
+        definitions = [self.codebook.definitions[frame] for frame in self.codebook.frames]
+        first = Reader(self.cues)
+        fitted._index_vocabulary(self._vectoriser().fit(
+            first.read(texts).documents() + first.read(definitions).documents()))
+        # Read again, now that the reader numbers the vocabulary (the same reading).
+        read, defined = fitted._reader.read(texts), fitted._reader.read(definitions)
+        counts, counted = fitted.counts(read), fitted.counts(defined)
+        fitted.weights = TfidfTransformer(sublinear_tf=True).fit(sparse.vstack([counts,
+                                                                                  counted]))
+        counts = fitted.weights.transform(counts)
+        frames = pd.Series([*labels["primary_frame"], *self.codebook.frames])
+        fitted.frame_model = self._model(frames).fit(
+            sparse.vstack([counts, fitted.weights.transform(counted)]), frames)
+        fitted.scaler = StandardScaler().fit(read.cues)
+        stances = labels["stance"].astype(int)
+        fitted.stance_model = self._model(stances).fit(fitted._stance_features(counts, read),
+                                                       stances)
+        return fitted
+
+    def _index_vocabulary(self, vocabulary: CountVectorizer) -> None:
+        """Keep the fitted vocabulary, a reader that numbers it, and its phrases' keys."""
+        self.vocabulary = vocabulary
+        columns = vocabulary.vocabulary_
+        self._word_columns = {term: column for term, column in columns.items() if " " not in term}
+        self._reader = Reader(self.cues, tuple(self._word_columns))
+        self._column_of = np.full(len(self._reader.numbers) + 1, -1, dtype=np.int64)
+        for word, column in self._word_columns.items():
+            self._column_of[self._reader.numbers[word]] = column
+        # Each phrase keyed by its two words' columns, sorted for a binary search.
+        phrases = sorted((self._word_columns[first] * len(columns) + self._word_columns[second],
+                          column)
+                         for (first, second), column in ((term.split(" "), column)
+                                                         for term, column in columns.items()
+                                                         if " " in term))
+        self._phrase_keys = np.array([key for key, _ in phrases], dtype=np.int64)
+        self._phrase_columns = np.array([column for _, column in phrases], dtype=np.int64)
+
+    def _stance_features(self, counts: sparse.csr_matrix, read: Reading) -> sparse.csr_matrix:
+        if not self.full:
+            return counts
+        return sparse.hstack([counts, sparse.csr_matrix(self.scaler.transform(read.cues))]).tocsr()
+
+    def code(self, texts: list[str]) -> pd.DataFrame:
+        """The most likely codes of each text, with the coder's confidence in them."""
+        if not texts:
+            return pd.DataFrame(columns=CODE_COLUMNS)
+        read = self._reader.read(texts)
+        counts = self._weighted(read)
+        frame_probabilities = self.frame_model.predict_proba(counts)
+        stance_probabilities = self.stance_model.predict_proba(
+            self._stance_features(counts, read))
+        # Columns in codebook order, so secondary frames come out in that order.
+        order = [list(self.frame_model.classes_).index(frame) for frame in self.codebook.frames
+                 if frame in self.frame_model.classes_]
+        frames = self.frame_model.classes_[order]
+        frame_probabilities = frame_probabilities[:, order]
+        primary = frame_probabilities.argmax(axis=1)
+        likely = frame_probabilities >= self.SECONDARY_MIN_PROBABILITY
+        likely[np.arange(len(texts)), primary] = False
+        secondary = [""] * len(texts)
+        for row in np.flatnonzero(likely.any(axis=1)).tolist():
+            secondary[row] = LIST_SEPARATOR.join(frames[likely[row]])
+        stances = self.stance_model.classes_[stance_probabilities.argmax(axis=1)].tolist()
+        confidence = np.minimum(frame_probabilities.max(axis=1),
+                                stance_probabilities.max(axis=1)).tolist()
+        return pd.DataFrame(dict(zip(CODE_COLUMNS, (
+            frames[primary].tolist(), secondary, stances,
+            [LIST_SEPARATOR.join(voices) or NO_VOICE for voices in read.voices],
+            list(map(round, confidence, repeat(CONFIDENCE_DIGITS)))))))
+
+
+def candidate_coders(codebook: Codebook, lexicon: Lexicon, cues: VoiceCues) -> list:
+    """Every coder the evaluation compares, the baseline first."""
+    return [MajorityCoder(), LexiconCoder(lexicon),
+            SupervisedCoder(codebook, cues, phrases_and_sentiment=False),
+            SupervisedCoder(codebook, cues, phrases_and_sentiment=True)]
+
+
+# ---- coding the corpus ----
+
+# Below this many paragraphs, starting worker processes costs more than it saves.
+PARALLEL_MIN_PARAGRAPHS = 2_000
+
+
+def auto_code(paragraphs: pd.DataFrame, coder, workers: int | None = None) -> pd.DataFrame:
+    """Code every body paragraph with a fitted coder (headings and footnotes are not coded).
+
+    Large inputs are split into contiguous chunks coded in parallel, one per
+    core; the result is the same, in the same order, as coding them in turn.
+    """
+    body = body_paragraphs(paragraphs)
+    texts = body["text"].tolist()
+    workers = workers or os.cpu_count() or 1
+    if workers > 1 and len(texts) >= PARALLEL_MIN_PARAGRAPHS:
+        size = -(-len(texts) // workers)
+        chunks = [texts[start:start + size] for start in range(0, len(texts), size)]
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            codes = pd.concat(pool.map(coder.code, chunks), ignore_index=True)
+    else:
+        codes = coder.code(texts)
+    codes.insert(0, "paragraph_id", body["paragraph_id"].to_numpy())
+    codes.insert(1, "source_id", body["source_id"].to_numpy())
+    codes["check_by_hand"] = codes["confidence"] < CHECK_BY_HAND_BELOW
+    codes["coding"] = AUTOMATED
+    return codes[AUTO_COLUMNS]

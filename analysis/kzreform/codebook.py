@@ -1,0 +1,118 @@
+"""The framing codebook, and which sources the hand coding covers.
+
+The codebook (``data/coding/codebook.yml``) defines the frames, the stance scale
+and the voice categories; ``data/coding/framing_manual.csv`` is the hand coding.
+A source is hand-coded when the hand coding codes it; then every one of its
+body paragraphs must be coded (:func:`kzreform.checks.manual_coding_issues`),
+so a source is never half hand-coded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .corpus import BODY_KINDS
+from .data import read_yaml
+from .errors import DataValidationError, Issue, raise_issues, shown
+from .paths import CODING, DATA, in_data_dir
+
+CODEBOOK = CODING / "codebook.yml"
+MANUAL_COLUMNS = ["paragraph_id", "primary_frame", "secondary_frames", "stance", "voices",
+                  "note"]
+
+LIST_SEPARATOR = ";"
+NO_VOICE = "none"
+HAND_CODED = "hand-coded"
+AUTOMATED = "automated, not hand-coded"
+# The codebook once listed its hand-coded sources; the hand coding itself says
+# which they are now, and a list kept beside it could only disagree with it.
+RETIRED_KEYS = {"hand_coded_sources": "a source is hand-coded when data/coding/"
+                                      "framing_manual.csv codes it; delete this key"}
+
+
+@dataclass(frozen=True)
+class Codebook:
+    """Frames, voices and stance levels by id, with the definitions coders read."""
+
+    frames: dict[str, str]  # id -> label, in codebook order
+    voices: dict[str, str]
+    stance_levels: dict[int, str]
+    definitions: dict[str, str]  # frame or voice id -> its definition (and when to code it)
+
+
+def _require(mapping, key, where):
+    if not isinstance(mapping, dict) or key not in mapping:
+        raise DataValidationError(f"{where}: missing field {key!r}")
+    return mapping[key]
+
+
+def codebook_path(data_dir: Path = DATA) -> Path:
+    """Where the codebook of ``data_dir`` lives."""
+    return in_data_dir(CODEBOOK, data_dir)
+
+
+def _entries(document: dict, section: str, where: str) -> list[dict]:
+    """The frames or voices of the codebook, each checked for its required fields."""
+    entries = _require(document, section, where)
+    required = ["id", "label", "definition"]
+    if section == "frames":
+        required += ["code_when", "do_not_code_when", "example"]
+    for number, entry in enumerate(entries, start=1):
+        _require(entry, "id", f"{where}, {section} entry {number}")
+        for field in required:
+            _require(entry, field, f"{where}, {section} entry {number} ({entry['id']})")
+    ids = [entry["id"] for entry in entries]
+    duplicated = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicated or NO_VOICE in ids:
+        raise DataValidationError(
+            f"{where}, {section}: ids must be unique and not {NO_VOICE!r}: {duplicated}")
+    return entries
+
+
+def _stance_levels(document: dict, path: Path, where: str) -> dict[int, str]:
+    levels = _require(_require(document, "stance", where), "levels", f"{where}, stance")
+    stance = {}
+    for number, level in enumerate(levels, start=1):
+        value = _require(level, "value", f"{where}, stance level {number}")
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise_issues([Issue.at(path, "is not a whole number", value=value,
+                                   field=f"stance.levels[{number}].value")], "invalid codebook")
+        stance[value] = _require(level, "label", f"{where}, stance level {number}")
+    return stance
+
+
+def load_codebook(path: Path = CODEBOOK) -> Codebook:
+    """The codebook, with a named error for a missing field or a value of the wrong kind."""
+    document = read_yaml(path)
+    where = shown(path)
+    raise_issues([Issue.at(path, f"is no longer read: {why}", field=key)
+                  for key, why in RETIRED_KEYS.items() if isinstance(document, dict)
+                  and key in document], "invalid codebook")
+    labels, definitions = {}, {}
+    for section in ("frames", "voices"):
+        entries = _entries(document, section, where)
+        labels[section] = {entry["id"]: entry["label"] for entry in entries}
+        definitions.update({entry["id"]: " ".join(str(entry[field]) for field in
+                                                  ("definition", "code_when") if field in entry)
+                            for entry in entries})
+    return Codebook(labels["frames"], labels["voices"], _stance_levels(document, path, where),
+                    definitions)
+
+
+def split_list(cell: str) -> list[str]:
+    """The ids of a ';'-separated cell (an empty cell has none)."""
+    return [item for item in str(cell).split(LIST_SEPARATOR) if item]
+
+
+def body_paragraphs(paragraphs: pd.DataFrame) -> pd.DataFrame:
+    """The paragraphs that are coded: body paragraphs and list items."""
+    return paragraphs[paragraphs["kind"].isin(BODY_KINDS)]
+
+
+def hand_coded_sources(manual: pd.DataFrame, paragraphs: pd.DataFrame) -> list[str]:
+    """Sources with hand-coded paragraphs, in sorted order."""
+    coded = paragraphs.loc[paragraphs["paragraph_id"].isin(manual["paragraph_id"]), "source_id"]
+    return sorted(set(coded))

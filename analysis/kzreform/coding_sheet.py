@@ -1,0 +1,131 @@
+"""Turn an automated source into a hand-coded one through a CSV coding sheet.
+
+``python -m kzreform coding-sheet SOURCE_ID --out sheet.csv`` writes one row
+per body paragraph of the source: its text, the automated codes pre-filled in
+the columns to be checked (primary_frame, secondary_frames, stance, voices,
+note), and beside them the codebook's meaning of the pre-filled codes and the
+coder's confidence. ``python -m kzreform import-coding sheet.csv`` reads it
+back and, in one transaction (:mod:`kzreform.transaction`), replaces that
+source's rows of the hand coding, rebuilds every derived table and validates
+the package. The sheet's rows are checked by the same rules as the hand coding
+(the schema of ``framing-manual`` and :mod:`kzreform.checks`); a problem in a
+row taken from the sheet is reported against the sheet's own row.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from . import build, transaction
+from .codebook import (MANUAL_COLUMNS, Codebook, body_paragraphs, codebook_path, load_codebook,
+                       split_list)
+from .data import csv_rows, load_table, resource_path
+from .errors import Issue, raise_issues, shown
+from .paths import DATA
+from .validation import input_issues, package_issues
+
+CONTEXT_COLUMNS = ["text", "primary_frame_means", "secondary_frames_mean", "stance_means",
+                   "voices_mean", "automated_confidence", "check_by_hand"]
+SHEET_COLUMNS = [*MANUAL_COLUMNS[:1], *CONTEXT_COLUMNS[:1], *MANUAL_COLUMNS[1:],
+                 *CONTEXT_COLUMNS[1:]]
+
+
+def _meaning(codebook: Codebook, ids: list[str], labels: dict[str, str]) -> str:
+    return " | ".join(f"{labels[i]}: {codebook.definitions[i]}" for i in ids if i in labels)
+
+
+def coding_sheet(source_id: str, data_dir: Path = DATA) -> pd.DataFrame:
+    """The coding sheet of one source, automated codes pre-filled."""
+    codebook = load_codebook(codebook_path(data_dir))
+    paragraphs = load_table("paragraphs", data_dir)
+    body = body_paragraphs(paragraphs)
+    body = body[body["source_id"] == source_id]
+    if body.empty:
+        raise_issues([Issue.at(resource_path("paragraphs", data_dir),
+                               f"has no body paragraphs of this source (sources: "
+                               f"{', '.join(sorted(set(paragraphs['source_id'])))})",
+                               field="source_id", value=source_id)],
+                     "cannot write a coding sheet")
+    auto = load_table("framing-auto", data_dir)
+    sheet = body[["paragraph_id", "text"]].merge(auto, on="paragraph_id", validate="one_to_one")
+    sheet["note"] = ""
+    sheet["primary_frame_means"] = sheet["primary_frame"].map(
+        lambda frame: _meaning(codebook, [frame], codebook.frames))
+    sheet["secondary_frames_mean"] = sheet["secondary_frames"].map(
+        lambda frames: _meaning(codebook, split_list(frames), codebook.frames))
+    sheet["stance_means"] = sheet["stance"].map(codebook.stance_levels)
+    sheet["voices_mean"] = sheet["voices"].map(
+        lambda voices: _meaning(codebook, split_list(voices), codebook.voices))
+    sheet = sheet.rename(columns={"confidence": "automated_confidence"})
+    return sheet[SHEET_COLUMNS]
+
+
+def write_coding_sheet(source_id: str, out: Path, data_dir: Path = DATA) -> int:
+    """Write the coding sheet of ``source_id`` to ``out``; return its number of rows."""
+    sheet = coding_sheet(source_id, data_dir)
+    build.write_csv(sheet, Path(out))
+    return len(sheet)
+
+
+def read_coding_sheet(path: Path) -> pd.DataFrame:
+    """The hand codes of a filled-in sheet (cells stripped), or a named error for its shape."""
+    header, rows, issues = csv_rows(path)
+    raise_issues(issues, "cannot read the coding sheet")
+    missing = [column for column in MANUAL_COLUMNS if column not in header]
+    raise_issues([Issue.at(path, f"the header lacks this column (a coding sheet has "
+                                 f"{', '.join(SHEET_COLUMNS)})", row=1, field=column)
+                  for column in missing], "cannot read the coding sheet")
+    raise_issues([Issue.at(path, "has no rows below its header")] if not rows else [],
+                 "cannot read the coding sheet")
+    sheet = pd.DataFrame(rows, columns=header, dtype=str)
+    return sheet[MANUAL_COLUMNS].apply(lambda column: column.str.strip())
+
+
+def _in_sheet(issues: list[Issue], sheet: Path, first_row: int, imported: set[str],
+              data_dir: Path) -> list[Issue]:
+    """Issues in the hand-coding rows taken from the sheet, renamed to the sheet's rows."""
+    manual = shown(resource_path("framing-manual", data_dir))
+    renamed = []
+    for issue in issues:
+        if issue.file != manual:
+            renamed.append(issue)
+        elif issue.row is not None and issue.row >= first_row:
+            renamed.append(Issue.at(sheet, issue.problem, row=issue.row - first_row + 2,
+                                    field=issue.field, value=issue.value))
+        elif issue.row is None and issue.value in imported:
+            renamed.append(Issue.at(sheet, issue.problem, field=issue.field, value=issue.value))
+        else:
+            renamed.append(issue)
+    return renamed
+
+
+def import_coding(path: Path, data_dir: Path = DATA, shown_name: str | None = None) -> dict:
+    """Replace the hand coding of the sheet's source(s) with the sheet; rebuild; validate."""
+    coded = read_coding_sheet(path)
+    data_dir = Path(data_dir)
+    paragraphs = load_table("paragraphs", data_dir)
+    sources = sorted(set(paragraphs.loc[paragraphs["paragraph_id"].isin(coded["paragraph_id"]),
+                                        "source_id"]))
+    imported = set(paragraphs.loc[paragraphs["source_id"].isin(sources), "paragraph_id"])
+    manual = load_table("framing-manual", data_dir)
+    kept = manual[~manual["paragraph_id"].isin(imported)].astype(str)
+    first_row = len(kept) + 2
+
+    heading = f"cannot import the coding sheet {shown(path)}"
+    from_sheet = imported | set(coded["paragraph_id"])
+
+    def replace_and_rebuild(staged: Path) -> None:
+        build.write_csv(pd.concat([kept, coded], ignore_index=True)[MANUAL_COLUMNS],
+                        resource_path("framing-manual", staged))
+        raise_issues(_in_sheet(input_issues(staged), path, first_row, from_sheet, staged),
+                     heading)
+        build.rebuild(staged)
+
+    def validate(staged: Path) -> None:
+        raise_issues(_in_sheet(package_issues(staged), path, first_row, from_sheet, staged),
+                     heading)
+
+    transaction.write(data_dir, replace_and_rebuild, validate, shown_name)
+    return {"sources": sources, "paragraphs": len(coded)}

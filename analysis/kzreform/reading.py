@@ -1,0 +1,220 @@
+"""Reading paragraphs for the supervised coders: words, negation, whose claim, sentiment.
+
+A paragraph is split into sentences and words (the words of
+:data:`kzreform.corpus.WORD`, lower-cased). A sentence *reports* a voice when
+it holds one of the voice's actor terms and a reporting term
+(``data/coding/voice_cues.csv``); its stance cues then belong to that claim
+holder: officials when every voice it reports is official, other actors
+otherwise, the text's own voice when it reports nobody. A word is negated when
+a negator stands at most ``NEGATION_SCOPE`` words before it in its sentence with
+no other negator between; it is marked (``not_good``) and its VADER valence is
+flipped and damped as VADER does (``vaderSentiment``'s lexicon and constants).
+
+Paragraphs are read in batches: after one regular-expression pass per
+paragraph, every word is looked up once in one dictionary, and the rest is
+array arithmetic over all words of the batch, so no Python code runs per
+word. Sums run word by word in text order (``np.bincount``), so a paragraph's
+reading does not depend on the batch it is read in.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import chain, compress, repeat
+from pathlib import Path
+
+import numpy as np
+from vaderSentiment.vaderSentiment import NEGATE, N_SCALAR, SentimentIntensityAnalyzer
+
+from .corpus import WORD
+from .data import load_table
+from .paths import DATA
+
+# VADER's negators, plus 'no', which VADER leaves to its own rules.
+NEGATORS = frozenset(NEGATE) | {"no"}
+NEGATION_SCOPE = 3  # words after a negator that it negates (VADER looks three back)
+NEGATED = "not_"
+# A sentence ends at '.', '!', '?' or ';' followed by white space. One pass finds
+# the words and the sentence ends between them (which, outside the group, come
+# out of ``findall`` as empty strings).
+TOKEN = re.compile(rf"({WORD.pattern})|[.!?;]\s")
+SENTENCE_END = ""
+VALENCE: dict[str, float] = SentimentIntensityAnalyzer().lexicon
+OFFICIAL_VOICES = frozenset({"president_government", "ruling_party"})
+# Stance cues are summed by whose claim they sit in: the text's own voice, an
+# official's reported claim, or any other reported actor's.
+CLAIM_HOLDERS = ("own", "official", "other")
+OWN, OFFICIAL, OTHER = range(len(CLAIM_HOLDERS))
+NOT_A_VOICE = -1
+
+
+class VoiceCues:
+    """Generic cues for who speaks: an actor term and a reporting term in one sentence.
+
+    Every word of every term gets a number (from 1; 0 is any other word), so a
+    term of n words is found as a run of n numbers, one integer key per run.
+    """
+
+    def __init__(self, actors: dict[str, str], reporting: set[str]):
+        """Index the actor terms (term -> voice id) and the reporting terms."""
+        terms = sorted({*actors, *reporting})
+        self.voices = sorted(set(actors.values()))  # voice numbers, alphabetical
+        self.official = np.array([voice in OFFICIAL_VOICES for voice in self.voices], dtype=bool)
+        self.word_numbers = {word: number for number, word in enumerate(
+            sorted({word for term in terms for word in term.split(" ")}), start=1)}
+        self.base = len(self.word_numbers) + 1
+        by_length: dict[int, list[tuple[int, bool, int]]] = {}
+        for term in terms:
+            words = term.split(" ")
+            voice = self.voices.index(actors[term]) if term in actors else NOT_A_VOICE
+            by_length.setdefault(len(words), []).append(
+                (self.key(words), term in reporting, voice))
+        # Per term length: sorted keys, and whether each term reports or whose voice it is.
+        self.terms = {length: tuple(np.array(column) for column in zip(*sorted(found)))
+                      for length, found in sorted(by_length.items())}
+
+    def key(self, words: list[str]) -> int:
+        """The integer that stands for a run of cue words."""
+        key = 0
+        for word in words:
+            key = key * self.base + self.word_numbers[word]
+        return key
+
+    def hits(self, numbers: np.ndarray, sentence: np.ndarray):
+        """Every term occurrence: (its sentence, whether it reports, its voice number)."""
+        found = []
+        for length, (keys, reports, voices) in self.terms.items():
+            count = len(numbers) - length + 1
+            if count <= 0:
+                continue
+            runs = np.zeros(count, dtype=np.int64)
+            for offset in range(length):
+                runs = runs * self.base + numbers[offset:offset + count]
+            within = sentence[:count] == sentence[length - 1:]  # a term never spans sentences
+            place = np.searchsorted(keys, runs).clip(max=len(keys) - 1)
+            hit = within & (keys[place] == runs)
+            found.append((sentence[:count][hit], reports[place[hit]], voices[place[hit]]))
+        return tuple(np.concatenate(parts) for parts in zip(*found)) if found else (
+            np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool), np.zeros(0, dtype=np.int64))
+
+
+def load_voice_cues(data_dir: Path = DATA) -> VoiceCues:
+    """The voice cues of ``data_dir`` (checked by its schema and :mod:`kzreform.checks`)."""
+    table = load_table("framing-voice-cues", data_dir)
+    actors = table[table["role"] == "actor"]
+    return VoiceCues(dict(zip(actors["term"], actors["voice"])),
+                     set(table.loc[table["role"] == "reporting", "term"]))
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Paragraphs read at once: their words one after another, cues and voices per paragraph."""
+
+    words: list[str]  # every paragraph's words in turn, negated ones marked
+    numbers: np.ndarray  # each word's number in the reader's dictionary (0: not in it)
+    negated: np.ndarray  # whether each word is negated (and so marked)
+    lengths: np.ndarray  # how many of ``words`` each paragraph has
+    cues: np.ndarray  # per paragraph: valence by claim holder and sign, then negators
+    voices: list[list[str]]  # per paragraph: the voices it reports, sorted
+
+    def documents(self) -> list[list[str]]:
+        """Each paragraph's words as a list of its own."""
+        ends = np.cumsum(self.lengths).tolist()
+        return [self.words[end - length:end] for end, length in zip(ends, self.lengths.tolist())]
+
+
+class Reader:
+    """Reads paragraphs with one dictionary of every word it needs to know.
+
+    The dictionary numbers VADER's words, the negators, the voice cues' words,
+    and any further ``words`` a coder wants numbered (its vocabulary), so that
+    one lookup per word serves the reading and the coder. Number 0 is any other
+    word; each word's valence, negation and cue number are arrays by number.
+    """
+
+    def __init__(self, cues: VoiceCues, words: tuple[str, ...] = ()):
+        """A reader for ``cues``, also numbering ``words``."""
+        self.cues = cues
+        known = sorted({*VALENCE, *NEGATORS, *cues.word_numbers, *words, SENTENCE_END})
+        self.numbers = {word: number for number, word in enumerate(known, start=1)}
+        self.valence = np.array([0.0, *(VALENCE.get(word, 0.0) for word in known)])
+        self.negator = np.array([False, *(word in NEGATORS for word in known)], dtype=bool)
+        self.cue = np.array([0, *(cues.word_numbers.get(word, 0) for word in known)],
+                            dtype=np.int64)
+        self.end = self.numbers[SENTENCE_END]
+
+    def _tokens(self, texts: list[str]):
+        """All words of all texts, their numbers, paragraph and sentence."""
+        per_text = [TOKEN.findall(text.lower().replace("’", "'")) for text in texts]
+        tokens = list(chain.from_iterable(per_text))
+        numbers = np.fromiter(map(self.numbers.get, tokens, repeat(0)), dtype=np.int64,
+                              count=len(tokens))
+        counts = np.fromiter(map(len, per_text), dtype=np.int64, count=len(texts))
+        starts = np.zeros(len(tokens), dtype=bool)
+        starts[(np.cumsum(counts) - counts)[counts > 0]] = True
+        end = numbers == self.end
+        sentence = np.cumsum(starts | end)
+        word = ~end
+        paragraph = np.repeat(np.arange(len(texts)), counts)
+        return list(compress(tokens, word)), numbers[word], paragraph[word], sentence[word]
+
+    def read(self, texts: list[str]) -> Reading:
+        """Words (negated ones marked), stance cues by claim holder, and the voices reported.
+
+        The stance cues of a paragraph: for each claim holder the sum of
+        positive and of negative valences, then the number of negators.
+        """
+        words, numbers, paragraph, sentence = self._tokens(texts)
+        sentences = int(sentence[-1]) + 1 if len(sentence) else 0
+        negator = self.negator[numbers]
+        negated = _negated(negator, sentence)
+        valence = np.where(negator, 0.0, self.valence[numbers])  # negators carry no valence
+        valence[negated] *= N_SCALAR
+        for index in np.flatnonzero(negated).tolist():
+            words[index] = NEGATED + words[index]
+        holder, voice_sentence, voice = _claims(self.cues, self.cue[numbers], sentence,
+                                                sentences)
+        sentence_paragraph = np.zeros(sentences, dtype=np.int64)
+        sentence_paragraph[sentence] = paragraph
+        slots = 2 * len(CLAIM_HOLDERS)
+        scored = valence != 0
+        slot = (paragraph * slots + 2 * holder[sentence] + (valence < 0))[scored]
+        sums = np.bincount(slot, weights=np.abs(valence[scored]),
+                           minlength=len(texts) * slots).reshape(len(texts), slots)
+        negations = np.bincount(paragraph[negator], minlength=len(texts)).astype(float)
+        return Reading(words, numbers, negated, np.bincount(paragraph, minlength=len(texts)),
+                       np.column_stack([sums, negations]),
+                       _voices(self.cues, len(texts), sentence_paragraph[voice_sentence], voice))
+
+
+def _negated(negator: np.ndarray, sentence: np.ndarray) -> np.ndarray:
+    """Which words are negated (see the module's docstring)."""
+    position = np.arange(len(negator))
+    if not len(position):
+        return negator
+    latest = np.maximum.accumulate(np.where(negator, position, -1))
+    first = np.r_[True, sentence[1:] != sentence[:-1]]
+    sentence_start = np.maximum.accumulate(np.where(first, position, 0))
+    return ~negator & (latest >= sentence_start) & (position - latest <= NEGATION_SCOPE)
+
+
+def _claims(cues: VoiceCues, numbers: np.ndarray, sentence: np.ndarray, sentences: int):
+    """Each sentence's claim holder, and the (sentence, voice number) pairs it reports."""
+    in_sentence, reports, voice = cues.hits(numbers, sentence)
+    reporting = np.bincount(in_sentence[reports], minlength=sentences) > 0
+    actor = (voice != NOT_A_VOICE) & reporting[in_sentence]
+    reported = np.bincount(in_sentence[actor], minlength=sentences)
+    unofficial = np.bincount(in_sentence[actor][~cues.official[voice[actor]]],
+                             minlength=sentences)
+    holder = np.where(reported == 0, OWN, np.where(unofficial == 0, OFFICIAL, OTHER))
+    return holder, in_sentence[actor], voice[actor]
+
+
+def _voices(cues: VoiceCues, paragraphs: int, paragraph_of: np.ndarray,
+            voice: np.ndarray) -> list[list[str]]:
+    """Per paragraph, the names of the voices it reports, sorted."""
+    found: list[list[str]] = [[] for _ in range(paragraphs)]
+    for key in np.unique(paragraph_of * len(cues.voices) + voice).tolist():
+        found[key // len(cues.voices)].append(cues.voices[key % len(cues.voices)])
+    return found

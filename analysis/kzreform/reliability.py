@@ -1,0 +1,238 @@
+"""How far the automated coders reproduce the hand coding, measured out of sample.
+
+Leave-one-source-out: each hand-coded source is coded by a coder fitted on the
+other hand-coded sources only, so every paragraph is coded by a model that has
+never seen its text (or anything else from its source). The measures:
+Krippendorff's alpha (``krippendorff`` package) for stance (ordinal) and
+primary frame (nominal), and per-frame precision and recall of a frame's
+presence (primary or secondary) with the hand coding as the reference. Each
+comes with a percentile bootstrap 95% interval over paragraphs (fixed seed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import krippendorff
+import numpy as np
+import pandas as pd
+
+from .codebook import Codebook, split_list
+from .data import resource_path
+from .errors import Issue, raise_issues
+from .paths import DATA
+
+RESAMPLES = 1000
+# Leave-one-source-out needs a source to fit on and another to code.
+MIN_SOURCES = 2
+SEED = 20260315
+INTERVAL = (2.5, 97.5)
+LOSO = "leave-one-source-out"
+IN_SAMPLE = "in-sample"
+RELIABILITY_COLUMNS = ["coder", "coder_label", "evaluation", "chosen", "measure", "item",
+                       "paragraphs", "estimate", "ci_low", "ci_high"]
+
+
+@dataclass(frozen=True)
+class PairedCodes:
+    """Hand and automated codes of the same paragraphs, as arrays."""
+
+    stance: np.ndarray        # (2, n) ints: hand, automated
+    frame: np.ndarray         # (2, n) frame numbers
+    present_hand: np.ndarray  # (n, frames) bools: frame is primary or secondary
+    present_auto: np.ndarray
+
+
+def pair_codes(manual: pd.DataFrame, auto: pd.DataFrame, codebook: Codebook) -> PairedCodes:
+    """The hand and automated codes of the paragraphs both code, as arrays."""
+    pair = manual.merge(auto, on="paragraph_id", suffixes=("_hand", "_auto"),
+                        validate="one_to_one")
+    number = {frame: index for index, frame in enumerate(codebook.frames)}
+
+    def present(side):
+        return np.array([[frame == primary or frame in split_list(secondary)
+                          for frame in codebook.frames]
+                         for primary, secondary in zip(pair[f"primary_frame_{side}"],
+                                                       pair[f"secondary_frames_{side}"])],
+                        dtype=bool).reshape(len(pair), len(codebook.frames))
+
+    return PairedCodes(
+        stance=np.array([pair["stance_hand"].astype(int), pair["stance_auto"].astype(int)]),
+        frame=np.array([pair["primary_frame_hand"].map(number),
+                        pair["primary_frame_auto"].map(number)]),
+        present_hand=present("hand"), present_auto=present("auto"))
+
+
+def alpha(values: np.ndarray, level: str, domain=None) -> float:
+    """Krippendorff's alpha of two codings (rows); undefined (NaN) without variation."""
+    if np.unique(values).size < 2:
+        return float("nan")
+    return float(krippendorff.alpha(reliability_data=values.astype(float),
+                                    level_of_measurement=level, value_domain=domain))
+
+
+def measures(paired: PairedCodes, codebook: Codebook,
+             rows: np.ndarray | None = None) -> dict[tuple[str, str], float]:
+    """Every measure, keyed by (measure, item), over ``rows`` (all paragraphs if None)."""
+    rows = np.arange(paired.stance.shape[1]) if rows is None else rows
+    result = {
+        ("alpha", "stance"): alpha(paired.stance[:, rows], "ordinal",
+                                   sorted(codebook.stance_levels)),
+        ("alpha", "primary_frame"): alpha(paired.frame[:, rows], "nominal"),
+    }
+    hand, auto = paired.present_hand[rows], paired.present_auto[rows]
+    both = (hand & auto).sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        precision = both / auto.sum(axis=0)
+        recall = both / hand.sum(axis=0)
+    for index, frame in enumerate(codebook.frames):
+        result["precision", frame] = float(precision[index])
+        result["recall", frame] = float(recall[index])
+    return result
+
+
+def paragraphs_compared(paired: PairedCodes, codebook: Codebook) -> dict[tuple[str, str], int]:
+    """How many paragraphs each measure rests on (for precision: coded with the frame)."""
+    n = paired.stance.shape[1]
+    counts = {("alpha", "stance"): n, ("alpha", "primary_frame"): n}
+    for index, frame in enumerate(codebook.frames):
+        counts["precision", frame] = int(paired.present_auto[:, index].sum())
+        counts["recall", frame] = int(paired.present_hand[:, index].sum())
+    return counts
+
+
+def with_intervals(paired: PairedCodes, codebook: Codebook, resamples: int = RESAMPLES,
+                   seed: int = SEED) -> pd.DataFrame:
+    """Each measure with its percentile bootstrap interval (paragraphs resampled)."""
+    point = measures(paired, codebook)
+    n = paired.stance.shape[1]
+    rng = np.random.default_rng(seed)
+    draws = [measures(paired, codebook, rng.integers(n, size=n)) for _ in range(resamples)]
+    counts = paragraphs_compared(paired, codebook)
+    rows = []
+    for key, estimate in point.items():
+        values = np.array([draw[key] for draw in draws])
+        values = values[~np.isnan(values)]
+        low, high = np.percentile(values, INTERVAL) if values.size else (np.nan, np.nan)
+        rows.append({"measure": key[0], "item": key[1], "paragraphs": counts[key],
+                     "estimate": estimate, "ci_low": low, "ci_high": high})
+    return pd.DataFrame(rows)
+
+
+def hand_coded_texts(paragraphs: pd.DataFrame, manual: pd.DataFrame) -> pd.DataFrame:
+    """Hand-coded paragraphs with their text and source, in paragraph order."""
+    return paragraphs[["paragraph_id", "source_id", "text"]].merge(
+        manual, on="paragraph_id", validate="one_to_one")
+
+
+def leave_one_source_out(coder, labelled: pd.DataFrame) -> pd.DataFrame:
+    """Codes of every hand-coded paragraph by ``coder`` fitted without its source."""
+    coded = []
+    for source in sorted(labelled["source_id"].unique()):
+        held_out = labelled["source_id"] == source
+        fitted = coder.fit(labelled.loc[~held_out, "text"].tolist(), labelled[~held_out])
+        rows = fitted.code(labelled.loc[held_out, "text"].tolist())
+        rows.insert(0, "paragraph_id", labelled.loc[held_out, "paragraph_id"].to_numpy())
+        coded.append(rows)
+    return pd.concat(coded, ignore_index=True)
+
+
+def choose(point: dict[str, dict[tuple[str, str], float]], coders: list) -> str:
+    """The coder evaluated out of sample with the highest mean of the two alphas.
+
+    Only coders fitted per fold compete: the others' figures are in-sample. A
+    coder whose alpha is undefined counts that alpha as zero (no agreement
+    beyond chance); ties go to the coder listed first (the baseline).
+    """
+    def score(coder):
+        alphas = [point[coder.name]["alpha", item] for item in ("stance", "primary_frame")]
+        return np.mean([0.0 if np.isnan(value) else value for value in alphas])
+
+    return max((coder for coder in coders if coder.fitted), key=score).name
+
+
+def evaluate(coders: list, paragraphs: pd.DataFrame, manual: pd.DataFrame, codebook: Codebook,
+             data_dir: Path = DATA, resamples: int = RESAMPLES) -> tuple[pd.DataFrame, str]:
+    """The reliability table of every coder (long format) and the name of the chosen one."""
+    labelled = hand_coded_texts(paragraphs, manual)
+    sources = sorted(labelled["source_id"].unique())
+    if len(sources) < MIN_SOURCES:
+        raise_issues([Issue.at(resource_path("framing-manual", data_dir),
+                               f"codes {len(sources)} source(s) {sources}; the leave-one-source-"
+                               f"out evaluation of the automated coders needs at least "
+                               f"{MIN_SOURCES} hand-coded sources")],
+                     "cannot evaluate the automated coders")
+    paired = {coder.name: pair_codes(manual, leave_one_source_out(coder, labelled), codebook)
+              for coder in coders}
+    chosen = choose({name: measures(codes, codebook) for name, codes in paired.items()}, coders)
+    tables = []
+    for coder in coders:
+        table = with_intervals(paired[coder.name], codebook, resamples)
+        table.insert(0, "coder", coder.name)
+        table.insert(1, "coder_label", coder.label)
+        table.insert(2, "evaluation", LOSO if coder.fitted else IN_SAMPLE)
+        table.insert(3, "chosen", coder.name == chosen)
+        tables.append(table)
+    return pd.concat(tables, ignore_index=True)[RELIABILITY_COLUMNS], chosen
+
+
+# ---- display ----
+
+def _shown(value: float, percent: bool) -> str:
+    if pd.isna(value):
+        return "–"
+    return f"{value:.0%}" if percent else f"{value:.2f}".replace("-", "−")
+
+
+def _interval_text(row: pd.Series, percent: bool) -> str:
+    if pd.isna(row["estimate"]):
+        return _shown(row["estimate"], percent)
+    return (f"{_shown(row['estimate'], percent)} [{_shown(row['ci_low'], percent)}, "
+            f"{_shown(row['ci_high'], percent)}]")
+
+
+def interval_text(table: pd.DataFrame, percent: bool = False) -> pd.Series:
+    """'estimate [low, high]' for display, as a percentage or to two decimals; '–' if undefined."""
+    return table.apply(_interval_text, axis=1, percent=percent)
+
+
+def alpha_table(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per coder: how it was evaluated and both alphas with their intervals."""
+    alphas = table[table["measure"] == "alpha"]
+    wide = alphas.assign(value=interval_text(alphas)).pivot(
+        index="coder", columns="item", values="value").reindex(alphas["coder"].unique())
+    coders = alphas.drop_duplicates("coder").set_index("coder")
+    label = coders["coder_label"].where(~coders["chosen"], coders["coder_label"] + " (chosen)")
+    return pd.DataFrame({
+        "coder": label.to_numpy(),
+        "codes compared": coders["evaluation"].to_numpy(),
+        "alpha, stance (ordinal)": wide.loc[coders.index, "stance"].to_numpy(),
+        "alpha, primary frame (nominal)": wide.loc[coders.index, "primary_frame"].to_numpy(),
+    })
+
+
+def frame_table(table: pd.DataFrame, codebook: Codebook, coders: list[str]) -> pd.DataFrame:
+    """Per-frame precision and recall with intervals: frames down, each coder's two across."""
+    rows = table[table["measure"].isin(["precision", "recall"])]
+    recall = rows[rows["measure"] == "recall"].drop_duplicates("item").set_index("item")
+    shown = pd.DataFrame({"frame": list(codebook.frames.values()),
+                          "hand-coded paragraphs": recall["paragraphs"].reindex(
+                              list(codebook.frames)).to_numpy()})
+    for coder in coders:
+        own = rows[rows["coder"] == coder]
+        name = coder if own["evaluation"].iloc[0] == LOSO else f"{coder} ({IN_SAMPLE})"
+        for measure in ("precision", "recall"):
+            values = own[own["measure"] == measure].set_index("item")
+            shown[f"{name}: {measure}"] = interval_text(
+                values, percent=True).reindex(list(codebook.frames)).to_numpy()
+    return shown
+
+
+def headline(table: pd.DataFrame, coder: str, item: str) -> str:
+    """'0.18 (95% interval 0.01 to 0.35)' for the report's prose."""
+    row = table[(table["coder"] == coder) & (table["measure"] == "alpha")
+                & (table["item"] == item)].iloc[0]
+    estimate, low, high = (_shown(row[column], percent=False)
+                           for column in ("estimate", "ci_low", "ci_high"))
+    return f"{estimate} (95% interval {low} to {high})"

@@ -1,0 +1,116 @@
+"""Coding sheets: written with automated codes pre-filled, read back validated, in a copy of data/."""
+
+import pandas as pd
+import pytest
+from conftest import snapshot
+
+from kzreform import coding_sheet
+from kzreform.cli import main
+from kzreform.codebook import MANUAL_COLUMNS, body_paragraphs, hand_coded_sources
+from kzreform.data import load_table
+from kzreform.errors import DataValidationError
+from kzreform.validation import validate_package
+
+
+@pytest.fixture(scope="module")
+def source(paragraphs):
+    """A hand-coded source, to be turned back into an automated one and hand-coded again."""
+    return hand_coded_sources(load_table("framing-manual"), paragraphs)[0]
+
+
+def without_hand_coding(data_dir, source):
+    """Drop ``source`` from the hand coding of ``data_dir``; return the hand coding before."""
+    path = data_dir / "coding" / "framing_manual.csv"
+    original = pd.read_csv(path, dtype=str, keep_default_na=False)
+    paragraphs = load_table("paragraphs", data_dir)
+    own = paragraphs.loc[paragraphs["source_id"] == source, "paragraph_id"]
+    original[~original["paragraph_id"].isin(own)].to_csv(path, index=False, lineterminator="\n")
+    return original
+
+
+def filled_in(sheet, hand):
+    """The sheet with a researcher's reading (``hand``, by paragraph) in the columns to code."""
+    rows = hand.set_index("paragraph_id").loc[sheet["paragraph_id"]]
+    for column in MANUAL_COLUMNS[1:]:
+        sheet[column] = rows[column].to_numpy()
+    return sheet
+
+
+def test_sheet_lists_every_body_paragraph_with_automated_codes_and_meanings(data_copy, source):
+    sheet = coding_sheet.coding_sheet(source, data_copy)
+    body = body_paragraphs(load_table("paragraphs", data_copy))
+    assert sheet["paragraph_id"].tolist() == \
+        body.loc[body["source_id"] == source, "paragraph_id"].tolist()
+    auto = load_table("framing-auto", data_copy).set_index("paragraph_id")
+    for column in ("primary_frame", "secondary_frames", "stance", "voices"):
+        assert sheet[column].tolist() == auto.loc[sheet["paragraph_id"], column].tolist()
+    assert sheet["primary_frame_means"].str.len().gt(0).all()
+    assert list(sheet.columns) == coding_sheet.SHEET_COLUMNS
+
+
+def test_import_makes_a_source_hand_coded(tmp_path, data_copy, source):
+    original = without_hand_coding(data_copy, source)
+    sheet = filled_in(coding_sheet.coding_sheet(source, data_copy), original)
+    path = tmp_path / "sheet.csv"
+    sheet.to_csv(path, index=False)
+
+    imported = coding_sheet.import_coding(path, data_copy)
+
+    assert imported == {"sources": [source], "paragraphs": len(sheet)}
+    after = pd.read_csv(data_copy / "coding" / "framing_manual.csv", dtype=str,
+                        keep_default_na=False)
+    pd.testing.assert_frame_equal(after.set_index("paragraph_id").sort_index(),
+                                  original.set_index("paragraph_id").sort_index())
+    validate_package(data_copy)
+
+
+@pytest.mark.parametrize("field, value", [("stance", "7"), ("primary_frame", "vibes"),
+                                          ("voices", "aliens")])
+def test_bad_sheet_names_its_row_field_and_value_and_writes_nothing(tmp_path, data_copy,
+                                                                   source, field, value):
+    sheet = coding_sheet.coding_sheet(source, data_copy).astype(str)
+    sheet.loc[1, field] = value
+    path = tmp_path / "sheet.csv"
+    sheet.to_csv(path, index=False)
+    before = snapshot(data_copy)
+    with pytest.raises(DataValidationError) as error:
+        coding_sheet.import_coding(path, data_copy)
+    assert f"sheet.csv, row 3, field {field!r}, value {value!r}: [constraint-error]" \
+        in str(error.value)
+    assert snapshot(data_copy) == before
+
+
+def test_a_sheet_that_repeats_the_primary_frame_names_its_row(tmp_path, data_copy, source):
+    sheet = coding_sheet.coding_sheet(source, data_copy)
+    sheet.loc[2, "secondary_frames"] = sheet.loc[2, "primary_frame"]
+    path = tmp_path / "sheet.csv"
+    sheet.to_csv(path, index=False)
+    with pytest.raises(DataValidationError, match=r"sheet.csv, row 4, field 'secondary_frames'"
+                                                  r".*repeats the primary frame"):
+        coding_sheet.import_coding(path, data_copy)
+
+
+def test_an_incomplete_sheet_is_refused_naming_the_uncoded_paragraph(tmp_path, data_copy,
+                                                                    source):
+    sheet = coding_sheet.coding_sheet(source, data_copy)
+    path = tmp_path / "sheet.csv"
+    sheet.iloc[1:].to_csv(path, index=False)
+    with pytest.raises(DataValidationError,
+                       match=f"sheet.csv, field 'paragraph_id', value "
+                             f"'{sheet.loc[0, 'paragraph_id']}': is a body paragraph of a "
+                             "hand-coded source"):
+        coding_sheet.import_coding(path, data_copy)
+
+
+def test_command_line_writes_a_sheet_and_reports_bad_input(tmp_path, data_copy, source, capsys):
+    out = tmp_path / "sheet.csv"
+    assert main(["coding-sheet", source, "--out", str(out), "--data-dir", str(data_copy)]) == 0
+    assert pd.read_csv(out)["paragraph_id"].str.startswith(source).all()
+    assert main(["coding-sheet", "no-such-source", "--out", str(out),
+                 "--data-dir", str(data_copy)]) == 1
+    assert "field 'source_id', value 'no-such-source': has no body paragraphs of this source" \
+        in capsys.readouterr().err
+    out.write_text("paragraph_id,stance\nx,1\n", encoding="utf-8")
+    assert main(["import-coding", str(out), "--data-dir", str(data_copy)]) == 1
+    assert "sheet.csv, row 1, field 'primary_frame': the header lacks this column" \
+        in capsys.readouterr().err
