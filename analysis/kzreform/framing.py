@@ -56,8 +56,8 @@ def coded_paragraphs(paragraphs: pd.DataFrame, manual: pd.DataFrame,
     """
     hand = manual.assign(coding=HAND_CODED, check_by_hand=False)
     machine = auto[~auto["paragraph_id"].isin(hand["paragraph_id"])]
-    columns = ["paragraph_id", "primary_frame", "secondary_frames", "stance", "voices",
-               "coding", "check_by_hand"]
+    columns = ["paragraph_id", "primary_frame", "secondary_frames", "stance", "stance_target",
+               "voices", "coding", "check_by_hand"]
     coded = pd.concat([hand[columns], machine[columns]], ignore_index=True)
     coded["stance"] = coded["stance"].astype(int)
     coded["check_by_hand"] = coded["check_by_hand"].astype(bool)
