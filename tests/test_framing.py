@@ -563,11 +563,32 @@ def test_source_summary_gives_intervals_that_hold_the_estimate(coded, codebook):
     assert set(summary["source"]) == set(framing.with_source_labels(coded)["source"])
     assert ((summary["ci_low"] <= summary["estimate"] + 1e-9)
             & (summary["estimate"] <= summary["ci_high"] + 1e-9)).all()
-    shares = summary[summary["item"] != "mean stance"].groupby("source")["estimate"].sum()
+    shares = summary[summary["item"] != framing.MIXED_STANCE].groupby("source")["estimate"].sum()
     np.testing.assert_allclose(shares, 1.0)
     single = coded.groupby("source_id").head(1)
     one = framing.source_summary(single, codebook, resamples=20)
     assert (one["ci_low"] == one["ci_high"]).all()  # one paragraph: no spread to resample
+
+
+def test_stance_by_target_compares_only_targets_the_stance_evaluates(coded, codebook):
+    sources = load_table("sources")
+    summary = framing.stance_by_target(coded, sources, codebook, resamples=200)
+    assert set(summary["stance_target"]) <= set(codebook.stance_on_target)
+    evaluated = coded[coded["stance_target"].isin(codebook.stance_on_target)]
+    assert summary["paragraphs"].sum() == len(evaluated)
+    means = evaluated.groupby(["source_id", "stance_target"])["stance"].mean()
+    for row in summary.itertuples():
+        assert row.mean_stance == pytest.approx(means[row.source_id, row.stance_target])
+        assert row.ci_low - 1e-9 <= row.mean_stance <= row.ci_high + 1e-9
+    assert summary["date_mid"].notna().all()
+    table = framing.stance_by_target_table(summary, codebook)
+    assert len(table) == summary["stance_target"].nunique()
+
+
+def test_target_counts_cover_every_coded_paragraph(coded, codebook):
+    counts = framing.target_counts(coded, codebook)
+    assert counts.loc["all", "all"] == len(coded)
+    assert list(counts.index[:-1]) == list(codebook.targets)
 
 
 def test_distinctive_words_leave_out_function_words(coded):
