@@ -171,10 +171,21 @@ def stance_by_target(coded: pd.DataFrame, sources: pd.DataFrame, codebook: Codeb
         .reset_index(drop=True)
 
 
+def stance_cells(summary: pd.DataFrame) -> pd.Series:
+    """Each row of :func:`stance_by_target` as 'mean [low, high], n = paragraphs'."""
+    return (interval_text(summary.rename(columns={"mean_stance": "estimate"}))
+            + ", n = " + summary["paragraphs"].astype(str))
+
+
+def stance_cell(summary: pd.DataFrame, source_id: str, target: str) -> str:
+    """One source's mean stance toward one target, as the table shows it (for prose)."""
+    row = summary[(summary["source_id"] == source_id) & (summary["stance_target"] == target)]
+    return stance_cells(row).iloc[0]
+
+
 def stance_by_target_table(summary: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     """Targets down (in codebook order), sources across by date: 'mean [low, high], n'."""
-    cells = summary.assign(value=interval_text(summary.rename(columns={
-        "mean_stance": "estimate"})) + ", n = " + summary["paragraphs"].astype(str))
+    cells = summary.assign(value=stance_cells(summary))
     sources = list(dict.fromkeys(summary.sort_values(["date_mid", "source"])["source"]))
     targets = [target for target in codebook.targets if target in set(summary["stance_target"])]
     wide = cells.pivot(index="stance_target", columns="source", values="value").reindex(
