@@ -72,6 +72,7 @@ def test_codebook_defines_every_frame_fully(codebook):
 def test_data_package_enumerates_the_codebook(codebook, resource):
     fields = resource_fields(resource)
     assert fields["primary_frame"]["constraints"]["enum"] == list(codebook.frames)
+    assert fields["stance_target"]["constraints"]["enum"] == list(codebook.targets)
     for voice in codebook.voices:
         assert voice in fields["voices"]["constraints"]["pattern"]
     for frame in codebook.frames:
@@ -80,7 +81,7 @@ def test_data_package_enumerates_the_codebook(codebook, resource):
 
 def test_reliability_and_voice_cue_enums_follow_the_codebook(codebook):
     items = resource_fields("framing-reliability")["item"]["constraints"]["enum"]
-    assert items == ["stance", "primary_frame", *codebook.frames]
+    assert items == ["stance", "primary_frame", "stance_target", *codebook.frames]
     voices = resource_fields("framing-voice-cues")["voice"]["constraints"]["enum"]
     assert voices == ["", *codebook.voices]
 
@@ -104,7 +105,7 @@ def test_a_source_without_hand_coding_is_automated_not_incomplete(data_copy, man
 
 @pytest.mark.parametrize("field, value", [
     ("primary_frame", "vibes"), ("secondary_frames", "legality;nonsense"), ("stance", "3"),
-    ("voices", "aliens"),
+    ("voices", "aliens"), ("stance_target", "the_weather"), ("stance_target", ""),
 ])
 def test_bad_hand_coding_names_row_field_and_value(data_copy, field, value):
     def edit(table):
@@ -113,6 +114,27 @@ def test_bad_hand_coding_names_row_field_and_value(data_copy, field, value):
     edit_manual(data_copy, edit)
     assert f"data/coding/framing_manual.csv, row 2, field {field!r}, value {value!r}: " \
         "[constraint-error]" in build_error(data_copy)
+
+
+def test_codebook_defines_every_stance_target_and_its_rules(codebook):
+    document = read_yaml(codebook_module.CODEBOOK)
+    assert document["rules"]["stance_target"].strip()
+    assert document["rules"]["stance_target_without_stance"].strip()
+    for target in document["stance_targets"]:
+        for field in codebook_module.REQUIRED_FIELDS["stance_targets"]:
+            assert str(target[field]).strip(), (target["id"], field)
+    assert set(codebook.stance_on_target) <= set(codebook.targets)
+    assert set(codebook.target_groups) == set(codebook.targets)
+
+
+def test_a_stance_target_the_schema_does_not_list_is_named(data_copy):
+    path = data_copy / "coding" / "codebook.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "  - id: reform_general\n", "  - id: reform_in_general\n"), encoding="utf-8")
+    message = build_error(data_copy)
+    assert "data/coding/codebook.yml, field 'stance_targets': the stance_targets (" in message
+    assert "reform_in_general" in message
+    assert "differ from the enum of framing-manual stance_target in datapackage.json" in message
 
 
 def test_secondary_frame_may_not_repeat_primary(data_copy):
@@ -205,7 +227,8 @@ def test_codes_unseen_favourable_paragraph(lexicon):
 def test_text_without_cues_gets_the_fallback(lexicon):
     coded = autocoders.code_text("The weather was mild and the river froze late.", lexicon)
     assert coded == {"primary_frame": autocoders.FALLBACK_FRAME, "secondary_frames": "",
-                     "stance": 0, "voices": codebook_module.NO_VOICE, "confidence": 0.0}
+                     "stance": 0, "stance_target": autocoders.NOT_CODED,
+                     "voices": codebook_module.NO_VOICE, "confidence": 0.0}
 
 
 def test_prefix_and_phrase_terms(codebook):
@@ -442,6 +465,7 @@ def test_agreement_of_a_coding_with_itself_is_perfect(manual, codebook):
     paired = reliability.pair_codes(manual, manual.drop(columns="note"), codebook)
     values = reliability.measures(paired, codebook)
     assert values["alpha", "stance"] == values["alpha", "primary_frame"] == 1.0
+    assert values["alpha", "stance_target"] == 1.0
     defined = [value for key, value in values.items() if key[0] != "alpha"
                and not np.isnan(value)]
     assert defined and all(value == 1.0 for value in defined)
@@ -451,7 +475,8 @@ def test_precision_and_recall_count_primary_and_secondary_frames(codebook):
     manual = pd.DataFrame({"paragraph_id": ["a", "b", "c"],
                            "primary_frame": ["legality", "legality", "economic"],
                            "secondary_frames": ["", "political", ""],
-                           "stance": [0, 1, -1], "voices": ["none"] * 3})
+                           "stance": [0, 1, -1], "voices": ["none"] * 3,
+                           "stance_target": ["amendments_2022", "none", "none"]})
     auto = manual.assign(primary_frame=["legality", "political", "legality"],
                          secondary_frames=["", "", ""])
     values = reliability.measures(reliability.pair_codes(manual, auto, codebook), codebook)
@@ -490,8 +515,13 @@ def test_reliability_table_evaluates_every_coder_out_of_sample_or_says_not(codeb
     chosen = table.loc[table["chosen"], "coder"].unique()
     assert len(chosen) == 1 and evaluation[chosen[0]] == {reliability.LOSO}
     alphas = table[table["measure"] == "alpha"]
-    assert (alphas["ci_low"] <= alphas["ci_high"]).all()
+    defined = alphas[alphas["estimate"].notna()]
+    assert (defined["ci_low"] <= defined["ci_high"]).all()
     assert set(alphas["paragraphs"]) == {len(manual)}
+    # The lexicon has no rules for the stance target: its alpha is undefined, not zero.
+    lexicon_target = alphas[(alphas["coder"] == "lexicon") & (alphas["item"] == "stance_target")]
+    assert lexicon_target["estimate"].isna().all()
+    assert alphas.loc[alphas["coder"] != "lexicon", "estimate"].notna().all()
 
 
 def test_the_display_tables_show_every_coder_and_frame(codebook):
@@ -552,11 +582,32 @@ def test_source_summary_gives_intervals_that_hold_the_estimate(coded, codebook):
     assert set(summary["source"]) == set(framing.with_source_labels(coded)["source"])
     assert ((summary["ci_low"] <= summary["estimate"] + 1e-9)
             & (summary["estimate"] <= summary["ci_high"] + 1e-9)).all()
-    shares = summary[summary["item"] != "mean stance"].groupby("source")["estimate"].sum()
+    shares = summary[summary["item"] != framing.MIXED_STANCE].groupby("source")["estimate"].sum()
     np.testing.assert_allclose(shares, 1.0)
     single = coded.groupby("source_id").head(1)
     one = framing.source_summary(single, codebook, resamples=20)
     assert (one["ci_low"] == one["ci_high"]).all()  # one paragraph: no spread to resample
+
+
+def test_stance_by_target_compares_only_targets_the_stance_evaluates(coded, codebook):
+    sources = load_table("sources")
+    summary = framing.stance_by_target(coded, sources, codebook, resamples=200)
+    assert set(summary["stance_target"]) <= set(codebook.stance_on_target)
+    evaluated = coded[coded["stance_target"].isin(codebook.stance_on_target)]
+    assert summary["paragraphs"].sum() == len(evaluated)
+    means = evaluated.groupby(["source_id", "stance_target"])["stance"].mean()
+    for row in summary.itertuples():
+        assert row.mean_stance == pytest.approx(means[row.source_id, row.stance_target])
+        assert row.ci_low - 1e-9 <= row.mean_stance <= row.ci_high + 1e-9
+    assert summary["date_mid"].notna().all()
+    table = framing.stance_by_target_table(summary, codebook)
+    assert len(table) == summary["stance_target"].nunique()
+
+
+def test_target_counts_cover_every_coded_paragraph(coded, codebook):
+    counts = framing.target_counts(coded, codebook)
+    assert counts.loc["all", "all"] == len(coded)
+    assert list(counts.index[:-1]) == list(codebook.targets)
 
 
 def test_distinctive_words_leave_out_function_words(coded):

@@ -3,15 +3,16 @@
 Every coder has ``fit(texts, labels)`` (labels: hand-coding rows aligned with
 the texts) returning a fitted coder, and ``code(texts)`` returning a table with
 one row per text (columns ``CODE_COLUMNS``): primary and secondary frames,
-stance, voices and a confidence from 0 to 1. Rows below ``CHECK_BY_HAND_BELOW``
+stance, stance target, voices and a confidence from 0 to 1. Rows below ``CHECK_BY_HAND_BELOW``
 are flagged for checking by hand.
 
 - ``MajorityCoder``: the most common hand codes of its training paragraphs.
 - ``LexiconCoder``: the keyword rules of ``data/coding/lexicon.csv``. They were
   written from all hand-coded paragraphs, so fitting changes nothing and its
-  agreement is in-sample wherever it is measured.
+  agreement is in-sample wherever it is measured. It has no rules for the
+  stance target and leaves it uncoded (``NOT_CODED``).
 - ``SupervisedCoder``: logistic regressions fitted on the hand coding, with the
-  codebook's frame definitions as extra training text; optionally phrase
+  codebook's frame (and stance-target) definitions as extra training text; optionally phrase
   n-grams and stance cues from a general sentiment lexicon (VADER's, shipped
   with ``vaderSentiment``) split by whose claim they sit in. Voices come from
   generic actor and reporting cues (``data/coding/voice_cues.csv``).
@@ -42,7 +43,9 @@ from .data import load_table
 from .paths import DATA
 from .reading import NEGATED, Reader, Reading, VoiceCues
 
-CODE_COLUMNS = ["primary_frame", "secondary_frames", "stance", "voices", "confidence"]
+CODE_COLUMNS = ["primary_frame", "secondary_frames", "stance", "stance_target", "voices",
+                "confidence"]
+NOT_CODED = ""
 AUTO_COLUMNS = ["paragraph_id", "source_id", *CODE_COLUMNS, "check_by_hand", "coding"]
 MIN_STANCE, MAX_STANCE = -2, 2
 # A paragraph whose codes the coder is less sure of than this is flagged for
@@ -52,12 +55,13 @@ CHECK_BY_HAND_BELOW = 0.5
 CONFIDENCE_DIGITS = 2
 
 
-def _coded(primary: str, secondary: list[str], stance: float, voices: list[str],
+def _coded(primary: str, secondary: list[str], stance: float, target: str, voices: list[str],
            confidence: float) -> dict:
     return {
         "primary_frame": primary,
         "secondary_frames": LIST_SEPARATOR.join(secondary),
         "stance": int(min(max(round(stance), MIN_STANCE), MAX_STANCE)),
+        "stance_target": target,
         "voices": LIST_SEPARATOR.join(voices) or NO_VOICE,
         "confidence": round(float(confidence), CONFIDENCE_DIGITS),
     }
@@ -166,7 +170,7 @@ def code_text(text: str, lexicon: Lexicon) -> dict:
         primary, confidence = FALLBACK_FRAME, 0.0
     secondary = [frame for frame in lexicon.frame_order
                  if frame != primary and frames.get(frame, 0.0) >= SECONDARY_MIN_SCORE]
-    return _coded(primary, secondary, scores["stance"].get("stance", 0.0),
+    return _coded(primary, secondary, scores["stance"].get("stance", 0.0), NOT_CODED,
                   sorted(scores["voice"]), confidence)
 
 
@@ -206,12 +210,13 @@ class MajorityCoder:
         fitted.frame = frames.idxmax()
         fitted.share = frames.max() / frames.sum()
         fitted.stance = int(labels["stance"].astype(int).value_counts().sort_index().idxmax())
+        fitted.target = labels["stance_target"].value_counts().sort_index().idxmax()
         fitted.voices = labels["voices"].value_counts().sort_index().idxmax()
         return fitted
 
     def code(self, texts: list[str]) -> pd.DataFrame:
         """The same codes for every text; confidence is the commonest frame's share."""
-        row = _coded(self.frame, [], self.stance, split_list(self.voices) if
+        row = _coded(self.frame, [], self.stance, self.target, split_list(self.voices) if
                      self.voices != NO_VOICE else [], self.share)
         return pd.DataFrame([row] * len(texts), columns=CODE_COLUMNS)
 
@@ -248,8 +253,11 @@ class SupervisedCoder:
     classes are weighted inversely to their frequency so rare frames count.
     Secondary frames are the other frames at least ``SECONDARY_MIN_PROBABILITY``
     likely. Stance: the same words, plus (with ``phrases_and_sentiment``) the
-    stance cues of :meth:`kzreform.reading.Reader.read`. Confidence: the lower
-    of the two top probabilities.
+    stance cues of :meth:`kzreform.reading.Reader.read`. Stance target: the
+    same words, with the codebook's target definitions as extra examples (read
+    with the vocabulary of the texts and frame definitions, so adding targets
+    changes no frame or stance code). Confidence: the lower of the frame's and
+    the stance's top probability.
     """
 
     fitted = True
@@ -332,6 +340,12 @@ class SupervisedCoder:
         stances = labels["stance"].astype(int)
         fitted.stance_model = self._model(stances).fit(fitted._stance_features(counts, read),
                                                        stances)
+        targets = pd.Series([*labels["stance_target"], *self.codebook.target_definitions])
+        target_definitions = fitted._weighted(fitted._reader.read(
+            list(self.codebook.target_definitions.values())))
+        fitted.target_model = self._model(targets).fit(sparse.vstack([counts,
+                                                                      target_definitions]),
+                                                       targets)
         return fitted
 
     def _index_vocabulary(self, vocabulary: CountVectorizer) -> None:
@@ -392,10 +406,12 @@ class SupervisedCoder:
         for row in np.flatnonzero(likely.any(axis=1)).tolist():
             secondary[row] = LIST_SEPARATOR.join(frames[likely[row]])
         stances = self.stance_model.classes_[stance_probabilities.argmax(axis=1)].tolist()
+        targets = self.target_model.predict(counts).tolist()
         confidence = np.minimum(frame_probabilities.max(axis=1),
                                 stance_probabilities.max(axis=1)).tolist()
         voices = {found: LIST_SEPARATOR.join(found) or NO_VOICE for found in set(read.voices)}
-        return (frames[primary].tolist(), secondary, stances, list(map(voices.get, read.voices)),
+        return (frames[primary].tolist(), secondary, stances, targets,
+                list(map(voices.get, read.voices)),
                 list(map(round, confidence, repeat(CONFIDENCE_DIGITS))))
 
 

@@ -305,12 +305,15 @@ def matrix_cell_issues(data_dir: Path = DATA) -> list[Issue]:
 # ---- framing: codebook, hand coding, lexicon ------------------------------------
 
 def codebook_issues(codebook: Codebook, data_dir: Path = DATA) -> list[Issue]:
-    """The schema's enums list the codebook's frames, in codebook order."""
-    if field_enum("framing-manual", "primary_frame", data_dir) != list(codebook.frames):
-        return [Issue.at(codebook_path(data_dir), "the frames differ from the enum of "
-                                                   "framing-manual primary_frame in "
-                                                   "datapackage.json", field="frames")]
-    return []
+    """The schema's enums list the codebook's frames and stance targets, in codebook order."""
+    enums = [("frames", "framing-manual", "primary_frame", codebook.frames),
+             ("stance_targets", "framing-manual", "stance_target", codebook.targets),
+             ("stance_targets", "framing-auto", "stance_target", codebook.targets)]
+    return [Issue.at(codebook_path(data_dir), f"the {section} ({', '.join(ids)}) differ from "
+                                               f"the enum of {resource} {name} in "
+                                               "datapackage.json", field=section)
+            for section, resource, name, ids in enums
+            if field_enum(resource, name, data_dir) != list(ids)]
 
 
 def manual_coding_issues(paragraphs: pd.DataFrame, data_dir: Path = DATA) -> list[Issue]:

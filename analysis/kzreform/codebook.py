@@ -1,7 +1,8 @@
 """The framing codebook, and which sources the hand coding covers.
 
-The codebook (``data/coding/codebook.yml``) defines the frames, the stance scale
-and the voice categories; ``data/coding/framing_manual.csv`` is the hand coding.
+The codebook (``data/coding/codebook.yml``) defines the frames, the stance scale,
+the stance targets (what a paragraph's stance is about) and the voice categories;
+``data/coding/framing_manual.csv`` is the hand coding.
 A source is hand-coded when the hand coding codes it; then every one of its
 body paragraphs must be coded (:func:`kzreform.checks.manual_coding_issues`),
 so a source is never half hand-coded.
@@ -9,7 +10,7 @@ so a source is never half hand-coded.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -20,8 +21,8 @@ from .errors import DataValidationError, Issue, raise_issues, shown
 from .paths import CODING, DATA, in_data_dir
 
 CODEBOOK = CODING / "codebook.yml"
-MANUAL_COLUMNS = ["paragraph_id", "primary_frame", "secondary_frames", "stance", "voices",
-                  "note"]
+MANUAL_COLUMNS = ["paragraph_id", "primary_frame", "secondary_frames", "stance",
+                  "stance_target", "voices", "note"]
 
 LIST_SEPARATOR = ";"
 NO_VOICE = "none"
@@ -41,6 +42,11 @@ class Codebook:
     voices: dict[str, str]
     stance_levels: dict[int, str]
     definitions: dict[str, str]  # frame or voice id -> its definition (and when to code it)
+    targets: dict[str, str] = field(default_factory=dict)  # stance target id -> label
+    target_groups: dict[str, str] = field(default_factory=dict)  # target id -> its group
+    # Targets the stance scale evaluates (a mean stance toward them means something).
+    stance_on_target: tuple[str, ...] = ()
+    target_definitions: dict[str, str] = field(default_factory=dict)
 
 
 def _require(mapping, key, where):
@@ -54,22 +60,36 @@ def codebook_path(data_dir: Path = DATA) -> Path:
     return in_data_dir(CODEBOOK, data_dir)
 
 
+REQUIRED_FIELDS = {
+    "frames": ["id", "label", "definition", "code_when", "do_not_code_when", "example"],
+    "voices": ["id", "label", "definition"],
+    "stance_targets": ["id", "label", "group", "stance_on_target", "definition", "code_when",
+                       "do_not_code_when", "example"],
+}
+
+
 def _entries(document: dict, section: str, where: str) -> list[dict]:
-    """The frames or voices of the codebook, each checked for its required fields."""
+    """The frames, voices or stance targets of the codebook, each checked for its fields.
+
+    'none' is a stance target (the paragraph evaluates none of the others) but
+    never a frame or voice id, where it means "no voice".
+    """
     entries = _require(document, section, where)
-    required = ["id", "label", "definition"]
-    if section == "frames":
-        required += ["code_when", "do_not_code_when", "example"]
     for number, entry in enumerate(entries, start=1):
         _require(entry, "id", f"{where}, {section} entry {number}")
-        for field in required:
-            _require(entry, field, f"{where}, {section} entry {number} ({entry['id']})")
+        for name in REQUIRED_FIELDS[section]:
+            _require(entry, name, f"{where}, {section} entry {number} ({entry['id']})")
     ids = [entry["id"] for entry in entries]
     duplicated = sorted({i for i in ids if ids.count(i) > 1})
-    if duplicated or NO_VOICE in ids:
+    if duplicated or (NO_VOICE in ids and section != "stance_targets"):
         raise DataValidationError(
             f"{where}, {section}: ids must be unique and not {NO_VOICE!r}: {duplicated}")
     return entries
+
+
+def _definition(entry: dict) -> str:
+    """What a coder (or the supervised coder) reads: the definition and when to code it."""
+    return " ".join(str(entry[name]) for name in ("definition", "code_when") if name in entry)
 
 
 def _stance_levels(document: dict, path: Path, where: str) -> dict[int, str]:
@@ -95,11 +115,19 @@ def load_codebook(path: Path = CODEBOOK) -> Codebook:
     for section in ("frames", "voices"):
         entries = _entries(document, section, where)
         labels[section] = {entry["id"]: entry["label"] for entry in entries}
-        definitions.update({entry["id"]: " ".join(str(entry[field]) for field in
-                                                  ("definition", "code_when") if field in entry)
-                            for entry in entries})
+        definitions.update({entry["id"]: _definition(entry) for entry in entries})
+    targets = _entries(document, "stance_targets", where)
+    raise_issues([Issue.at(path, "is not true or false", value=entry["stance_on_target"],
+                           field=f"stance_targets[{entry['id']}].stance_on_target")
+                  for entry in targets if not isinstance(entry["stance_on_target"], bool)],
+                 "invalid codebook")
     return Codebook(labels["frames"], labels["voices"], _stance_levels(document, path, where),
-                    definitions)
+                    definitions,
+                    targets={entry["id"]: entry["label"] for entry in targets},
+                    target_groups={entry["id"]: entry["group"] for entry in targets},
+                    stance_on_target=tuple(entry["id"] for entry in targets
+                                           if entry["stance_on_target"]),
+                    target_definitions={entry["id"]: _definition(entry) for entry in targets})
 
 
 def split_list(cell: str) -> list[str]:

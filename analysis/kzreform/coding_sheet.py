@@ -28,7 +28,8 @@ from .paths import DATA
 from .validation import input_issues, package_issues
 
 CONTEXT_COLUMNS = ["text", "primary_frame_means", "secondary_frames_mean", "stance_means",
-                   "voices_mean", "automated_confidence", "check_by_hand"]
+                   "stance_target_means", "voices_mean", "automated_confidence",
+                   "check_by_hand"]
 SHEET_COLUMNS = [*MANUAL_COLUMNS[:1], *CONTEXT_COLUMNS[:1], *MANUAL_COLUMNS[1:],
                  *CONTEXT_COLUMNS[1:]]
 
@@ -57,6 +58,8 @@ def coding_sheet(source_id: str, data_dir: Path = DATA) -> pd.DataFrame:
     sheet["secondary_frames_mean"] = sheet["secondary_frames"].map(
         lambda frames: _meaning(codebook, split_list(frames), codebook.frames))
     sheet["stance_means"] = sheet["stance"].map(codebook.stance_levels)
+    sheet["stance_target_means"] = sheet["stance_target"].map(
+        lambda target: f"{codebook.targets[target]}: {codebook.target_definitions[target]}")
     sheet["voices_mean"] = sheet["voices"].map(
         lambda voices: _meaning(codebook, split_list(voices), codebook.voices))
     sheet = sheet.rename(columns={"confidence": "automated_confidence"})

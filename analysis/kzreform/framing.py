@@ -27,6 +27,9 @@ from .reading import load_voice_cues
 from .reliability import INTERVAL, RESAMPLES, SEED, evaluate, hand_coded_texts, interval_text
 
 STOPWORDS = CODING / "stopwords.txt"
+# A source's mean stance over all its paragraphs mixes stance targets (what each
+# paragraph evaluates); the name says so wherever it is shown.
+MIXED_STANCE = "mean stance, all targets mixed"
 
 
 def framing_tables(data_dir: Path, tables: dict) -> dict:
@@ -59,8 +62,8 @@ def coded_paragraphs(paragraphs: pd.DataFrame, manual: pd.DataFrame,
     """
     hand = manual.assign(coding=HAND_CODED, check_by_hand=False)
     machine = auto[~auto["paragraph_id"].isin(hand["paragraph_id"])]
-    columns = ["paragraph_id", "primary_frame", "secondary_frames", "stance", "voices",
-               "coding", "check_by_hand"]
+    columns = ["paragraph_id", "primary_frame", "secondary_frames", "stance", "stance_target",
+               "voices", "coding", "check_by_hand"]
     coded = pd.concat([hand[columns], machine[columns]], ignore_index=True)
     coded["stance"] = coded["stance"].astype(int)
     coded["check_by_hand"] = coded["check_by_hand"].astype(bool)
@@ -122,18 +125,86 @@ def voice_shares(coded: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def stance_by_source(coded: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
-    """Mean stance per source with its publication window and paragraph count."""
-    labelled = with_source_labels(coded)
-    summary = labelled.groupby(["source_id", "source"])["stance"].agg(
-        mean_stance="mean", paragraphs="size").reset_index()
+def bootstrap_means(values: np.ndarray, rng: np.random.Generator,
+                    resamples: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Column means of ``values`` (rows: paragraphs) with percentile bootstrap intervals."""
+    draws = values[rng.integers(len(values), size=(resamples, len(values)))].mean(axis=1)
+    low, high = np.percentile(draws, INTERVAL, axis=0)
+    return values.mean(axis=0), low, high
+
+
+def with_publication_window(summary: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """``summary`` (one or more rows per source_id) with each source's window and its middle."""
     dates = sources[["source_id", "date_earliest", "date_latest"]].copy()
     for column in ("date_earliest", "date_latest"):
         dates[column] = pd.to_datetime(dates[column])
-    summary = summary.merge(dates, on="source_id", validate="one_to_one")
+    summary = summary.merge(dates, on="source_id", validate="many_to_one")
     summary["date_mid"] = summary["date_earliest"] + (
         summary["date_latest"] - summary["date_earliest"]) / 2
     return summary
+
+
+def stance_by_target(coded: pd.DataFrame, sources: pd.DataFrame, codebook: Codebook,
+                     resamples: int = RESAMPLES, seed: int = SEED) -> pd.DataFrame:
+    """Mean stance per source and stance target, with bootstrap 95% intervals and dates.
+
+    Only targets the stance scale evaluates (``stance_on_target`` in the
+    codebook) are summarised: for the others a mean stance would not be a
+    stance toward the target. Paragraphs are resampled within each source and
+    target (percentile intervals, fixed seed), as in :func:`source_summary`.
+    """
+    labelled = with_source_labels(coded)
+    labelled = labelled[labelled["stance_target"].isin(codebook.stance_on_target)]
+    order = {target: index for index, target in enumerate(codebook.targets)}
+    rng = np.random.default_rng(seed)
+    rows = []
+    for (source_id, source, target), group in labelled.groupby(
+            ["source_id", "source", "stance_target"], sort=True):
+        mean, low, high = bootstrap_means(group[["stance"]].to_numpy(dtype=float), rng,
+                                          resamples)
+        rows.append({"source_id": source_id, "source": source, "stance_target": target,
+                     "target": codebook.targets[target],
+                     "group": codebook.target_groups[target], "order": order[target],
+                     "paragraphs": len(group), "mean_stance": mean[0], "ci_low": low[0],
+                     "ci_high": high[0]})
+    columns = ["source_id", "source", "stance_target", "target", "group", "order",
+               "paragraphs", "mean_stance", "ci_low", "ci_high"]
+    summary = with_publication_window(pd.DataFrame(rows, columns=columns), sources)
+    return summary.sort_values(["order", "date_mid", "source"]).drop(columns="order") \
+        .reset_index(drop=True)
+
+
+def stance_cells(summary: pd.DataFrame) -> pd.Series:
+    """Each row of :func:`stance_by_target` as 'mean [low, high], n = paragraphs'."""
+    return (interval_text(summary.rename(columns={"mean_stance": "estimate"}))
+            + ", n = " + summary["paragraphs"].astype(str))
+
+
+def stance_cell(summary: pd.DataFrame, source_id: str, target: str) -> str:
+    """One source's mean stance toward one target, as the table shows it (for prose)."""
+    row = summary[(summary["source_id"] == source_id) & (summary["stance_target"] == target)]
+    return stance_cells(row).iloc[0]
+
+
+def stance_by_target_table(summary: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Targets down (in codebook order), sources across by date: 'mean [low, high], n'."""
+    cells = summary.assign(value=stance_cells(summary))
+    sources = list(dict.fromkeys(summary.sort_values(["date_mid", "source"])["source"]))
+    targets = [target for target in codebook.targets if target in set(summary["stance_target"])]
+    wide = cells.pivot(index="stance_target", columns="source", values="value").reindex(
+        index=targets, columns=sources).fillna("")
+    wide.columns.name = None
+    wide.insert(0, "group", [codebook.target_groups[target] for target in targets])
+    wide.index = [codebook.targets[target] for target in targets]
+    return wide.rename_axis("stance target").reset_index()
+
+
+def target_counts(coded: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Paragraphs per stance target and source (all targets, sources by id), with totals."""
+    counts = pd.crosstab(coded["stance_target"], coded["source_id"], margins=True,
+                         margins_name="all")
+    counts = counts.reindex(index=[*codebook.targets, "all"], fill_value=0)
+    return counts.rename_axis(index="stance target", columns=None)
 
 
 def source_summary(coded: pd.DataFrame, codebook: Codebook, resamples: int = RESAMPLES,
@@ -150,34 +221,26 @@ def source_summary(coded: pd.DataFrame, codebook: Codebook, resamples: int = RES
         frames = np.array([[frame == primary for frame in codebook.frames]
                            for primary in group["primary_frame"]], dtype=float)
         values = np.column_stack([group["stance"].to_numpy(dtype=float), frames])
-        draws = values[rng.integers(len(group), size=(resamples, len(group)))].mean(axis=1)
-        low, high = np.percentile(draws, INTERVAL, axis=0)
-        for column, item in enumerate(["mean stance", *codebook.frames.values()]):
+        means, low, high = bootstrap_means(values, rng, resamples)
+        for column, item in enumerate([MIXED_STANCE, *codebook.frames.values()]):
             rows.append({"source": source, "item": item, "paragraphs": len(group),
-                         "estimate": values[:, column].mean(),
+                         "estimate": means[column],
                          "ci_low": low[column], "ci_high": high[column]})
     return pd.DataFrame(rows)
 
 
 def source_summary_table(summary: pd.DataFrame) -> pd.DataFrame:
     """Sources across; mean stance, then the frames any source uses, down."""
-    shown = summary[(summary["item"] == "mean stance")
+    shown = summary[(summary["item"] == MIXED_STANCE)
                     | summary.groupby("item")["estimate"].transform("max").gt(0)]
     table = shown.assign(value=interval_text(shown, percent=False).where(
-        shown["item"] == "mean stance", interval_text(shown, percent=True)))
+        shown["item"] == MIXED_STANCE, interval_text(shown, percent=True)))
     order = list(dict.fromkeys(shown["item"]))
     wide = table.pivot(index="item", columns="source", values="value").reindex(order)
     counts = summary.groupby("source")["paragraphs"].first()
     wide.loc["paragraphs"] = counts.astype(str)
     wide.columns.name = None
     return wide.reindex(["paragraphs", *order]).rename_axis("").reset_index()
-
-
-def stance_distribution(coded: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
-    """Paragraph counts per stance level per source, placed at the source's mid date."""
-    labelled = with_source_labels(coded)
-    counts = labelled.groupby(["source", "stance"]).size().rename("paragraphs").reset_index()
-    return counts.merge(summary[["source", "date_mid"]], on="source")
 
 
 def exemplars(coded: pd.DataFrame, codebook: Codebook, max_words: int = 30,

@@ -30,36 +30,45 @@ def share_heatmap(shares: pd.DataFrame, category: str, title: str,
     return (cells + labels).properties(width=WIDTH * 0.7, height=alt.Step(22))
 
 
-def stance_chart(summary: pd.DataFrame, distribution: pd.DataFrame) -> alt.LayerChart:
-    """Paragraph stances (coloured by source, sized by count) and each source's mean by date.
+def stance_chart(summary: pd.DataFrame) -> alt.FacetChart:
+    """Each source's mean stance toward each stance target against its publication date.
 
-    Sources published in the same window share an x position, so colour tells
-    their paragraphs apart.
+    ``summary`` is :func:`kzreform.framing.stance_by_target` (targets in codebook
+    order). One panel per group of targets, in that order, so that only
+    stances toward comparable targets share an axis: the authorities' reform
+    packages in one, civil-society proposals and reform in general apart.
+    Colour tells the targets apart; the vertical bar is the bootstrap 95%
+    interval; the label names the source.
     """
-    y = alt.Y("stance:Q", title="Stance toward the reform (−2 critical … +2 favourable)",
-              scale=alt.Scale(domain=STANCE_DOMAIN))
     x = alt.X("date_mid:T", title="Publication date (middle of the known window)",
               axis=alt.Axis(format="%Y", tickCount="year"))
-    paragraphs = alt.Chart(distribution).mark_circle(opacity=0.5).encode(
-        x=x, y=y, color=alt.Color("source:N", title="Source"),
-        size=alt.Size("paragraphs:Q", title="Paragraphs at this stance",
-                      scale=alt.Scale(range=[20, 400])),
-        tooltip=[alt.Tooltip("source:N", title="Source"), alt.Tooltip("stance:Q"),
-                 alt.Tooltip("paragraphs:Q", title="Paragraphs")])
-    means = alt.Chart(summary).encode(
-        x=x, y=alt.Y("mean_stance:Q", scale=alt.Scale(domain=STANCE_DOMAIN)),
+    title = "Mean stance (−2 … +2)"
+    y = alt.Y("mean_stance:Q", title=title, scale=alt.Scale(domain=STANCE_DOMAIN))
+    base = alt.Chart(summary).encode(
+        x=x, color=alt.Color("target:N", title="Stance target",
+                             sort=list(dict.fromkeys(summary["target"])),
+                             legend=alt.Legend(labelLimit=360, orient="bottom", columns=1)),
         tooltip=[alt.Tooltip("source:N", title="Source"),
+                 alt.Tooltip("target:N", title="Stance target"),
                  alt.Tooltip("mean_stance:Q", title="Mean stance", format=".2f"),
-                 alt.Tooltip("paragraphs:Q", title="Paragraphs"),
-                 alt.Tooltip("date_earliest:T", title="Published from"),
-                 alt.Tooltip("date_latest:T", title="Published by")])
-    window = means.mark_rule(color="black", strokeWidth=2).encode(x="date_earliest:T",
-                                                                     x2="date_latest:T")
-    mean_marks = means.mark_point(shape="diamond", filled=True, size=120, color="black")
-    names = means.mark_text(align="left", dx=8, dy=-10, fontSize=11).encode(text="source:N")
-    zero = alt.Chart(pd.DataFrame({"stance": [0]})).mark_rule(
-        strokeDash=[4, 4], color="#555").encode(y="stance:Q")
-    return (zero + paragraphs + window + mean_marks + names).properties(width=WIDTH, height=300)
+                 alt.Tooltip("ci_low:Q", title="95% interval from", format=".2f"),
+                 alt.Tooltip("ci_high:Q", title="95% interval to", format=".2f"),
+                 alt.Tooltip("paragraphs:Q", title="Paragraphs")])
+    intervals = base.mark_rule(strokeWidth=2).encode(
+        y=alt.Y("ci_low:Q", title=title, scale=alt.Scale(domain=STANCE_DOMAIN)),
+        y2="ci_high:Q")
+    means = base.mark_point(filled=True, size=90).encode(
+        y=y, size=alt.Size("paragraphs:Q", title="Paragraphs",
+                           scale=alt.Scale(range=[40, 300])))
+    names = base.mark_text(align="left", dx=8, fontSize=10).encode(
+        y=y, text="source:N", color=alt.value("black"))
+    # The facet's layers share its data; with no x, each rule spans the panel.
+    zero = alt.Chart(summary).mark_rule(strokeDash=[4, 4], color="#555").encode(
+        y=alt.datum(0))
+    return alt.layer(zero, intervals, means, names).properties(width=WIDTH, height=150).facet(
+        row=alt.Row("group:N", title=None, sort=list(dict.fromkeys(summary["group"])),
+                    header=alt.Header(labelAngle=0, labelAlign="left", labelFontWeight="bold",
+                                      labelOrient="top")))
 
 
 def vocabulary_chart(words: pd.DataFrame) -> alt.FacetChart:

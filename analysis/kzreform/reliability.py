@@ -3,8 +3,8 @@
 Leave-one-source-out: each hand-coded source is coded by a coder fitted on the
 other hand-coded sources only, so every paragraph is coded by a model that has
 never seen its text (or anything else from its source). The measures:
-Krippendorff's alpha (``krippendorff`` package) for stance (ordinal) and
-primary frame (nominal), and per-frame precision and recall of a frame's
+Krippendorff's alpha (``krippendorff`` package) for stance (ordinal), primary
+frame and stance target (nominal), and per-frame precision and recall of a frame's
 presence (primary or secondary) with the hand coding as the reference. Each
 comes with a percentile bootstrap 95% interval over paragraphs (fixed seed).
 """
@@ -40,6 +40,7 @@ class PairedCodes:
 
     stance: np.ndarray        # (2, n) ints: hand, automated
     frame: np.ndarray         # (2, n) frame numbers
+    target: np.ndarray        # (2, n) stance target numbers; NaN where a coder codes none
     present_hand: np.ndarray  # (n, frames) bools: frame is primary or secondary
     present_auto: np.ndarray
 
@@ -49,6 +50,7 @@ def pair_codes(manual: pd.DataFrame, auto: pd.DataFrame, codebook: Codebook) -> 
     pair = manual.merge(auto, on="paragraph_id", suffixes=("_hand", "_auto"),
                         validate="one_to_one")
     number = {frame: index for index, frame in enumerate(codebook.frames)}
+    target_number = {target: index for index, target in enumerate(codebook.targets)}
 
     def present(side):
         return np.array([[frame == primary or frame in split_list(secondary)
@@ -61,12 +63,19 @@ def pair_codes(manual: pd.DataFrame, auto: pd.DataFrame, codebook: Codebook) -> 
         stance=np.array([pair["stance_hand"].astype(int), pair["stance_auto"].astype(int)]),
         frame=np.array([pair["primary_frame_hand"].map(number),
                         pair["primary_frame_auto"].map(number)]),
+        target=np.array([pair["stance_target_hand"].map(target_number),
+                         pair["stance_target_auto"].map(target_number)], dtype=float),
         present_hand=present("hand"), present_auto=present("auto"))
 
 
 def alpha(values: np.ndarray, level: str, domain=None) -> float:
-    """Krippendorff's alpha of two codings (rows); undefined (NaN) without variation."""
-    if np.unique(values).size < 2:
+    """Krippendorff's alpha of two codings (rows); undefined (NaN) without variation.
+
+    Also undefined where a coder left a paragraph uncoded (the lexicon codes no
+    stance target): alpha over the paragraphs it did code would not compare
+    like with like.
+    """
+    if np.isnan(values.astype(float)).any() or np.unique(values).size < 2:
         return float("nan")
     return float(krippendorff.alpha(reliability_data=values.astype(float),
                                     level_of_measurement=level, value_domain=domain))
@@ -80,6 +89,7 @@ def measures(paired: PairedCodes, codebook: Codebook,
         ("alpha", "stance"): alpha(paired.stance[:, rows], "ordinal",
                                    sorted(codebook.stance_levels)),
         ("alpha", "primary_frame"): alpha(paired.frame[:, rows], "nominal"),
+        ("alpha", "stance_target"): alpha(paired.target[:, rows], "nominal"),
     }
     hand, auto = paired.present_hand[rows], paired.present_auto[rows]
     both = (hand & auto).sum(axis=0)
@@ -95,7 +105,7 @@ def measures(paired: PairedCodes, codebook: Codebook,
 def paragraphs_compared(paired: PairedCodes, codebook: Codebook) -> dict[tuple[str, str], int]:
     """How many paragraphs each measure rests on (for precision: coded with the frame)."""
     n = paired.stance.shape[1]
-    counts = {("alpha", "stance"): n, ("alpha", "primary_frame"): n}
+    counts = {("alpha", "stance"): n, ("alpha", "primary_frame"): n, ("alpha", "stance_target"): n}
     for index, frame in enumerate(codebook.frames):
         counts["precision", frame] = int(paired.present_auto[:, index].sum())
         counts["recall", frame] = int(paired.present_hand[:, index].sum())
@@ -146,7 +156,7 @@ def _out_of_sample(coder, labelled: pd.DataFrame, manual: pd.DataFrame, codebook
 
 
 def choose(point: dict[str, dict[tuple[str, str], float]], coders: list) -> str:
-    """The coder evaluated out of sample with the highest mean of the two alphas.
+    """The coder evaluated out of sample with the highest mean of the stance and frame alphas.
 
     Only coders fitted per fold compete: the others' figures are in-sample. A
     coder whose alpha is undefined counts that alpha as zero (no agreement
@@ -205,7 +215,7 @@ def interval_text(table: pd.DataFrame, percent: bool = False) -> pd.Series:
 
 
 def alpha_table(table: pd.DataFrame) -> pd.DataFrame:
-    """One row per coder: how it was evaluated and both alphas with their intervals."""
+    """One row per coder: how it was evaluated and its alphas with their intervals."""
     alphas = table[table["measure"] == "alpha"]
     wide = alphas.assign(value=interval_text(alphas)).pivot(
         index="coder", columns="item", values="value").reindex(alphas["coder"].unique())
@@ -216,6 +226,7 @@ def alpha_table(table: pd.DataFrame) -> pd.DataFrame:
         "codes compared": coders["evaluation"].to_numpy(),
         "alpha, stance (ordinal)": wide.loc[coders.index, "stance"].to_numpy(),
         "alpha, primary frame (nominal)": wide.loc[coders.index, "primary_frame"].to_numpy(),
+        "alpha, stance target (nominal)": wide.loc[coders.index, "stance_target"].to_numpy(),
     })
 
 

@@ -215,7 +215,7 @@ def data_tables(descriptor: Path = DATAPACKAGE) -> pd.DataFrame:
 
 
 def codebook_tables(path: Path = CODEBOOK) -> dict[str, pd.DataFrame]:
-    """The framing codebook as three tables for the report: frames, stance levels, voices."""
+    """The framing codebook as tables for the report: frames, stance levels, voices, targets."""
     document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     frames = pd.DataFrame(
         [{"Frame": f["label"], "Adapted from": f.get("source_frame", ""),
@@ -230,7 +230,23 @@ def codebook_tables(path: Path = CODEBOOK) -> dict[str, pd.DataFrame]:
     voices = pd.DataFrame(
         [{"Voice": v["label"], "Definition": v["definition"]} for v in document["voices"]],
         columns=["Voice", "Definition"])
-    return {"frames": frames, "stance": stance, "voices": voices}
+    targets = pd.DataFrame(
+        [{"Stance target": t["label"], "Compared with": t["group"],
+          "Definition": without_external_facts(t["definition"]),
+          "Code when": without_external_facts(t["code_when"])}
+         for t in document["stance_targets"]],
+        columns=["Stance target", "Compared with", "Definition", "Code when"])
+    return {"frames": frames, "stance": stance, "voices": voices, "targets": targets}
+
+
+# The codebook marks facts the corpus does not state "(external: ...)" to help a
+# coder recognise a package; the report states such facts only with a citation.
+EXTERNAL_FACT = re.compile(r"\s*\(external[^)]*\)")
+
+
+def without_external_facts(text: str) -> str:
+    """A codebook text without the parenthesised facts it marks as external."""
+    return EXTERNAL_FACT.sub("", str(text))
 
 
 def pinned_requirements(path: Path = REQUIREMENTS) -> dict[str, str]:
