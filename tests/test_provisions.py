@@ -10,7 +10,8 @@ from kzreform.checks import bibliography_keys, change_kind_issues
 from kzreform.corpus import quote_in_text
 from kzreform.data import field_enum, load_table, resource_path
 from kzreform.errors import DataValidationError
-from kzreform.provisions import (EXTERNAL_MARK, NOT_STATED, NOT_STATED_EXTERNAL, cell_text,
+from kzreform.provisions import (EXTERNAL_MARK, LAW_CONTRADICTS, NOT_STATED, NOT_STATED_EXTERNAL,
+                                 REPORTS_STATE, cell_text,
                                  claims_per_source, external_cell_text, external_period_ids,
                                  fact_consistency)
 from kzreform.validation import package_issues
@@ -116,7 +117,7 @@ def test_an_external_fact_needs_a_citation_key_in_the_bibliography(data_copy):
     # a missing statement: empty (the schema) or only blanks (the content rule)
     ("statement", "", "[constraint-error]"),
     ("statement", "   ", "is missing: an external claim states what the cited report says"),
-    ("quote", "", "[constraint-error]"),
+    ("paraphrase", "", "[constraint-error]"),
     # corpus periods take corpus claims only
     ("period_id", "post-2022", "is not an external period"),
     ("period_id", "2030", "[foreign-key]"),
@@ -174,8 +175,9 @@ def test_every_external_fact_cites_a_key_of_the_report_bibliography():
 
 def cell_values(cell: str) -> list[str]:
     """The values a cell states, without its paragraph references or lead-in."""
-    body = re.sub(r"^(sources differ|\S+ states it differently): ", "", cell)
-    return re.findall(r"(.+?) \[[^\]]+\](?:; |$)", body)
+    body = re.sub(rf"^(sources differ|{REPORTS_STATE}|\S+ states it differently): ", "", cell)
+    return [value.removesuffix(LAW_CONTRADICTS)
+            for value in re.findall(r"(.+?) \[[^\]]+\](?:; |$)", body)]
 
 
 def test_every_stated_cell_is_backed_by_claims_for_that_provision_and_period(

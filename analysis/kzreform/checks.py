@@ -19,6 +19,7 @@ from .data import field_enum, load_table, read_text, resource_path
 from .errors import Issue, shown
 from .codebook import Codebook, codebook_path, hand_coded_sources, load_codebook, split_list
 from .paths import DATA, ROOT
+from .fact_check import contradicted_claims, fact_check_issues, law_issues
 from .provisions import NOT_STATED as NOT_STATED_IN_CORPUS
 from .provisions import (ADOPTED_KINDS, NOT_STATED_EXTERNAL, PROPOSED_ONLY, expected_cells,
                          external_period_ids)
@@ -182,10 +183,10 @@ def bibliography_keys(path: Path = REFERENCES) -> set[str]:
 
 
 def reference_issues(data_dir: Path = DATA, references: Path = REFERENCES) -> list[Issue]:
-    """External claims, external facts and externally dated events cite a bibliography key."""
+    """Every reference key of a ledger (external claims and facts, events, law, checks) exists."""
     keys = bibliography_keys(references)
     issues = []
-    for name in ("external-claims", "external-facts", "events"):
+    for name in ("external-claims", "external-facts", "events", "law", "fact-checks"):
         table = load_table(name, data_dir)
         issues += [Issue.at(resource_path(name, data_dir),
                             f"is not a citation key of {shown(references)}",
@@ -225,7 +226,7 @@ def external_claim_issues(data_dir: Path = DATA) -> list[Issue]:
     for number, row in enumerate(ledger.to_dict("records"), start=2):
         issues += [Issue.at(path, "is missing: an external claim states what the cited report "
                                   "says", row=number, field=field, value=row[field])
-                   for field in ("statement", "value", "quote")
+                   for field in ("statement", "value", "paraphrase")
                    if row[field].strip().lower() in EMPTY_MARKERS]
         if row["period_id"] in set(periods["period_id"]) and row["period_id"] not in external:
             issues.append(Issue.at(path, "is not an external period; what the corpus states "
@@ -286,9 +287,11 @@ def matrix_cell_issues(data_dir: Path = DATA) -> list[Issue]:
     matrix = load_table("provisions-matrix", data_dir)
     path = resource_path("provisions-matrix", data_dir)
     external = set(external_period_ids(periods))
+    contradicted = frozenset(contradicted_claims(load_table("fact-checks", data_dir)))
     issues = []
     for number, row in enumerate(matrix.to_dict("records"), start=2):
-        expected = expected_cells(claims, external_claims, periods, row["provision_id"])
+        expected = expected_cells(claims, external_claims, periods, row["provision_id"],
+                                  contradicted)
         for period_id, cell in expected.items():
             if row[period_id] == cell:
                 continue
@@ -302,13 +305,45 @@ def matrix_cell_issues(data_dir: Path = DATA) -> list[Issue]:
     return issues
 
 
+def comparison_issues(data_dir: Path = DATA) -> list[Issue]:
+    """Every topic whose statements differ has its kind of difference judged, and only those."""
+    consistency = load_table("fact-consistency", data_dir)
+    judgements = load_table("comparison-judgements", data_dir)
+    path = resource_path("comparison-judgements", data_dir)
+    differing = set(consistency.loc[consistency["agreement"] == "differ", "topic_id"])
+    judged = set(judgements["topic_id"])
+    issues = [Issue.at(path, "has no judgement of what kind of difference the statements of "
+                             "this topic show", field="topic_id", value=topic)
+              for topic in sorted(differing - judged)]
+    issues += [Issue.at(path, "judges a topic whose statements do not differ (or that no two "
+                              "sources state)", row=number, field="topic_id", value=topic)
+               for number, topic in enumerate(judgements["topic_id"], start=2)
+               if topic not in differing]
+    return issues
+
+
+def reform_issues(data_dir: Path = DATA) -> list[Issue]:
+    """Provisions of one reform carry one judgement, so each reform is judged once."""
+    provisions = load_table("provisions", data_dir)
+    path = resource_path("provisions", data_dir)
+    issues = []
+    for reform, rows in provisions.groupby("reform", sort=False):
+        for field in ("direction_refers_to", "power_direction", "power_rationale"):
+            if rows[field].nunique() > 1:
+                issues += [Issue.at(path, f"differs within the reform {reform!r}: a reform is "
+                                          "judged once", row=number, field=field, value=value)
+                           for number, value in zip(rows.index + 2, rows[field])]
+    return issues
+
+
 # ---- framing: codebook, hand coding, lexicon ------------------------------------
 
 def codebook_issues(codebook: Codebook, data_dir: Path = DATA) -> list[Issue]:
-    """The schema's enums list the codebook's frames and stance targets, in codebook order."""
+    """The schema's enums list the codebook's frames, stance targets and power directions, in order."""
     enums = [("frames", "framing-manual", "primary_frame", codebook.frames),
              ("stance_targets", "framing-manual", "stance_target", codebook.targets),
-             ("stance_targets", "framing-auto", "stance_target", codebook.targets)]
+             ("stance_targets", "framing-auto", "stance_target", codebook.targets),
+             ("power_directions", "provisions", "power_direction", codebook.power_directions)]
     return [Issue.at(codebook_path(data_dir), f"the {section} ({', '.join(ids)}) differ from "
                                                f"the enum of {resource} {name} in "
                                                "datapackage.json", field=section)
@@ -398,6 +433,9 @@ def input_rule_issues(data_dir: Path = DATA) -> list[Issue]:
         *event_issues(data_dir),
         *external_claim_issues(data_dir),
         *change_kind_issues(data_dir),
+        *reform_issues(data_dir),
+        *law_issues(data_dir),
+        *fact_check_issues(data_dir),
         *codebook_issues(codebook, data_dir),
         *lexicon_issues(codebook, data_dir),
         *voice_cue_issues(data_dir),
@@ -417,4 +455,5 @@ def corpus_rule_issues(data_dir: Path = DATA) -> list[Issue]:
 
 def content_issues(data_dir: Path = DATA) -> list[Issue]:
     """Every content rule, on a data directory whose tables already match their schema."""
-    return input_rule_issues(data_dir) + corpus_rule_issues(data_dir) + matrix_cell_issues(data_dir)
+    return (input_rule_issues(data_dir) + corpus_rule_issues(data_dir)
+            + matrix_cell_issues(data_dir) + comparison_issues(data_dir))

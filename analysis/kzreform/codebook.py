@@ -1,7 +1,8 @@
 """The framing codebook, and which sources the hand coding covers.
 
 The codebook (``data/coding/codebook.yml``) defines the frames, the stance scale,
-the stance targets (what a paragraph's stance is about) and the voice categories;
+the stance targets (what a paragraph's stance is about) and the voice categories,
+and the scheme on which each reform's direction of power is judged;
 ``data/coding/framing_manual.csv`` is the hand coding.
 A source is hand-coded when the hand coding codes it; then every one of its
 body paragraphs must be coded (:func:`kzreform.checks.manual_coding_issues`),
@@ -47,6 +48,8 @@ class Codebook:
     # Targets the stance scale evaluates (a mean stance toward them means something).
     stance_on_target: tuple[str, ...] = ()
     target_definitions: dict[str, str] = field(default_factory=dict)
+    # Where a reform moves power (the scheme of provisions.csv power_direction): id -> definition.
+    power_directions: dict[str, str] = field(default_factory=dict)
 
 
 def _require(mapping, key, where):
@@ -65,6 +68,7 @@ REQUIRED_FIELDS = {
     "voices": ["id", "label", "definition"],
     "stance_targets": ["id", "label", "group", "stance_on_target", "definition", "code_when",
                        "do_not_code_when", "example"],
+    "power_directions": ["id", "definition", "code_when", "example"],
 }
 
 
@@ -127,7 +131,9 @@ def load_codebook(path: Path = CODEBOOK) -> Codebook:
                     target_groups={entry["id"]: entry["group"] for entry in targets},
                     stance_on_target=tuple(entry["id"] for entry in targets
                                            if entry["stance_on_target"]),
-                    target_definitions={entry["id"]: _definition(entry) for entry in targets})
+                    target_definitions={entry["id"]: _definition(entry) for entry in targets},
+                    power_directions={entry["id"]: _definition(entry) for entry in
+                                      _entries(document, "power_directions", where)})
 
 
 def split_list(cell: str) -> list[str]:

@@ -30,6 +30,8 @@ ANCHOR_PREFIX = "ev-"
 EXTERNAL_ANCHOR_PREFIX = "extev-"
 QUOTE_COLUMNS = ["paragraph_id", "quote", "supports"]
 REPORTED_COLUMNS = ["reference", "reported", "supports"]
+# What a report says is recorded in the study's words, and labelled so.
+PARAPHRASE = "Paraphrase: "
 # Any ASCII punctuation may be backslash-escaped in Pandoc markdown; escaping
 # all of it keeps a quote from being read as emphasis, a citation or a shortcode.
 MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
@@ -109,9 +111,10 @@ def exemplar_quotes(exemplars: pd.DataFrame) -> pd.DataFrame:
 
 def external_claim_reports(external_claims: pd.DataFrame, provisions: pd.DataFrame,
                            periods: pd.DataFrame) -> pd.DataFrame:
-    """What each reference reports for a cell of an external period, as the ledger records it."""
+    """What each reference reports for a cell of an external period, paraphrased by the study."""
     return pd.DataFrame({
-        "reference": external_claims["reference"], "reported": external_claims["quote"],
+        "reference": external_claims["reference"],
+        "reported": PARAPHRASE + external_claims["paraphrase"],
         "supports": cell_supports(external_claims, "external_claim_id", provisions, periods),
     }, columns=REPORTED_COLUMNS)
 

@@ -18,37 +18,55 @@ from pathlib import Path
 import pandas as pd
 
 from .data import field_enum, load_table
+from .fact_check import contradicted_claims, law_beside_sources, source_accuracy
 
 NOT_STATED = "not stated in the corpus"
 NOT_STATED_EXTERNAL = "not stated in the cited reporting"
 # Marks what rests on cited reporting rather than on the corpus.
 EXTERNAL_MARK = "†"
 EXTERNAL = "external"
+# Follows a value the law contradicts (data/coding/fact_checks.csv); the value is the source's.
+LAW_CONTRADICTS = " (contradicted by the law)"
+# Reports of an external period may each state another part of a provision;
+# whether they contradict one another is judged in the consistency table.
+REPORTS_STATE = "reports state"
 ADOPTED_KINDS = ("introduced", "abolished", "modified", "unchanged")
 PROPOSED_ONLY = "proposed only"
+# The relation of statements that agree; kinds of difference are judged (comparisons.csv).
+AGREE = "agree"
 
 
 # --- the provisions matrix -----------------------------------------------------------
 
-def cell_text(cell_claims: pd.DataFrame) -> str:
-    """A cell's value with the paragraphs that state it; differing statements are kept apart."""
-    return _cell(cell_claims, "source_id", "paragraph_id", NOT_STATED, "")
+def cell_text(cell_claims: pd.DataFrame, contradicted: frozenset[str] = frozenset()) -> str:
+    """A cell's value with the paragraphs that state it; differing statements are kept apart.
+
+    A value resting on a claim the law contradicts (``contradicted``: claim ids)
+    stays as the source states it, flagged.
+    """
+    return _cell(cell_claims, "source_id", "paragraph_id", NOT_STATED, "",
+                 set(cell_claims.loc[cell_claims["claim_id"].isin(contradicted), "value"]))
 
 
-def external_cell_text(cell_claims: pd.DataFrame) -> str:
+def external_cell_text(cell_claims: pd.DataFrame, contradicted: frozenset[str] = frozenset()
+                       ) -> str:
     """An external cell: each value with the reference keys that report it, after a dagger."""
-    return _cell(cell_claims, "reference", "reference", NOT_STATED_EXTERNAL, f"{EXTERNAL_MARK} ")
+    return _cell(cell_claims, "reference", "reference", NOT_STATED_EXTERNAL,
+                 f"{EXTERNAL_MARK} ", set(), REPORTS_STATE)
 
 
-def _cell(cell_claims: pd.DataFrame, who: str, evidence: str, silent: str, mark: str) -> str:
+def _cell(cell_claims: pd.DataFrame, who: str, evidence: str, silent: str, mark: str,
+          flagged: set[str], several: str | None = None) -> str:
     if cell_claims.empty:
         return silent
-    parts = [f"{value} [{mark}{', '.join(dict.fromkeys(group[evidence]))}]"
+    parts = [f"{value}{LAW_CONTRADICTS if value in flagged else ''} "
+             f"[{mark}{', '.join(dict.fromkeys(group[evidence]))}]"
              for value, group in cell_claims.groupby("value", sort=False)]
     if len(parts) == 1:
         return parts[0]
     sources = cell_claims[who].unique()
-    lead = "sources differ" if len(sources) > 1 else f"{sources[0]} states it differently"
+    lead = several or ("sources differ" if len(sources) > 1
+                       else f"{sources[0]} states it differently")
     return f"{lead}: " + "; ".join(parts)
 
 
@@ -58,7 +76,8 @@ def external_period_ids(periods: pd.DataFrame) -> list[str]:
 
 
 def expected_cells(claims: pd.DataFrame, external_claims: pd.DataFrame,
-                   periods: pd.DataFrame, provision_id: str) -> dict[str, str]:
+                   periods: pd.DataFrame, provision_id: str,
+                   contradicted: frozenset[str] = frozenset()) -> dict[str, str]:
     """Each period's cell for one provision, from the ledger that period draws on."""
     external = set(external_period_ids(periods))
     cells = {}
@@ -66,13 +85,14 @@ def expected_cells(claims: pd.DataFrame, external_claims: pd.DataFrame,
         ledger, text = ((external_claims, external_cell_text) if period_id in external
                         else (claims, cell_text))
         own = ledger[(ledger["provision_id"] == provision_id) & (ledger["period_id"] == period_id)]
-        cells[period_id] = text(own)
+        cells[period_id] = text(own, contradicted)
     return cells
 
 
 def provisions_matrix(claims: pd.DataFrame, external_claims: pd.DataFrame,
                       provisions: pd.DataFrame, periods: pd.DataFrame,
-                      domains: list[str]) -> pd.DataFrame:
+                      domains: list[str], contradicted: frozenset[str] = frozenset()
+                      ) -> pd.DataFrame:
     """One row per provision: a cell per period, the kind and direction of change, the evidence."""
     rows = []
     for provision in provisions.to_dict("records"):
@@ -81,9 +101,11 @@ def provisions_matrix(claims: pd.DataFrame, external_claims: pd.DataFrame,
         rows.append({
             "domain": provision["domain"], "provision_id": provision["provision_id"],
             "provision": provision["name"],
-            **expected_cells(claims, external_claims, periods, provision["provision_id"]),
+            **expected_cells(claims, external_claims, periods, provision["provision_id"],
+                             contradicted),
             "change_kind": provision["change_kind"],
             "direction_refers_to": provision["direction_refers_to"],
+            "reform": provision["reform"],
             "power_direction": provision["power_direction"],
             "power_rationale": provision["power_rationale"],
             "claim_ids": " ".join(own["claim_id"]),
@@ -111,8 +133,13 @@ def _agrees(values: pd.Series, numbers: pd.Series, tolerance: float | None) -> b
     return values.nunique() == 1
 
 
-def _consistency_row(topic_id, topic, kind, statements: pd.DataFrame, tolerance) -> dict:
-    """statements: one row per (who, value, number); ``who`` is a source id or citation."""
+def _consistency_row(topic_id, topic, kind, statements: pd.DataFrame, tolerance,
+                     relations: dict[str, str]) -> dict:
+    """statements: one row per (who, value, number); ``who`` is a source id or citation.
+
+    Statements that differ carry the kind of difference judged for the topic
+    (``relations``; empty where none is judged, which validation reports).
+    """
     agrees = _agrees(statements["value"], statements["number"], tolerance)
     by_value = statements.groupby("value", sort=False)["who"].agg(lambda w: ", ".join(w))
     if agrees and by_value.size > 1:
@@ -125,6 +152,7 @@ def _consistency_row(topic_id, topic, kind, statements: pd.DataFrame, tolerance)
                                 in zip(statements["who"], statements["value"])),
         "sources": len(statements["who"].unique()),
         "agreement": agreement,
+        "relation": AGREE if agrees else relations.get(topic_id, ""),
         "difference": "" if agrees else
         " vs ".join(f"{value} ({who})" for value, who in by_value.items()),
     }
@@ -132,8 +160,11 @@ def _consistency_row(topic_id, topic, kind, statements: pd.DataFrame, tolerance)
 
 def fact_consistency(claims: pd.DataFrame, provisions: pd.DataFrame, periods: pd.DataFrame,
                      facts: pd.DataFrame, statements: pd.DataFrame,
-                     external: pd.DataFrame) -> pd.DataFrame:
-    """Every fact or matrix cell that two or more sources state, and whether they agree."""
+                     external: pd.DataFrame, judgements: pd.DataFrame | None = None
+                     ) -> pd.DataFrame:
+    """Every fact or matrix cell that two or more sources state, whether and how they differ."""
+    relations = ({} if judgements is None else
+                 dict(zip(judgements["topic_id"], judgements["relation"])))
     rows = []
     names = provisions.set_index("provision_id")["name"]
     labels = periods.set_index("period_id")["label"]
@@ -144,7 +175,7 @@ def fact_consistency(claims: pd.DataFrame, provisions: pd.DataFrame, periods: pd
         if per_source["who"].nunique() >= 2:
             rows.append(_consistency_row(
                 f"{provision_id}/{period_id}", f"{names[provision_id]}: {labels[period_id]}",
-                "provision", per_source, None))
+                "provision", per_source, None, relations))
     external_rows = external.assign(who="external: " + external["reference"])
     everything = pd.concat([statements.rename(columns={"source_id": "who"}), external_rows])
     for fact in facts.to_dict("records"):
@@ -155,26 +186,33 @@ def fact_consistency(claims: pd.DataFrame, provisions: pd.DataFrame, periods: pd
             ["external", "who"], kind="stable")
         if said["who"].nunique() >= 2:
             tolerance = float(fact["tolerance"]) if fact["comparison"] == "number" else None
-            rows.append(_consistency_row(fact["fact_id"], fact["label"], "fact", said, tolerance))
+            rows.append(_consistency_row(fact["fact_id"], fact["label"], "fact", said, tolerance,
+                                         relations))
     return pd.DataFrame(rows)
 
 
 # --- the build step ----------------------------------------------------------------
 
 def provisions_tables(data_dir: Path, tables: dict) -> dict:
-    """Builder: the provisions matrix, its evidence links and the consistency table."""
+    """Builder: the matrix and its evidence links, the consistency table, the law beside it."""
     periods = load_table("periods", data_dir).sort_values("order")
     provisions = load_table("provisions", data_dir)
     claims = load_table("claims", data_dir)
     external_claims = load_table("external-claims", data_dir)
-    facts, statements, external = (load_table(name, data_dir) for name in
-                                   ("facts", "fact-statements", "external-facts"))
+    facts, statements, external, checks, law, judgements, sources = (
+        load_table(name, data_dir) for name in
+        ("facts", "fact-statements", "external-facts", "fact-checks", "law",
+         "comparison-judgements", "sources"))
+    matrix = provisions_matrix(claims, external_claims, provisions, periods,
+                               field_enum("provisions", "domain", data_dir),
+                               frozenset(contradicted_claims(checks)))
     return {
-        "provisions-matrix": provisions_matrix(claims, external_claims, provisions, periods,
-                                               field_enum("provisions", "domain", data_dir)),
+        "provisions-matrix": matrix,
         "provisions-matrix-claims": matrix_claims(claims),
         "fact-consistency": fact_consistency(claims, provisions, periods,
-                                             facts, statements, external),
+                                             facts, statements, external, judgements),
+        "law-beside-sources": law_beside_sources(matrix, law, periods, claims, checks),
+        "source-accuracy": source_accuracy(sources, claims, statements, checks, periods),
     }
 
 
