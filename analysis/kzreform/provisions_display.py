@@ -18,6 +18,7 @@ import pandas as pd
 
 from .codebook import HAND_CODED, Codebook
 from .evidence import Evidence
+from .fact_check import NOT_VERIFIED
 from .provisions import (ADOPTED_KINDS, EXTERNAL, EXTERNAL_MARK, NOT_STATED, NOT_STATED_EXTERNAL,
                          PROPOSED_ONLY, external_period_ids)
 from .tables import ReportTable, report_table
@@ -146,12 +147,42 @@ def adopted_overview(matrix: pd.DataFrame, periods: pd.DataFrame, coded: pd.Data
 
 
 def consistency_table(consistency: pd.DataFrame, evidence: Evidence | None = None) -> ReportTable:
-    """Facts two or more sources state: what each says and whether they agree."""
-    shown = consistency[["topic", "statements", "agreement", "difference"]].rename(columns={
+    """Facts two or more sources state: what each says, whether and how they differ."""
+    shown = consistency[["topic", "statements", "relation", "difference"]].rename(columns={
         "topic": "Fact", "statements": "What each source says",
-        "agreement": "Agree?", "difference": "Where they differ"})
-    return report_table(shown, evidence, widths={"Fact": 0.22, "What each source says": 0.38,
-                                                 "Agree?": 0.1, "Where they differ": 0.3})
+        "relation": "Relation", "difference": "Where they differ"})
+    return report_table(shown, evidence, widths={"Fact": 0.2, "What each source says": 0.38,
+                                                 "Relation": 0.12, "Where they differ": 0.3})
+
+
+def law_beside_table(beside: pd.DataFrame, periods: pd.DataFrame,
+                     evidence: Evidence | None = None) -> ReportTable:
+    """What the sources say beside what the law provided, for every cell either side states."""
+    stated = ~(beside["sources_say"].isin([NOT_STATED, NOT_STATED_EXTERNAL])
+               & beside["basis"].eq(NOT_VERIFIED))
+    shown = _marked_silence(beside[stated], ["sources_say"])
+    labels = _period_labels(periods)
+    shown = pd.DataFrame({
+        "Provision": shown["provision"], "Period": shown["period_id"].map(labels),
+        "The sources say": shown["sources_say"],
+        "The law provided": shown["law"] + " (" + shown["article"] + ")",
+        "Read in": shown["reference"].replace("", SILENT),
+        "Checks of the claims": shown["verdicts"].replace("", SILENT),
+    })
+    return report_table(_grouped(shown, "Provision"), evidence, widths={
+        "Provision": 0.12, "Period": 0.09, "The sources say": 0.25, "The law provided": 0.29,
+        "Read in": 0.11, "Checks of the claims": 0.14})
+
+
+def source_accuracy_table(accuracy: pd.DataFrame, sources: pd.DataFrame) -> ReportTable:
+    """How each source's statements about the law and the facts fare against the references."""
+    outlets = sources.set_index("source_id")["outlet"]
+    shown = accuracy.assign(outlet=accuracy["source_id"].map(outlets)).rename(columns={
+        "source_id": "Source", "outlet": "Outlet", "checked": "Checked",
+        "confirmed": "Confirmed", "source_claim_contradicted": "Contradicted",
+        "not_verifiable_here": "Not verifiable", "contradicted_claims": "Contradicted claims"})
+    return report_table(shown[["Source", "Outlet", "Checked", "Confirmed", "Contradicted",
+                               "Not verifiable", "Contradicted claims"]])
 
 
 def _with_basis(matrix: pd.DataFrame, periods: pd.DataFrame) -> pd.DataFrame:
@@ -168,8 +199,14 @@ EXTERNAL_KIND_COLOURS = dict(zip(ADOPTED_KINDS, ["#9ecae9", "#ffbf79", "#ff9d98"
 
 
 def change_kind_chart(matrix: pd.DataFrame, periods: pd.DataFrame) -> alt.Chart:
-    """Bars per domain counting provisions by the kind of change; external judgements paler, †."""
-    data = matrix.assign(kind=_marked_judgements(matrix, periods))
+    """Bars per domain counting provisions by the kind of change; proposals never enacted apart.
+
+    Kinds judged on an external period are paler, with a dagger.
+    """
+    enacted = matrix["change_kind"].isin(ADOPTED_KINDS)
+    data = matrix.assign(kind=_marked_judgements(matrix, periods),
+                         stage=enacted.map({True: "enacted (2022-23 or 2026)",
+                                            False: "proposed only or not stated"}))
     domain = [*KIND_COLOURS, *(kind + EXTERNAL_MARK for kind in EXTERNAL_KIND_COLOURS)]
     colours = [*KIND_COLOURS.values(), *EXTERNAL_KIND_COLOURS.values()]
     present = [(kind, colour) for kind, colour in zip(domain, colours)
@@ -184,23 +221,28 @@ def change_kind_chart(matrix: pd.DataFrame, periods: pd.DataFrame) -> alt.Chart:
                                         range=[colour for _, colour in present]),
                         legend=alt.Legend(labelLimit=260, titleLimit=300)),
         order=alt.Order("kind:N"),
+        column=alt.Column("stage:N", title=None, sort="ascending"),
         tooltip=[alt.Tooltip("domain:N", title="Domain"),
                  alt.Tooltip("kind:N", title="Change"),
                  alt.Tooltip("provision:N", title="Provision")],
-    ).properties(width=460, height=220,
+    ).properties(width=220, height=220,
                  title="Kind of change in each provision, by domain")
 
 
 def power_direction_chart(matrix: pd.DataFrame, periods: pd.DataFrame) -> alt.Chart:
-    """Bars counting provisions by where their change moves power."""
-    return alt.Chart(_with_basis(matrix, periods)).mark_bar().encode(
-        x=alt.X("count():Q", title="Provisions", axis=alt.Axis(tickMinStep=1, format="d")),
+    """Bars counting reforms (each judged once) by where they move power; proposals apart."""
+    reforms = _with_basis(matrix.drop_duplicates("reform"), periods)
+    return alt.Chart(reforms).mark_bar().encode(
+        x=alt.X("count():Q", title="Reforms", axis=alt.Axis(tickMinStep=1, format="d")),
         y=alt.Y("power_direction:N", title="Power moves", sort="-x"),
+        row=alt.Row("basis:N", title=None,
+                    sort=[BASIS["in force"], BASIS[EXTERNAL], BASIS["proposal"]],
+                    header=alt.Header(labelAngle=0, labelAlign="left", labelLimit=200)),
         color=alt.Color("basis:N", title="Direction of",
                         sort=[BASIS["in force"], BASIS["proposal"], BASIS[EXTERNAL]],
                         legend=alt.Legend(labelLimit=260)),
-        tooltip=[alt.Tooltip("provision:N", title="Provision"),
+        tooltip=[alt.Tooltip("reform:N", title="Reform"),
                  alt.Tooltip("power_direction:N", title="Power moves"),
                  alt.Tooltip("power_rationale:N", title="Rationale")],
-    ).properties(width=460, height=200,
-                 title="Direction of the power shift (coder's judgement)")
+    ).properties(width=380, height=90,
+                 title="Direction of the power shift, one judgement per reform")
