@@ -339,7 +339,7 @@ def reform_issues(data_dir: Path = DATA) -> list[Issue]:
 # ---- framing: codebook, hand coding, lexicon ------------------------------------
 
 def codebook_issues(codebook: Codebook, data_dir: Path = DATA) -> list[Issue]:
-    """The schema's enums list the codebook's frames, stance targets and power directions, in order."""
+    """The schema's enums list the codebook's frames, targets and power directions, in order."""
     enums = [("frames", "framing-manual", "primary_frame", codebook.frames),
              ("stance_targets", "framing-manual", "stance_target", codebook.targets),
              ("stance_targets", "framing-auto", "stance_target", codebook.targets),
