@@ -22,6 +22,7 @@ import pytest
 from kzreform import report
 from kzreform.corpus import quote_in_text
 from kzreform.data import load_table
+from kzreform.evidence import PARAPHRASE_LABEL
 from kzreform.paths import ROOT
 from report_source import embeds
 
@@ -242,4 +243,4 @@ def test_every_external_evidence_link_opens_its_reference(rendered):
     for anchor in external:
         entry = re.search(rf'<div id="{re.escape(anchor)}"[^>]*>(.*?)</div>', html, re.DOTALL)
         assert entry, anchor
-        assert "reported:" in entry.group(1) and 'href="#ref-' in entry.group(1), anchor
+        assert f"{PARAPHRASE_LABEL}:" in entry.group(1) and 'href="#ref-' in entry.group(1), anchor

@@ -30,8 +30,8 @@ ANCHOR_PREFIX = "ev-"
 EXTERNAL_ANCHOR_PREFIX = "extev-"
 QUOTE_COLUMNS = ["paragraph_id", "quote", "supports"]
 REPORTED_COLUMNS = ["reference", "reported", "supports"]
-# What a report says is recorded in the study's words, and labelled so.
-PARAPHRASE = "Paraphrase: "
+# What a report says is recorded in the study's words, never the report's, and labelled so.
+PARAPHRASE_LABEL = "paraphrase"
 # Any ASCII punctuation may be backslash-escaped in Pandoc markdown; escaping
 # all of it keeps a quote from being read as emphasis, a citation or a shortcode.
 MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
@@ -114,7 +114,7 @@ def external_claim_reports(external_claims: pd.DataFrame, provisions: pd.DataFra
     """What each reference reports for a cell of an external period, paraphrased by the study."""
     return pd.DataFrame({
         "reference": external_claims["reference"],
-        "reported": PARAPHRASE + external_claims["paraphrase"],
+        "reported": external_claims["paraphrase"],
         "supports": cell_supports(external_claims, "external_claim_id", provisions, periods),
     }, columns=REPORTED_COLUMNS)
 
@@ -264,7 +264,7 @@ class Evidence:
         for reference in sorted(self.external["reference"].unique()):
             own = self.external[self.external["reference"] == reference]
             items = "\n".join(
-                f"- reported: {markdown_text(reported)} "
+                f"- {PARAPHRASE_LABEL}: {markdown_text(reported)} "
                 f"({markdown_text('; '.join(group['supports']))})"
                 for reported, group in own.groupby("reported", sort=False))
             blocks.append(f"::: {{#{external_anchor(reference)} .kz-evidence}}\n"

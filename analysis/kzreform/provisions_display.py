@@ -162,16 +162,17 @@ def law_beside_table(beside: pd.DataFrame, periods: pd.DataFrame,
                & beside["basis"].eq(NOT_VERIFIED))
     shown = _marked_silence(beside[stated], ["sources_say"])
     labels = _period_labels(periods)
+    read_in = shown["reference"].where(shown["reference"] == "", "; " + shown["reference"])
     shown = pd.DataFrame({
         "Provision": shown["provision"], "Period": shown["period_id"].map(labels),
         "The sources say": shown["sources_say"],
-        "The law provided": shown["law"] + " (" + shown["article"] + ")",
-        "Read in": shown["reference"].replace("", SILENT),
+        "The law provided (article; text read)": (shown["law"] + " (" + shown["article"]
+                                                  + read_in + ")"),
         "Checks of the claims": shown["verdicts"].replace("", SILENT),
     })
     return report_table(_grouped(shown, "Provision"), evidence, widths={
-        "Provision": 0.12, "Period": 0.09, "The sources say": 0.25, "The law provided": 0.29,
-        "Read in": 0.11, "Checks of the claims": 0.14})
+        "Provision": 0.13, "Period": 0.1, "The sources say": 0.27,
+        "The law provided (article; text read)": 0.35, "Checks of the claims": 0.15})
 
 
 def source_accuracy_table(accuracy: pd.DataFrame, sources: pd.DataFrame) -> ReportTable:
