@@ -167,3 +167,13 @@ def test_the_report_s_reading_of_today_s_checks_holds():
         row = accuracy[accuracy["source_id"] == source_id].iloc[0]
         assert set(row["contradicted_claims"].split()) == claims
     assert "contradiction" not in set(load_table("fact-consistency")["relation"])
+
+
+def test_a_law_row_of_an_external_period_without_an_external_claim_is_an_error(data_copy):
+    external_law = load_table("law", data_copy)
+    periods = load_table("periods", data_copy)
+    row = external_law[external_law["period_id"].isin(external_period_ids(periods))].iloc[0]
+    rewrite(data_copy, "external_claims.csv", lambda t: t[
+        ~((t["provision_id"] == row["provision_id"]) & (t["period_id"] == row["period_id"]))])
+    assert f"external_claims.csv states nothing for {row['provision_id']} there" \
+        in messages(data_copy)

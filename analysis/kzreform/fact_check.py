@@ -191,7 +191,10 @@ def fact_check_issues(data_dir: Path = DATA, report: Path = REPORT) -> list[Issu
 
 
 def law_issues(data_dir: Path = DATA) -> list[Issue]:
-    """Law rows describe a period in force or an external one, and cite what they rest on."""
+    """Law rows name a period in force or an external one and cite what they rest on.
+
+    The law of an external period needs an external claim too, or its cell would read silent.
+    """
     periods = load_table("periods", data_dir)
     tabulated = set(law_periods(periods)["period_id"])
     law = load_table("law", data_dir)
@@ -205,6 +208,16 @@ def law_issues(data_dir: Path = DATA) -> list[Issue]:
         if (row["basis"] == NOT_VERIFIED) != (not row["reference"].strip()):
             issues.append(Issue.at(path, "must be empty exactly when the basis is 'not verified'",
                                    row=number, field="reference", value=row["reference"]))
+    external = set(periods.loc[periods["kind"] == EXTERNAL, "period_id"])
+    reported = set(zip(*(load_table("external-claims", data_dir)[column]
+                         for column in ("provision_id", "period_id"))))
+    issues += [Issue.at(path, "states the law of an external period, but external_claims.csv "
+                              f"states nothing for {row['provision_id']} there, so its cell "
+                              "would read 'not stated'", row=number, field="period_id",
+                        value=row["period_id"])
+               for number, row in enumerate(law.to_dict("records"), start=2)
+               if row["period_id"] in external
+               and (row["provision_id"], row["period_id"]) not in reported]
     duplicated = law[law.duplicated(["provision_id", "period_id"], keep=False)]
     issues += [Issue.at(path, "is recorded twice for that provision and period", row=number,
                         field="period_id", value=period_id)
