@@ -97,6 +97,12 @@ def test_html_contains_every_label_and_the_version(rendered):
     assert "How to cite" in html
 
 
+def test_html_offers_the_pdf_by_that_name(rendered):
+    html = rendered[0].read_text(encoding="utf-8")
+    link = re.search(r'<a[^>]*href="index\.pdf"[^>]*>(.*?)</a>', html, re.DOTALL)
+    assert link and "PDF" in link.group(1) and "Typst" not in link.group(1)
+
+
 def test_html_fetches_no_script_or_stylesheet(rendered):
     scan = ExternalResources()
     scan.feed(rendered[0].read_text(encoding="utf-8"))

@@ -18,6 +18,7 @@ from .corpus import corpus_tables
 from .data import resource_path
 from .errors import shown
 from .framing import framing_tables
+from .intercoder import intercoder_tables
 from .paths import DATA
 from .provisions import provisions_tables
 from .validation import validate_inputs, validate_package
@@ -26,7 +27,7 @@ from .validation import validate_inputs, validate_package
 Tables = dict[str, pd.DataFrame]
 # Every builder takes the (staged) data directory and the tables built so far.
 BUILDERS: list[Callable[[Path, Tables], Tables]] = [corpus_tables, provisions_tables,
-                                                    framing_tables]
+                                                    framing_tables, intercoder_tables]
 
 
 def build_tables(data_dir: Path = DATA) -> Tables:

@@ -20,6 +20,7 @@ from .errors import Issue, shown
 from .codebook import Codebook, codebook_path, hand_coded_sources, load_codebook, split_list
 from .paths import DATA, ROOT
 from .fact_check import contradicted_claims, fact_check_issues, law_issues
+from .intercoder import second_coding_issues
 from .provisions import NOT_STATED as NOT_STATED_IN_CORPUS
 from .provisions import (ADOPTED_KINDS, NOT_STATED_EXTERNAL, PROPOSED_ONLY, expected_cells,
                          external_period_ids)
@@ -343,6 +344,8 @@ def codebook_issues(codebook: Codebook, data_dir: Path = DATA) -> list[Issue]:
     enums = [("frames", "framing-manual", "primary_frame", codebook.frames),
              ("stance_targets", "framing-manual", "stance_target", codebook.targets),
              ("stance_targets", "framing-auto", "stance_target", codebook.targets),
+             ("frames", "framing-second", "primary_frame", codebook.frames),
+             ("stance_targets", "framing-second", "stance_target", codebook.targets),
              ("power_directions", "provisions", "power_direction", codebook.power_directions)]
     return [Issue.at(codebook_path(data_dir), f"the {section} ({', '.join(ids)}) differ from "
                                                f"the enum of {resource} {name} in "
@@ -450,6 +453,7 @@ def corpus_rule_issues(data_dir: Path = DATA) -> list[Issue]:
         *quote_issues("fact-statements", paragraphs, data_dir),
         *quote_issues("events", paragraphs, data_dir, check_source=False),
         *manual_coding_issues(paragraphs, data_dir),
+        *second_coding_issues(data_dir),
     ]
 
 
