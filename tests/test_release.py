@@ -98,6 +98,8 @@ def rendered(tmp_path):
     (output / "analysis").mkdir()
     (output / "report" / "index.html").write_text("<html>report</html>\n", encoding="utf-8")
     (output / "report" / "index.pdf").write_bytes(b"%PDF-1.7 report\n")
+    (output / "report" / "supplement.html").write_text("<html>supplement</html>\n",
+                                                       encoding="utf-8")
     (output / "analysis" / "01-nb.html").write_text("<html>notebook</html>\n", encoding="utf-8")
     data = tmp_path / "data"
     (data / "processed").mkdir(parents=True)
@@ -123,7 +125,8 @@ def test_package_release_writes_report_data_and_checksums(tmp_path, rendered):
                                      releases=tmp_path / "releases", root=tmp_path)
     names = sorted(path.relative_to(target).as_posix() for path in target.rglob("*")
                    if path.is_file())
-    assert names == sorted(["report/index.html", "report/index.pdf", "analysis/01-nb.html",
+    assert names == sorted(["report/index.html", "report/index.pdf", "report/supplement.html",
+                            "analysis/01-nb.html",
                             f"data-{VERSION}.zip", "SHA256SUMS"])
     assert (target / "report" / "index.pdf").read_bytes() == b"%PDF-1.7 report\n"
     with zipfile.ZipFile(target / f"data-{VERSION}.zip") as archive:

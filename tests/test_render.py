@@ -36,9 +36,10 @@ pytestmark = pytest.mark.skipif(
     reason="quarto is not on PATH: rendering needs Quarto 1.7+ "
            "(pip install -r requirements-render.txt, or conda env create -f environment.yml)")
 
-PDF_SECTIONS = ["Introduction", "Data and methods", "Results", "Discussion and limitations",
-                "References", "Appendices", "Data dictionary", "Computational environment",
-                "Changelog", "How to cite"]
+PDF_SECTIONS = ["Introduction", "Background", "Data and methods", "Results",
+                "Discussion and limitations", "References", "Appendices", "Supplement",
+                "How to cite"]
+SUPPLEMENT_SECTIONS = ["Data dictionary", "Computational environment", "Changelog"]
 
 
 def tracked_changes() -> str:
@@ -95,6 +96,12 @@ def test_html_contains_every_label_and_the_version(rendered):
     assert missing == []
     assert f"Version {report.load_citation().version}" in html
     assert "How to cite" in html
+
+
+def test_the_supplement_holds_what_the_article_leaves_out(rendered):
+    supplement = (OUTPUT / "supplement.html").read_text(encoding="utf-8")
+    assert all(section in supplement for section in SUPPLEMENT_SECTIONS)
+    assert 'href="supplement.html"' in rendered[0].read_text(encoding="utf-8")
 
 
 def test_html_offers_the_pdf_by_that_name(rendered):

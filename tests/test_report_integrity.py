@@ -117,7 +117,8 @@ def test_quarto_project_parses_and_names_existing_files(tmp_path):
     # The article's code reads the data (evidence, data dictionary): a frozen
     # result would go stale when the data changes and its source does not.
     assert "freeze" not in config.get("execute", {})
-    assert sorted(config["project"]["render"]) == ["analysis/*.ipynb", "report/index.qmd"]
+    assert sorted(config["project"]["render"]) == ["analysis/*.ipynb", "report/index.qmd",
+                                                   "report/supplement.qmd"]
     generated = [config["metadata-files"], html["include-in-header"]]
     written = {path.name for path in report.write_report_assets(out_dir=tmp_path)}
     for path in (p for group in generated for p in group):

@@ -1,11 +1,11 @@
 """Cut a release: checks, render, then ``releases/X.Y.Z/`` with checksums.
 
 A release is the rendered output as Quarto laid it out (``report/index.html``,
-``report/index.pdf`` and the notebook pages ``analysis/*.html``, so that the
-links between them still work), a zip of the files of ``data/`` that git tracks
-(nothing ignored or stray) and a ``SHA256SUMS`` file, for the version
-``CITATION.cff`` holds. Nothing is written unless every check passes,
-and an existing version is never replaced.
+``report/index.pdf``, the supplement ``report/supplement.html`` and the notebook
+pages ``analysis/*.html``, so that the links between them still work), a zip
+of the files of ``data/`` that git tracks (nothing ignored or stray) and a
+``SHA256SUMS`` file, for the version ``CITATION.cff`` holds. Nothing is written
+unless every check passes, and an existing version is never replaced.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from .report import (CHANGELOG, CITATION, SEMVER, changelog_entry,
 
 RELEASES = ROOT / "releases"
 # What a release must hold of the render, relative to the output folder.
-REPORT_FILES = ("report/index.html", "report/index.pdf")
+REPORT_FILES = ("report/index.html", "report/index.pdf", "report/supplement.html")
 # Fixed timestamp for zip members, so the same data gives the same zip bytes.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
