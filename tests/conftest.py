@@ -1,14 +1,26 @@
-"""Fixtures shared by the tests: private copies of data/, the study's tables, a new source."""
+"""Fixtures shared by the tests: private copies of data/, the study's tables, a new source.
+
+Tests whose point is not the statistics build with the ``fast`` profile of
+``data/build_settings.csv`` (fixture ``fast_build``); the one fresh build the
+committed tables are compared with (``fresh_build``) uses the profile the run
+was started with, the default one unless ``KZREFORM_PROFILE`` names another.
+"""
 
 import shutil
 
 import pytest
 import yaml
 
+from kzreform import build
 from kzreform.codebook import load_codebook
 from kzreform.data import load_table
 from kzreform.paths import DATA
+from kzreform.settings import PROFILE_VARIABLE, selected_profile
 from kzreform.transaction import LOCK_FILE, WORK_DIR
+
+FAST_PROFILE = "fast"
+# Read before any test sets the variable: the profile data/processed/ must match.
+STUDY_PROFILE = selected_profile()
 
 ARTICLE = """A Synthetic Test Article
 
@@ -48,6 +60,20 @@ def snapshot(directory):
     return {path.relative_to(directory): path.read_bytes()
             for path in sorted(directory.rglob("*"))
             if path.is_file() and path.name != LOCK_FILE}
+
+
+@pytest.fixture
+def fast_build(monkeypatch):
+    """Builds in this test (and the commands it starts) use the fast profile."""
+    monkeypatch.setenv(PROFILE_VARIABLE, FAST_PROFILE)
+
+
+@pytest.fixture(scope="session")
+def fresh_build():
+    """Every derived table of data/, built once per test run with the run's profile."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(PROFILE_VARIABLE, STUDY_PROFILE)
+        return build.build_tables()
 
 
 @pytest.fixture

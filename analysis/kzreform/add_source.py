@@ -192,7 +192,12 @@ def _in_metadata(issues: list[Issue], new: NewSource, first_rows: dict[str, int]
     return renamed
 
 
-def _add(staged: Path, text: str, new: NewSource, today: datetime.date) -> dict:
+def append_source(staged: Path, text: str, new: NewSource, today: datetime.date) -> str:
+    """Write the text and append its rows in ``staged``; check the inputs; return the raw file.
+
+    Every rule on the new source's text and metadata runs here, before any
+    derived table is rebuilt.
+    """
     raise_issues(metadata_issues(new, text, staged, today),
                  f"cannot add the source of {shown(new.metadata)}")
     data = text.encode("utf-8")  # the file's own bytes: it was decoded strictly
@@ -212,6 +217,11 @@ def _add(staged: Path, text: str, new: NewSource, today: datetime.date) -> dict:
     _register_raw_file(staged, raw_file, digest)
     raise_issues(_in_metadata(input_issues(staged), new, first_rows, list(new.provenance),
                               staged), f"cannot add the source of {shown(new.metadata)}")
+    return raw_file
+
+
+def _add(staged: Path, text: str, new: NewSource, today: datetime.date) -> dict:
+    raw_file = append_source(staged, text, new, today)
     tables = build.rebuild(staged)
     coded = tables["framing-auto"]
     return {"source_id": new.source_id, "raw_file": raw_file,
