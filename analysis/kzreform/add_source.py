@@ -23,6 +23,7 @@ a row of a staged table) and the data directory as the user named it.
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime
 import hashlib
@@ -158,7 +159,7 @@ def _append_rows(path: Path, rows: list[dict]) -> int:
 
 
 def _register_raw_file(data_dir: Path, raw_file: str, digest: str) -> None:
-    package = descriptor(data_dir)
+    package = copy.deepcopy(descriptor(data_dir))
     resources = package["resources"]
     last_raw = max(i for i, r in enumerate(resources) if r["name"].startswith("raw-"))
     resources.insert(last_raw + 1, {
