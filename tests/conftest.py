@@ -82,25 +82,47 @@ def data_copy(tmp_path):
     return copy_data(tmp_path / "data")
 
 
+def write_source(directory, text=ARTICLE, name="article", document=None, **source_changes):
+    """Write an article and its metadata into ``directory``; return (text path, metadata path)."""
+    metadata = {**METADATA, "source": {**METADATA["source"], **source_changes}}
+    if document:
+        metadata = document(metadata)
+    text_path = directory / f"{name}.txt"
+    if isinstance(text, bytes):
+        text_path.write_bytes(text)
+    else:
+        text_path.write_text(text, encoding="utf-8")
+    metadata_path = directory / f"{name}.yml"
+    metadata_path.write_text(yaml.safe_dump(metadata, allow_unicode=True), encoding="utf-8")
+    return text_path, metadata_path
+
+
 @pytest.fixture
 def new_source(tmp_path):
     """Write a synthetic article and its metadata; keyword arguments change source fields.
 
     Returns (text path, metadata path). ``document=`` edits the whole YAML document.
     """
-    def write(text=ARTICLE, name="article", document=None, **source_changes):
-        metadata = {**METADATA, "source": {**METADATA["source"], **source_changes}}
-        if document:
-            metadata = document(metadata)
-        text_path = tmp_path / f"{name}.txt"
-        if isinstance(text, bytes):
-            text_path.write_bytes(text)
-        else:
-            text_path.write_text(text, encoding="utf-8")
-        metadata_path = tmp_path / f"{name}.yml"
-        metadata_path.write_text(yaml.safe_dump(metadata, allow_unicode=True), encoding="utf-8")
-        return text_path, metadata_path
+    def write(*arguments, **changes):
+        return write_source(tmp_path, *arguments, **changes)
     return write
+
+
+@pytest.fixture(scope="session", autouse=True)
+def add_source_workflow(request, tmp_path_factory):
+    """The add-source workflow of test_workflow.py, started as the session starts.
+
+    It runs the suite again in a copy of the repository, in child processes
+    that use the core the other tests (one process) leave idle; its test waits
+    for it. None when that test is not among the tests selected.
+    """
+    items = [item for item in request.session.items if item.path.name == "test_workflow.py"]
+    if not items:
+        yield None
+        return
+    workflow = items[0].module.Workflow(tmp_path_factory.mktemp("workflow"))
+    yield workflow
+    workflow.stop()
 
 
 @pytest.fixture(scope="session")
