@@ -5,7 +5,8 @@ two writers race. Afterwards data/ must be exactly as before or exactly as
 after, valid, with every reported addition present. Atomicity does not depend
 on what is committed, so the writers killed commit a small stub change (a
 changed descriptor, a changed table and a new file in a new folder) through the
-same transaction code; one add-source shows the steps of a real commit.
+same transaction code; one add-source (in this process) shows the steps of a
+real commit.
 """
 
 import subprocess
@@ -13,9 +14,10 @@ import sys
 import textwrap
 
 import pytest
-from conftest import ARTICLE, FAST_PROFILE, METADATA, STUDY_PROFILE, copy_data, snapshot
+from conftest import FAST_PROFILE, STUDY_PROFILE, copy_data, snapshot, write_source
 
 from kzreform import transaction
+from kzreform.add_source import add_source
 from kzreform.cli import main
 from kzreform.data import load_table
 from kzreform.errors import DataValidationError
@@ -90,18 +92,14 @@ def stub_arguments(data_dir):
 @pytest.fixture(scope="module")
 def added_steps(tmp_path_factory):
     """The commit steps of an uninterrupted add-source (fast profile) in a copy of data/."""
-    import yaml
     root = tmp_path_factory.mktemp("added")
-    text, metadata = root / "article.txt", root / "article.yml"
-    text.write_text(ARTICLE, encoding="utf-8")
-    metadata.write_text(yaml.safe_dump(METADATA), encoding="utf-8")
-    data = copy_data(root / "data")
-    log = root / "steps.log"
+    text, metadata = write_source(root)
+    steps = []
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(PROFILE_VARIABLE, FAST_PROFILE)
-        result = run_child(0, log, *add_source_arguments(text, metadata, data))
-    assert result.returncode == 0, result.stderr
-    return log.read_text(encoding="utf-8").splitlines()
+        patch.setattr(transaction, "after_step", steps.append)
+        add_source(text, metadata, copy_data(root / "data"))
+    return steps
 
 
 @pytest.fixture(scope="module")

@@ -223,7 +223,7 @@ def append_source(staged: Path, text: str, new: NewSource, today: datetime.date)
 
 def _add(staged: Path, text: str, new: NewSource, today: datetime.date) -> dict:
     raw_file = append_source(staged, text, new, today)
-    tables = build.rebuild(staged)
+    tables = build.rebuild(staged, inputs_checked=True)
     coded = tables["framing-auto"]
     return {"source_id": new.source_id, "raw_file": raw_file,
             "paragraphs": int((coded["source_id"] == new.source_id).sum())}
