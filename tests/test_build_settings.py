@@ -7,6 +7,7 @@ import pytest
 from conftest import FAST_PROFILE
 
 from kzreform import autocoders, framing, reading, reliability
+from kzreform.cli import main
 from kzreform.data import load_table, schema_fields
 from kzreform.errors import DataValidationError
 from kzreform.settings import (DEFAULT_PROFILE, PROFILE_VARIABLE, SETTINGS, BuildSettings,
@@ -97,3 +98,10 @@ def test_summaries_resample_as_often_as_the_profile_says(coded, codebook, monkey
     pd.testing.assert_frame_equal(
         framing.stance_by_target(coded, sources, codebook),
         framing.stance_by_target(coded, sources, codebook, resamples=resamples))
+
+
+def test_a_build_with_another_profile_says_it_is_not_the_study(data_copy, capsys, monkeypatch):
+    monkeypatch.setenv(PROFILE_VARIABLE, FAST_PROFILE)
+    assert main(["build", "--data-dir", str(data_copy)]) == 0
+    assert f"built with the build profile {FAST_PROFILE!r} (KZREFORM_PROFILE), not 'default': " \
+        "these are not the study's figures" in capsys.readouterr().out
