@@ -89,7 +89,7 @@ def test_the_build_evaluates_the_coders_and_resamples_of_the_profile(data_copy, 
     pd.testing.assert_frame_equal(table, with_five_resamples)
 
 
-def test_summaries_resample_as_often_as_the_profile_says(coded, codebook, monkeypatch):
+def test_intervals_resample_as_often_as_the_profile_says(coded, codebook, monkeypatch):
     monkeypatch.setenv(PROFILE_VARIABLE, FAST_PROFILE)
     resamples = build_settings().resamples
     pd.testing.assert_frame_equal(framing.source_summary(coded, codebook),
@@ -98,6 +98,10 @@ def test_summaries_resample_as_often_as_the_profile_says(coded, codebook, monkey
     pd.testing.assert_frame_equal(
         framing.stance_by_target(coded, sources, codebook),
         framing.stance_by_target(coded, sources, codebook, resamples=resamples))
+    manual = load_table("framing-manual")
+    paired = reliability.pair_codes(manual, load_table("framing-auto"), codebook)
+    pd.testing.assert_frame_equal(reliability.with_intervals(paired, codebook),
+                                  reliability.with_intervals(paired, codebook, resamples))
 
 
 def test_a_build_with_another_profile_says_it_is_not_the_study(data_copy, capsys, monkeypatch):

@@ -22,7 +22,7 @@ from .codebook import Codebook, split_list
 from .data import resource_path
 from .errors import Issue, raise_issues
 from .paths import DATA
-from .settings import SETTINGS, BuildSettings
+from .settings import SETTINGS, BuildSettings, build_settings
 
 # Leave-one-source-out needs a source to fit on and another to code.
 MIN_SOURCES = 2
@@ -112,9 +112,13 @@ def paragraphs_compared(paired: PairedCodes, codebook: Codebook) -> dict[tuple[s
     return counts
 
 
-def with_intervals(paired: PairedCodes, codebook: Codebook, resamples: int,
+def with_intervals(paired: PairedCodes, codebook: Codebook, resamples: int | None = None,
                    seed: int = SEED) -> pd.DataFrame:
-    """Each measure with its percentile bootstrap interval (``resamples`` of the paragraphs)."""
+    """Each measure with its percentile bootstrap interval (``resamples`` of the paragraphs).
+
+    ``resamples`` defaults to the build settings' (:mod:`kzreform.settings`).
+    """
+    resamples = resamples or build_settings().resamples
     point = measures(paired, codebook)
     n = paired.stance.shape[1]
     rng = np.random.default_rng(seed)
