@@ -1,14 +1,26 @@
-"""Fixtures shared by the tests: private copies of data/, the study's tables, a new source."""
+"""Fixtures shared by the tests: private copies of data/, the study's tables, a new source.
+
+Tests whose point is not the statistics build with the ``fast`` profile of
+``data/build_settings.csv`` (fixture ``fast_build``); the one fresh build the
+committed tables are compared with (``fresh_build``) uses the profile the run
+was started with, the default one unless ``KZREFORM_PROFILE`` names another.
+"""
 
 import shutil
 
 import pytest
 import yaml
 
+from kzreform import build
 from kzreform.codebook import load_codebook
 from kzreform.data import load_table
 from kzreform.paths import DATA
+from kzreform.settings import PROFILE_VARIABLE, selected_profile
 from kzreform.transaction import LOCK_FILE, WORK_DIR
+
+FAST_PROFILE = "fast"
+# Read before any test sets the variable: the profile data/processed/ must match.
+STUDY_PROFILE = selected_profile()
 
 ARTICLE = """A Synthetic Test Article
 
@@ -51,9 +63,38 @@ def snapshot(directory):
 
 
 @pytest.fixture
+def fast_build(monkeypatch):
+    """Builds in this test (and the commands it starts) use the fast profile."""
+    monkeypatch.setenv(PROFILE_VARIABLE, FAST_PROFILE)
+
+
+@pytest.fixture(scope="session")
+def fresh_build():
+    """Every derived table of data/, built once per test run with the run's profile."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(PROFILE_VARIABLE, STUDY_PROFILE)
+        return build.build_tables()
+
+
+@pytest.fixture
 def data_copy(tmp_path):
     """A private copy of data/ that a test may break without touching the real one."""
     return copy_data(tmp_path / "data")
+
+
+def write_source(directory, text=ARTICLE, name="article", document=None, **source_changes):
+    """Write an article and its metadata into ``directory``; return (text path, metadata path)."""
+    metadata = {**METADATA, "source": {**METADATA["source"], **source_changes}}
+    if document:
+        metadata = document(metadata)
+    text_path = directory / f"{name}.txt"
+    if isinstance(text, bytes):
+        text_path.write_bytes(text)
+    else:
+        text_path.write_text(text, encoding="utf-8")
+    metadata_path = directory / f"{name}.yml"
+    metadata_path.write_text(yaml.safe_dump(metadata, allow_unicode=True), encoding="utf-8")
+    return text_path, metadata_path
 
 
 @pytest.fixture
@@ -62,19 +103,26 @@ def new_source(tmp_path):
 
     Returns (text path, metadata path). ``document=`` edits the whole YAML document.
     """
-    def write(text=ARTICLE, name="article", document=None, **source_changes):
-        metadata = {**METADATA, "source": {**METADATA["source"], **source_changes}}
-        if document:
-            metadata = document(metadata)
-        text_path = tmp_path / f"{name}.txt"
-        if isinstance(text, bytes):
-            text_path.write_bytes(text)
-        else:
-            text_path.write_text(text, encoding="utf-8")
-        metadata_path = tmp_path / f"{name}.yml"
-        metadata_path.write_text(yaml.safe_dump(metadata, allow_unicode=True), encoding="utf-8")
-        return text_path, metadata_path
+    def write(*arguments, **changes):
+        return write_source(tmp_path, *arguments, **changes)
     return write
+
+
+@pytest.fixture(scope="session", autouse=True)
+def add_source_workflow(request, tmp_path_factory):
+    """The add-source workflow of test_workflow.py, started as the session starts.
+
+    It runs the suite again in a copy of the repository, in child processes
+    that use the core the other tests (one process) leave idle; its test waits
+    for it. None when that test is not among the tests selected.
+    """
+    items = [item for item in request.session.items if item.path.name == "test_workflow.py"]
+    if not items:
+        yield None
+        return
+    workflow = items[0].module.Workflow(tmp_path_factory.mktemp("workflow"))
+    yield workflow
+    workflow.stop()
 
 
 @pytest.fixture(scope="session")

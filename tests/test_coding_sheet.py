@@ -11,6 +11,9 @@ from kzreform.data import load_table
 from kzreform.errors import DataValidationError
 from kzreform.validation import validate_package
 
+# Importing a sheet rebuilds the derived tables; their statistics are not tested here.
+pytestmark = pytest.mark.usefixtures("fast_build")
+
 
 @pytest.fixture(scope="module")
 def source(paragraphs):

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import STUDY_PROFILE
 
-from kzreform import build
 from kzreform.checks import boilerplate_issues
 from kzreform.corpus import (
     BoilerplateRule, classify_line, count_words, quote_in_text, read_raw_text, segment_source,
@@ -19,12 +19,13 @@ from kzreform.paths import DATA, DATAPACKAGE, ROOT
 SEEDS = ROOT.parent / "shared" / "seeds"
 
 
-def test_processed_tables_are_exactly_what_the_build_produces():
-    for name, table in build.build_tables().items():
+def test_processed_tables_are_exactly_what_the_build_produces(fresh_build):
+    for name, table in fresh_build.items():
         path = resource_path(name)
         regenerated = table.to_csv(index=False, lineterminator="\n")
         assert path.read_text(encoding="utf-8") == regenerated, (
-            f"{path.name} differs from a fresh build: run 'python -m kzreform build'")
+            f"{path.name} differs from a fresh build with the profile {STUDY_PROFILE!r}: "
+            "run 'python -m kzreform build'")
 
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="no ../shared/seeds beside this clone: "

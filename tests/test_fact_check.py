@@ -10,6 +10,9 @@ from kzreform.fact_check import (CONTRADICTED, NOT_VERIFIABLE, NOT_VERIFIED, law
 from kzreform.provisions import LAW_CONTRADICTS, NOT_STATED_EXTERNAL, external_period_ids
 from kzreform.validation import package_issues
 
+# A refusal after a build does not test the statistics.
+pytestmark = pytest.mark.usefixtures("fast_build")
+
 
 def rewrite(data_dir, ledger, change):
     """Apply ``change`` to a hand-coded table of a data copy and write it back."""

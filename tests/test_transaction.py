@@ -2,7 +2,11 @@
 
 The writer is killed (``os._exit``, no clean-up) after each step of its commit;
 two writers race. Afterwards data/ must be exactly as before or exactly as
-after, valid, with every reported addition present.
+after, valid, with every reported addition present. Atomicity does not depend
+on what is committed, so the writers killed commit a small stub change (a
+changed descriptor, a changed table and a new file in a new folder) through the
+same transaction code; one add-source (in this process) shows the steps of a
+real commit.
 """
 
 import subprocess
@@ -10,23 +14,34 @@ import sys
 import textwrap
 
 import pytest
-from conftest import ARTICLE, snapshot
+from conftest import FAST_PROFILE, STUDY_PROFILE, copy_data, snapshot, write_source
 
 from kzreform import transaction
+from kzreform.add_source import add_source
 from kzreform.cli import main
 from kzreform.data import load_table
 from kzreform.errors import DataValidationError
+from kzreform.settings import PROFILE_VARIABLE
 from kzreform.transaction import TransactionError
 from kzreform.validation import validate_package
 
+# Commands started here build with the fast profile: what they commit is not the point.
+pytestmark = pytest.mark.usefixtures("fast_build")
+
 KILLED = 75
-# Runs the command line in a child process whose commit calls this hook after
-# every step: it records the step and, at step number argv[1], dies at once.
+# Runs a writer in a child process whose commit calls this hook after every
+# step: it records the step and, at step number argv[1], dies at once. The
+# writer is the command line (argv[3:]), or with argv[3] == "stub" the stub
+# change committed to the data directory argv[4]. The stub keeps the package
+# valid and changes no derived table: it describes the package, appends a
+# cleaning rule that matches nothing and writes a file in a new folder. Its
+# commit skips validating the staged copy (the tests validate what is left),
+# so the child needs no more than the transaction module.
 CHILD = textwrap.dedent("""
-    import os, sys
+    import json, os, sys
+    from pathlib import Path
     from kzreform import transaction
-    from kzreform.cli import main
-    kill_at, log = int(sys.argv[1]), sys.argv[2]
+    kill_at, log, command = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
     steps = []
     def step(description):
         steps.append(description)
@@ -34,58 +49,92 @@ CHILD = textwrap.dedent("""
             out.write(description + "\\n")
         if len(steps) == kill_at:
             os._exit(%d)
+    def stub_change(staged):
+        descriptor = staged / "datapackage.json"
+        package = json.loads(descriptor.read_text(encoding="utf-8"))
+        package["description"] = "Changed by the transaction tests."
+        descriptor.write_text(json.dumps(package, indent=2) + "\\n", encoding="utf-8")
+        with open(staged / "rules" / "boilerplate.csv", "a", encoding="utf-8") as rules:
+            rules.write("transaction-test,*,line,(?!),navigation,matches nothing\\n")
+        (staged / "transaction-test").mkdir()
+        (staged / "transaction-test" / "note.txt").write_text("stub\\n", encoding="utf-8")
+    def not_validated(staged):
+        pass
     transaction.after_step = step
-    sys.exit(main(sys.argv[3:]))
+    if command[0] == "stub":
+        transaction.write(Path(command[1]), stub_change, not_validated)
+        sys.exit(0)
+    from kzreform.cli import main
+    sys.exit(main(command))
 """ % KILLED)
 
 SECOND_ARTICLE = ("A Second Synthetic Article\n\nVoters in the regions elected councils under "
                   "a new law, and observers counted the ballots in public.\n")
 
 
+def child_command(kill_at, log, *arguments):
+    return [sys.executable, "-c", CHILD, str(kill_at), str(log), *arguments]
+
+
 def run_child(kill_at, log, *arguments):
-    return subprocess.run([sys.executable, "-c", CHILD, str(kill_at), str(log), *arguments],
-                          capture_output=True, text=True, check=False)
+    return subprocess.run(child_command(kill_at, log, *arguments), capture_output=True,
+                          text=True, check=False)
 
 
 def add_source_arguments(text, metadata, data_dir):
     return ["add-source", str(text), "--metadata", str(metadata), "--data-dir", str(data_dir)]
 
 
+def stub_arguments(data_dir):
+    return ["stub", str(data_dir)]
+
+
+@pytest.fixture(scope="module")
+def added_steps(tmp_path_factory):
+    """The commit steps of an uninterrupted add-source (fast profile) in a copy of data/."""
+    root = tmp_path_factory.mktemp("added")
+    text, metadata = write_source(root)
+    steps = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(PROFILE_VARIABLE, FAST_PROFILE)
+        patch.setattr(transaction, "after_step", steps.append)
+        add_source(text, metadata, copy_data(root / "data"))
+    return steps
+
+
 @pytest.fixture(scope="module")
 def completed(tmp_path_factory):
-    """A copy of data/ before and after an uninterrupted add-source, and its commit steps."""
-    from conftest import METADATA, copy_data
-    import yaml
+    """A copy of data/ before and after an uninterrupted stub commit, and its commit steps."""
     root = tmp_path_factory.mktemp("completed")
-    text, metadata = root / "article.txt", root / "article.yml"
-    text.write_text(ARTICLE, encoding="utf-8")
-    metadata.write_text(yaml.safe_dump(METADATA), encoding="utf-8")
     data = copy_data(root / "data")
     before = snapshot(data)
     log = root / "steps.log"
-    result = run_child(0, log, *add_source_arguments(text, metadata, data))
+    result = run_child(0, log, *stub_arguments(data))
     assert result.returncode == 0, result.stderr
-    return text, metadata, before, snapshot(data), log.read_text(encoding="utf-8").splitlines()
+    return before, snapshot(data), log.read_text(encoding="utf-8").splitlines()
 
 
-def test_the_commit_has_a_step_per_replaced_file(completed):
-    *_, steps = completed
-    replaced = [step for step in steps if step.startswith("replaced ")]
-    assert steps == ["validated", "journal written", *replaced, "journal removed"]
+def test_the_commit_has_a_step_per_replaced_file(added_steps, completed):
+    *_, stub_steps = completed
+    for steps in (added_steps, stub_steps):
+        replaced = [step for step in steps if step.startswith("replaced ")]
+        assert steps == ["validated", "journal written", *replaced, "journal removed"]
+    replaced = [step for step in added_steps if step.startswith("replaced ")]
     assert "replaced metadata/sources.csv" in replaced
     assert "replaced processed/framing_auto.csv" in replaced
     assert len(replaced) >= 7  # raw text, three inputs, three derived tables at least
+    assert sorted(step for step in stub_steps if step.startswith("replaced ")) == [
+        "replaced datapackage.json", "replaced rules/boilerplate.csv",
+        "replaced transaction-test/note.txt"]
 
 
 def test_a_writer_killed_after_any_step_leaves_data_before_or_after(tmp_path, completed):
-    from conftest import copy_data
-    text, metadata, before, after, steps = completed
+    before, after, steps = completed
     copies = [copy_data(tmp_path / f"data-{kill_at}") for kill_at in range(1, len(steps) + 1)]
-    children = [subprocess.Popen([sys.executable, "-c", CHILD, str(kill_at),
-                                  str(tmp_path / f"steps-{kill_at}.log"),
-                                  *add_source_arguments(text, metadata, data)],
+    children = [subprocess.Popen(child_command(kill_at, tmp_path / f"steps-{kill_at}.log",
+                                               *stub_arguments(data)),
                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-                 for kill_at, data in enumerate(copies, start=1)]
+                for kill_at, data in enumerate(copies, start=1)]
     for step, data, child in zip(steps, copies, children):
         _, err = child.communicate(timeout=600)
         assert child.returncode == KILLED, (step, err)
@@ -95,21 +144,21 @@ def test_a_writer_killed_after_any_step_leaves_data_before_or_after(tmp_path, co
         assert not (data / transaction.WORK_DIR).exists()
 
 
-def test_readers_refuse_a_half_committed_directory_until_it_is_recovered(tmp_path, completed):
-    from conftest import copy_data
-    text, metadata, _, after, steps = completed
+def test_readers_refuse_a_half_committed_directory_until_it_is_recovered(tmp_path, completed,
+                                                                        monkeypatch):
+    _, after, steps = completed
     data = copy_data(tmp_path / "data")
     kill_at = steps.index("journal written") + 2  # after the first replacement
-    assert run_child(kill_at, tmp_path / "log", *add_source_arguments(text, metadata, data)
-                     ).returncode == KILLED
+    assert run_child(kill_at, tmp_path / "log", *stub_arguments(data)).returncode == KILLED
     with pytest.raises(TransactionError, match="a write was interrupted"):
         load_table("sources", data)
+    # The study's profile: the build then rewrites every derived table as committed.
+    monkeypatch.setenv(PROFILE_VARIABLE, STUDY_PROFILE)
     assert main(["build", "--data-dir", str(data)]) == 0  # the next writer rolls forward first
     assert snapshot(data) == after
 
 
 def test_two_add_sources_at_once_both_land(tmp_path, new_source):
-    from conftest import copy_data
     data = copy_data(tmp_path / "data")
     first = new_source()
     second = new_source(SECOND_ARTICLE, name="second", source_id="second-2026",

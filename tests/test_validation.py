@@ -9,9 +9,12 @@ from kzreform import build
 from kzreform.cli import main
 from kzreform.codebook import hand_coded_sources, load_codebook
 from kzreform.corpus import BODY_KINDS, read_raw_text
-from kzreform.data import load_table
+from kzreform.data import descriptor, load_table
 from kzreform.errors import SHOWN_PER_KIND, DataValidationError
 from kzreform.validation import package_issues, validate_package
+
+# Builds in these tests end in a refusal; their statistics are not what is tested.
+pytestmark = pytest.mark.usefixtures("fast_build")
 
 
 def edit_csv(path, edit):
@@ -227,3 +230,13 @@ def test_an_event_without_its_evidence_is_named(data_copy, basis, field, message
     set_cell(data_copy / "metadata/events.csv", index, field, "")
     assert (f"data/metadata/events.csv, row {index + 2}, field {field!r}, value '': {message}"
             in errors_of(data_copy))
+
+
+def test_the_descriptor_is_parsed_once_and_again_when_it_changes(data_copy):
+    first = descriptor(data_copy)
+    assert descriptor(data_copy) is first
+    path = data_copy / "datapackage.json"
+    package = json.loads(path.read_text(encoding="utf-8"))
+    package["resources"][0]["description"] = "Changed."
+    path.write_text(json.dumps(package), encoding="utf-8")
+    assert descriptor(data_copy)["resources"][0]["description"] == "Changed."

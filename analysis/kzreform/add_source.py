@@ -23,6 +23,7 @@ a row of a staged table) and the data directory as the user named it.
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime
 import hashlib
@@ -158,7 +159,7 @@ def _append_rows(path: Path, rows: list[dict]) -> int:
 
 
 def _register_raw_file(data_dir: Path, raw_file: str, digest: str) -> None:
-    package = descriptor(data_dir)
+    package = copy.deepcopy(descriptor(data_dir))
     resources = package["resources"]
     last_raw = max(i for i, r in enumerate(resources) if r["name"].startswith("raw-"))
     resources.insert(last_raw + 1, {
@@ -192,7 +193,12 @@ def _in_metadata(issues: list[Issue], new: NewSource, first_rows: dict[str, int]
     return renamed
 
 
-def _add(staged: Path, text: str, new: NewSource, today: datetime.date) -> dict:
+def append_source(staged: Path, text: str, new: NewSource, today: datetime.date) -> str:
+    """Write the text and append its rows in ``staged``; check the inputs; return the raw file.
+
+    Every rule on the new source's text and metadata runs here, before any
+    derived table is rebuilt.
+    """
     raise_issues(metadata_issues(new, text, staged, today),
                  f"cannot add the source of {shown(new.metadata)}")
     data = text.encode("utf-8")  # the file's own bytes: it was decoded strictly
@@ -212,7 +218,12 @@ def _add(staged: Path, text: str, new: NewSource, today: datetime.date) -> dict:
     _register_raw_file(staged, raw_file, digest)
     raise_issues(_in_metadata(input_issues(staged), new, first_rows, list(new.provenance),
                               staged), f"cannot add the source of {shown(new.metadata)}")
-    tables = build.rebuild(staged)
+    return raw_file
+
+
+def _add(staged: Path, text: str, new: NewSource, today: datetime.date) -> dict:
+    raw_file = append_source(staged, text, new, today)
+    tables = build.rebuild(staged, inputs_checked=True)
     coded = tables["framing-auto"]
     return {"source_id": new.source_id, "raw_file": raw_file,
             "paragraphs": int((coded["source_id"] == new.source_id).sum())}

@@ -30,13 +30,18 @@ BUILDERS: list[Callable[[Path, Tables], Tables]] = [corpus_tables, provisions_ta
                                                     framing_tables, intercoder_tables]
 
 
-def build_tables(data_dir: Path = DATA) -> Tables:
-    """Check the inputs of ``data_dir``, then compute every derived table (nothing is written)."""
-    validate_inputs(data_dir)
+def derived_tables(data_dir: Path) -> Tables:
+    """Every derived table of ``data_dir``, whose inputs were checked (nothing is written)."""
     tables: Tables = {}
     for builder in BUILDERS:
         tables.update(builder(data_dir, tables))
     return tables
+
+
+def build_tables(data_dir: Path = DATA) -> Tables:
+    """Check the inputs of ``data_dir``, then compute every derived table (nothing is written)."""
+    validate_inputs(data_dir)
+    return derived_tables(data_dir)
 
 
 def write_csv(table: pd.DataFrame, path: Path) -> None:
@@ -44,9 +49,13 @@ def write_csv(table: pd.DataFrame, path: Path) -> None:
     table.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
 
 
-def rebuild(data_dir: Path) -> Tables:
-    """Build every derived table of ``data_dir`` and write it there (call on a staged copy)."""
-    tables = build_tables(data_dir)
+def rebuild(data_dir: Path, inputs_checked: bool = False) -> Tables:
+    """Build every derived table of ``data_dir`` and write it there (call on a staged copy).
+
+    A caller that has just checked the inputs (``inputs_checked``) spares
+    checking them again.
+    """
+    tables = derived_tables(data_dir) if inputs_checked else build_tables(data_dir)
     for name, table in tables.items():
         path = resource_path(name, data_dir)
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -15,6 +15,7 @@ from .paths import DATA, OUTPUT, relative
 from .release import ReleaseError, check_release, release
 from .rendered_html import fix_rendered_pages
 from .report import write_report_assets
+from .settings import DEFAULT_PROFILE, PROFILE_VARIABLE, selected_profile
 from .validation import validate_package
 
 
@@ -65,6 +66,9 @@ def _build(args) -> None:
     data_dir, name = _data_dir(args)
     for path in build.build(data_dir, name):
         print(f"wrote {path}")
+    if selected_profile() != DEFAULT_PROFILE:
+        print(f"built with the build profile {selected_profile()!r} ({PROFILE_VARIABLE}), not "
+              f"{DEFAULT_PROFILE!r}: these are not the study's figures; do not commit them")
 
 
 def _validate(args) -> None:

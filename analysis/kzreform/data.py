@@ -114,9 +114,22 @@ def read_csv(path: Path) -> pd.DataFrame:
 
 # ---- the data package -------------------------------------------------------------
 
+# Every table read looks its resource up in the descriptor: each descriptor is
+# parsed once and reused while its bytes are unchanged (a build would otherwise
+# parse it about 160 times). Callers must not change what they are given. A run
+# reads data/ and a staged copy; older entries are dropped so that many copies
+# (as in the tests) do not pile up.
+_parsed: dict[Path, tuple[bytes, dict]] = {}
+PARSED_KEPT = 4
+
+
 def descriptor(data_dir: Path = DATA) -> dict:
-    """The parsed ``datapackage.json`` of ``data_dir``."""
+    """The parsed ``datapackage.json`` of ``data_dir`` (shared: copy it before changing it)."""
     path = Path(data_dir) / DESCRIPTOR
+    key = path.resolve()
+    data = path.read_bytes() if path.is_file() else None
+    if key in _parsed and _parsed[key][0] == data:
+        return _parsed[key][1]
     text = read_text(path)
     try:
         package = json.loads(text)
@@ -124,6 +137,10 @@ def descriptor(data_dir: Path = DATA) -> dict:
         raise_issues([Issue.at(path, f"not valid JSON ({exc})")], "cannot read the data package")
     if not isinstance(package, dict) or not isinstance(package.get("resources"), list):
         raise_issues([Issue.at(path, "needs a list 'resources'")], "cannot read the data package")
+    _parsed.pop(key, None)
+    _parsed[key] = (data, package)
+    while len(_parsed) > PARSED_KEPT:
+        del _parsed[next(iter(_parsed))]
     return package
 
 

@@ -2,9 +2,10 @@
 
 The codebook and the hand coding are in :mod:`kzreform.codebook`, the
 automated coders in :mod:`kzreform.autocoders`, their out-of-sample evaluation
-in :mod:`kzreform.reliability`. The build evaluates every candidate coder,
-codes every body paragraph with the one the evaluation chose (fitted on all
-hand-coded paragraphs) and stores both results.
+in :mod:`kzreform.reliability`. The build evaluates the candidate coders the
+build settings name (:mod:`kzreform.settings`), codes every body paragraph with
+the one the evaluation chose (fitted on all hand-coded paragraphs) and stores
+both results.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ from .data import load_table
 from .errors import raise_issues
 from .paths import CODING
 from .reading import load_voice_cues
-from .reliability import INTERVAL, RESAMPLES, SEED, evaluate, hand_coded_texts, interval_text
+from .reliability import (INTERVAL, SEED, evaluate, evaluated_coders, hand_coded_texts,
+                          interval_text)
+from .settings import build_settings
 
 STOPWORDS = CODING / "stopwords.txt"
 # A source's mean stance over all its paragraphs mixes stance targets (what each
@@ -35,7 +38,9 @@ MIXED_STANCE = "mean stance, all targets mixed"
 def framing_tables(data_dir: Path, tables: dict) -> dict:
     """Builder: evaluate the automated coders, then code every paragraph with the chosen one.
 
-    The coder the leave-one-source-out evaluation chose is fitted on every
+    The build settings of ``data_dir`` say which coders are evaluated, with how
+    many bootstrap resamples, and how many processes code the corpus. The
+    coder the leave-one-source-out evaluation chose is fitted on every
     hand-coded paragraph and codes every body paragraph of every source. The
     coders learn from the hand coding, so its content rules
     (:func:`kzreform.checks.manual_coding_issues`) must hold before they do.
@@ -44,12 +49,15 @@ def framing_tables(data_dir: Path, tables: dict) -> dict:
     paragraphs = tables["paragraphs"]
     raise_issues(manual_coding_issues(paragraphs, data_dir), "invalid hand coding")
     manual = load_table("framing-manual", data_dir)
-    coders = candidate_coders(codebook, load_lexicon(codebook, data_dir),
-                              load_voice_cues(data_dir))
-    reliability, chosen = evaluate(coders, paragraphs, manual, codebook, data_dir)
+    settings = build_settings(data_dir)
+    coders = evaluated_coders(candidate_coders(codebook, load_lexicon(codebook, data_dir),
+                                               load_voice_cues(data_dir)), settings, data_dir)
+    reliability, chosen = evaluate(coders, paragraphs, manual, codebook, settings.resamples,
+                                   data_dir)
     labelled = hand_coded_texts(paragraphs, manual)
     coder = next(c for c in coders if c.name == chosen).fit(labelled["text"].tolist(), labelled)
-    return {"framing-auto": auto_code(paragraphs, coder), "framing-reliability": reliability}
+    return {"framing-auto": auto_code(paragraphs, coder, settings.workers),
+            "framing-reliability": reliability}
 
 
 # ---- analysis ----
@@ -145,14 +153,16 @@ def with_publication_window(summary: pd.DataFrame, sources: pd.DataFrame) -> pd.
 
 
 def stance_by_target(coded: pd.DataFrame, sources: pd.DataFrame, codebook: Codebook,
-                     resamples: int = RESAMPLES, seed: int = SEED) -> pd.DataFrame:
+                     resamples: int | None = None, seed: int = SEED) -> pd.DataFrame:
     """Mean stance per source and stance target, with bootstrap 95% intervals and dates.
 
     Only targets the stance scale evaluates (``stance_on_target`` in the
     codebook) are summarised: for the others a mean stance would not be a
     stance toward the target. Paragraphs are resampled within each source and
-    target (percentile intervals, fixed seed), as in :func:`source_summary`.
+    target (percentile intervals, fixed seed), as in :func:`source_summary`;
+    ``resamples`` defaults to the build settings' (:mod:`kzreform.settings`).
     """
+    resamples = resamples or build_settings().resamples
     labelled = with_source_labels(coded)
     labelled = labelled[labelled["stance_target"].isin(codebook.stance_on_target)]
     order = {target: index for index, target in enumerate(codebook.targets)}
@@ -207,13 +217,15 @@ def target_counts(coded: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     return counts.rename_axis(index="stance target", columns=None)
 
 
-def source_summary(coded: pd.DataFrame, codebook: Codebook, resamples: int = RESAMPLES,
+def source_summary(coded: pd.DataFrame, codebook: Codebook, resamples: int | None = None,
                    seed: int = SEED) -> pd.DataFrame:
     """Each source's mean stance and primary-frame shares with bootstrap 95% intervals.
 
     Paragraphs are resampled within each source (percentile intervals, fixed
-    seed), so the interval shows how much a figure rests on a few paragraphs.
+    seed), so the interval shows how much a figure rests on a few paragraphs;
+    ``resamples`` defaults to the build settings' (:mod:`kzreform.settings`).
     """
+    resamples = resamples or build_settings().resamples
     labelled = with_source_labels(coded)
     rng = np.random.default_rng(seed)
     rows = []

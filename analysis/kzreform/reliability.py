@@ -22,8 +22,8 @@ from .codebook import Codebook, split_list
 from .data import resource_path
 from .errors import Issue, raise_issues
 from .paths import DATA
+from .settings import SETTINGS, BuildSettings, build_settings
 
-RESAMPLES = 1000
 # Leave-one-source-out needs a source to fit on and another to code.
 MIN_SOURCES = 2
 SEED = 20260315
@@ -112,9 +112,13 @@ def paragraphs_compared(paired: PairedCodes, codebook: Codebook) -> dict[tuple[s
     return counts
 
 
-def with_intervals(paired: PairedCodes, codebook: Codebook, resamples: int = RESAMPLES,
+def with_intervals(paired: PairedCodes, codebook: Codebook, resamples: int | None = None,
                    seed: int = SEED) -> pd.DataFrame:
-    """Each measure with its percentile bootstrap interval (paragraphs resampled)."""
+    """Each measure with its percentile bootstrap interval (``resamples`` of the paragraphs).
+
+    ``resamples`` defaults to the build settings' (:mod:`kzreform.settings`).
+    """
+    resamples = resamples or build_settings().resamples
     point = measures(paired, codebook)
     n = paired.stance.shape[1]
     rng = np.random.default_rng(seed)
@@ -169,8 +173,25 @@ def choose(point: dict[str, dict[tuple[str, str], float]], coders: list) -> str:
     return max((coder for coder in coders if coder.fitted), key=score).name
 
 
+def evaluated_coders(candidates: list, settings: BuildSettings, data_dir: Path = DATA) -> list:
+    """The candidate coders the build settings name, in candidate order (the baseline first).
+
+    The evaluation chooses among coders fitted per fold only, so at least one
+    must be named.
+    """
+    coders = [coder for coder in candidates if coder.name in settings.coders]
+    if not any(coder.fitted for coder in coders):
+        raise_issues([Issue.at(resource_path(SETTINGS, data_dir),
+                               f"profile {settings.profile!r} names no coder fitted per fold "
+                               f"({', '.join(c.name for c in candidates if c.fitted)}); the "
+                               "evaluation chooses among those only", field="coders",
+                               value=";".join(settings.coders))],
+                     "cannot evaluate the automated coders")
+    return coders
+
+
 def evaluate(coders: list, paragraphs: pd.DataFrame, manual: pd.DataFrame, codebook: Codebook,
-             data_dir: Path = DATA, resamples: int = RESAMPLES) -> tuple[pd.DataFrame, str]:
+             resamples: int, data_dir: Path = DATA) -> tuple[pd.DataFrame, str]:
     """The reliability table of every coder (long format) and the name of the chosen one."""
     labelled = hand_coded_texts(paragraphs, manual)
     sources = sorted(labelled["source_id"].unique())

@@ -1,0 +1,111 @@
+"""Build settings (data/build_settings.csv): one profile per row, selected by KZREFORM_PROFILE."""
+
+import re
+
+import pandas as pd
+import pytest
+from conftest import FAST_PROFILE
+
+from kzreform import autocoders, framing, reading, reliability
+from kzreform.cli import main
+from kzreform.data import load_table, schema_fields
+from kzreform.errors import DataValidationError
+from kzreform.settings import (DEFAULT_PROFILE, PROFILE_VARIABLE, SETTINGS, BuildSettings,
+                               build_settings, selected_profile)
+
+
+@pytest.fixture(scope="module")
+def candidates(codebook):
+    return autocoders.candidate_coders(codebook, autocoders.load_lexicon(codebook),
+                                       reading.load_voice_cues())
+
+
+@pytest.fixture(scope="module")
+def coded(paragraphs):
+    return framing.coded_paragraphs(paragraphs, load_table("framing-manual"),
+                                    load_table("framing-auto"))
+
+
+def add_profile(data_dir, profile, resamples, coders):
+    path = data_dir / "build_settings.csv"
+    with open(path, "a", encoding="utf-8") as table:
+        table.write(f"{profile},{resamples},{coders},,a profile of the tests\n")
+
+
+def test_the_default_and_fast_profiles_exist():
+    profiles = set(load_table(SETTINGS)["profile"])
+    assert {DEFAULT_PROFILE, FAST_PROFILE} <= profiles
+
+
+def test_the_variable_selects_the_profile(monkeypatch):
+    monkeypatch.delenv(PROFILE_VARIABLE, raising=False)
+    assert selected_profile() == build_settings().profile == DEFAULT_PROFILE
+    monkeypatch.setenv(PROFILE_VARIABLE, FAST_PROFILE)
+    fast = build_settings()
+    assert fast.profile == FAST_PROFILE
+    assert fast.resamples < build_settings(profile=DEFAULT_PROFILE).resamples
+
+
+def test_an_unknown_profile_is_named_with_the_profiles_there_are(monkeypatch):
+    monkeypatch.setenv(PROFILE_VARIABLE, "no-such-profile")
+    with pytest.raises(DataValidationError,
+                       match=r"build_settings.csv, field 'profile', value 'no-such-profile': "
+                             r"has no such profile \(named by KZREFORM_PROFILE; the profiles are "
+                             r"default, fast"):
+        build_settings()
+
+
+def test_the_schema_names_exactly_the_candidate_coders(candidates):
+    field = next(field for field in schema_fields(SETTINGS) if field["name"] == "coders")
+    named = set(re.findall(r"[a-z][a-z-]+", field["constraints"]["pattern"]))
+    assert named == {coder.name for coder in candidates}
+
+
+def test_a_profile_must_name_a_coder_fitted_per_fold(data_copy, candidates):
+    in_sample = [coder.name for coder in candidates if not coder.fitted]
+    settings = BuildSettings("in-sample-only", 10, tuple(in_sample), None)
+    with pytest.raises(DataValidationError,
+                       match=r"build_settings.csv, field 'coders', value 'lexicon': profile "
+                             r"'in-sample-only' names no coder fitted per fold"):
+        reliability.evaluated_coders(candidates, settings, data_copy)
+    reversed_names = BuildSettings("reversed", 10, tuple(c.name for c in candidates[::-1]), None)
+    assert reliability.evaluated_coders(candidates, reversed_names, data_copy) == candidates
+
+
+def test_the_build_evaluates_the_coders_and_resamples_of_the_profile(data_copy, paragraphs,
+                                                                     candidates, codebook,
+                                                                     monkeypatch):
+    add_profile(data_copy, "two-coders", 5, "majority;lexicon")
+    monkeypatch.setenv(PROFILE_VARIABLE, "two-coders")
+    tables = framing.framing_tables(data_copy, {"paragraphs": paragraphs})
+    table = tables["framing-reliability"]
+    assert list(table["coder"].unique()) == ["majority", "lexicon"]
+    assert table.loc[table["chosen"], "coder"].unique().tolist() == ["majority"]
+    auto = tables["framing-auto"]
+    assert auto["primary_frame"].nunique() == 1  # the baseline codes every paragraph alike
+    with_five_resamples, _ = reliability.evaluate(
+        [coder for coder in candidates if coder.name in ("majority", "lexicon")], paragraphs,
+        load_table("framing-manual", data_copy), codebook, 5, data_copy)
+    pd.testing.assert_frame_equal(table, with_five_resamples)
+
+
+def test_intervals_resample_as_often_as_the_profile_says(coded, codebook, monkeypatch):
+    monkeypatch.setenv(PROFILE_VARIABLE, FAST_PROFILE)
+    resamples = build_settings().resamples
+    pd.testing.assert_frame_equal(framing.source_summary(coded, codebook),
+                                  framing.source_summary(coded, codebook, resamples=resamples))
+    sources = load_table("sources")
+    pd.testing.assert_frame_equal(
+        framing.stance_by_target(coded, sources, codebook),
+        framing.stance_by_target(coded, sources, codebook, resamples=resamples))
+    manual = load_table("framing-manual")
+    paired = reliability.pair_codes(manual, load_table("framing-auto"), codebook)
+    pd.testing.assert_frame_equal(reliability.with_intervals(paired, codebook),
+                                  reliability.with_intervals(paired, codebook, resamples))
+
+
+def test_a_build_with_another_profile_says_it_is_not_the_study(data_copy, capsys, monkeypatch):
+    monkeypatch.setenv(PROFILE_VARIABLE, FAST_PROFILE)
+    assert main(["build", "--data-dir", str(data_copy)]) == 0
+    assert f"built with the build profile {FAST_PROFILE!r} (KZREFORM_PROFILE), not 'default': " \
+        "these are not the study's figures" in capsys.readouterr().out
