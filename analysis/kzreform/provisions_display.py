@@ -163,11 +163,11 @@ def law_beside_table(beside: pd.DataFrame, periods: pd.DataFrame,
     shown = _marked_silence(beside[stated], ["sources_say"])
     labels = _period_labels(periods)
     read_in = shown["reference"].where(shown["reference"] == "", "; " + shown["reference"])
+    where = (" (" + shown["article"] + read_in + ")").where(shown["article"] != NOT_VERIFIED, "")
     shown = pd.DataFrame({
         "Provision": shown["provision"], "Period": shown["period_id"].map(labels),
         "The sources say": shown["sources_say"],
-        "The law provided (article; text read)": (shown["law"] + " (" + shown["article"]
-                                                  + read_in + ")"),
+        "The law provided (article; text read)": shown["law"] + where,
         "Checks of the claims": shown["verdicts"].replace("", SILENT),
     })
     return report_table(_grouped(shown, "Provision"), evidence, widths={
