@@ -619,3 +619,18 @@ def test_distinctive_words_leave_out_function_words(coded):
     assert {"the", "of", "and"} <= stopwords
     assert not set(words["word"]) & stopwords
     assert set(words["source"]) == set(framing.with_source_labels(coded)["source"])
+
+
+@pytest.mark.corpus
+def test_the_report_s_reading_of_the_leading_frames_holds(codebook, paragraphs):
+    """The results name the leading frame of the critical, favourable and civil-society texts."""
+    coded = framing.coded_paragraphs(paragraphs, load_table("framing-manual"),
+                                     load_table("framing-auto"))
+    shares = framing.frame_shares(coded, codebook)
+    leading = shares.loc[shares.groupby("source")["share"].idxmax()].set_index("source")
+    named = {"anon-2026": "window_dressing", "ecfr-2022": "window_dressing",
+             "nca-2025": "democratisation", "fpc-2021": "policy_prescription"}
+    assert {source: leading.loc[source, "primary_frame"] for source in named} == named
+    mean_stance = coded.groupby("source_id")["stance"].mean().sort_values()
+    assert set(mean_stance.index[:2]) == {"anon-2026", "ecfr-2022"}
+    assert mean_stance.index[-1] == "nca-2025"

@@ -133,6 +133,13 @@ def voice_shares(coded: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def leading_categories(shares: pd.DataFrame, category: str) -> pd.Series:
+    """Each source's most frequent category ("label (share)"), ties in codebook order."""
+    leading = shares.loc[shares.groupby("source", sort=True)["share"].idxmax()]
+    return pd.Series([f"{label} ({share:.0%})" for label, share in
+                      zip(leading[category], leading["share"])], index=leading["source"])
+
+
 def bootstrap_means(values: np.ndarray, rng: np.random.Generator,
                     resamples: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Column means of ``values`` (rows: paragraphs) with percentile bootstrap intervals."""

@@ -216,6 +216,15 @@ def provisions_tables(data_dir: Path, tables: dict) -> dict:
     }
 
 
+def reforms_by_direction(matrix: pd.DataFrame, periods: pd.DataFrame) -> pd.DataFrame:
+    """Reforms (each counted once) by the kind of period judged and where they move power."""
+    kinds = periods.set_index("period_id")["kind"]
+    reforms = matrix.drop_duplicates("reform")
+    counts = reforms.groupby([reforms["direction_refers_to"].map(kinds).rename("kind"),
+                              reforms["power_direction"]]).size()
+    return counts.rename("reforms").reset_index()
+
+
 def claims_per_source(claims: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     """How many claims of the ledger each source contributes (zero included)."""
     counts = claims.groupby("source_id").size()
