@@ -631,6 +631,12 @@ def test_the_report_s_reading_of_the_leading_frames_holds(codebook, paragraphs):
     named = {"anon-2026": "window_dressing", "ecfr-2022": "window_dressing",
              "nca-2025": "democratisation", "fpc-2021": "policy_prescription"}
     assert {source: leading.loc[source, "primary_frame"] for source in named} == named
+    voices = framing.voice_shares(coded, codebook)
+    most_quoted = voices.loc[voices.groupby("source")["share"].idxmax()].set_index("source")
+    officials, activists = (codebook.voices[v] for v in ("president_government",
+                                                          "opposition_activists"))
+    assert most_quoted.loc[["nca-2025", "tni-2022"], "voice"].tolist() == [officials] * 2
+    assert most_quoted.loc["anon-2026", "voice"] == activists
     mean_stance = coded.groupby("source_id")["stance"].mean().sort_values()
     assert set(mean_stance.index[:2]) == {"anon-2026", "ecfr-2022"}
     assert mean_stance.index[-1] == "nca-2025"
