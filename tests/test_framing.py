@@ -640,3 +640,13 @@ def test_the_report_s_reading_of_the_leading_frames_holds(codebook, paragraphs):
     mean_stance = coded.groupby("source_id")["stance"].mean().sort_values()
     assert set(mean_stance.index[:2]) == {"anon-2026", "ecfr-2022"}
     assert mean_stance.index[-1] == "nca-2025"
+
+
+def test_sources_are_ordered_by_publication_date():
+    coded = pd.DataFrame({"source_id": ["b", "a", "c"], "coding": ["hand-coded"] * 3})
+    sources = pd.DataFrame({"source_id": ["a", "b", "c"],
+                            "date_earliest": ["2024-01-01", "2021-05-01", "2021-05-01"]})
+    assert framing.sources_by_date(coded, sources) == ["b", "c", "a"]
+    counts = framing.target_counts(coded.assign(stance_target="none"),
+                                   codebook_module.load_codebook(), sources)
+    assert list(counts.columns) == ["b", "c", "a", "all"]

@@ -92,6 +92,14 @@ def with_source_labels(coded: pd.DataFrame) -> pd.DataFrame:
         lambda source: source_label(source, coding[source])))
 
 
+def sources_by_date(coded: pd.DataFrame, sources: pd.DataFrame) -> list[str]:
+    """Source labels in order of publication (earliest possible date, then id)."""
+    labels = with_source_labels(coded).drop_duplicates("source_id").set_index("source_id")
+    dated = sources[sources["source_id"].isin(labels.index)].sort_values(
+        ["date_earliest", "source_id"])
+    return labels.loc[dated["source_id"], "source"].tolist()
+
+
 def coded_per_source(paragraphs: pd.DataFrame, coded: pd.DataFrame) -> pd.DataFrame:
     """Per source: body paragraphs, how each was coded, flags, and what was left uncoded."""
     body = body_paragraphs(paragraphs)
@@ -216,11 +224,16 @@ def stance_by_target_table(summary: pd.DataFrame, codebook: Codebook) -> pd.Data
     return wide.rename_axis("stance target").reset_index()
 
 
-def target_counts(coded: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
-    """Paragraphs per stance target and source (all targets, sources by id), with totals."""
+def target_counts(coded: pd.DataFrame, codebook: Codebook,
+                  sources: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Paragraphs per stance target and source (all targets; sources by date if given), totals."""
     counts = pd.crosstab(coded["stance_target"], coded["source_id"], margins=True,
                          margins_name="all")
-    counts = counts.reindex(index=[*codebook.targets, "all"], fill_value=0)
+    order = (counts.columns.drop("all").tolist() if sources is None else
+             sources.sort_values(["date_earliest", "source_id"])["source_id"]
+             .loc[lambda ids: ids.isin(counts.columns)].tolist())
+    counts = counts.reindex(index=[*codebook.targets, "all"], columns=[*order, "all"],
+                            fill_value=0)
     return counts.rename_axis(index="stance target", columns=None)
 
 

@@ -10,10 +10,11 @@ STANCE_DOMAIN = [-2, 2]
 
 
 def share_heatmap(shares: pd.DataFrame, category: str, title: str,
-                  order: list[str]) -> alt.LayerChart:
-    """Sources across, categories down, colour and label the share of paragraphs."""
+                  order: list[str], sources_in_order: list[str]) -> alt.LayerChart:
+    """Sources across (by date), categories down, colour and label the share of paragraphs."""
     base = alt.Chart(shares).encode(
-        x=alt.X("source:N", title=None, axis=alt.Axis(labelAngle=-30, labelLimit=220)),
+        x=alt.X("source:N", title=None, sort=sources_in_order,
+                axis=alt.Axis(labelAngle=-30, labelLimit=220)),
         y=alt.Y(f"{category}:N", title=title, sort=order, axis=alt.Axis(labelLimit=320)),
         tooltip=[alt.Tooltip("source:N", title="Source"),
                  alt.Tooltip(f"{category}:N", title=title),
@@ -71,13 +72,13 @@ def stance_chart(summary: pd.DataFrame) -> alt.FacetChart:
                                       labelOrient="top")))
 
 
-def vocabulary_chart(words: pd.DataFrame) -> alt.FacetChart:
-    """Each source's most distinctive words by weighted log-odds z-score."""
+def vocabulary_chart(words: pd.DataFrame, sources_in_order: list[str]) -> alt.FacetChart:
+    """Each source's most distinctive words by weighted log-odds z-score, sources by date."""
     return alt.Chart(words).mark_bar(color="#4c78a8").encode(
         x=alt.X("z:Q", title="log-odds z-score"),
         y=alt.Y("word:N", title=None, sort="-x"),
         tooltip=[alt.Tooltip("word:N"), alt.Tooltip("count:Q", title="Occurrences"),
                  alt.Tooltip("z:Q", format=".2f")],
     ).properties(width=WIDTH * 0.35, height=alt.Step(13)).facet(
-        facet=alt.Facet("source:N", title=None), columns=3,
+        facet=alt.Facet("source:N", title=None, sort=sources_in_order), columns=3,
     ).resolve_scale(y="independent")
