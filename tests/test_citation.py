@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import tomllib
 from datetime import date
 from pathlib import Path
@@ -51,13 +52,27 @@ def test_version_is_semantic_and_matches_the_python_package():
 
 
 def test_zenodo_metadata_agrees_with_citation_cff():
+    """Zenodo archives a release with .zenodo.json: the same metadata as CITATION.cff."""
     zenodo = json.loads(ZENODO.read_text(encoding="utf-8"))
+    cff = report.load_cff()
     citation = report.load_citation()
     assert zenodo["title"] == citation.title
+    assert zenodo["version"] == citation.version
     assert [creator["name"] for creator in zenodo["creators"]] == citation.authors
     licenses = [citation.license] if isinstance(citation.license, str) else citation.license
     assert zenodo["license"].lower() in {name.lower() for name in licenses}
-    assert "version" not in zenodo, "the version lives only in CITATION.cff (Zenodo takes the tag)"
+    assert zenodo["keywords"] == cff["keywords"]
+    assert " ".join(zenodo["description"].split()) == " ".join(cff["abstract"].split())
+    assert zenodo["upload_type"] == cff["type"]
+
+
+def test_zenodo_check_catches_a_version_that_drifts(tmp_path, monkeypatch):
+    drifted = json.loads(ZENODO.read_text(encoding="utf-8"))
+    drifted["version"] = drifted["version"] + ".1"
+    monkeypatch.setattr(sys.modules[__name__], "ZENODO", tmp_path / ".zenodo.json")
+    ZENODO.write_text(json.dumps(drifted), encoding="utf-8")
+    with pytest.raises(AssertionError):
+        test_zenodo_metadata_agrees_with_citation_cff()
 
 
 def test_changelog_has_an_entry_for_the_current_version_state():

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kzreform import release
+from kzreform import cli, release
 from kzreform.release import ReleaseError
 
 VERSION = "1.2.3"
@@ -201,3 +201,39 @@ def test_release_without_quarto_says_the_checks_passed(monkeypatch):
     with pytest.raises(ReleaseError, match="the release checks passed, but rendering needs "
                                            "Quarto"):
         release.render_report()
+
+
+def test_a_tag_must_be_v_and_the_version_in_citation_cff(project):
+    citation = project / "CITATION.cff"
+    assert release.check_tag(f"v{VERSION}", citation) == VERSION
+    for tag in ("v1.2.4", VERSION, f"v{VERSION}-rc1", "release-1.2.3", ""):
+        with pytest.raises(ReleaseError,
+                           match=r"does not match .*CITATION.cff, which has version .1.2.3."):
+            release.check_tag(tag, citation)
+
+
+def test_release_notes_are_the_changelog_entry(project):
+    changelog = project / "CHANGELOG.md"
+    assert release.release_notes(VERSION, changelog) == "### Added\n\n- everything"
+    with pytest.raises(ReleaseError, match=r"no '## \[9.9.9\] - YYYY-MM-DD' entry"):
+        release.release_notes("9.9.9", changelog)
+    changelog.write_text(f"# Changelog\n\n## [{VERSION}] - {DAY}\n\n", encoding="utf-8")
+    with pytest.raises(ReleaseError, match="says nothing"):
+        release.release_notes(VERSION, changelog)
+
+
+def test_cli_checks_a_tag_against_the_real_citation_cff(capsys):
+    version = release.load_citation().version
+    assert cli.main(["release", "--check-tag", f"v{version}"]) == 0
+    assert f"tag v{version} is version {version}" in capsys.readouterr().out
+    assert cli.main(["release", "--check-tag", f"v{version}.1"]) == 1
+    assert "does not match CITATION.cff" in capsys.readouterr().err
+
+
+def test_cli_prints_the_changelog_entry_of_a_version(project, monkeypatch, capsys):
+    monkeypatch.setattr(cli, "release_notes",
+                        lambda version: release.release_notes(version, project / "CHANGELOG.md"))
+    assert cli.main(["changelog", VERSION]) == 0
+    assert capsys.readouterr().out == "### Added\n\n- everything\n"
+    assert cli.main(["changelog", "9.9.9"]) == 1
+    assert "no '## [9.9.9]" in capsys.readouterr().err

@@ -12,7 +12,7 @@ from .coding_sheet import import_coding, write_coding_sheet
 from .errors import DataValidationError, shown
 from .notebooks import execute_notebook
 from .paths import DATA, OUTPUT, relative
-from .release import ReleaseError, check_release, release
+from .release import ReleaseError, check_release, check_tag, release, release_notes
 from .rendered_html import fix_rendered_pages
 from .report import write_report_assets
 from .settings import DEFAULT_PROFILE, PROFILE_VARIABLE, selected_profile
@@ -36,6 +36,11 @@ def _parser() -> argparse.ArgumentParser:
     cut.add_argument("version", nargs="?", help="must equal the version in CITATION.cff")
     cut.add_argument("--check", action="store_true",
                      help="only run the release checks (no Quarto needed)")
+    cut.add_argument("--check-tag", metavar="TAG",
+                     help="only check that TAG is v + the version in CITATION.cff")
+    notes = commands.add_parser(
+        "changelog", help="print the CHANGELOG.md entry of a version (the release notes)")
+    notes.add_argument("version", help="a version with a dated entry, e.g. 0.1.0")
     add = commands.add_parser(
         "add-source", help="add a text and its metadata, rebuild, auto-code it (not hand-coded)")
     add.add_argument("text", type=Path, help="UTF-8 text file of the new document")
@@ -99,11 +104,20 @@ def _fix_html(args) -> None:
 
 
 def _release(args) -> None:
+    if args.check_tag is not None:
+        version = check_tag(args.check_tag)
+        print(f"release check passed: tag {args.check_tag} is version {version} "
+              "in CITATION.cff")
+        return
     if args.check:
         for line in check_release(args.version):
             print(line)
         return
     print(f"released {relative(release(args.version))}")
+
+
+def _changelog(args) -> None:
+    print(release_notes(args.version))
 
 
 def _add_source(args) -> None:
@@ -129,6 +143,7 @@ def _import_coding(args) -> None:
 
 COMMANDS = {"build": _build, "validate": _validate, "notebooks": _notebooks,
             "report-assets": _report_assets, "fix-html": _fix_html, "release": _release,
+            "changelog": _changelog,
             "add-source": _add_source, "coding-sheet": _coding_sheet,
             "import-coding": _import_coding}
 

@@ -73,6 +73,30 @@ def check_release(version: str | None = None, root: Path = ROOT, citation_path: 
             "release check passed: the working tree is clean (everything committed)"]
 
 
+def check_tag(tag: str, citation_path: Path = CITATION) -> str:
+    """The version a release tag names; :class:`ReleaseError` unless it is ``v`` + CITATION.cff's.
+
+    The release workflow runs this first, so a tag that does not match the
+    version the report and the citation show publishes nothing.
+    """
+    version = load_citation(citation_path).version
+    if tag != f"v{version}":
+        raise ReleaseError(f"tag {tag!r} does not match {relative(citation_path)}, which has "
+                           f"version {version!r}: tag the release v{version}, or set the "
+                           "version there first")
+    return version
+
+
+def release_notes(version: str, changelog_path: Path = CHANGELOG) -> str:
+    """The text of the ``CHANGELOG.md`` entry of ``version`` (the GitHub release's notes)."""
+    entry = changelog_entry(version, changelog_path)
+    if entry is None:
+        raise ReleaseError(f"{relative(changelog_path)}: no '## [{version}] - YYYY-MM-DD' entry")
+    if not entry["text"]:
+        raise ReleaseError(f"{relative(changelog_path)}: entry [{version}] says nothing")
+    return entry["text"]
+
+
 def render_report(root: Path = ROOT) -> None:
     """Render the project (report and notebook pages) into ``_output/``.
 
