@@ -1,5 +1,8 @@
 """Coding sheets: written with automated codes pre-filled, read back validated, in a copy of data/."""
 
+import subprocess
+import sys
+
 import pandas as pd
 import pytest
 from conftest import snapshot
@@ -114,3 +117,28 @@ def test_command_line_writes_a_sheet_and_reports_bad_input(tmp_path, data_copy, 
     assert main(["import-coding", str(out), "--data-dir", str(data_copy)]) == 1
     assert "sheet.csv, row 1, field 'primary_frame': the header lacks this column" \
         in capsys.readouterr().err
+
+
+# ---- issue 18, case 1: concurrent imports both land -----------------------------------
+
+def test_two_imports_at_once_both_land(tmp_path, data_copy, paragraphs):
+    two = hand_coded_sources(load_table("framing-manual"), paragraphs)[:2]
+    if len(two) < 2:
+        pytest.skip("the corpus has fewer than two hand-coded sources")
+    original = without_hand_coding(data_copy, two[0])
+    without_hand_coding(data_copy, two[1])
+    sheets = []
+    for number, source_id in enumerate(two):
+        sheet = filled_in(coding_sheet.coding_sheet(source_id, data_copy), original)
+        sheets.append(tmp_path / f"sheet-{number}.csv")
+        sheet.to_csv(sheets[-1], index=False)
+    runs = [subprocess.Popen([sys.executable, "-m", "kzreform", "import-coding", str(sheet),
+                              "--data-dir", str(data_copy)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for sheet in sheets]
+    outputs = [run.communicate(timeout=600) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], [err for _, err in outputs]
+    validate_package(data_copy)
+    after = load_table("framing-manual", data_copy)
+    assert set(hand_coded_sources(after, load_table("paragraphs", data_copy))) >= set(two)
+    assert set(original["paragraph_id"]) <= set(after["paragraph_id"])

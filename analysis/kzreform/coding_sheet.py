@@ -106,30 +106,36 @@ def _in_sheet(issues: list[Issue], sheet: Path, first_row: int, imported: set[st
 
 
 def import_coding(path: Path, data_dir: Path = DATA, shown_name: str | None = None) -> dict:
-    """Replace the hand coding of the sheet's source(s) with the sheet; rebuild; validate."""
+    """Replace the hand coding of the sheet's source(s) with the sheet; rebuild; validate.
+
+    The paragraphs and the hand coding that decide what is replaced are read
+    from the staged copy, under the transaction's lock: read before it, a
+    concurrent import would be overwritten by this one.
+    """
     coded = read_coding_sheet(path)
-    data_dir = Path(data_dir)
-    paragraphs = load_table("paragraphs", data_dir)
-    sources = sorted(set(paragraphs.loc[paragraphs["paragraph_id"].isin(coded["paragraph_id"]),
-                                        "source_id"]))
-    imported = set(paragraphs.loc[paragraphs["source_id"].isin(sources), "paragraph_id"])
-    manual = load_table("framing-manual", data_dir)
-    kept = manual[~manual["paragraph_id"].isin(imported)].astype(str)
-    first_row = len(kept) + 2
-
     heading = f"cannot import the coding sheet {shown(path)}"
-    from_sheet = imported | set(coded["paragraph_id"])
+    # Where the sheet's rows start in the staged hand coding, and the paragraph
+    # ids taken from the sheet: found under the lock, used by both steps below.
+    placed: dict = {}
 
-    def replace_and_rebuild(staged: Path) -> None:
+    def replace_and_rebuild(staged: Path) -> dict:
+        paragraphs = load_table("paragraphs", staged)
+        sources = sorted(set(paragraphs.loc[paragraphs["paragraph_id"].isin(
+            coded["paragraph_id"]), "source_id"]))
+        imported = set(paragraphs.loc[paragraphs["source_id"].isin(sources), "paragraph_id"])
+        manual = load_table("framing-manual", staged)
+        kept = manual[~manual["paragraph_id"].isin(imported)].astype(str)
+        placed.update(first_row=len(kept) + 2, from_sheet=imported | set(coded["paragraph_id"]))
         build.write_csv(pd.concat([kept, coded], ignore_index=True)[MANUAL_COLUMNS],
                         resource_path("framing-manual", staged))
         issues = input_issues(staged) or manual_coding_issues(paragraphs, staged)
-        raise_issues(_in_sheet(issues, path, first_row, from_sheet, staged), heading)
+        raise_issues(_in_sheet(issues, path, placed["first_row"], placed["from_sheet"], staged),
+                     heading)
         build.rebuild(staged)
+        return {"sources": sources, "paragraphs": len(coded)}
 
     def validate(staged: Path) -> None:
-        raise_issues(_in_sheet(package_issues(staged), path, first_row, from_sheet, staged),
-                     heading)
+        raise_issues(_in_sheet(package_issues(staged), path, placed["first_row"],
+                               placed["from_sheet"], staged), heading)
 
-    transaction.write(data_dir, replace_and_rebuild, validate, shown_name)
-    return {"sources": sources, "paragraphs": len(coded)}
+    return transaction.write(Path(data_dir), replace_and_rebuild, validate, shown_name)
