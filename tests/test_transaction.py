@@ -5,9 +5,14 @@ two writers race. Afterwards data/ must be exactly as before or exactly as
 after, valid, with every reported addition present.
 """
 
+import builtins
+import errno
+import json
+import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 from conftest import ARTICLE, snapshot
@@ -156,3 +161,102 @@ def test_a_change_that_fails_validation_is_discarded(data_copy):
         transaction.write(data_copy, break_sources, validate_package)
     assert snapshot(data_copy) == before
     assert not (data_copy / transaction.WORK_DIR).exists()
+
+
+# ---- issue 18, case 4: a journal kzreform did not write is named, never acted on ------
+
+def interrupted_write(data_dir, journal_text):
+    """Leave ``data_dir`` as if a write had stopped with this journal."""
+    work = data_dir / transaction.WORK_DIR
+    (work / transaction.STAGED).mkdir(parents=True)
+    (work / transaction.JOURNAL).write_text(journal_text, encoding="utf-8")
+    return work
+
+
+@pytest.mark.parametrize("journal", ["", "{not json", "[]", '{"replace": 7}'])
+def test_an_unreadable_journal_is_named_with_a_way_forward(data_copy, capsys, journal):
+    interrupted_write(data_copy, journal)
+    for command in ("validate", "build"):
+        assert main([command, "--data-dir", str(data_copy)]) == 1
+        error = capsys.readouterr().err
+        assert "journal.json: is not a journal written by kzreform" in error \
+            or "journal.json: names files outside the data directory" in error
+        assert "restore what differs, delete" in error and "Traceback" not in error
+    with pytest.raises(TransactionError, match="run 'python -m kzreform validate'"):
+        load_table("sources", data_copy)
+
+
+@pytest.mark.parametrize("entry", ["../outside/evil.txt", "metadata/../../outside/evil.txt",
+                                   "/etc/passwd", ".lock"])
+def test_a_journal_naming_paths_outside_data_is_refused_and_nothing_moves(tmp_path, data_copy,
+                                                                          capsys, entry):
+    before = snapshot(data_copy)
+    work = interrupted_write(data_copy, json.dumps({"replace": ["metadata/sources.csv", entry]}))
+    staged_file = work / transaction.STAGED / "metadata" / "sources.csv"
+    staged_file.parent.mkdir(parents=True)
+    staged_file.write_text("not the real sources\n", encoding="utf-8")
+    if not entry.startswith("/"):  # a file the journal would move out of data/
+        planted = work / transaction.STAGED / entry
+        planted.parent.mkdir(parents=True, exist_ok=True)
+        planted.write_text("evil\n", encoding="utf-8")
+    assert main(["validate", "--data-dir", str(data_copy)]) == 1
+    error = capsys.readouterr().err
+    assert f"journal.json, field 'replace', value {entry!r}: is not a file a write replaces" \
+        in error
+    assert "nothing was moved" in error
+    assert not (tmp_path / "outside").exists()
+    after = snapshot(data_copy)
+    assert all(after[path] == content for path, content in before.items())
+    assert staged_file.exists()
+
+
+# ---- issue 18, case 7: the lock file on a read-only copy, or not a file ---------------
+
+@pytest.fixture
+def read_only(monkeypatch):
+    """Make a directory read-only, as a mounted release zip is (root ignores permissions)."""
+    def protect(directory):
+        directory = directory.resolve()
+        real_open = builtins.open
+
+        def opened(file, mode="r", *args, **kwargs):
+            inside = isinstance(file, (str, os.PathLike)) and \
+                directory in Path(file).resolve().parents
+            if inside and set(mode) & set("wax+"):
+                raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(file))
+            return real_open(file, mode, *args, **kwargs)
+
+        monkeypatch.setattr(builtins, "open", opened)
+        for path in [directory, *directory.rglob("*")]:
+            path.chmod(path.stat().st_mode & ~0o222)
+        return directory
+    yield protect
+
+
+def writable_again(directory):
+    for path in [directory, *directory.rglob("*")]:
+        path.chmod(path.stat().st_mode | 0o200)
+
+
+@pytest.mark.parametrize("with_lock_file", [False, True])
+def test_validate_works_on_a_read_only_copy(data_copy, read_only, capsys, with_lock_file):
+    if with_lock_file:
+        (data_copy / transaction.LOCK_FILE).touch()
+    before = snapshot(data_copy)
+    read_only(data_copy)
+    try:
+        assert main(["validate", "--data-dir", str(data_copy)]) == 0, capsys.readouterr().err
+        assert main(["build", "--data-dir", str(data_copy)]) == 1
+        assert "is read-only (Read-only file system); a command that changes the data needs " \
+            "write access" in capsys.readouterr().err
+    finally:
+        writable_again(data_copy)
+    assert snapshot(data_copy) == before
+
+
+@pytest.mark.parametrize("command", ["validate", "build"])
+def test_a_lock_that_is_a_folder_is_named(data_copy, capsys, command):
+    (data_copy / transaction.LOCK_FILE).mkdir()
+    assert main([command, "--data-dir", str(data_copy)]) == 1
+    assert "data/.lock: is not a plain file; kzreform commands take turns by locking this file" \
+        in capsys.readouterr().err
