@@ -227,3 +227,27 @@ def test_an_event_without_its_evidence_is_named(data_copy, basis, field, message
     set_cell(data_copy / "metadata/events.csv", index, field, "")
     assert (f"data/metadata/events.csv, row {index + 2}, field {field!r}, value '': {message}"
             in errors_of(data_copy))
+
+
+# ---- issue 18, case 7: a malformed resource in datapackage.json is named ---------------
+
+def without_name(resource):
+    return {key: value for key, value in resource.items() if key != "name"}
+
+
+@pytest.mark.parametrize("change, field, value", [
+    (without_name, "resources[1].name", None),
+    (lambda resource: "metadata/sources.csv", "resources[1]", "metadata/sources.csv"),
+    (lambda resource: {**resource, "path": [resource["path"]]}, "resources[1].path", None),
+])
+def test_a_malformed_resource_is_named(data_copy, capsys, change, field, value):
+    descriptor = data_copy / "datapackage.json"
+    package = json.loads(descriptor.read_text(encoding="utf-8"))
+    value = value if value is not None else change(package["resources"][0]).get(
+        field.rsplit(".", 1)[-1])
+    package["resources"][0] = change(package["resources"][0])
+    descriptor.write_text(json.dumps(package), encoding="utf-8")
+    for command in ("validate", "build"):
+        assert main([command, "--data-dir", str(data_copy)]) == 1
+        error = capsys.readouterr().err
+        assert f"datapackage.json, field {field!r}, value {value!r}: must be" in error

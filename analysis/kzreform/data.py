@@ -124,16 +124,35 @@ def descriptor(data_dir: Path = DATA) -> dict:
         raise_issues([Issue.at(path, f"not valid JSON ({exc})")], "cannot read the data package")
     if not isinstance(package, dict) or not isinstance(package.get("resources"), list):
         raise_issues([Issue.at(path, "needs a list 'resources'")], "cannot read the data package")
+    raise_issues(resource_shape_issues(package["resources"], path),
+                 "cannot read the data package")
     return package
+
+
+def resource_shape_issues(resources: list, path: Path) -> list[Issue]:
+    """Resources that are not an object with a text 'name' and a text 'path'.
+
+    Every reader finds a table by its name and opens it by its path, so a resource
+    without them cannot be read (a list of paths, allowed by Frictionless, is not used here).
+    """
+    issues = []
+    for number, entry in enumerate(resources, start=1):
+        if not isinstance(entry, dict):
+            issues.append(Issue.at(path, "must be an object with 'name' and 'path'",
+                                   field=f"resources[{number}]", value=entry))
+            continue
+        issues += [Issue.at(path, "must be text (one name, one relative path)",
+                            field=f"resources[{number}].{key}", value=entry.get(key))
+                   for key in ("name", "path") if not isinstance(entry.get(key), str)]
+    return issues
 
 
 def path_issues(package: dict, data_dir: Path = DATA) -> list[Issue]:
     """Resources whose path would leave the data directory (absolute, '..', a URL)."""
     issues = []
-    for number, resource in enumerate(package["resources"]):
-        path = resource.get("path")
-        name = resource.get("name", f"number {number + 1}")
-        if not isinstance(path, str) or not _inside(path):
+    for resource in package["resources"]:
+        path, name = resource["path"], resource["name"]
+        if not _inside(path):
             issues.append(Issue.at(Path(data_dir) / DESCRIPTOR,
                                    f"resource {name!r} must be a relative path inside the data "
                                    "directory", field="path", value=path))
