@@ -240,3 +240,21 @@ def test_the_readme_example_metadata_works_as_documented(data_copy, tmp_path):
     removed = load_table("removed-text", data_copy)
     removed = removed[removed["source_id"] == added["source_id"]]
     assert set(removed["text"]) >= {"Share this article", "Photo: Example News"}
+
+
+# ---- issue 18, case 3: a paragraph longer than the csv module's default cell limit -----
+
+def test_a_paragraph_longer_than_the_default_csv_cell_limit_validates_afterwards(
+        data_copy, new_source):
+    import subprocess
+    import sys
+    paragraph = " ".join(f"clause{number}" for number in range(20_000)) + "."
+    assert len(paragraph) > 131_072  # the csv module's limit in a process that set none
+    text, metadata = new_source("A Very Long Synthetic Article\n\n" + paragraph + "\n")
+    assert main(["add-source", str(text), "--metadata", str(metadata),
+                 "--data-dir", str(data_copy)]) == 0
+    fresh = subprocess.run([sys.executable, "-m", "kzreform", "validate", "--data-dir",
+                            str(data_copy)], capture_output=True, text=True, check=False)
+    assert fresh.returncode == 0, fresh.stderr
+    paragraphs = load_table("paragraphs", data_copy)
+    assert paragraph in set(paragraphs["text"])

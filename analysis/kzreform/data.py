@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 
 import pandas as pd
 import yaml
+from frictionless.formats.csv.settings import FIELD_SIZE_LIMIT
 
 from .errors import Issue, raise_issues
 from .paths import DATA
@@ -84,6 +85,10 @@ def csv_rows(path: Path) -> tuple[list[str], list[list[str]], list[Issue]]:
         return [], [], issues
     if not text.strip():
         return [], [], [Issue.at(path, "is empty; a table needs at least its header row")]
+    # The csv module's cell limit is process-wide, and Frictionless raises it when its
+    # CSV parser is first used. Set here too, a table reads the same whether or not
+    # Frictionless ran first: a long paragraph the build wrote is read back by validate.
+    csv.field_size_limit(FIELD_SIZE_LIMIT)
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except csv.Error as exc:
