@@ -35,8 +35,12 @@ BOOLEAN = {"true": True, "True": True, "TRUE": True, "1": True,
 
 # ---- files --------------------------------------------------------------------------
 
-def text_issues(path: Path) -> tuple[str | None, list[Issue]]:
-    """The decoded text of ``path``, or the reasons it cannot be read as clean UTF-8."""
+def text_issues(path: Path, byte_order_mark_allowed: bool = False
+                ) -> tuple[str | None, list[Issue]]:
+    """The decoded text of ``path``, or the reasons it cannot be read as clean UTF-8.
+
+    With ``byte_order_mark_allowed`` a leading byte-order mark is dropped, not refused.
+    """
     path = Path(path)
     if not path.is_file():
         what = "is a folder, not a file" if path.is_dir() else "does not exist (check the path)"
@@ -49,6 +53,8 @@ def text_issues(path: Path) -> tuple[str | None, list[Issue]]:
         return None, [Issue.at(path, f"not valid UTF-8 at byte {exc.start} (line {line}); "
                                     "save the file as UTF-8", value=data[exc.start:exc.start + 1])]
     issues = []
+    if byte_order_mark_allowed:
+        text = text.removeprefix(BOM)
     if text.startswith(BOM):
         issues.append(Issue.at(path, "starts with a byte-order mark (BOM); remove the "
                                      "byte-order mark (save as UTF-8 without BOM)"))
@@ -78,9 +84,10 @@ def read_yaml(path: Path):
                      "cannot read a YAML file")
 
 
-def csv_rows(path: Path) -> tuple[list[str], list[list[str]], list[Issue]]:
+def csv_rows(path: Path, byte_order_mark_allowed: bool = False
+             ) -> tuple[list[str], list[list[str]], list[Issue]]:
     """Header and rows of a CSV file, or the structural issues that stop it being read."""
-    text, issues = text_issues(path)
+    text, issues = text_issues(path, byte_order_mark_allowed)
     if issues:
         return [], [], issues
     if not text.strip():
