@@ -251,3 +251,16 @@ def test_a_malformed_resource_is_named(data_copy, capsys, change, field, value):
         assert main([command, "--data-dir", str(data_copy)]) == 1
         error = capsys.readouterr().err
         assert f"datapackage.json, field {field!r}, value {value!r}: must be" in error
+
+
+# ---- issue 18, case 9: a table the study needs may not be header-only ------------------
+
+@pytest.mark.parametrize("name", ["events", "fact-statements", "external-facts",
+                                  "framing-lexicon", "framing-voice-cues", "framing-manual"])
+def test_a_header_only_table_is_refused_alike_by_validate_and_build(data_copy, name):
+    path = path_of(data_copy, name)
+    path.write_text(path.read_text(encoding="utf-8").splitlines(keepends=True)[0],
+                    encoding="utf-8")
+    expected = f"data/{path.relative_to(data_copy).as_posix()}: has a header but no rows"
+    assert expected in errors_of(data_copy)
+    assert expected in build_error(data_copy)

@@ -38,6 +38,20 @@ SHINGLE_WORDS = 5
 NEAR_DUPLICATE_SIMILARITY = 0.8
 
 
+# Hand-edited tables every analysis of the study reads: with only a header they
+# would pass their schema but leave a chart, a comparison or the coders' evaluation
+# with nothing to show (the hand coding must also code two sources; see framing).
+NEEDS_ROWS = ("events", "fact-statements", "external-facts", "framing-lexicon",
+              "framing-voice-cues", "framing-manual")
+
+
+def empty_table_issues(data_dir: Path = DATA) -> list[Issue]:
+    """Each table of :data:`NEEDS_ROWS` has at least one row below its header."""
+    return [Issue.at(resource_path(name, data_dir), f"has a header but no rows; the study "
+                                                    f"needs at least one row of table {name!r}")
+            for name in NEEDS_ROWS if load_table(name, data_dir).empty]
+
+
 # ---- sources: metadata, provenance, duplicate texts -------------------------------
 
 def _period(published: str) -> tuple[datetime.date, datetime.date] | None:
@@ -427,6 +441,7 @@ def input_rule_issues(data_dir: Path = DATA) -> list[Issue]:
     sources = load_table("sources", data_dir)
     codebook = load_codebook(codebook_path(data_dir))
     return [
+        *empty_table_issues(data_dir),
         *source_issues(data_dir),
         *boilerplate_issues(sources, data_dir),
         *reference_issues(data_dir),
