@@ -258,3 +258,46 @@ def test_a_paragraph_longer_than_the_default_csv_cell_limit_validates_afterwards
     assert fresh.returncode == 0, fresh.stderr
     paragraphs = load_table("paragraphs", data_copy)
     assert paragraph in set(paragraphs["text"])
+
+
+# ---- issue 18, case 11: duplicate keys, numbers where text is meant, dates before 1991 --
+
+def test_a_key_given_twice_in_the_metadata_is_named(data_copy, new_source):
+    text, metadata = new_source()
+    lines = metadata.read_text(encoding="utf-8").splitlines(keepends=True)
+    title = next(number for number, line in enumerate(lines)
+                 if line.startswith("  title:") and number > lines.index("source:\n"))
+    lines.insert(title + 1, "  title: A Second Title\n")
+    metadata.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(DataValidationError, match=rf"article.yml: not valid YAML \(the key "
+                                                  rf"'title' is given twice \(lines {title + 1} "
+                                                  rf"and {title + 2}\); keep one"):
+        adding.add_source(text, metadata, data_copy)
+
+
+@pytest.mark.parametrize("field, value", [("source_id", 2026), ("language", False),
+                                          ("url", 1e3)])
+def test_a_yaml_number_or_boolean_is_refused_with_the_field_named(data_copy, new_source,
+                                                                   field, value):
+    text, metadata = new_source(**{field: value})
+    before = snapshot(data_copy)
+    with pytest.raises(DataValidationError,
+                       match=rf"article.yml, field 'source.{field}', value {value!r}: YAML reads "
+                             "this as"):
+        adding.add_source(text, metadata, data_copy)
+    assert snapshot(data_copy) == before
+
+
+@pytest.mark.parametrize("changes, field, value", [
+    ({"date_published": "1066", "date_precision": "year", "date_earliest": "1066-01-01",
+      "date_latest": "1066-12-31"}, "date_published", "1066"),
+    ({"date_published": "not stated", "date_precision": "range", "date_earliest": "0001-01-01",
+      "date_latest": "2026-03-31"}, "date_earliest", "0001-01-01"),
+])
+def test_a_date_before_1991_is_refused_with_the_field_named(data_copy, new_source, changes,
+                                                            field, value):
+    text, metadata = new_source(**changes)
+    with pytest.raises(DataValidationError,
+                       match=rf"article.yml, field 'source.{field}', value '{value}': is before "
+                             "1991"):
+        adding.add_source(text, metadata, data_copy)

@@ -32,6 +32,9 @@ EMPTY_MARKERS = {"", "none", "null", "nan", "~"}
 # 'not stated' is given to.
 PRECISION_OF_LENGTH = {10: "day", 7: "month", 4: "year"}
 UNSTATED_PRECISION = "range"
+# The study reads commentary on the constitutions of independent Kazakhstan (1991
+# on): a source dated earlier is a typo, such as a year 1 or 1066.
+EARLIEST_DATE = datetime.date(1991, 1, 1)
 # Two texts are near-duplicates when this share of their word 5-grams (the
 # Jaccard similarity of the two sets) is common to both.
 SHINGLE_WORDS = 5
@@ -90,6 +93,9 @@ def source_problems(row: dict, today: datetime.date) -> list[tuple[str, object, 
     for field, day in (("date_earliest", earliest), ("date_latest", latest)):
         if day and day > today:
             problems.append((field, row[field], f"is in the future (today is {today})"))
+        elif day and day < EARLIEST_DATE:
+            problems.append((field, row[field], f"is before {EARLIEST_DATE.year}, earlier "
+                                                "than anything the study reads"))
     if earliest and latest and earliest > latest:
         problems.append(("date_earliest", row["date_earliest"],
                          f"is later than date_latest {row['date_latest']!r}"))
@@ -102,6 +108,9 @@ def source_problems(row: dict, today: datetime.date) -> list[tuple[str, object, 
     period = _period(published)
     if period and period[0] > today:
         problems.append(("date_published", published, f"is in the future (today is {today})"))
+    elif period and period[1] < EARLIEST_DATE:
+        problems.append(("date_published", published, f"is before {EARLIEST_DATE.year}, "
+                                                      "earlier than anything the study reads"))
     elif period and earliest and latest and not period[0] <= earliest <= latest <= period[1]:
         problems.append(("date_published", published,
                          f"does not contain the window {row['date_earliest']} to "

@@ -16,6 +16,7 @@ import csv
 import datetime
 import io
 import json
+from collections.abc import Hashable
 from pathlib import Path, PurePosixPath
 
 import pandas as pd
@@ -71,11 +72,36 @@ def read_text(path: Path) -> str:
     return text
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing a key given twice in one mapping (it keeps the last)."""
+
+
+def _mapping_of_unique_keys(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict:
+    loader.flatten_mapping(node)  # '<<' merge keys first, as the safe loader does
+    lines: dict = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if isinstance(key, Hashable) and key in lines:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"the key {key!r} is given twice (lines {lines[key]} and "
+                            f"{key_node.start_mark.line + 1}); keep one", key_node.start_mark)
+        lines[key] = key_node.start_mark.line + 1
+    return loader.construct_mapping(node)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+                                 _mapping_of_unique_keys)
+
+
 def read_yaml(path: Path):
-    """A YAML document, with a named error for a missing, non-UTF-8 or malformed file."""
+    """A YAML document, with a named error for a missing, non-UTF-8 or malformed file.
+
+    A key given twice in one mapping is refused, naming the key: PyYAML would keep
+    the last silently.
+    """
     text = read_text(path)
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # a safe loader (see above)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark else None
