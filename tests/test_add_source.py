@@ -301,3 +301,36 @@ def test_a_date_before_1991_is_refused_with_the_field_named(data_copy, new_sourc
                        match=rf"article.yml, field 'source.{field}', value '{value}': is before "
                              "1991"):
         adding.add_source(text, metadata, data_copy)
+
+
+# ---- issue 18, case 6: aliases ("billion laughs"), deep nesting, oversized YAML --------
+
+BILLION_LAUGHS = "".join(
+    ['lol0: &lol0 "lol"\n']
+    + [f"lol{level}: &lol{level} [{', '.join([f'*lol{level - 1}'] * 9)}]\n"
+       for level in range(1, 10)])
+
+
+@pytest.mark.parametrize("extra, expected", [
+    (BILLION_LAUGHS, r"not valid YAML \(an alias \(\*name\) repeats an earlier value"),
+    ("deep: " + "[" * 5000 + "]" * 5000 + "\n", r"not valid YAML \(nested deeper than 50 levels"),
+    ("padding: '" + "x" * 1_000_001 + "'\n",
+     r"article.yml: is 1,00\d,\d{3} characters long; a YAML file here may have at most"),
+])
+def test_a_hostile_yaml_document_is_refused_before_anything_is_built(data_copy, new_source,
+                                                                     extra, expected):
+    text, metadata = new_source()
+    metadata.write_text(extra + metadata.read_text(encoding="utf-8"), encoding="utf-8")
+    before = snapshot(data_copy)
+    with pytest.raises(DataValidationError, match=expected):
+        adding.add_source(text, metadata, data_copy)
+    assert snapshot(data_copy) == before
+
+
+def test_a_deeply_nested_data_package_is_named(data_copy, capsys):
+    descriptor = data_copy / "datapackage.json"
+    package = descriptor.read_text(encoding="utf-8").rstrip().removesuffix("}")
+    descriptor.write_text(package + ', "deep": ' + "[" * 100_000 + "]" * 100_000 + "}\n",
+                          encoding="utf-8")
+    assert main(["validate", "--data-dir", str(data_copy)]) == 1
+    assert "datapackage.json: is nested too deeply to read" in capsys.readouterr().err

@@ -72,11 +72,43 @@ def read_text(path: Path) -> str:
     return text
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, refusing a key given twice in one mapping (it keeps the last)."""
+# Limits on a YAML file (source metadata, the codebook): far above what a hand-written
+# file needs, far below what exhausts memory or Python's recursion limit.
+YAML_MAX_CHARACTERS = 1_000_000
+YAML_MAX_DEPTH = 50
 
 
-def _mapping_of_unique_keys(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict:
+class _StrictLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing what a hand-written file never needs.
+
+    An alias (``*name``) repeats an earlier value: a "billion laughs" document
+    nests aliases until it fills memory. Deep nesting exhausts the recursion
+    limit. A key given twice would silently keep the last value.
+    """
+
+    def __init__(self, stream):
+        """Read ``stream``, counting how deep the current node is nested."""
+        super().__init__(stream)
+        self.depth = 0
+
+    def compose_node(self, parent, index):
+        """Compose one node, refusing an alias and nesting deeper than the limit."""
+        mark = self.peek_event().start_mark
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None, None, "an alias (*name) repeats an earlier value; write the value out",
+                mark)
+        if self.depth >= YAML_MAX_DEPTH:
+            raise yaml.composer.ComposerError(
+                None, None, f"nested deeper than {YAML_MAX_DEPTH} levels", mark)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _mapping_of_unique_keys(loader: _StrictLoader, node: yaml.MappingNode) -> dict:
     loader.flatten_mapping(node)  # '<<' merge keys first, as the safe loader does
     lines: dict = {}
     for key_node, _ in node.value:
@@ -89,19 +121,23 @@ def _mapping_of_unique_keys(loader: _UniqueKeyLoader, node: yaml.MappingNode) ->
     return loader.construct_mapping(node)
 
 
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-                                 _mapping_of_unique_keys)
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+                              _mapping_of_unique_keys)
 
 
 def read_yaml(path: Path):
     """A YAML document, with a named error for a missing, non-UTF-8 or malformed file.
 
-    A key given twice in one mapping is refused, naming the key: PyYAML would keep
-    the last silently.
+    A key given twice, an alias, deep nesting and an oversized file are refused
+    (:class:`_StrictLoader`) before anything is built from the document.
     """
     text = read_text(path)
+    if len(text) > YAML_MAX_CHARACTERS:
+        raise_issues([Issue.at(path, f"is {len(text):,} characters long; a YAML file here may "
+                                     f"have at most {YAML_MAX_CHARACTERS:,}")],
+                     "cannot read a YAML file")
     try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # a safe loader (see above)
+        return yaml.load(text, Loader=_StrictLoader)  # a safe loader (see above)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark else None
@@ -160,6 +196,9 @@ def descriptor(data_dir: Path = DATA) -> dict:
         package = json.loads(text)
     except ValueError as exc:
         raise_issues([Issue.at(path, f"not valid JSON ({exc})")], "cannot read the data package")
+    except RecursionError:
+        raise_issues([Issue.at(path, "is nested too deeply to read (a data package needs a few "
+                                     "levels)")], "cannot read the data package")
     if not isinstance(package, dict) or not isinstance(package.get("resources"), list):
         raise_issues([Issue.at(path, "needs a list 'resources'")], "cannot read the data package")
     raise_issues(resource_shape_issues(package["resources"], path),
