@@ -334,3 +334,15 @@ def test_a_deeply_nested_data_package_is_named(data_copy, capsys):
                           encoding="utf-8")
     assert main(["validate", "--data-dir", str(data_copy)]) == 1
     assert "datapackage.json: is nested too deeply to read" in capsys.readouterr().err
+
+
+# ---- issue 18, case 8: a text without a body paragraph ---------------------------------
+
+def test_a_text_without_a_body_paragraph_is_refused(data_copy, new_source):
+    text, metadata = new_source("root:x:0:0:root:/root:/bin/bash\n"
+                                "daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n")
+    before = snapshot(data_copy)
+    with pytest.raises(DataValidationError, match=r"field 'source_id', value 'synthetic-2026': "
+                                                  r"has no body paragraph"):
+        adding.add_source(text, metadata, data_copy)
+    assert snapshot(data_copy) == before

@@ -260,3 +260,32 @@ def test_a_lock_that_is_a_folder_is_named(data_copy, capsys, command):
     assert main([command, "--data-dir", str(data_copy)]) == 1
     assert "data/.lock: is not a plain file; kzreform commands take turns by locking this file" \
         in capsys.readouterr().err
+
+
+# ---- issue 18, case 8: symbolic links out of the data directory ------------------------
+
+def test_a_writer_never_writes_through_a_folder_linked_out_of_data(tmp_path, data_copy,
+                                                                   new_source, capsys):
+    outside = tmp_path / "outside-processed"
+    (data_copy / "processed").rename(outside)
+    (data_copy / "processed").symlink_to(outside, target_is_directory=True)
+    before = snapshot(outside)
+    text, metadata = new_source()
+    assert main(add_source_arguments(text, metadata, data_copy)) == 1
+    error = capsys.readouterr().err
+    assert "a symbolic link leads out of the data directory; nothing was written" in error
+    assert "data/processed/paragraphs.csv leads to" in error
+    assert snapshot(outside) == before
+    assert not (data_copy / transaction.WORK_DIR).exists()
+    assert main(["validate", "--data-dir", str(data_copy)]) == 1
+    assert "must be a relative path inside the data directory (no symbolic link may lead out " \
+        "of it)" in capsys.readouterr().err
+
+
+def test_a_raw_text_linked_out_of_data_is_refused(tmp_path, data_copy, capsys):
+    raw_file = load_table("sources", data_copy)["raw_file"].iloc[0]
+    outside = tmp_path / "outside.txt"
+    (data_copy / raw_file).rename(outside)
+    (data_copy / raw_file).symlink_to(outside)
+    assert main(["validate", "--data-dir", str(data_copy)]) == 1
+    assert f"field 'path', value {raw_file!r}: resource" in capsys.readouterr().err

@@ -225,14 +225,16 @@ def resource_shape_issues(resources: list, path: Path) -> list[Issue]:
 
 
 def path_issues(package: dict, data_dir: Path = DATA) -> list[Issue]:
-    """Resources whose path would leave the data directory (absolute, '..', a URL)."""
+    """Resources whose path would leave the data directory (absolute, '..', a URL, a link)."""
+    root = Path(data_dir).resolve()
     issues = []
     for resource in package["resources"]:
         path, name = resource["path"], resource["name"]
-        if not _inside(path):
+        if not _inside(path) or root not in (root / path).resolve().parents:
             issues.append(Issue.at(Path(data_dir) / DESCRIPTOR,
                                    f"resource {name!r} must be a relative path inside the data "
-                                   "directory", field="path", value=path))
+                                   "directory (no symbolic link may lead out of it)",
+                                   field="path", value=path))
     return issues
 
 

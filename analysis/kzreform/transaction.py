@@ -213,6 +213,17 @@ def changed_files(staged: Path, live: Path) -> list[str]:
 
 def _commit(staged: Path, live: Path, work: Path) -> None:
     changed = changed_files(staged, live)
+    # The staged copy has real folders where data/ may have a symbolic link out of it;
+    # writing through the link would change files outside the data directory.
+    root = live.resolve()
+    leaving = [relative for relative in changed
+               if not _replaceable(root, (live / relative).resolve())]
+    if leaving:
+        raise TransactionError("\n  ".join(
+            [f"{shown(live)}: a symbolic link leads out of the data directory; nothing was "
+             "written. Replace the link by the folder or file itself:"]
+            + [f"{shown(live / relative)} leads to {(live / relative).resolve()}"
+               for relative in leaving]))
     for relative in changed:
         _sync_file(staged / relative)
     temporary = work / (JOURNAL + ".tmp")
