@@ -264,3 +264,16 @@ def test_a_header_only_table_is_refused_alike_by_validate_and_build(data_copy, n
     expected = f"data/{path.relative_to(data_copy).as_posix()}: has a header but no rows"
     assert expected in errors_of(data_copy)
     assert expected in build_error(data_copy)
+
+
+# ---- issue 18, case 10: the stopword list of the data directory is validated -----------
+
+def test_a_stopword_list_that_is_not_utf8_is_named_in_the_copy_given(data_copy, capsys):
+    from kzreform import framing
+    path = data_copy / "coding" / "stopwords.txt"
+    path.write_bytes(path.read_bytes() + "café\n".encode("latin-1"))
+    assert main(["validate", "--data-dir", str(data_copy)]) == 1
+    assert "coding/stopwords.txt, value b'\\xe9': not valid UTF-8" in capsys.readouterr().err
+    assert "coding/stopwords.txt" in build_error(data_copy)
+    with pytest.raises(DataValidationError, match="stopwords.txt, value b'\\\\xe9': not valid"):
+        framing.load_stopwords(data_copy)

@@ -15,9 +15,10 @@ from pathlib import Path
 import pandas as pd
 
 from .corpus import BODY_KINDS, WORD, TITLE_PLACEHOLDER, quote_in_text
-from .data import field_enum, load_table, read_text, resource_path
+from .data import field_enum, load_table, read_text, resource_path, text_issues
 from .errors import Issue, shown
-from .codebook import Codebook, codebook_path, hand_coded_sources, load_codebook, split_list
+from .codebook import (Codebook, codebook_path, hand_coded_sources, load_codebook, split_list,
+                       stopwords_path)
 from .paths import DATA, ROOT
 from .fact_check import contradicted_claims, fact_check_issues, law_issues
 from .provisions import NOT_STATED as NOT_STATED_IN_CORPUS
@@ -424,6 +425,11 @@ def voice_cue_issues(data_dir: Path = DATA) -> list[Issue]:
     return issues
 
 
+def stopword_issues(data_dir: Path = DATA) -> list[Issue]:
+    """The stopword list is clean UTF-8 text: the framing notebook reads it."""
+    return text_issues(stopwords_path(data_dir))[1]
+
+
 # ---- cleaning rules ---------------------------------------------------------------
 
 def boilerplate_issues(sources: pd.DataFrame, data_dir: Path = DATA) -> list[Issue]:
@@ -463,6 +469,7 @@ def input_rule_issues(data_dir: Path = DATA) -> list[Issue]:
         *codebook_issues(codebook, data_dir),
         *lexicon_issues(codebook, data_dir),
         *voice_cue_issues(data_dir),
+        *stopword_issues(data_dir),
     ]
 
 
