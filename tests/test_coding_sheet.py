@@ -189,3 +189,13 @@ def test_an_unknown_paragraph_id_is_named_with_the_sheets_row(tmp_path, data_cop
                                                   r"paragraph id of the corpus"):
         coding_sheet.import_coding(path, data_copy)
     assert snapshot(data_copy) == before
+
+
+def test_a_repeated_paragraph_is_named_with_both_rows_of_the_sheet(tmp_path, data_copy, source):
+    sheet = coding_sheet.coding_sheet(source, data_copy)
+    path = tmp_path / "sheet.csv"
+    pd.concat([sheet, sheet.iloc[[1]]], ignore_index=True).to_csv(path, index=False)
+    with pytest.raises(DataValidationError,
+                       match=rf"sheet.csv, row {len(sheet) + 2}, field 'paragraph_id', value "
+                             rf"'{sheet.loc[1, 'paragraph_id']}': repeats the paragraph of row 3"):
+        coding_sheet.import_coding(path, data_copy)

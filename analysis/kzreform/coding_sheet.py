@@ -105,7 +105,17 @@ def read_coding_sheet(path: Path) -> pd.DataFrame:
     raise_issues([Issue.at(path, "has no rows below its header")] if not rows else [],
                  "cannot read the coding sheet")
     sheet = pd.DataFrame(rows, columns=header, dtype=str)
-    return sheet[MANUAL_COLUMNS].apply(lambda column: column.map(restored).str.strip())
+    coded = sheet[MANUAL_COLUMNS].apply(lambda column: column.map(restored).str.strip())
+    first_rows: dict[str, int] = {}
+    repeated = []
+    for number, paragraph in enumerate(coded["paragraph_id"], start=2):
+        if paragraph in first_rows:
+            repeated.append(Issue.at(path, f"repeats the paragraph of row {first_rows[paragraph]}"
+                                           " (code each paragraph once)", row=number,
+                                     field="paragraph_id", value=paragraph))
+        first_rows.setdefault(paragraph, number)
+    raise_issues(repeated, "cannot read the coding sheet")
+    return coded
 
 
 def _in_sheet(issues: list[Issue], sheet: Path, first_row: int, imported: set[str],
