@@ -252,3 +252,109 @@ def test_the_readme_example_metadata_works_as_documented(data_copy, tmp_path):
     removed = load_table("removed-text", data_copy)
     removed = removed[removed["source_id"] == added["source_id"]]
     assert set(removed["text"]) >= {"Share this article", "Photo: Example News"}
+
+
+# ---- issue 18, case 3: a paragraph longer than the csv module's default cell limit -----
+
+def test_a_paragraph_longer_than_the_default_csv_cell_limit_validates_afterwards(
+        data_copy, new_source):
+    import subprocess
+    import sys
+    paragraph = " ".join(f"clause{number}" for number in range(20_000)) + "."
+    assert len(paragraph) > 131_072  # the csv module's limit in a process that set none
+    text, metadata = new_source("A Very Long Synthetic Article\n\n" + paragraph + "\n")
+    assert main(["add-source", str(text), "--metadata", str(metadata),
+                 "--data-dir", str(data_copy)]) == 0
+    fresh = subprocess.run([sys.executable, "-m", "kzreform", "validate", "--data-dir",
+                            str(data_copy)], capture_output=True, text=True, check=False)
+    assert fresh.returncode == 0, fresh.stderr
+    paragraphs = load_table("paragraphs", data_copy)
+    assert paragraph in set(paragraphs["text"])
+
+
+# ---- issue 18, case 11: duplicate keys, numbers where text is meant, dates before 1991 --
+
+def test_a_key_given_twice_in_the_metadata_is_named(data_copy, new_source):
+    text, metadata = new_source()
+    lines = metadata.read_text(encoding="utf-8").splitlines(keepends=True)
+    title = next(number for number, line in enumerate(lines)
+                 if line.startswith("  title:") and number > lines.index("source:\n"))
+    lines.insert(title + 1, "  title: A Second Title\n")
+    metadata.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(DataValidationError, match=rf"article.yml: not valid YAML \(the key "
+                                                  rf"'title' is given twice \(lines {title + 1} "
+                                                  rf"and {title + 2}\); keep one"):
+        adding.add_source(text, metadata, data_copy)
+
+
+@pytest.mark.parametrize("field, value", [("source_id", 2026), ("language", False),
+                                          ("url", 1e3)])
+def test_a_yaml_number_or_boolean_is_refused_with_the_field_named(data_copy, new_source,
+                                                                   field, value):
+    text, metadata = new_source(**{field: value})
+    before = snapshot(data_copy)
+    with pytest.raises(DataValidationError,
+                       match=rf"article.yml, field 'source.{field}', value {value!r}: YAML reads "
+                             "this as"):
+        adding.add_source(text, metadata, data_copy)
+    assert snapshot(data_copy) == before
+
+
+@pytest.mark.parametrize("changes, field, value", [
+    ({"date_published": "1066", "date_precision": "year", "date_earliest": "1066-01-01",
+      "date_latest": "1066-12-31"}, "date_published", "1066"),
+    ({"date_published": "not stated", "date_precision": "range", "date_earliest": "0001-01-01",
+      "date_latest": "2026-03-31"}, "date_earliest", "0001-01-01"),
+])
+def test_a_date_before_1991_is_refused_with_the_field_named(data_copy, new_source, changes,
+                                                            field, value):
+    text, metadata = new_source(**changes)
+    with pytest.raises(DataValidationError,
+                       match=rf"article.yml, field 'source.{field}', value '{value}': is before "
+                             "1991"):
+        adding.add_source(text, metadata, data_copy)
+
+
+# ---- issue 18, case 6: aliases ("billion laughs"), deep nesting, oversized YAML --------
+
+BILLION_LAUGHS = "".join(
+    ['lol0: &lol0 "lol"\n']
+    + [f"lol{level}: &lol{level} [{', '.join([f'*lol{level - 1}'] * 9)}]\n"
+       for level in range(1, 10)])
+
+
+@pytest.mark.parametrize("extra, expected", [
+    (BILLION_LAUGHS, r"not valid YAML \(an alias \(\*name\) repeats an earlier value"),
+    ("deep: " + "[" * 5000 + "]" * 5000 + "\n", r"not valid YAML \(nested deeper than 50 levels"),
+    ("padding: '" + "x" * 1_000_001 + "'\n",
+     r"article.yml: is 1,00\d,\d{3} characters long; a YAML file here may have at most"),
+])
+def test_a_hostile_yaml_document_is_refused_before_anything_is_built(data_copy, new_source,
+                                                                     extra, expected):
+    text, metadata = new_source()
+    metadata.write_text(extra + metadata.read_text(encoding="utf-8"), encoding="utf-8")
+    before = snapshot(data_copy)
+    with pytest.raises(DataValidationError, match=expected):
+        adding.add_source(text, metadata, data_copy)
+    assert snapshot(data_copy) == before
+
+
+def test_a_deeply_nested_data_package_is_named(data_copy, capsys):
+    descriptor = data_copy / "datapackage.json"
+    package = descriptor.read_text(encoding="utf-8").rstrip().removesuffix("}")
+    descriptor.write_text(package + ', "deep": ' + "[" * 100_000 + "]" * 100_000 + "}\n",
+                          encoding="utf-8")
+    assert main(["validate", "--data-dir", str(data_copy)]) == 1
+    assert "datapackage.json: is nested too deeply to read" in capsys.readouterr().err
+
+
+# ---- issue 18, case 8: a text without a body paragraph ---------------------------------
+
+def test_a_text_without_a_body_paragraph_is_refused(data_copy, new_source):
+    text, metadata = new_source("root:x:0:0:root:/root:/bin/bash\n"
+                                "daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n")
+    before = snapshot(data_copy)
+    with pytest.raises(DataValidationError, match=r"field 'source_id', value 'synthetic-2026': "
+                                                  r"has no body paragraph"):
+        adding.add_source(text, metadata, data_copy)
+    assert snapshot(data_copy) == before

@@ -1,5 +1,8 @@
 """Coding sheets: written with automated codes pre-filled, read back validated, in a copy of data/."""
 
+import subprocess
+import sys
+
 import pandas as pd
 import pytest
 from conftest import snapshot
@@ -117,3 +120,85 @@ def test_command_line_writes_a_sheet_and_reports_bad_input(tmp_path, data_copy, 
     assert main(["import-coding", str(out), "--data-dir", str(data_copy)]) == 1
     assert "sheet.csv, row 1, field 'primary_frame': the header lacks this column" \
         in capsys.readouterr().err
+
+
+# ---- issue 18, case 1: concurrent imports both land -----------------------------------
+
+def test_two_imports_at_once_both_land(tmp_path, data_copy, paragraphs):
+    two = hand_coded_sources(load_table("framing-manual"), paragraphs)[:2]
+    if len(two) < 2:
+        pytest.skip("the corpus has fewer than two hand-coded sources")
+    original = without_hand_coding(data_copy, two[0])
+    without_hand_coding(data_copy, two[1])
+    sheets = []
+    for number, source_id in enumerate(two):
+        sheet = filled_in(coding_sheet.coding_sheet(source_id, data_copy), original)
+        sheets.append(tmp_path / f"sheet-{number}.csv")
+        sheet.to_csv(sheets[-1], index=False)
+    runs = [subprocess.Popen([sys.executable, "-m", "kzreform", "import-coding", str(sheet),
+                              "--data-dir", str(data_copy)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for sheet in sheets]
+    outputs = [run.communicate(timeout=600) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], [err for _, err in outputs]
+    validate_package(data_copy)
+    after = load_table("framing-manual", data_copy)
+    assert set(hand_coded_sources(after, load_table("paragraphs", data_copy))) >= set(two)
+    assert set(original["paragraph_id"]) <= set(after["paragraph_id"])
+
+
+# ---- issue 18, cases 12 and 13: formulas, byte-order marks, unknown paragraph ids ------
+
+def test_a_cell_a_spreadsheet_would_run_is_quoted_on_export_and_restored_on_import(
+        tmp_path, data_copy, source, monkeypatch):
+    sheet = coding_sheet.coding_sheet(source, data_copy)
+    formulas = ['=HYPERLINK("http://example.org","x")', "+1+1", "-see paragraph 2", "@SUM(A1)",
+                "\tpadded", "'already quoted", "plain note"][:len(sheet)]
+    sheet = sheet.reset_index(drop=True)
+    sheet.loc[:len(formulas) - 1, "text"] = formulas
+    sheet.loc[0, "note"] = "=1+1"
+    monkeypatch.setattr(coding_sheet, "coding_sheet", lambda *args: sheet.copy())
+    out = tmp_path / "sheet.csv"
+    coding_sheet.write_coding_sheet(source, out, data_copy)
+    written = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert written["text"].head(len(formulas)).tolist() == \
+        [cell if cell == "plain note" else "'" + cell for cell in formulas]
+    assert written.loc[0, "note"] == "'=1+1"
+    assert not written["text"].str.match(r"[=+\-@\t\r]").any()
+    assert written["stance"].tolist() == sheet["stance"].astype(str).tolist()  # numbers stay
+    assert coding_sheet.read_coding_sheet(out).loc[0, "note"] == "=1+1"
+    for cell in formulas:
+        assert coding_sheet.restored(coding_sheet.neutralised(cell)) == cell
+
+
+def test_a_sheet_saved_with_a_byte_order_mark_is_imported(tmp_path, data_copy, source):
+    original = without_hand_coding(data_copy, source)
+    sheet = filled_in(coding_sheet.coding_sheet(source, data_copy), original)
+    path = tmp_path / "sheet.csv"
+    sheet.to_csv(path, index=False, encoding="utf-8-sig")  # a spreadsheet's "CSV UTF-8"
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert coding_sheet.import_coding(path, data_copy)["sources"] == [source]
+    validate_package(data_copy)
+
+
+def test_an_unknown_paragraph_id_is_named_with_the_sheets_row(tmp_path, data_copy, source):
+    sheet = coding_sheet.coding_sheet(source, data_copy)
+    sheet.loc[1, "paragraph_id"] = "no-such-paragraph-p99"
+    path = tmp_path / "sheet.csv"
+    sheet.to_csv(path, index=False)
+    before = snapshot(data_copy)
+    with pytest.raises(DataValidationError, match=r"sheet.csv, row 3, field 'paragraph_id', "
+                                                  r"value 'no-such-paragraph-p99': is not a "
+                                                  r"paragraph id of the corpus"):
+        coding_sheet.import_coding(path, data_copy)
+    assert snapshot(data_copy) == before
+
+
+def test_a_repeated_paragraph_is_named_with_both_rows_of_the_sheet(tmp_path, data_copy, source):
+    sheet = coding_sheet.coding_sheet(source, data_copy)
+    path = tmp_path / "sheet.csv"
+    pd.concat([sheet, sheet.iloc[[1]]], ignore_index=True).to_csv(path, index=False)
+    with pytest.raises(DataValidationError,
+                       match=rf"sheet.csv, row {len(sheet) + 2}, field 'paragraph_id', value "
+                             rf"'{sheet.loc[1, 'paragraph_id']}': repeats the paragraph of row 3"):
+        coding_sheet.import_coding(path, data_copy)

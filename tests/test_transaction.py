@@ -9,9 +9,14 @@ same transaction code; one add-source (in this process) shows the steps of a
 real commit.
 """
 
+import builtins
+import errno
+import json
+import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 from conftest import FAST_PROFILE, STUDY_PROFILE, copy_data, snapshot, write_source
@@ -205,3 +210,131 @@ def test_a_change_that_fails_validation_is_discarded(data_copy):
         transaction.write(data_copy, break_sources, validate_package)
     assert snapshot(data_copy) == before
     assert not (data_copy / transaction.WORK_DIR).exists()
+
+
+# ---- issue 18, case 4: a journal kzreform did not write is named, never acted on ------
+
+def interrupted_write(data_dir, journal_text):
+    """Leave ``data_dir`` as if a write had stopped with this journal."""
+    work = data_dir / transaction.WORK_DIR
+    (work / transaction.STAGED).mkdir(parents=True)
+    (work / transaction.JOURNAL).write_text(journal_text, encoding="utf-8")
+    return work
+
+
+@pytest.mark.parametrize("journal", ["", "{not json", "[]", '{"replace": 7}'])
+def test_an_unreadable_journal_is_named_with_a_way_forward(data_copy, capsys, journal):
+    interrupted_write(data_copy, journal)
+    for command in ("validate", "build"):
+        assert main([command, "--data-dir", str(data_copy)]) == 1
+        error = capsys.readouterr().err
+        assert "journal.json: is not a journal written by kzreform" in error \
+            or "journal.json: names files outside the data directory" in error
+        assert "restore what differs, delete" in error and "Traceback" not in error
+    with pytest.raises(TransactionError, match="run 'python -m kzreform validate'"):
+        load_table("sources", data_copy)
+
+
+@pytest.mark.parametrize("entry", ["../outside/evil.txt", "metadata/../../outside/evil.txt",
+                                   "/etc/passwd", ".lock"])
+def test_a_journal_naming_paths_outside_data_is_refused_and_nothing_moves(tmp_path, data_copy,
+                                                                          capsys, entry):
+    before = snapshot(data_copy)
+    work = interrupted_write(data_copy, json.dumps({"replace": ["metadata/sources.csv", entry]}))
+    staged_file = work / transaction.STAGED / "metadata" / "sources.csv"
+    staged_file.parent.mkdir(parents=True)
+    staged_file.write_text("not the real sources\n", encoding="utf-8")
+    if not entry.startswith("/"):  # a file the journal would move out of data/
+        planted = work / transaction.STAGED / entry
+        planted.parent.mkdir(parents=True, exist_ok=True)
+        planted.write_text("evil\n", encoding="utf-8")
+    assert main(["validate", "--data-dir", str(data_copy)]) == 1
+    error = capsys.readouterr().err
+    assert f"journal.json, field 'replace', value {entry!r}: is not a file a write replaces" \
+        in error
+    assert "nothing was moved" in error
+    assert not (tmp_path / "outside").exists()
+    after = snapshot(data_copy)
+    assert all(after[path] == content for path, content in before.items())
+    assert staged_file.exists()
+
+
+# ---- issue 18, case 7: the lock file on a read-only copy, or not a file ---------------
+
+@pytest.fixture
+def read_only(monkeypatch):
+    """Make a directory read-only, as a mounted release zip is (root ignores permissions)."""
+    def protect(directory):
+        directory = directory.resolve()
+        real_open = builtins.open
+
+        def opened(file, mode="r", *args, **kwargs):
+            inside = isinstance(file, (str, os.PathLike)) and \
+                directory in Path(file).resolve().parents
+            if inside and set(mode) & set("wax+"):
+                raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(file))
+            return real_open(file, mode, *args, **kwargs)
+
+        monkeypatch.setattr(builtins, "open", opened)
+        for path in [directory, *directory.rglob("*")]:
+            path.chmod(path.stat().st_mode & ~0o222)
+        return directory
+    yield protect
+
+
+def writable_again(directory):
+    for path in [directory, *directory.rglob("*")]:
+        path.chmod(path.stat().st_mode | 0o200)
+
+
+@pytest.mark.parametrize("with_lock_file", [False, True])
+def test_validate_works_on_a_read_only_copy(data_copy, read_only, capsys, with_lock_file):
+    if with_lock_file:
+        (data_copy / transaction.LOCK_FILE).touch()
+    before = snapshot(data_copy)
+    read_only(data_copy)
+    try:
+        assert main(["validate", "--data-dir", str(data_copy)]) == 0, capsys.readouterr().err
+        assert main(["build", "--data-dir", str(data_copy)]) == 1
+        assert "is read-only (Read-only file system); a command that changes the data needs " \
+            "write access" in capsys.readouterr().err
+    finally:
+        writable_again(data_copy)
+    assert snapshot(data_copy) == before
+
+
+@pytest.mark.parametrize("command", ["validate", "build"])
+def test_a_lock_that_is_a_folder_is_named(data_copy, capsys, command):
+    (data_copy / transaction.LOCK_FILE).mkdir()
+    assert main([command, "--data-dir", str(data_copy)]) == 1
+    assert "data/.lock: is not a plain file; kzreform commands take turns by locking this file" \
+        in capsys.readouterr().err
+
+
+# ---- issue 18, case 8: symbolic links out of the data directory ------------------------
+
+def test_a_writer_never_writes_through_a_folder_linked_out_of_data(tmp_path, data_copy,
+                                                                   new_source, capsys):
+    outside = tmp_path / "outside-processed"
+    (data_copy / "processed").rename(outside)
+    (data_copy / "processed").symlink_to(outside, target_is_directory=True)
+    before = snapshot(outside)
+    text, metadata = new_source()
+    assert main(add_source_arguments(text, metadata, data_copy)) == 1
+    error = capsys.readouterr().err
+    assert "a symbolic link leads out of the data directory; nothing was written" in error
+    assert "data/processed/paragraphs.csv leads to" in error
+    assert snapshot(outside) == before
+    assert not (data_copy / transaction.WORK_DIR).exists()
+    assert main(["validate", "--data-dir", str(data_copy)]) == 1
+    assert "must be a relative path inside the data directory (no symbolic link may lead out " \
+        "of it)" in capsys.readouterr().err
+
+
+def test_a_raw_text_linked_out_of_data_is_refused(tmp_path, data_copy, capsys):
+    raw_file = load_table("sources", data_copy)["raw_file"].iloc[0]
+    outside = tmp_path / "outside.txt"
+    (data_copy / raw_file).rename(outside)
+    (data_copy / raw_file).symlink_to(outside)
+    assert main(["validate", "--data-dir", str(data_copy)]) == 1
+    assert f"field 'path', value {raw_file!r}: resource" in capsys.readouterr().err

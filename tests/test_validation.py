@@ -240,3 +240,53 @@ def test_the_descriptor_is_parsed_once_and_again_when_it_changes(data_copy):
     package["resources"][0]["description"] = "Changed."
     path.write_text(json.dumps(package), encoding="utf-8")
     assert descriptor(data_copy)["resources"][0]["description"] == "Changed."
+
+
+# ---- issue 18, case 7: a malformed resource in datapackage.json is named ---------------
+
+def without_name(resource):
+    return {key: value for key, value in resource.items() if key != "name"}
+
+
+@pytest.mark.parametrize("change, field, value", [
+    (without_name, "resources[1].name", None),
+    (lambda resource: "metadata/sources.csv", "resources[1]", "metadata/sources.csv"),
+    (lambda resource: {**resource, "path": [resource["path"]]}, "resources[1].path", None),
+])
+def test_a_malformed_resource_is_named(data_copy, capsys, change, field, value):
+    descriptor = data_copy / "datapackage.json"
+    package = json.loads(descriptor.read_text(encoding="utf-8"))
+    value = value if value is not None else change(package["resources"][0]).get(
+        field.rsplit(".", 1)[-1])
+    package["resources"][0] = change(package["resources"][0])
+    descriptor.write_text(json.dumps(package), encoding="utf-8")
+    for command in ("validate", "build"):
+        assert main([command, "--data-dir", str(data_copy)]) == 1
+        error = capsys.readouterr().err
+        assert f"datapackage.json, field {field!r}, value {value!r}: must be" in error
+
+
+# ---- issue 18, case 9: a table the study needs may not be header-only ------------------
+
+@pytest.mark.parametrize("name", ["events", "fact-statements", "external-facts",
+                                  "framing-lexicon", "framing-voice-cues", "framing-manual"])
+def test_a_header_only_table_is_refused_alike_by_validate_and_build(data_copy, name):
+    path = path_of(data_copy, name)
+    path.write_text(path.read_text(encoding="utf-8").splitlines(keepends=True)[0],
+                    encoding="utf-8")
+    expected = f"data/{path.relative_to(data_copy).as_posix()}: has a header but no rows"
+    assert expected in errors_of(data_copy)
+    assert expected in build_error(data_copy)
+
+
+# ---- issue 18, case 10: the stopword list of the data directory is validated -----------
+
+def test_a_stopword_list_that_is_not_utf8_is_named_in_the_copy_given(data_copy, capsys):
+    from kzreform import framing
+    path = data_copy / "coding" / "stopwords.txt"
+    path.write_bytes(path.read_bytes() + "café\n".encode("latin-1"))
+    assert main(["validate", "--data-dir", str(data_copy)]) == 1
+    assert "coding/stopwords.txt, value b'\\xe9': not valid UTF-8" in capsys.readouterr().err
+    assert "coding/stopwords.txt" in build_error(data_copy)
+    with pytest.raises(DataValidationError, match="stopwords.txt, value b'\\\\xe9': not valid"):
+        framing.load_stopwords(data_copy)

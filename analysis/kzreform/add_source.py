@@ -60,8 +60,16 @@ class NewSource:
         return self.source["source_id"]
 
 
-def _text(value) -> str:
+def _cell(path: Path, field: str, value) -> str:
     """A YAML scalar as a table cell; an empty YAML value is empty, never 'None'."""
+    # YAML reads 2026, 1e3, 0o10 or no as a number or a boolean, and its text as
+    # written is lost (0o10 is 8, no is False): such a value must be quoted.
+    if isinstance(value, (bool, int, float)):
+        kind = "true or false" if isinstance(value, bool) else "a number"
+        raise_issues([Issue.at(path, f"YAML reads this as {kind}, not text; put it in quotes "
+                                     f"(for example '{value}') so it is kept as written",
+                               field=field, value=value)],
+                     f"cannot add the source of {shown(path)}")
     return "" if value is None else str(value)
 
 
@@ -92,10 +100,13 @@ def read_metadata(path: Path) -> NewSource:
                                         "and 'category' and 'reason'")
     return NewSource(
         Path(path),
-        {str(key): _text(value) for key, value in document["source"].items()},
-        {str(field): {key: _text(value) for key, value in entry.items()}
+        {str(key): _cell(path, f"source.{key}", value)
+         for key, value in document["source"].items()},
+        {str(field): {key: _cell(path, f"provenance.{field}.{key}", value)
+                      for key, value in entry.items()}
          for field, entry in provenance.items()},
-        [{key: _text(value) for key, value in rule.items()} for rule in cleaning])
+        [{key: _cell(path, f"cleaning[{number}].{key}", value) for key, value in rule.items()}
+         for number, rule in enumerate(cleaning, start=1)])
 
 
 def boilerplate_rows(new: NewSource) -> list[dict[str, str]]:

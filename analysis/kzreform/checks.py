@@ -15,12 +15,12 @@ from pathlib import Path
 import pandas as pd
 
 from .corpus import BODY_KINDS, WORD, TITLE_PLACEHOLDER, quote_in_text
-from .data import field_enum, load_table, read_text, resource_path
+from .data import field_enum, load_table, read_text, resource_path, text_issues
 from .errors import Issue, shown
-from .codebook import Codebook, codebook_path, hand_coded_sources, load_codebook, split_list
+from .codebook import (Codebook, codebook_path, hand_coded_sources, load_codebook, split_list,
+                       stopwords_path)
 from .paths import DATA, ROOT
 from .fact_check import contradicted_claims, fact_check_issues, law_issues
-from .intercoder import second_coding_issues
 from .provisions import NOT_STATED as NOT_STATED_IN_CORPUS
 from .provisions import (ADOPTED_KINDS, NOT_STATED_EXTERNAL, PROPOSED_ONLY, expected_cells,
                          external_period_ids)
@@ -33,10 +33,27 @@ EMPTY_MARKERS = {"", "none", "null", "nan", "~"}
 # 'not stated' is given to.
 PRECISION_OF_LENGTH = {10: "day", 7: "month", 4: "year"}
 UNSTATED_PRECISION = "range"
+# The study reads commentary on the constitutions of independent Kazakhstan (1991
+# on): a source dated earlier is a typo, such as a year 1 or 1066.
+EARLIEST_DATE = datetime.date(1991, 1, 1)
 # Two texts are near-duplicates when this share of their word 5-grams (the
 # Jaccard similarity of the two sets) is common to both.
 SHINGLE_WORDS = 5
 NEAR_DUPLICATE_SIMILARITY = 0.8
+
+
+# Hand-edited tables every analysis of the study reads: with only a header they
+# would pass their schema but leave a chart, a comparison or the coders' evaluation
+# with nothing to show (the hand coding must also code two sources; see framing).
+NEEDS_ROWS = ("events", "fact-statements", "external-facts", "framing-lexicon",
+              "framing-voice-cues", "framing-manual")
+
+
+def empty_table_issues(data_dir: Path = DATA) -> list[Issue]:
+    """Each table of :data:`NEEDS_ROWS` has at least one row below its header."""
+    return [Issue.at(resource_path(name, data_dir), f"has a header but no rows; the study "
+                                                    f"needs at least one row of table {name!r}")
+            for name in NEEDS_ROWS if load_table(name, data_dir).empty]
 
 
 # ---- sources: metadata, provenance, duplicate texts -------------------------------
@@ -77,6 +94,9 @@ def source_problems(row: dict, today: datetime.date) -> list[tuple[str, object, 
     for field, day in (("date_earliest", earliest), ("date_latest", latest)):
         if day and day > today:
             problems.append((field, row[field], f"is in the future (today is {today})"))
+        elif day and day < EARLIEST_DATE:
+            problems.append((field, row[field], f"is before {EARLIEST_DATE.year}, earlier "
+                                                "than anything the study reads"))
     if earliest and latest and earliest > latest:
         problems.append(("date_earliest", row["date_earliest"],
                          f"is later than date_latest {row['date_latest']!r}"))
@@ -89,6 +109,9 @@ def source_problems(row: dict, today: datetime.date) -> list[tuple[str, object, 
     period = _period(published)
     if period and period[0] > today:
         problems.append(("date_published", published, f"is in the future (today is {today})"))
+    elif period and period[1] < EARLIEST_DATE:
+        problems.append(("date_published", published, f"is before {EARLIEST_DATE.year}, "
+                                                      "earlier than anything the study reads"))
     elif period and earliest and latest and not period[0] <= earliest <= latest <= period[1]:
         problems.append(("date_published", published,
                          f"does not contain the window {row['date_earliest']} to "
@@ -404,6 +427,11 @@ def voice_cue_issues(data_dir: Path = DATA) -> list[Issue]:
     return issues
 
 
+def stopword_issues(data_dir: Path = DATA) -> list[Issue]:
+    """The stopword list is clean UTF-8 text: the framing notebook reads it."""
+    return text_issues(stopwords_path(data_dir))[1]
+
+
 # ---- cleaning rules ---------------------------------------------------------------
 
 def boilerplate_issues(sources: pd.DataFrame, data_dir: Path = DATA) -> list[Issue]:
@@ -430,6 +458,7 @@ def input_rule_issues(data_dir: Path = DATA) -> list[Issue]:
     sources = load_table("sources", data_dir)
     codebook = load_codebook(codebook_path(data_dir))
     return [
+        *empty_table_issues(data_dir),
         *source_issues(data_dir),
         *boilerplate_issues(sources, data_dir),
         *reference_issues(data_dir),
@@ -442,6 +471,7 @@ def input_rule_issues(data_dir: Path = DATA) -> list[Issue]:
         *codebook_issues(codebook, data_dir),
         *lexicon_issues(codebook, data_dir),
         *voice_cue_issues(data_dir),
+        *stopword_issues(data_dir),
     ]
 
 
@@ -453,7 +483,6 @@ def corpus_rule_issues(data_dir: Path = DATA) -> list[Issue]:
         *quote_issues("fact-statements", paragraphs, data_dir),
         *quote_issues("events", paragraphs, data_dir, check_source=False),
         *manual_coding_issues(paragraphs, data_dir),
-        *second_coding_issues(data_dir),
     ]
 
 

@@ -78,7 +78,7 @@ def _build(args) -> None:
 
 def _validate(args) -> None:
     data_dir, name = _data_dir(args)
-    with transaction.locked(data_dir):
+    with transaction.locked(data_dir, writing=False):
         outcome = transaction.recover(data_dir)
         if outcome:
             print(f"{name}: {outcome}")

@@ -22,6 +22,7 @@ from .errors import DataValidationError, Issue, raise_issues, shown
 from .paths import CODING, DATA, in_data_dir
 
 CODEBOOK = CODING / "codebook.yml"
+STOPWORDS = CODING / "stopwords.txt"
 MANUAL_COLUMNS = ["paragraph_id", "primary_frame", "secondary_frames", "stance",
                   "stance_target", "voices", "note"]
 
@@ -61,6 +62,11 @@ def _require(mapping, key, where):
 def codebook_path(data_dir: Path = DATA) -> Path:
     """Where the codebook of ``data_dir`` lives."""
     return in_data_dir(CODEBOOK, data_dir)
+
+
+def stopwords_path(data_dir: Path = DATA) -> Path:
+    """Where the function words left out of the distinctive vocabulary of ``data_dir`` live."""
+    return in_data_dir(STOPWORDS, data_dir)
 
 
 REQUIRED_FIELDS = {

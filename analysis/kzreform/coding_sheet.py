@@ -32,6 +32,23 @@ CONTEXT_COLUMNS = ["text", "primary_frame_means", "secondary_frames_mean", "stan
                    "check_by_hand"]
 SHEET_COLUMNS = [*MANUAL_COLUMNS[:1], *CONTEXT_COLUMNS[:1], *MANUAL_COLUMNS[1:],
                  *CONTEXT_COLUMNS[1:]]
+# A spreadsheet runs a cell starting with one of these as a formula (OWASP, "CSV
+# Injection"), and paragraph text can start with them. The sheet prefixes such a
+# cell with a quote, and a cell that already starts with a quote, so that import
+# removes exactly the quotes export added.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+QUOTE = "'"
+
+
+def neutralised(cell: str) -> str:
+    """A text cell a spreadsheet shows as text, never runs as a formula."""
+    return QUOTE + cell if cell.startswith((*FORMULA_STARTS, QUOTE)) else cell
+
+
+def restored(cell: str) -> str:
+    """The cell :func:`neutralised` was given (other cells are returned unchanged)."""
+    quoted = cell.startswith(QUOTE) and cell[1:].startswith((*FORMULA_STARTS, QUOTE))
+    return cell[1:] if quoted else cell
 
 
 def _meaning(codebook: Codebook, ids: list[str], labels: dict[str, str]) -> str:
@@ -69,13 +86,17 @@ def coding_sheet(source_id: str, data_dir: Path = DATA) -> pd.DataFrame:
 def write_coding_sheet(source_id: str, out: Path, data_dir: Path = DATA) -> int:
     """Write the coding sheet of ``source_id`` to ``out``; return its number of rows."""
     sheet = coding_sheet(source_id, data_dir)
-    build.write_csv(sheet, Path(out))
+    build.write_csv(sheet.map(lambda cell: neutralised(cell) if isinstance(cell, str) else cell),
+                    Path(out))
     return len(sheet)
 
 
 def read_coding_sheet(path: Path) -> pd.DataFrame:
-    """The hand codes of a filled-in sheet (cells stripped), or a named error for its shape."""
-    header, rows, issues = csv_rows(path)
+    """The hand codes of a filled-in sheet (cells stripped), or a named error for its shape.
+
+    A byte-order mark is accepted: spreadsheets write one when saving "CSV UTF-8".
+    """
+    header, rows, issues = csv_rows(path, byte_order_mark_allowed=True)
     raise_issues(issues, "cannot read the coding sheet")
     missing = [column for column in MANUAL_COLUMNS if column not in header]
     raise_issues([Issue.at(path, f"the header lacks this column (a coding sheet has "
@@ -84,7 +105,17 @@ def read_coding_sheet(path: Path) -> pd.DataFrame:
     raise_issues([Issue.at(path, "has no rows below its header")] if not rows else [],
                  "cannot read the coding sheet")
     sheet = pd.DataFrame(rows, columns=header, dtype=str)
-    return sheet[MANUAL_COLUMNS].apply(lambda column: column.str.strip())
+    coded = sheet[MANUAL_COLUMNS].apply(lambda column: column.map(restored).str.strip())
+    first_rows: dict[str, int] = {}
+    repeated = []
+    for number, paragraph in enumerate(coded["paragraph_id"], start=2):
+        if paragraph in first_rows:
+            repeated.append(Issue.at(path, f"repeats the paragraph of row {first_rows[paragraph]}"
+                                           " (code each paragraph once)", row=number,
+                                     field="paragraph_id", value=paragraph))
+        first_rows.setdefault(paragraph, number)
+    raise_issues(repeated, "cannot read the coding sheet")
+    return coded
 
 
 def _in_sheet(issues: list[Issue], sheet: Path, first_row: int, imported: set[str],
@@ -106,30 +137,42 @@ def _in_sheet(issues: list[Issue], sheet: Path, first_row: int, imported: set[st
 
 
 def import_coding(path: Path, data_dir: Path = DATA, shown_name: str | None = None) -> dict:
-    """Replace the hand coding of the sheet's source(s) with the sheet; rebuild; validate."""
+    """Replace the hand coding of the sheet's source(s) with the sheet; rebuild; validate.
+
+    The paragraphs and the hand coding that decide what is replaced are read
+    from the staged copy, under the transaction's lock: read before it, a
+    concurrent import would be overwritten by this one.
+    """
     coded = read_coding_sheet(path)
-    data_dir = Path(data_dir)
-    paragraphs = load_table("paragraphs", data_dir)
-    sources = sorted(set(paragraphs.loc[paragraphs["paragraph_id"].isin(coded["paragraph_id"]),
-                                        "source_id"]))
-    imported = set(paragraphs.loc[paragraphs["source_id"].isin(sources), "paragraph_id"])
-    manual = load_table("framing-manual", data_dir)
-    kept = manual[~manual["paragraph_id"].isin(imported)].astype(str)
-    first_row = len(kept) + 2
-
     heading = f"cannot import the coding sheet {shown(path)}"
-    from_sheet = imported | set(coded["paragraph_id"])
+    # Where the sheet's rows start in the staged hand coding, and the paragraph
+    # ids taken from the sheet: found under the lock, used by both steps below.
+    placed: dict = {}
 
-    def replace_and_rebuild(staged: Path) -> None:
+    def replace_and_rebuild(staged: Path) -> dict:
+        paragraphs = load_table("paragraphs", staged)
+        sources = sorted(set(paragraphs.loc[paragraphs["paragraph_id"].isin(
+            coded["paragraph_id"]), "source_id"]))
+        imported = set(paragraphs.loc[paragraphs["source_id"].isin(sources), "paragraph_id"])
+        manual = load_table("framing-manual", staged)
+        kept = manual[~manual["paragraph_id"].isin(imported)].astype(str)
+        placed.update(first_row=len(kept) + 2, from_sheet=imported | set(coded["paragraph_id"]))
+        known = set(paragraphs["paragraph_id"])
+        raise_issues([Issue.at(path, "is not a paragraph id of the corpus (write the ids the "
+                                     "coding sheet lists)", row=number, field="paragraph_id",
+                               value=paragraph)
+                      for number, paragraph in enumerate(coded["paragraph_id"], start=2)
+                      if paragraph not in known], heading)
         build.write_csv(pd.concat([kept, coded], ignore_index=True)[MANUAL_COLUMNS],
                         resource_path("framing-manual", staged))
         issues = input_issues(staged) or manual_coding_issues(paragraphs, staged)
-        raise_issues(_in_sheet(issues, path, first_row, from_sheet, staged), heading)
+        raise_issues(_in_sheet(issues, path, placed["first_row"], placed["from_sheet"], staged),
+                     heading)
         build.rebuild(staged)
+        return {"sources": sources, "paragraphs": len(coded)}
 
     def validate(staged: Path) -> None:
-        raise_issues(_in_sheet(package_issues(staged), path, first_row, from_sheet, staged),
-                     heading)
+        raise_issues(_in_sheet(package_issues(staged), path, placed["first_row"],
+                               placed["from_sheet"], staged), heading)
 
-    transaction.write(data_dir, replace_and_rebuild, validate, shown_name)
-    return {"sources": sources, "paragraphs": len(coded)}
+    return transaction.write(Path(data_dir), replace_and_rebuild, validate, shown_name)

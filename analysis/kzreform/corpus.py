@@ -141,9 +141,10 @@ def segment_corpus(sources: pd.DataFrame, rules: list[BoilerplateRule],
     for source in sources.sort_values("source_id").to_dict("records"):
         raw = read_raw_text(Path(data_dir) / source["raw_file"])
         kept, dropped = segment_source(source["source_id"], source["title"], raw, rules)
-        if not kept:
+        if not any(paragraph["kind"] in BODY_KINDS for paragraph in kept):
             issues.append(Issue.at(Path(data_dir) / source["raw_file"],
-                                   "has no body text left after removing boilerplate",
+                                   "has no body paragraph (only headings or footnotes, or "
+                                   "nothing, are left after removing boilerplate)",
                                    field="source_id", value=source["source_id"]))
         paragraphs += kept
         removed += dropped

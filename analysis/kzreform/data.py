@@ -16,10 +16,12 @@ import csv
 import datetime
 import io
 import json
+from collections.abc import Hashable
 from pathlib import Path, PurePosixPath
 
 import pandas as pd
 import yaml
+from frictionless.formats.csv.settings import FIELD_SIZE_LIMIT
 
 from .errors import Issue, raise_issues
 from .paths import DATA
@@ -34,8 +36,12 @@ BOOLEAN = {"true": True, "True": True, "TRUE": True, "1": True,
 
 # ---- files --------------------------------------------------------------------------
 
-def text_issues(path: Path) -> tuple[str | None, list[Issue]]:
-    """The decoded text of ``path``, or the reasons it cannot be read as clean UTF-8."""
+def text_issues(path: Path, byte_order_mark_allowed: bool = False
+                ) -> tuple[str | None, list[Issue]]:
+    """The decoded text of ``path``, or the reasons it cannot be read as clean UTF-8.
+
+    With ``byte_order_mark_allowed`` a leading byte-order mark is dropped, not refused.
+    """
     path = Path(path)
     if not path.is_file():
         what = "is a folder, not a file" if path.is_dir() else "does not exist (check the path)"
@@ -48,6 +54,8 @@ def text_issues(path: Path) -> tuple[str | None, list[Issue]]:
         return None, [Issue.at(path, f"not valid UTF-8 at byte {exc.start} (line {line}); "
                                     "save the file as UTF-8", value=data[exc.start:exc.start + 1])]
     issues = []
+    if byte_order_mark_allowed:
+        text = text.removeprefix(BOM)
     if text.startswith(BOM):
         issues.append(Issue.at(path, "starts with a byte-order mark (BOM); remove the "
                                      "byte-order mark (save as UTF-8 without BOM)"))
@@ -64,11 +72,72 @@ def read_text(path: Path) -> str:
     return text
 
 
+# Limits on a YAML file (source metadata, the codebook): far above what a hand-written
+# file needs, far below what exhausts memory or Python's recursion limit.
+YAML_MAX_CHARACTERS = 1_000_000
+YAML_MAX_DEPTH = 50
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing what a hand-written file never needs.
+
+    An alias (``*name``) repeats an earlier value: a "billion laughs" document
+    nests aliases until it fills memory. Deep nesting exhausts the recursion
+    limit. A key given twice would silently keep the last value.
+    """
+
+    def __init__(self, stream):
+        """Read ``stream``, counting how deep the current node is nested."""
+        super().__init__(stream)
+        self.depth = 0
+
+    def compose_node(self, parent, index):
+        """Compose one node, refusing an alias and nesting deeper than the limit."""
+        mark = self.peek_event().start_mark
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None, None, "an alias (*name) repeats an earlier value; write the value out",
+                mark)
+        if self.depth >= YAML_MAX_DEPTH:
+            raise yaml.composer.ComposerError(
+                None, None, f"nested deeper than {YAML_MAX_DEPTH} levels", mark)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _mapping_of_unique_keys(loader: _StrictLoader, node: yaml.MappingNode) -> dict:
+    loader.flatten_mapping(node)  # '<<' merge keys first, as the safe loader does
+    lines: dict = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if isinstance(key, Hashable) and key in lines:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"the key {key!r} is given twice (lines {lines[key]} and "
+                            f"{key_node.start_mark.line + 1}); keep one", key_node.start_mark)
+        lines[key] = key_node.start_mark.line + 1
+    return loader.construct_mapping(node)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+                              _mapping_of_unique_keys)
+
+
 def read_yaml(path: Path):
-    """A YAML document, with a named error for a missing, non-UTF-8 or malformed file."""
+    """A YAML document, with a named error for a missing, non-UTF-8 or malformed file.
+
+    A key given twice, an alias, deep nesting and an oversized file are refused
+    (:class:`_StrictLoader`) before anything is built from the document.
+    """
     text = read_text(path)
+    if len(text) > YAML_MAX_CHARACTERS:
+        raise_issues([Issue.at(path, f"is {len(text):,} characters long; a YAML file here may "
+                                     f"have at most {YAML_MAX_CHARACTERS:,}")],
+                     "cannot read a YAML file")
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_StrictLoader)  # a safe loader (see above)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark else None
@@ -77,13 +146,18 @@ def read_yaml(path: Path):
                      "cannot read a YAML file")
 
 
-def csv_rows(path: Path) -> tuple[list[str], list[list[str]], list[Issue]]:
+def csv_rows(path: Path, byte_order_mark_allowed: bool = False
+             ) -> tuple[list[str], list[list[str]], list[Issue]]:
     """Header and rows of a CSV file, or the structural issues that stop it being read."""
-    text, issues = text_issues(path)
+    text, issues = text_issues(path, byte_order_mark_allowed)
     if issues:
         return [], [], issues
     if not text.strip():
         return [], [], [Issue.at(path, "is empty; a table needs at least its header row")]
+    # The csv module's cell limit is process-wide, and Frictionless raises it when its
+    # CSV parser is first used. Set here too, a table reads the same whether or not
+    # Frictionless ran first: a long paragraph the build wrote is read back by validate.
+    csv.field_size_limit(FIELD_SIZE_LIMIT)
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except csv.Error as exc:
@@ -135,8 +209,13 @@ def descriptor(data_dir: Path = DATA) -> dict:
         package = json.loads(text)
     except ValueError as exc:
         raise_issues([Issue.at(path, f"not valid JSON ({exc})")], "cannot read the data package")
+    except RecursionError:
+        raise_issues([Issue.at(path, "is nested too deeply to read (a data package needs a few "
+                                     "levels)")], "cannot read the data package")
     if not isinstance(package, dict) or not isinstance(package.get("resources"), list):
         raise_issues([Issue.at(path, "needs a list 'resources'")], "cannot read the data package")
+    raise_issues(resource_shape_issues(package["resources"], path),
+                 "cannot read the data package")
     _parsed.pop(key, None)
     _parsed[key] = (data, package)
     while len(_parsed) > PARSED_KEPT:
@@ -144,16 +223,35 @@ def descriptor(data_dir: Path = DATA) -> dict:
     return package
 
 
-def path_issues(package: dict, data_dir: Path = DATA) -> list[Issue]:
-    """Resources whose path would leave the data directory (absolute, '..', a URL)."""
+def resource_shape_issues(resources: list, path: Path) -> list[Issue]:
+    """Resources that are not an object with a text 'name' and a text 'path'.
+
+    Every reader finds a table by its name and opens it by its path, so a resource
+    without them cannot be read (a list of paths, allowed by Frictionless, is not used here).
+    """
     issues = []
-    for number, resource in enumerate(package["resources"]):
-        path = resource.get("path")
-        name = resource.get("name", f"number {number + 1}")
-        if not isinstance(path, str) or not _inside(path):
+    for number, entry in enumerate(resources, start=1):
+        if not isinstance(entry, dict):
+            issues.append(Issue.at(path, "must be an object with 'name' and 'path'",
+                                   field=f"resources[{number}]", value=entry))
+            continue
+        issues += [Issue.at(path, "must be text (one name, one relative path)",
+                            field=f"resources[{number}].{key}", value=entry.get(key))
+                   for key in ("name", "path") if not isinstance(entry.get(key), str)]
+    return issues
+
+
+def path_issues(package: dict, data_dir: Path = DATA) -> list[Issue]:
+    """Resources whose path would leave the data directory (absolute, '..', a URL, a link)."""
+    root = Path(data_dir).resolve()
+    issues = []
+    for resource in package["resources"]:
+        path, name = resource["path"], resource["name"]
+        if not _inside(path) or root not in (root / path).resolve().parents:
             issues.append(Issue.at(Path(data_dir) / DESCRIPTOR,
                                    f"resource {name!r} must be a relative path inside the data "
-                                   "directory", field="path", value=path))
+                                   "directory (no symbolic link may lead out of it)",
+                                   field="path", value=path))
     return issues
 
 

@@ -19,17 +19,16 @@ import pandas as pd
 from .autocoders import auto_code, candidate_coders, load_lexicon
 from .checks import manual_coding_issues
 from .codebook import (AUTOMATED, HAND_CODED, Codebook, body_paragraphs, codebook_path,
-                       load_codebook, split_list)
+                       load_codebook, split_list, stopwords_path)
 from .corpus import BODY_KINDS, WORD
-from .data import load_table
+from .data import load_table, read_text
 from .errors import raise_issues
-from .paths import CODING
+from .paths import DATA
 from .reading import load_voice_cues
 from .reliability import (INTERVAL, SEED, evaluate, evaluated_coders, hand_coded_texts,
                           interval_text)
 from .settings import build_settings
 
-STOPWORDS = CODING / "stopwords.txt"
 # A source's mean stance over all its paragraphs mixes stance targets (what each
 # paragraph evaluates); the name says so wherever it is shown.
 MIXED_STANCE = "mean stance, all targets mixed"
@@ -314,9 +313,9 @@ def short_quote(text: str, max_words: int) -> str:
 
 # ---- distinctive vocabulary ----
 
-def load_stopwords(path: Path = STOPWORDS) -> frozenset[str]:
+def load_stopwords(data_dir: Path = DATA) -> frozenset[str]:
     """The function words left out of the distinctive vocabulary ('#' starts a comment)."""
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    lines = read_text(stopwords_path(data_dir)).splitlines()
     return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
@@ -356,7 +355,8 @@ def weighted_log_odds(texts: pd.Series, groups: pd.Series, prior_scale: float = 
     return pd.concat(rows, ignore_index=True)
 
 
-def distinctive_words(coded: pd.DataFrame, top: int = 8) -> pd.DataFrame:
+def distinctive_words(coded: pd.DataFrame, top: int = 8,
+                      data_dir: Path = DATA) -> pd.DataFrame:
     """The ``top`` words with the highest weighted log-odds z-score for each source.
 
     Function words (``data/coding/stopwords.txt``) are left out: with counts this
@@ -364,7 +364,7 @@ def distinctive_words(coded: pd.DataFrame, top: int = 8) -> pd.DataFrame:
     """
     labelled = with_source_labels(coded)
     scores = weighted_log_odds(labelled["text"], labelled["source"],
-                               stopwords=load_stopwords())
+                               stopwords=load_stopwords(data_dir))
     ranked = scores.sort_values(["group", "z", "word"], ascending=[True, False, True])
     return ranked.groupby("group").head(top).rename(columns={"group": "source"}).reset_index(
         drop=True)

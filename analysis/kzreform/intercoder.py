@@ -15,9 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from .codebook import codebook_path, load_codebook
-from .data import load_table, resource_path
-from .errors import Issue
-from .paths import DATA
+from .data import load_table
 from .reliability import interval_text, pair_codes, with_intervals
 
 
@@ -26,25 +24,18 @@ def intercoder_agreement(first: pd.DataFrame, second: pd.DataFrame, codebook) ->
     return with_intervals(pair_codes(first, second, codebook), codebook)
 
 
+def coded_by_both(first: pd.DataFrame, second: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows of each coding for the paragraphs both code (a source being recoded drops out)."""
+    both = set(first["paragraph_id"]) & set(second["paragraph_id"])
+    return (first[first["paragraph_id"].isin(both)], second[second["paragraph_id"].isin(both)])
+
+
 def intercoder_tables(data_dir: Path, tables: dict) -> dict:
     """Builder: agreement between the two hand codings, on the paragraphs both code."""
-    first = load_table("framing-manual", data_dir)
-    second = load_table("framing-second", data_dir)
-    both = first[first["paragraph_id"].isin(second["paragraph_id"])]
+    first, second = coded_by_both(load_table("framing-manual", data_dir),
+                                  load_table("framing-second", data_dir))
     codebook = load_codebook(codebook_path(data_dir))
-    return {"intercoder-reliability": intercoder_agreement(both, second, codebook)}
-
-
-def second_coding_issues(data_dir: Path = DATA) -> list[Issue]:
-    """The second coding codes paragraphs of the first coding only, each once."""
-    first = set(load_table("framing-manual", data_dir)["paragraph_id"])
-    second = load_table("framing-second", data_dir)
-    path = resource_path("framing-second", data_dir)
-    return [Issue.at(path, "is not a paragraph of the first hand coding (framing_manual.csv), "
-                           "so there is nothing to compare it with", row=number,
-                     field="paragraph_id", value=paragraph)
-            for number, paragraph in enumerate(second["paragraph_id"], start=2)
-            if paragraph not in first]
+    return {"intercoder-reliability": intercoder_agreement(first, second, codebook)}
 
 
 def agreement_table(agreement: pd.DataFrame, codebook) -> pd.DataFrame:
