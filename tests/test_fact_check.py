@@ -179,3 +179,13 @@ def test_a_law_row_of_an_external_period_without_an_external_claim_is_an_error(d
         ~((t["provision_id"] == row["provision_id"]) & (t["period_id"] == row["period_id"]))])
     assert f"external_claims.csv states nothing for {row['provision_id']} there" \
         in messages(data_copy)
+
+
+@pytest.mark.corpus
+def test_the_report_s_reading_of_where_the_reforms_move_power_holds():
+    """More than half of the enacted changes move no power; more go to courts than parliament."""
+    from kzreform.provisions import reforms_by_direction
+    reforms = reforms_by_direction(load_table("provisions-matrix"), load_table("periods"))
+    enacted = reforms[reforms["kind"] == "in force"].set_index("power_direction")["reforms"]
+    assert enacted["no shift between branches"] > enacted.sum() / 2
+    assert enacted["towards courts and oversight bodies"] > enacted["towards legislature"]

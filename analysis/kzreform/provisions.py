@@ -31,6 +31,8 @@ LAW_CONTRADICTS = " (contradicted by the law)"
 # whether they contradict one another is judged in the consistency table.
 REPORTS_STATE = "reports state"
 ADOPTED_KINDS = ("introduced", "abolished", "modified", "unchanged")
+# The kinds of an adopted change that change something.
+CHANGE_KINDS = ("introduced", "abolished", "modified")
 PROPOSED_ONLY = "proposed only"
 # The relation of statements that agree; kinds of difference are judged (comparisons.csv).
 AGREE = "agree"
@@ -217,9 +219,14 @@ def provisions_tables(data_dir: Path, tables: dict) -> dict:
 
 
 def reforms_by_direction(matrix: pd.DataFrame, periods: pd.DataFrame) -> pd.DataFrame:
-    """Reforms (each counted once) by the kind of period judged and where they move power."""
+    """Reforms (each counted once) by the kind of period judged and where they move power.
+
+    Only changes count: a provision judged unchanged, or whose change the corpus
+    does not state, is no reform.
+    """
     kinds = periods.set_index("period_id")["kind"]
-    reforms = matrix.drop_duplicates("reform")
+    changed = matrix["change_kind"].isin([*CHANGE_KINDS, PROPOSED_ONLY])
+    reforms = matrix[changed].drop_duplicates("reform")
     counts = reforms.groupby([reforms["direction_refers_to"].map(kinds).rename("kind"),
                               reforms["power_direction"]]).size()
     return counts.rename("reforms").reset_index()

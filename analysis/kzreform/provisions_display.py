@@ -180,10 +180,12 @@ def source_accuracy_table(accuracy: pd.DataFrame, sources: pd.DataFrame) -> Repo
     outlets = sources.set_index("source_id")["outlet"]
     shown = accuracy.assign(outlet=accuracy["source_id"].map(outlets)).rename(columns={
         "source_id": "Source", "outlet": "Outlet", "checked": "Checked",
-        "confirmed": "Confirmed", "source_claim_contradicted": "Contradicted",
-        "not_verifiable_here": "Not verifiable", "contradicted_claims": "Contradicted claims"})
-    return report_table(shown[["Source", "Outlet", "Checked", "Confirmed", "Contradicted",
-                               "Not verifiable", "Contradicted claims"]])
+        "confirmed": "Confirmed", "imprecise": "Imprecise", "corrected": "Placed anew",
+        "source_claim_contradicted": "Contradicted", "not_verifiable_here": "Not verifiable",
+        "contradicted_claims": "Contradicted claims"})
+    return report_table(shown[["Source", "Outlet", "Checked", "Confirmed", "Imprecise",
+                               "Contradicted", "Not verifiable", "Placed anew",
+                               "Contradicted claims"]])
 
 
 def _with_basis(matrix: pd.DataFrame, periods: pd.DataFrame) -> pd.DataFrame:
