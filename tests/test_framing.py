@@ -272,11 +272,27 @@ def test_negation_marks_words_and_flips_their_valence(cues):
     assert stance_cues("The reform is good.", cues)["own positive"] > 0
 
 
-def test_negation_reaches_three_words_and_restarts_at_each_negator(cues):
+def test_negation_reaches_the_end_of_its_clause_and_restarts_at_each_negator(cues):
     words, cues_found, _ = read("It is not a good fair vote. Never not free; no good.", cues)
-    assert words == ["it", "is", "not", "not_a", "not_good", "not_fair", "vote", "never", "not",
+    assert words == ["it", "is", "not", "not_a", "not_good", "not_fair", "not_vote", "never", "not",
                      "not_free", "no", "not_good"]
     assert cues_found[-1] == 4.0  # negators counted
+
+
+def test_negation_scope_is_the_clause_not_a_fixed_window(cues):
+    # However many words stand between, the negator governs the rest of its clause ...
+    words, _, _ = read("No election in this country since independence has ever been "
+                       "assessed free and fair by observers.", cues)
+    assert {"not_free", "not_fair"} <= set(words) and "free" not in words
+    stance = stance_cues("No vote held under these rules has ever been judged free and fair.",
+                         cues)
+    assert stance["own negative"] > 0 and stance["own positive"] == 0
+    # ... and no further: a comma, a dash or a contrasting conjunction ends it.
+    for text in ("The vote was not quick, but it was free and fair.",
+                 "The vote was not quick – it was free and fair.",
+                 "The vote was not quick yet it was free and fair."):
+        words, _, _ = read(text, cues)
+        assert "not_quick" in words and {"free", "fair"} <= set(words), text
 
 
 @pytest.mark.corpus  # the voice cues of today's data/coding/voice_cues.csv
@@ -316,15 +332,18 @@ def sentence_by_sentence(text, table):
         reported = {actors[term] for term in runs & set(actors)} if runs & reporting else set()
         voices |= reported
         holder = 0 if not reported else 1 if reported <= reading.OFFICIAL_VOICES else 2
-        scope = 0
-        for token in tokens:
+        scope = False
+        for token in re.findall(rf"{WORD.pattern}|[{''.join(reading.CLAUSE_MARKS)}]", sentence):
+            if token in reading.CLAUSE_MARKS or token in reading.CLAUSE_WORDS:
+                scope = False  # a new clause
+                if token in reading.CLAUSE_MARKS:
+                    continue
             if token in reading.NEGATORS:
-                scope, negations = reading.NEGATION_SCOPE, negations + 1
+                scope, negations = True, negations + 1
                 words.append(token)
                 continue
             score = reading.VALENCE.get(token, 0.0)
             if scope:
-                scope -= 1
                 words.append(reading.NEGATED + token)
                 score *= reading.N_SCALAR
             else:

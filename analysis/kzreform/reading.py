@@ -6,9 +6,14 @@ it holds one of the voice's actor terms and a reporting term
 (``data/coding/voice_cues.csv``); its stance cues then belong to that claim
 holder: officials when every voice it reports is official, other actors
 otherwise, the text's own voice when it reports nobody. A word is negated when
-a negator stands at most ``NEGATION_SCOPE`` words before it in its sentence with
-no other negator between; it is marked (``not_good``) and its VADER valence is
-flipped and damped as VADER does (``vaderSentiment``'s lexicon and constants).
+a negator stands before it in the same clause with no other negator between; it
+is marked (``not_good``) and its VADER valence is flipped and damped as VADER
+does (``vaderSentiment``'s lexicon and constants). A clause ends at a sentence
+end, at a comma, colon, bracket or dash (``CLAUSE_MARKS``), and before a
+conjunction that starts a contrasting clause (``CLAUSE_WORDS``), so "No election
+in the country has ever been assessed free and fair" negates "free" and "fair"
+however many words stand between, and "not only slow, but fair" does not negate
+"fair".
 
 Paragraphs are read in batches: after one regular-expression pass per
 paragraph, every word is looked up once in one dictionary, and the rest is
@@ -33,12 +38,16 @@ from .paths import DATA
 
 # VADER's negators, plus 'no', which VADER leaves to its own rules.
 NEGATORS = frozenset(NEGATE) | {"no"}
-NEGATION_SCOPE = 3  # words after a negator that it negates (VADER looks three back)
 NEGATED = "not_"
+# Punctuation that ends a clause (and so a negator's scope) inside a sentence,
+# and words that start a new clause.
+CLAUSE_MARKS = (",", ":", "(", ")", "–", "—")
+CLAUSE_WORDS = frozenset({"but", "although", "though", "whereas", "while", "yet",
+                          "however", "because", "which", "who", "whose"})
 # A sentence ends at '.', '!', '?' or ';' followed by white space. One pass finds
-# the words and the sentence ends between them (which, outside the group, come
-# out of ``findall`` as empty strings).
-TOKEN = re.compile(rf"({WORD.pattern})|[.!?;]\s")
+# the words, the clause marks and the sentence ends between them (which, outside
+# the group, come out of ``findall`` as empty strings).
+TOKEN = re.compile(rf"({WORD.pattern}|[{''.join(CLAUSE_MARKS)}])|[.!?;]\s")
 SENTENCE_END = ""
 VALENCE: dict[str, float] = SentimentIntensityAnalyzer().lexicon
 OFFICIAL_VOICES = frozenset({"president_government", "ruling_party"})
@@ -159,16 +168,20 @@ class Reader:
     def __init__(self, cues: VoiceCues, words: tuple[str, ...] = ()):
         """A reader for ``cues``, also numbering ``words``."""
         self.cues = cues
-        known = sorted({*VALENCE, *NEGATORS, *cues.word_numbers, *words, SENTENCE_END})
+        known = sorted({*VALENCE, *NEGATORS, *CLAUSE_WORDS, *cues.word_numbers, *words,
+                        *CLAUSE_MARKS, SENTENCE_END})
         self.numbers = {word: number for number, word in enumerate(known, start=1)}
         self.valence = np.array([0.0, *(VALENCE.get(word, 0.0) for word in known)])
         self.negator = np.array([False, *(word in NEGATORS for word in known)], dtype=bool)
         self.cue = np.array([0, *(cues.word_numbers.get(word, 0) for word in known)],
                             dtype=np.int64)
+        self.clause_start = np.array([False, *(word in CLAUSE_WORDS for word in known)],
+                                     dtype=bool)
+        self.mark = np.array([False, *(word in CLAUSE_MARKS for word in known)], dtype=bool)
         self.end = self.numbers[SENTENCE_END]
 
     def _tokens(self, texts: list[str]):
-        """All words of all texts, their numbers, paragraph and sentence."""
+        """All words of all texts, their numbers, paragraph, sentence and clause."""
         per_text = [TOKEN.findall(text.lower().replace("’", "'")) for text in texts]
         tokens = list(chain.from_iterable(per_text))
         numbers = np.fromiter(map(self.numbers.get, tokens, repeat(0)), dtype=np.int64,
@@ -177,10 +190,15 @@ class Reader:
         starts = np.zeros(len(tokens), dtype=bool)
         starts[(np.cumsum(counts) - counts)[counts > 0]] = True
         end = numbers == self.end
+        mark = self.mark[numbers]
         sentence = np.cumsum(starts | end)
-        word = ~end
+        word = ~end & ~mark
+        # A clause starts at each sentence, after each clause mark, and at each
+        # clause word (both counts only grow, so their sum numbers the clauses).
+        clause = np.cumsum(starts | end | mark)[word] + np.cumsum(
+            self.clause_start[numbers[word]])
         paragraph = np.repeat(np.arange(len(texts)), counts)
-        return tokens, word, numbers[word], paragraph[word], sentence[word]
+        return tokens, word, numbers[word], paragraph[word], sentence[word], clause
 
     def read(self, texts: list[str]) -> Reading:
         """Words (negated ones marked), stance cues by claim holder, and the voices reported.
@@ -188,10 +206,10 @@ class Reader:
         The stance cues of a paragraph: for each claim holder the sum of
         positive and of negative valences, then the number of negators.
         """
-        tokens, is_word, numbers, paragraph, sentence = self._tokens(texts)
+        tokens, is_word, numbers, paragraph, sentence, clause = self._tokens(texts)
         sentences = int(sentence[-1]) + 1 if len(sentence) else 0
         negator = self.negator[numbers]
-        negated = _negated(negator, sentence)
+        negated = _negated(negator, clause)
         valence = np.where(negator, 0.0, self.valence[numbers])  # negators carry no valence
         valence[negated] *= N_SCALAR
         holder, voice_sentence, voice = _claims(self.cues, self.cue[numbers], sentence,
@@ -210,15 +228,15 @@ class Reader:
                        self.cues.voice_sets(len(texts), sentence_paragraph[voice_sentence], voice))
 
 
-def _negated(negator: np.ndarray, sentence: np.ndarray) -> np.ndarray:
-    """Which words are negated (see the module's docstring)."""
+def _negated(negator: np.ndarray, clause: np.ndarray) -> np.ndarray:
+    """Which words are negated: a negator stands before them in their clause."""
     position = np.arange(len(negator))
     if not len(position):
         return negator
     latest = np.maximum.accumulate(np.where(negator, position, -1))
-    first = np.r_[True, sentence[1:] != sentence[:-1]]
-    sentence_start = np.maximum.accumulate(np.where(first, position, 0))
-    return ~negator & (latest >= sentence_start) & (position - latest <= NEGATION_SCOPE)
+    first = np.r_[True, clause[1:] != clause[:-1]]
+    clause_start = np.maximum.accumulate(np.where(first, position, 0))
+    return ~negator & (latest >= clause_start)
 
 
 def _claims(cues: VoiceCues, numbers: np.ndarray, sentence: np.ndarray, sentences: int):
