@@ -84,7 +84,8 @@ def test_data_package_enumerates_the_codebook(codebook, resource):
 
 def test_reliability_and_voice_cue_enums_follow_the_codebook(codebook):
     items = resource_fields("framing-reliability")["item"]["constraints"]["enum"]
-    assert items == ["stance", "primary_frame", "stance_target", *codebook.frames]
+    assert items == ["stance", "primary_frame", "stance_target", *codebook.frames, "paragraphs",
+                     "errors"]
     voices = resource_fields("framing-voice-cues")["voice"]["constraints"]["enum"]
     assert voices == ["", *codebook.voices]
 
@@ -414,6 +415,42 @@ def test_supervised_coder_is_deterministic_and_codes_every_text(codebook, cues, 
         assert row["stance"] in codebook.stance_levels
         assert 0 <= row["confidence"] <= 1
     assert coder.fit(texts, labelled).code([]).empty
+
+
+def test_nearly_flat_stance_probabilities_give_uncertain_not_a_confident_code():
+    levels = np.array([-2, -1, 0, 1, 2])
+    flat = np.array([[0.21, 0.19, 0.20, 0.20, 0.20],   # argmax -2, barely above the rest
+                     [0.05, 0.05, 0.10, 0.10, 0.70]])  # clearly +2
+    assert autocoders.abstained(flat, levels, 0.0).tolist() == [-2, 2]
+    assert autocoders.abstained(flat, levels, 0.05).tolist() == [0, 2]
+
+
+def test_the_margin_and_the_flag_threshold_are_chosen_from_the_data():
+    levels = np.array([-2, -1, 0, 1, 2])
+    # Hand codes are all 0; confident wrong codes would lower alpha, so a margin abstains.
+    probabilities = np.array([[0.3, 0.25, 0.15, 0.15, 0.15]] * 6
+                             + [[0.05, 0.05, 0.8, 0.05, 0.05]] * 3
+                             + [[0.05, 0.05, 0.05, 0.05, 0.8]] * 3)
+    hand = np.array([0] * 6 + [0] * 3 + [2] * 3)
+    assert autocoders.choose_margin(probabilities, levels, hand) > 0
+    # The wrong codes are the less confident ones: the threshold flags exactly them.
+    confidence = np.array([0.2, 0.25, 0.3, 0.6, 0.7, 0.8])
+    wrong = np.array([True, True, True, False, False, False])
+    threshold = autocoders.choose_threshold(confidence, wrong)
+    assert ((confidence < threshold) == wrong).all()
+    # Where confidence says nothing about errors, the flag does not flag everything.
+    assert (confidence < autocoders.choose_threshold(confidence, np.ones(6, bool))).mean() < 1
+
+
+def test_a_fitted_coder_flags_fewer_than_all_paragraphs(codebook, cues, labelled):
+    coder = autocoders.SupervisedCoder(codebook, cues, phrases_and_sentiment=True).fit(
+        labelled["text"].tolist(), labelled)
+    assert coder.margin in autocoders.MARGINS
+    assert coder.check_by_hand_below in autocoders.THRESHOLDS
+    # Fitted on sources without a source column, the defaults stay.
+    plain = autocoders.SupervisedCoder(codebook, cues, phrases_and_sentiment=True).fit(
+        labelled["text"].tolist(), labelled.drop(columns="source_id"))
+    assert (plain.margin, plain.check_by_hand_below) == (0.0, autocoders.CHECK_BY_HAND_BELOW)
 
 
 def test_majority_baseline_codes_the_commonest_frame(labelled):
