@@ -319,12 +319,38 @@ def test_an_actor_named_without_reporting_is_not_a_voice(cues):
         "opposition_activists"]
 
 
+def test_a_framing_verb_attributes_the_claim_even_without_a_named_actor():
+    cues = reading.VoiceCues({"critics": "opposition_activists"}, {"said"},
+                             frozenset({"framed as", "portrayed as"}))
+    for text in ("The vote has been framed as a great success.",
+                 "The vote was portrayed as a great success by the state press."):
+        found = stance_cues(text, cues)
+        assert found["other positive"] > 0 and found["own positive"] == 0, text
+    assert stance_cues("The vote was a great success.", cues)["own positive"] > 0
+    # A framing verb beside a named actor reports that actor, as any reporting verb does.
+    assert read("Critics framed as a sham the great success.", cues)[2] == [
+        "opposition_activists"]
+
+
+def test_who_speaks_carries_no_stance_by_itself(codebook, cues, labelled):
+    coder = autocoders.SupervisedCoder(codebook, cues, phrases_and_sentiment=True).fit(
+        labelled["text"].tolist(), labelled, tune=False)
+    pairs = [("The expert panel met on Monday.", "The panel met on Monday."),
+             ("The noted government building opened.", "The building opened.")]
+    for with_speaker, without in pairs:
+        read_both = coder._reader.read([with_speaker, without])
+        features = coder._stance_features(coder._weighted(read_both), read_both)
+        probabilities = coder.stance_model.predict_proba(features)
+        np.testing.assert_allclose(probabilities[0], probabilities[1])
+
+
 def sentence_by_sentence(text, table):
     """The reading rules applied one sentence and one word at a time: the reference."""
     longest = max(term.count(" ") + 1 for term in table["term"])
     actors = dict(zip(table.loc[table["role"] == "actor", "term"],
                       table.loc[table["role"] == "actor", "voice"]))
-    reporting = set(table.loc[table["role"] == "reporting", "term"])
+    framing = set(table.loc[table["role"] == "framing", "term"])
+    reporting = set(table.loc[table["role"] == "reporting", "term"]) | framing
     words, valence, negations, voices = [], [0.0] * 6, 0, set()
     for sentence in re.split(r"(?<=[.!?;])\s+", text.lower().replace("’", "'")):
         tokens = WORD.findall(sentence)
@@ -332,7 +358,8 @@ def sentence_by_sentence(text, table):
                 for start in range(len(tokens))}
         reported = {actors[term] for term in runs & set(actors)} if runs & reporting else set()
         voices |= reported
-        holder = 0 if not reported else 1 if reported <= reading.OFFICIAL_VOICES else 2
+        holder = ((2 if runs & framing else 0) if not reported
+                  else 1 if reported <= reading.OFFICIAL_VOICES else 2)
         scope = False
         for token in re.findall(rf"{WORD.pattern}|[{''.join(reading.CLAUSE_MARKS)}]", sentence):
             if token in reading.CLAUSE_MARKS or token in reading.CLAUSE_WORDS:

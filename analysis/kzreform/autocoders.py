@@ -33,7 +33,7 @@ from scipy import sparse
 from sklearn.dummy import DummyClassifier
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.linear_model import LogisticRegression
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import StandardScaler, normalize
 from threadpoolctl import threadpool_limits
 
 from .codebook import (AUTOMATED, LIST_SEPARATOR, NO_VOICE, Codebook, body_paragraphs,
@@ -257,8 +257,10 @@ class SupervisedCoder:
     text as one more example of it, so no frame is unknown to the model;
     classes are weighted inversely to their frequency so rare frames count.
     Secondary frames are the other frames at least ``SECONDARY_MIN_PROBABILITY``
-    likely. Stance: the same words, plus (with ``phrases_and_sentiment``) the
-    stance cues of :meth:`kzreform.reading.Reader.read`. Stance target: the
+    likely. Stance: the same words, except the voice cues' terms (who speaks,
+    e.g. "expert", "noted", "claimed", carries no stance by itself), plus (with
+    ``phrases_and_sentiment``) the stance cues of
+    :meth:`kzreform.reading.Reader.read`, split by whose claim they sit in. Stance target: the
     same words, with the codebook's target definitions as extra examples (read
     with the vocabulary of the texts and frame definitions, so adding targets
     changes no frame or stance code). Confidence: the lower of the frame's and
@@ -433,8 +435,19 @@ class SupervisedCoder:
                                                          if " " in term))
         self._phrase_keys = np.array([key for key, _ in phrases], dtype=np.int64)
         self._phrase_columns = np.array([column for _, column in phrases], dtype=np.int64)
+        # Who speaks is no stance: the stance model does not see the voice cues' terms
+        # (a word that is a term, negated or not, or a phrase that is or holds one).
+        speaker = np.zeros(len(columns))
+        for term, column in columns.items():
+            words = [word.removeprefix(NEGATED) for word in term.split(" ")]
+            speaker[column] = (" ".join(words) in self.cues.term_set
+                               or any(word in self.cues.term_set for word in words))
+        self._not_speaker = sparse.diags(1.0 - speaker).tocsr()
 
     def _stance_features(self, counts: sparse.csr_matrix, read: Reading) -> sparse.csr_matrix:
+        # Without the speakers' terms, scaled again to unit length (as the weights
+        # scale every paragraph), so a speaker's term changes nothing the model sees.
+        counts = normalize(counts @ self._not_speaker)
         if not self.full:
             return counts
         return sparse.hstack([counts, sparse.csr_matrix(self.scaler.transform(read.cues))]).tocsr()

@@ -5,7 +5,10 @@ A paragraph is split into sentences and words (the words of
 it holds one of the voice's actor terms and a reporting term
 (``data/coding/voice_cues.csv``); its stance cues then belong to that claim
 holder: officials when every voice it reports is official, other actors
-otherwise, the text's own voice when it reports nobody. A word is negated when
+otherwise, the text's own voice when it reports nobody. A sentence with a
+framing term ("framed as", "portrayed as": a verb that reports how someone
+presents the matter) reports a claim even when it names no actor, so its
+stance cues belong to other actors, not to the text. A word is negated when
 a negator stands before it in the same clause with no other negator between; it
 is marked (``not_good``) and its VADER valence is flipped and damped as VADER
 does (``vaderSentiment``'s lexicon and constants). A clause ends at a sentence
@@ -65,21 +68,29 @@ class VoiceCues:
     term of n words is found as a run of n numbers, one integer key per run.
     """
 
-    def __init__(self, actors: dict[str, str], reporting: set[str]):
-        """Index the actor terms (term -> voice id) and the reporting terms."""
+    def __init__(self, actors: dict[str, str], reporting: set[str],
+                 framing: frozenset[str] = frozenset()):
+        """Index the actor terms (term -> voice id), the reporting and the framing terms.
+
+        A framing term reports a claim as a reporting term does, and also
+        attributes it when no actor is named.
+        """
+        reporting = {*reporting, *framing}
         terms = sorted({*actors, *reporting})
+        self.term_set = frozenset(terms)  # every actor, reporting and framing term
         self.voices = sorted(set(actors.values()))  # voice numbers, alphabetical
         self.official = np.array([voice in OFFICIAL_VOICES for voice in self.voices], dtype=bool)
         self.word_numbers = {word: number for number, word in enumerate(
             sorted({word for term in terms for word in term.split(" ")}), start=1)}
         self.base = len(self.word_numbers) + 1
-        by_length: dict[int, list[tuple[int, bool, int]]] = {}
+        by_length: dict[int, list[tuple[int, bool, int, bool]]] = {}
         for term in terms:
             words = term.split(" ")
             voice = self.voices.index(actors[term]) if term in actors else NOT_A_VOICE
             by_length.setdefault(len(words), []).append(
-                (self.key(words), term in reporting, voice))
-        # Per term length: sorted keys, and whether each term reports or whose voice it is.
+                (self.key(words), term in reporting, voice, term in framing))
+        # Per term length: sorted keys, whether each term reports, whose voice it is, and
+        # whether it frames.
         self.terms = {length: tuple(np.array(column) for column in zip(*sorted(found)))
                       for length, found in sorted(by_length.items())}
 
@@ -91,9 +102,9 @@ class VoiceCues:
         return key
 
     def hits(self, numbers: np.ndarray, sentence: np.ndarray):
-        """Every term occurrence: (its sentence, whether it reports, its voice number)."""
+        """Every term occurrence: (its sentence, whether it reports, its voice number, frames)."""
         found = []
-        for length, (keys, reports, voices) in self.terms.items():
+        for length, (keys, reports, voices, frames) in self.terms.items():
             count = len(numbers) - length + 1
             if count <= 0:
                 continue
@@ -103,9 +114,11 @@ class VoiceCues:
             within = sentence[:count] == sentence[length - 1:]  # a term never spans sentences
             place = np.searchsorted(keys, runs).clip(max=len(keys) - 1)
             hit = within & (keys[place] == runs)
-            found.append((sentence[:count][hit], reports[place[hit]], voices[place[hit]]))
+            found.append((sentence[:count][hit], reports[place[hit]], voices[place[hit]],
+                          frames[place[hit]]))
         return tuple(np.concatenate(parts) for parts in zip(*found)) if found else (
-            np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool), np.zeros(0, dtype=np.int64))
+            np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool), np.zeros(0, dtype=np.int64),
+            np.zeros(0, dtype=bool))
 
 
     def voice_sets(self, paragraphs: int, paragraph: np.ndarray,
@@ -128,7 +141,8 @@ def load_voice_cues(data_dir: Path = DATA) -> VoiceCues:
     table = load_table("framing-voice-cues", data_dir)
     actors = table[table["role"] == "actor"]
     return VoiceCues(dict(zip(actors["term"], actors["voice"])),
-                     set(table.loc[table["role"] == "reporting", "term"]))
+                     set(table.loc[table["role"] == "reporting", "term"]),
+                     frozenset(table.loc[table["role"] == "framing", "term"]))
 
 
 @dataclass(frozen=True)
@@ -241,11 +255,13 @@ def _negated(negator: np.ndarray, clause: np.ndarray) -> np.ndarray:
 
 def _claims(cues: VoiceCues, numbers: np.ndarray, sentence: np.ndarray, sentences: int):
     """Each sentence's claim holder, and the (sentence, voice number) pairs it reports."""
-    in_sentence, reports, voice = cues.hits(numbers, sentence)
+    in_sentence, reports, voice, frames = cues.hits(numbers, sentence)
     reporting = np.bincount(in_sentence[reports], minlength=sentences) > 0
+    framing = np.bincount(in_sentence[frames], minlength=sentences) > 0
     actor = (voice != NOT_A_VOICE) & reporting[in_sentence]
     reported = np.bincount(in_sentence[actor], minlength=sentences)
     unofficial = np.bincount(in_sentence[actor][~cues.official[voice[actor]]],
                              minlength=sentences)
-    holder = np.where(reported == 0, OWN, np.where(unofficial == 0, OFFICIAL, OTHER))
+    holder = np.where(reported == 0, np.where(framing, OTHER, OWN),
+                      np.where(unofficial == 0, OFFICIAL, OTHER))
     return holder, in_sentence[actor], voice[actor]
