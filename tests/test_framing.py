@@ -319,6 +319,16 @@ def test_an_actor_named_without_reporting_is_not_a_voice(cues):
         "opposition_activists"]
 
 
+def test_regular_forms_missing_from_vader_get_their_base_words_valence():
+    cues = reading.VoiceCues({}, {"said"})
+    assert "unjustified" not in reading.VADER and "restrictions" not in reading.VADER
+    assert stance_cues("The new powers are unjustified.", cues)["own negative"] > 0
+    assert stance_cues("They announced restrictions.", cues)["own negative"] > 0
+    # VADER's own entries win over derived forms, and short bases are left alone.
+    assert all(reading.VALENCE[word] == value for word, value in reading.VADER.items())
+    assert "union" not in reading.VALENCE and "until" not in reading.VALENCE
+
+
 def test_a_framing_verb_attributes_the_claim_even_without_a_named_actor():
     cues = reading.VoiceCues({"critics": "opposition_activists"}, {"said"},
                              frozenset({"framed as", "portrayed as"}))

@@ -11,8 +11,9 @@ presents the matter) reports a claim even when it names no actor, so its
 stance cues belong to other actors, not to the text. A word is negated when
 a negator stands before it in the same clause with no other negator between; it
 is marked (``not_good``) and its VADER valence is flipped and damped as VADER
-does (``vaderSentiment``'s lexicon and constants). A clause ends at a sentence
-end, at a comma, colon, bracket or dash (``CLAUSE_MARKS``), and before a
+does (``vaderSentiment``'s lexicon and constants). Words VADER's lexicon lacks
+get the valence of a regular form it has (plurals, and words made by a prefix
+of opposition: see ``_derived_valences``). A clause ends at a sentence end, at a comma, colon, bracket or dash (``CLAUSE_MARKS``), and before a
 conjunction that starts a contrasting clause (``CLAUSE_WORDS``), so "No election
 in the country has ever been assessed free and fair" negates "free" and "fair"
 however many words stand between, and "not only slow, but fair" does not negate
@@ -27,6 +28,7 @@ reading does not depend on the batch it is read in.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from itertools import chain, compress, repeat
@@ -52,7 +54,35 @@ CLAUSE_WORDS = frozenset({"but", "although", "though", "whereas", "while", "yet"
 # the group, come out of ``findall`` as empty strings).
 TOKEN = re.compile(rf"({WORD.pattern}|[{''.join(CLAUSE_MARKS)}])|[.!?;]\s")
 SENTENCE_END = ""
-VALENCE: dict[str, float] = SentimentIntensityAnalyzer().lexicon
+VADER: dict[str, float] = SentimentIntensityAnalyzer().lexicon
+# Prefixes that turn a word into its opposite ("unjustified", "nontransparent").
+OPPOSITE_PREFIXES = ("un", "non", "non-")
+# A prefixed word is only read as the opposite of a word of at least this many letters.
+OPPOSITE_MIN_BASE = 4
+
+
+def _derived_valences(lexicon: dict[str, float]) -> dict[str, float]:
+    """Valences of regular forms of the lexicon's words that it lacks.
+
+    A plural in -s or -es ("restrictions") has its singular's valence; a word
+    made by a prefix of opposition ("unjustified") has its base's valence
+    flipped and damped as VADER damps a negated word. Generated from the
+    lexicon alone, so they hold for any text.
+    """
+    derived: dict[str, float] = {}
+    for word, valence in sorted(lexicon.items()):
+        if not word.isalpha():
+            continue
+        for plural in (word + "s", word + "es"):
+            derived.setdefault(plural, valence)
+        if len(word) >= OPPOSITE_MIN_BASE:
+            for prefix in OPPOSITE_PREFIXES:
+                derived.setdefault(prefix + word, valence * N_SCALAR)
+    return {word: valence for word, valence in derived.items() if word not in lexicon}
+
+
+# VADER's lexicon, with the regular forms it lacks.
+VALENCE: dict[str, float] = {**VADER, **_derived_valences(VADER)}
 OFFICIAL_VOICES = frozenset({"president_government", "ruling_party"})
 # Stance cues are summed by whose claim they sit in: the text's own voice, an
 # official's reported claim, or any other reported actor's.
@@ -170,6 +200,25 @@ class Reading:
         return [words[end - length:end] for end, length in zip(ends, self.lengths.tolist())]
 
 
+@functools.lru_cache(maxsize=8)
+def _known(cues: VoiceCues) -> tuple[dict[str, int], tuple[np.ndarray, ...]]:
+    """The words every reader of ``cues`` numbers, and their valence, negator, cue and clause arrays.
+
+    VADER's words (with their regular forms), the negators, the clause words
+    and marks and the voice cues' words, numbered from 1 in sorted order
+    (0 is any other word).
+    """
+    known = sorted({*VALENCE, *NEGATORS, *CLAUSE_WORDS, *cues.word_numbers, *CLAUSE_MARKS,
+                    SENTENCE_END})
+    numbers = {word: number for number, word in enumerate(known, start=1)}
+    return numbers, (
+        np.array([0.0, *(VALENCE.get(word, 0.0) for word in known)]),
+        np.array([False, *(word in NEGATORS for word in known)], dtype=bool),
+        np.array([0, *(cues.word_numbers.get(word, 0) for word in known)], dtype=np.int64),
+        np.array([False, *(word in CLAUSE_WORDS for word in known)], dtype=bool),
+        np.array([False, *(word in CLAUSE_MARKS for word in known)], dtype=bool))
+
+
 class Reader:
     """Reads paragraphs with one dictionary of every word it needs to know.
 
@@ -180,18 +229,18 @@ class Reader:
     """
 
     def __init__(self, cues: VoiceCues, words: tuple[str, ...] = ()):
-        """A reader for ``cues``, also numbering ``words``."""
+        """A reader for ``cues``, also numbering ``words``.
+
+        The words every reader of ``cues`` knows are numbered once (in sorted
+        order) and shared; a coder's further words follow them, sorted.
+        """
         self.cues = cues
-        known = sorted({*VALENCE, *NEGATORS, *CLAUSE_WORDS, *cues.word_numbers, *words,
-                        *CLAUSE_MARKS, SENTENCE_END})
-        self.numbers = {word: number for number, word in enumerate(known, start=1)}
-        self.valence = np.array([0.0, *(VALENCE.get(word, 0.0) for word in known)])
-        self.negator = np.array([False, *(word in NEGATORS for word in known)], dtype=bool)
-        self.cue = np.array([0, *(cues.word_numbers.get(word, 0) for word in known)],
-                            dtype=np.int64)
-        self.clause_start = np.array([False, *(word in CLAUSE_WORDS for word in known)],
-                                     dtype=bool)
-        self.mark = np.array([False, *(word in CLAUSE_MARKS for word in known)], dtype=bool)
+        numbers, arrays = _known(cues)
+        extra = sorted(set(words).difference(numbers))
+        self.numbers = {**numbers, **{word: number for number, word
+                                      in enumerate(extra, start=len(numbers) + 1)}}
+        self.valence, self.negator, self.cue, self.clause_start, self.mark = (
+            np.concatenate([array, np.zeros(len(extra), dtype=array.dtype)]) for array in arrays)
         self.end = self.numbers[SENTENCE_END]
 
     def _tokens(self, texts: list[str]):
