@@ -13,7 +13,8 @@ a negator stands before it in the same clause with no other negator between; it
 is marked (``not_good``) and its VADER valence is flipped and damped as VADER
 does (``vaderSentiment``'s lexicon and constants). Words VADER's lexicon lacks
 get the valence of a regular form it has (plurals, and words made by a prefix
-of opposition: see ``_derived_valences``). A clause ends at a sentence end, at a comma, colon, bracket or dash (``CLAUSE_MARKS``), and before a
+of opposition: see ``_derived_valences``). A clause ends at a sentence end,
+at a comma, colon, bracket or dash (``CLAUSE_MARKS``), and before a
 conjunction that starts a contrasting clause (``CLAUSE_WORDS``), so "No election
 in the country has ever been assessed free and fair" negates "free" and "fair"
 however many words stand between, and "not only slow, but fair" does not negate
@@ -202,7 +203,7 @@ class Reading:
 
 @functools.lru_cache(maxsize=8)
 def _known(cues: VoiceCues) -> tuple[dict[str, int], tuple[np.ndarray, ...]]:
-    """The words every reader of ``cues`` numbers, and their valence, negator, cue and clause arrays.
+    """The words every reader of ``cues`` numbers, and their arrays (valence, cue, clause).
 
     VADER's words (with their regular forms), the negators, the clause words
     and marks and the voice cues' words, numbered from 1 in sorted order
