@@ -319,6 +319,13 @@ def test_an_actor_named_without_reporting_is_not_a_voice(cues):
         "opposition_activists"]
 
 
+def test_critical_meaning_essential_is_not_read_as_criticism():
+    cues = reading.VoiceCues({}, {"said"})
+    assert stance_cues("Courts are critical to the reform.", cues)["own negative"] == 0
+    assert stance_cues("Courts are critical for the reform.", cues)["own negative"] == 0
+    assert stance_cues("Observers were critical of the reform.", cues)["own negative"] > 0
+
+
 def test_regular_forms_missing_from_vader_get_their_base_words_valence():
     cues = reading.VoiceCues({}, {"said"})
     assert "unjustified" not in reading.VADER and "restrictions" not in reading.VADER
@@ -370,24 +377,31 @@ def sentence_by_sentence(text, table):
         voices |= reported
         holder = ((2 if runs & framing else 0) if not reported
                   else 1 if reported <= reading.OFFICIAL_VOICES else 2)
-        scope = False
+        clauses = [[]]
         for token in re.findall(rf"{WORD.pattern}|[{''.join(reading.CLAUSE_MARKS)}]", sentence):
             if token in reading.CLAUSE_MARKS or token in reading.CLAUSE_WORDS:
-                scope = False  # a new clause
-                if token in reading.CLAUSE_MARKS:
+                clauses.append([])  # a new clause
+            if token not in reading.CLAUSE_MARKS:
+                clauses[-1].append(token)
+        for clause in clauses:
+            raw = [0.0 if token in reading.NEGATORS else reading.VALENCE.get(token, 0.0)
+                   for token in clause]
+            scope = False
+            for index, token in enumerate(clause):
+                if token in reading.NEGATORS:
+                    scope, negations = True, negations + 1
+                    words.append(token)
                     continue
-            if token in reading.NEGATORS:
-                scope, negations = True, negations + 1
-                words.append(token)
-                continue
-            score = reading.VALENCE.get(token, 0.0)
-            if scope:
-                words.append(reading.NEGATED + token)
-                score *= reading.N_SCALAR
-            else:
-                words.append(token)
-            if score:
-                valence[2 * holder + (score < 0)] += abs(score)
+                essential = (token in reading.ESSENTIAL_SENSE and index + 1 < len(clause)
+                             and clause[index + 1] in reading.PURPOSE_WORDS)
+                score = 0.0 if essential else raw[index]
+                if scope:
+                    words.append(reading.NEGATED + token)
+                    score *= reading.N_SCALAR
+                else:
+                    words.append(token)
+                if score:
+                    valence[2 * holder + (score < 0)] += abs(score)
     return words, [*valence, float(negations)], sorted(voices)
 
 

@@ -50,6 +50,11 @@ NEGATED = "not_"
 CLAUSE_MARKS = (",", ":", "(", ")", "–", "—")
 CLAUSE_WORDS = frozenset({"but", "although", "though", "whereas", "while", "yet",
                           "however", "because", "which", "who", "whose"})
+# Words whose valence is no evaluation in a construction: "critical to" and
+# "critical for" mean essential, and "critically important" very important,
+# not criticism.
+ESSENTIAL_SENSE = frozenset({"critical", "critically"})
+PURPOSE_WORDS = frozenset({"to", "for", "important"})
 # A sentence ends at '.', '!', '?' or ';' followed by white space. One pass finds
 # the words, the clause marks and the sentence ends between them (which, outside
 # the group, come out of ``findall`` as empty strings).
@@ -210,14 +215,16 @@ def _known(cues: VoiceCues) -> tuple[dict[str, int], tuple[np.ndarray, ...]]:
     (0 is any other word).
     """
     known = sorted({*VALENCE, *NEGATORS, *CLAUSE_WORDS, *cues.word_numbers, *CLAUSE_MARKS,
-                    SENTENCE_END})
+                    *ESSENTIAL_SENSE, *PURPOSE_WORDS, SENTENCE_END})
     numbers = {word: number for number, word in enumerate(known, start=1)}
     return numbers, (
         np.array([0.0, *(VALENCE.get(word, 0.0) for word in known)]),
         np.array([False, *(word in NEGATORS for word in known)], dtype=bool),
         np.array([0, *(cues.word_numbers.get(word, 0) for word in known)], dtype=np.int64),
         np.array([False, *(word in CLAUSE_WORDS for word in known)], dtype=bool),
-        np.array([False, *(word in CLAUSE_MARKS for word in known)], dtype=bool))
+        np.array([False, *(word in CLAUSE_MARKS for word in known)], dtype=bool),
+        np.array([False, *(word in ESSENTIAL_SENSE for word in known)], dtype=bool),
+        np.array([False, *(word in PURPOSE_WORDS for word in known)], dtype=bool))
 
 
 class Reader:
@@ -240,7 +247,8 @@ class Reader:
         extra = sorted(set(words).difference(numbers))
         self.numbers = {**numbers, **{word: number for number, word
                                       in enumerate(extra, start=len(numbers) + 1)}}
-        self.valence, self.negator, self.cue, self.clause_start, self.mark = (
+        (self.valence, self.negator, self.cue, self.clause_start, self.mark, self.essential,
+         self.purpose) = (
             np.concatenate([array, np.zeros(len(extra), dtype=array.dtype)]) for array in arrays)
         self.end = self.numbers[SENTENCE_END]
 
@@ -275,6 +283,7 @@ class Reader:
         negator = self.negator[numbers]
         negated = _negated(negator, clause)
         valence = np.where(negator, 0.0, self.valence[numbers])  # negators carry no valence
+        valence[self._not_evaluative(numbers, clause)] = 0.0
         valence[negated] *= N_SCALAR
         holder, voice_sentence, voice = _claims(self.cues, self.cue[numbers], sentence,
                                                 sentences)
@@ -290,6 +299,12 @@ class Reader:
                        np.bincount(paragraph, minlength=len(texts)),
                        np.column_stack([sums, negations]),
                        self.cues.voice_sets(len(texts), sentence_paragraph[voice_sentence], voice))
+
+
+    def _not_evaluative(self, numbers: np.ndarray, clause: np.ndarray) -> np.ndarray:
+        """Words whose valence is no evaluation in their construction (``ESSENTIAL_SENSE``)."""
+        same = np.r_[clause[1:] == clause[:-1], False]  # the next word is in the same clause
+        return self.essential[numbers] & same & np.r_[self.purpose[numbers][1:], False]
 
 
 def _negated(negator: np.ndarray, clause: np.ndarray) -> np.ndarray:
