@@ -28,7 +28,7 @@ Opposition activists say the new referendum is window dressing for authoritarian
 
 Officials call the reform a landmark step toward democratization that makes government more accountable and inclusive.
 
-Share this article
+More in this series
 """
 
 PROVENANCE_FIELDS = ("title", "outlet", "authors", "date_published", "url", "source_type",
@@ -44,8 +44,8 @@ METADATA = {
     "provenance": {field: {"basis": "raw text" if field == "title" else "not stated",
                            "evidence": "First line of the text." if field == "title"
                            else "Not given."} for field in PROVENANCE_FIELDS},
-    "cleaning": [{"line": "Share this article", "category": "navigation",
-                  "reason": "Share button of the publisher's page."}],
+    "cleaning": [{"line": "More in this series", "category": "related_links",
+                  "reason": "Link to the publisher's other articles."}],
 }
 
 

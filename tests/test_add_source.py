@@ -47,10 +47,10 @@ def test_adds_validates_segments_cleans_and_auto_codes(data_copy, new_source, re
 
     paragraphs = load_table("paragraphs", data_copy)
     new = paragraphs[paragraphs["source_id"] == "synthetic-2026"]
-    assert new["kind"].tolist() == ["paragraph", "paragraph"]  # title and share button removed
+    assert new["kind"].tolist() == ["paragraph", "paragraph"]  # title and series link removed
     removed = load_table("removed-text", data_copy)
     removed = removed[removed["source_id"] == "synthetic-2026"]
-    assert removed["text"].tolist() == ["A Synthetic Test Article", "Share this article"]
+    assert removed["text"].tolist() == ["A Synthetic Test Article", "More in this series"]
     assert removed["rule_id"].tolist() == ["title", "synthetic-2026-1"]
     coded = load_table("framing-auto", data_copy)
     coded = coded[coded["source_id"] == "synthetic-2026"]

@@ -10,7 +10,8 @@ from conftest import STUDY_PROFILE
 
 from kzreform.checks import boilerplate_issues
 from kzreform.corpus import (
-    BoilerplateRule, classify_line, count_words, quote_in_text, read_raw_text, segment_source,
+    BoilerplateRule, classify_line, count_words, load_boilerplate_rules, quote_in_text, read_raw_text,
+    segment_source,
 )
 from kzreform.data import resource_path
 from kzreform.errors import DataValidationError
@@ -153,3 +154,18 @@ def test_quote_matching_folds_whitespace_only():
     assert quote_in_text("two  words\nhere", "some two words here text")
     assert not quote_in_text("two words here", "two words there")
     assert not quote_in_text("Two words", "two words")
+
+
+def test_share_buttons_and_photo_credits_are_removed_from_any_source():
+    rules = load_boilerplate_rules()
+    raw = ("A Title\n\nShare this article\n\nFacebook | Twitter | Email\n\n"
+           "Photo: Example News\n\nPhoto by A. Person/Agency\n\n"
+           "Voters approved the draft, and officials said the parliament would change.\n\n"
+           "Pictures of the vote show long queues at polling stations, observers said.\n")
+    paragraphs, removed = segment_source("any-source-2026", "A Title", raw, rules)
+    assert [row["text"] for row in removed] == [
+        "A Title", "Share this article", "Facebook | Twitter | Email", "Photo: Example News",
+        "Photo by A. Person/Agency"]
+    assert [row["text"] for row in paragraphs] == [
+        "Voters approved the draft, and officials said the parliament would change.",
+        "Pictures of the vote show long queues at polling stations, observers said."]

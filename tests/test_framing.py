@@ -84,7 +84,8 @@ def test_data_package_enumerates_the_codebook(codebook, resource):
 
 def test_reliability_and_voice_cue_enums_follow_the_codebook(codebook):
     items = resource_fields("framing-reliability")["item"]["constraints"]["enum"]
-    assert items == ["stance", "primary_frame", "stance_target", *codebook.frames]
+    assert items == ["stance", "primary_frame", "stance_target", *codebook.frames, "paragraphs",
+                     "errors"]
     voices = resource_fields("framing-voice-cues")["voice"]["constraints"]["enum"]
     assert voices == ["", *codebook.voices]
 
@@ -272,11 +273,27 @@ def test_negation_marks_words_and_flips_their_valence(cues):
     assert stance_cues("The reform is good.", cues)["own positive"] > 0
 
 
-def test_negation_reaches_three_words_and_restarts_at_each_negator(cues):
+def test_negation_reaches_the_end_of_its_clause_and_restarts_at_each_negator(cues):
     words, cues_found, _ = read("It is not a good fair vote. Never not free; no good.", cues)
-    assert words == ["it", "is", "not", "not_a", "not_good", "not_fair", "vote", "never", "not",
+    assert words == ["it", "is", "not", "not_a", "not_good", "not_fair", "not_vote", "never", "not",
                      "not_free", "no", "not_good"]
     assert cues_found[-1] == 4.0  # negators counted
+
+
+def test_negation_scope_is_the_clause_not_a_fixed_window(cues):
+    # However many words stand between, the negator governs the rest of its clause ...
+    words, _, _ = read("No election in this country since independence has ever been "
+                       "assessed free and fair by observers.", cues)
+    assert {"not_free", "not_fair"} <= set(words) and "free" not in words
+    stance = stance_cues("No vote held under these rules has ever been judged free and fair.",
+                         cues)
+    assert stance["own negative"] > 0 and stance["own positive"] == 0
+    # ... and no further: a comma, a dash or a contrasting conjunction ends it.
+    for text in ("The vote was not quick, but it was free and fair.",
+                 "The vote was not quick – it was free and fair.",
+                 "The vote was not quick yet it was free and fair."):
+        words, _, _ = read(text, cues)
+        assert "not_quick" in words and {"free", "fair"} <= set(words), text
 
 
 @pytest.mark.corpus  # the voice cues of today's data/coding/voice_cues.csv
@@ -302,12 +319,55 @@ def test_an_actor_named_without_reporting_is_not_a_voice(cues):
         "opposition_activists"]
 
 
+def test_critical_meaning_essential_is_not_read_as_criticism():
+    cues = reading.VoiceCues({}, {"said"})
+    assert stance_cues("Courts are critical to the reform.", cues)["own negative"] == 0
+    assert stance_cues("Courts are critical for the reform.", cues)["own negative"] == 0
+    assert stance_cues("Observers were critical of the reform.", cues)["own negative"] > 0
+
+
+def test_regular_forms_missing_from_vader_get_their_base_words_valence():
+    cues = reading.VoiceCues({}, {"said"})
+    assert "unjustified" not in reading.VADER and "restrictions" not in reading.VADER
+    assert stance_cues("The new powers are unjustified.", cues)["own negative"] > 0
+    assert stance_cues("They announced restrictions.", cues)["own negative"] > 0
+    # VADER's own entries win over derived forms, and short bases are left alone.
+    assert all(reading.VALENCE[word] == value for word, value in reading.VADER.items())
+    assert "union" not in reading.VALENCE and "until" not in reading.VALENCE
+
+
+def test_a_framing_verb_attributes_the_claim_even_without_a_named_actor():
+    cues = reading.VoiceCues({"critics": "opposition_activists"}, {"said"},
+                             frozenset({"framed as", "portrayed as"}))
+    for text in ("The vote has been framed as a great success.",
+                 "The vote was portrayed as a great success by the state press."):
+        found = stance_cues(text, cues)
+        assert found["other positive"] > 0 and found["own positive"] == 0, text
+    assert stance_cues("The vote was a great success.", cues)["own positive"] > 0
+    # A framing verb beside a named actor reports that actor, as any reporting verb does.
+    assert read("Critics framed as a sham the great success.", cues)[2] == [
+        "opposition_activists"]
+
+
+def test_who_speaks_carries_no_stance_by_itself(codebook, cues, labelled):
+    coder = autocoders.SupervisedCoder(codebook, cues, phrases_and_sentiment=True).fit(
+        labelled["text"].tolist(), labelled, tune=False)
+    pairs = [("The expert panel met on Monday.", "The panel met on Monday."),
+             ("The noted government building opened.", "The building opened.")]
+    for with_speaker, without in pairs:
+        read_both = coder._reader.read([with_speaker, without])
+        features = coder._stance_features(coder._weighted(read_both), read_both)
+        probabilities = coder.stance_model.predict_proba(features)
+        np.testing.assert_allclose(probabilities[0], probabilities[1])
+
+
 def sentence_by_sentence(text, table):
     """The reading rules applied one sentence and one word at a time: the reference."""
     longest = max(term.count(" ") + 1 for term in table["term"])
     actors = dict(zip(table.loc[table["role"] == "actor", "term"],
                       table.loc[table["role"] == "actor", "voice"]))
-    reporting = set(table.loc[table["role"] == "reporting", "term"])
+    framing = set(table.loc[table["role"] == "framing", "term"])
+    reporting = set(table.loc[table["role"] == "reporting", "term"]) | framing
     words, valence, negations, voices = [], [0.0] * 6, 0, set()
     for sentence in re.split(r"(?<=[.!?;])\s+", text.lower().replace("’", "'")):
         tokens = WORD.findall(sentence)
@@ -315,22 +375,33 @@ def sentence_by_sentence(text, table):
                 for start in range(len(tokens))}
         reported = {actors[term] for term in runs & set(actors)} if runs & reporting else set()
         voices |= reported
-        holder = 0 if not reported else 1 if reported <= reading.OFFICIAL_VOICES else 2
-        scope = 0
-        for token in tokens:
-            if token in reading.NEGATORS:
-                scope, negations = reading.NEGATION_SCOPE, negations + 1
-                words.append(token)
-                continue
-            score = reading.VALENCE.get(token, 0.0)
-            if scope:
-                scope -= 1
-                words.append(reading.NEGATED + token)
-                score *= reading.N_SCALAR
-            else:
-                words.append(token)
-            if score:
-                valence[2 * holder + (score < 0)] += abs(score)
+        holder = ((2 if runs & framing else 0) if not reported
+                  else 1 if reported <= reading.OFFICIAL_VOICES else 2)
+        clauses = [[]]
+        for token in re.findall(rf"{WORD.pattern}|[{''.join(reading.CLAUSE_MARKS)}]", sentence):
+            if token in reading.CLAUSE_MARKS or token in reading.CLAUSE_WORDS:
+                clauses.append([])  # a new clause
+            if token not in reading.CLAUSE_MARKS:
+                clauses[-1].append(token)
+        for clause in clauses:
+            raw = [0.0 if token in reading.NEGATORS else reading.VALENCE.get(token, 0.0)
+                   for token in clause]
+            scope = False
+            for index, token in enumerate(clause):
+                if token in reading.NEGATORS:
+                    scope, negations = True, negations + 1
+                    words.append(token)
+                    continue
+                essential = (token in reading.ESSENTIAL_SENSE and index + 1 < len(clause)
+                             and clause[index + 1] in reading.PURPOSE_WORDS)
+                score = 0.0 if essential else raw[index]
+                if scope:
+                    words.append(reading.NEGATED + token)
+                    score *= reading.N_SCALAR
+                else:
+                    words.append(token)
+                if score:
+                    valence[2 * holder + (score < 0)] += abs(score)
     return words, [*valence, float(negations)], sorted(voices)
 
 
@@ -395,6 +466,42 @@ def test_supervised_coder_is_deterministic_and_codes_every_text(codebook, cues, 
         assert row["stance"] in codebook.stance_levels
         assert 0 <= row["confidence"] <= 1
     assert coder.fit(texts, labelled).code([]).empty
+
+
+def test_nearly_flat_stance_probabilities_give_uncertain_not_a_confident_code():
+    levels = np.array([-2, -1, 0, 1, 2])
+    flat = np.array([[0.21, 0.19, 0.20, 0.20, 0.20],   # argmax -2, barely above the rest
+                     [0.05, 0.05, 0.10, 0.10, 0.70]])  # clearly +2
+    assert autocoders.abstained(flat, levels, 0.0).tolist() == [-2, 2]
+    assert autocoders.abstained(flat, levels, 0.05).tolist() == [0, 2]
+
+
+def test_the_margin_and_the_flag_threshold_are_chosen_from_the_data():
+    levels = np.array([-2, -1, 0, 1, 2])
+    # Hand codes are all 0; confident wrong codes would lower alpha, so a margin abstains.
+    probabilities = np.array([[0.3, 0.25, 0.15, 0.15, 0.15]] * 6
+                             + [[0.05, 0.05, 0.8, 0.05, 0.05]] * 3
+                             + [[0.05, 0.05, 0.05, 0.05, 0.8]] * 3)
+    hand = np.array([0] * 6 + [0] * 3 + [2] * 3)
+    assert autocoders.choose_margin(probabilities, levels, hand) > 0
+    # The wrong codes are the less confident ones: the threshold flags exactly them.
+    confidence = np.array([0.2, 0.25, 0.3, 0.6, 0.7, 0.8])
+    wrong = np.array([True, True, True, False, False, False])
+    threshold = autocoders.choose_threshold(confidence, wrong)
+    assert ((confidence < threshold) == wrong).all()
+    # Where confidence says nothing about errors, the flag does not flag everything.
+    assert (confidence < autocoders.choose_threshold(confidence, np.ones(6, bool))).mean() < 1
+
+
+def test_a_fitted_coder_flags_fewer_than_all_paragraphs(codebook, cues, labelled):
+    coder = autocoders.SupervisedCoder(codebook, cues, phrases_and_sentiment=True).fit(
+        labelled["text"].tolist(), labelled)
+    assert coder.margin in autocoders.MARGINS
+    assert coder.check_by_hand_below in autocoders.THRESHOLDS
+    # Fitted on sources without a source column, the defaults stay.
+    plain = autocoders.SupervisedCoder(codebook, cues, phrases_and_sentiment=True).fit(
+        labelled["text"].tolist(), labelled.drop(columns="source_id"))
+    assert (plain.margin, plain.check_by_hand_below) == (0.0, autocoders.CHECK_BY_HAND_BELOW)
 
 
 def test_majority_baseline_codes_the_commonest_frame(labelled):

@@ -33,7 +33,7 @@ from scipy import sparse
 from sklearn.dummy import DummyClassifier
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.linear_model import LogisticRegression
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import StandardScaler, normalize
 from threadpoolctl import threadpool_limits
 
 from .codebook import (AUTOMATED, LIST_SEPARATOR, NO_VOICE, Codebook, body_paragraphs,
@@ -49,9 +49,14 @@ NOT_CODED = ""
 AUTO_COLUMNS = ["paragraph_id", "source_id", *CODE_COLUMNS, "check_by_hand", "coding"]
 MIN_STANCE, MAX_STANCE = -2, 2
 # A paragraph whose codes the coder is less sure of than this is flagged for
-# reading: for the supervised coders, below an even chance that the most likely
-# frame (or stance) is right.
+# reading (the coders without a threshold of their own: an even chance). The
+# supervised coders choose theirs by an inner leave-one-source-out evaluation.
 CHECK_BY_HAND_BELOW = 0.5
+# The inner evaluation tries these stance margins (top minus second stance
+# probability below which the stance is coded 0, "uncertain") and confidence
+# thresholds for the flag.
+MARGINS = tuple(np.round(np.arange(0.0, 0.51, 0.05), 2))
+THRESHOLDS = tuple(np.round(np.arange(0.0, 1.01, 0.01), 2))
 CONFIDENCE_DIGITS = 2
 
 
@@ -252,12 +257,24 @@ class SupervisedCoder:
     text as one more example of it, so no frame is unknown to the model;
     classes are weighted inversely to their frequency so rare frames count.
     Secondary frames are the other frames at least ``SECONDARY_MIN_PROBABILITY``
-    likely. Stance: the same words, plus (with ``phrases_and_sentiment``) the
-    stance cues of :meth:`kzreform.reading.Reader.read`. Stance target: the
+    likely. Stance: the same words, except the voice cues' terms (who speaks,
+    e.g. "expert", "noted", "claimed", carries no stance by itself), plus (with
+    ``phrases_and_sentiment``) the stance cues of
+    :meth:`kzreform.reading.Reader.read`, split by whose claim they sit in. Stance target: the
     same words, with the codebook's target definitions as extra examples (read
     with the vocabulary of the texts and frame definitions, so adding targets
     changes no frame or stance code). Confidence: the lower of the frame's and
     the stance's top probability.
+
+    Where the stance probabilities are nearly flat, the most likely stance is
+    not trusted: a stance whose probability is less than ``margin`` above the
+    next one's is coded 0 (uncertain), and the paragraph is flagged. The
+    margin, and the confidence below which a paragraph is flagged for checking
+    by hand, are chosen when fitting by an inner leave-one-source-out
+    evaluation over the training sources (never the source coded): the margin
+    that gives the best stance alpha, and the threshold that best separates
+    the paragraphs coded wrongly (stance of the wrong sign, or the wrong
+    primary frame) from those coded rightly (:func:`choose_threshold`).
     """
 
     fitted = True
@@ -268,6 +285,8 @@ class SupervisedCoder:
     BATCH = 1000
     # Regularisation strength: scikit-learn's default, not tuned.
     C = 1.0
+    margin = 0.0
+    check_by_hand_below = CHECK_BY_HAND_BELOW
 
     def __init__(self, codebook: Codebook, cues: VoiceCues, phrases_and_sentiment: bool):
         """An unfitted coder: words only, or with phrases, sentiment, negation and attribution."""
@@ -320,8 +339,53 @@ class SupervisedCoder:
         return LogisticRegression(C=self.C, class_weight="balanced", max_iter=5000)
 
     @_one_blas_thread
-    def fit(self, texts: list[str], labels: pd.DataFrame) -> SupervisedCoder:
-        """A new coder fitted on ``texts`` and their hand codes ``labels`` (aligned rows)."""
+    def fit(self, texts: list[str], labels: pd.DataFrame, tune: bool = True) -> SupervisedCoder:
+        """A new coder fitted on ``texts`` and their hand codes ``labels`` (aligned rows).
+
+        With ``tune`` and at least two sources in ``labels`` (column
+        ``source_id``), the stance margin and the flag's threshold are chosen
+        by leave-one-source-out over them; otherwise the defaults stay.
+        """
+        fitted = self._fit(texts, labels)
+        sources = labels["source_id"] if "source_id" in labels else pd.Series(dtype=str)
+        if tune and sources.nunique() >= 2:
+            fitted._tune(texts, labels.reset_index(drop=True), sources.to_numpy())
+        return fitted
+
+    def _tune(self, texts: list[str], labels: pd.DataFrame, sources: np.ndarray) -> None:
+        """Choose the stance margin and the flag's threshold out of fold (see the class)."""
+        levels = np.array(sorted(self.codebook.stance_levels), dtype=np.int64)
+        stance_p = np.zeros((len(texts), len(levels)))
+        frame_p = np.zeros((len(texts), len(self.codebook.frames)))
+        for source in sorted(set(sources.tolist())):
+            out = sources == source
+            inner = self._fit([t for t, keep in zip(texts, ~out) if keep], labels[~out])
+            frame_p[out], stance_p[out] = inner._probabilities(
+                [t for t, keep in zip(texts, out) if keep], levels)
+        hand = labels["stance"].astype(int).to_numpy()
+        self.margin = choose_margin(stance_p, levels, hand)
+        stance = abstained(stance_p, levels, self.margin)
+        frames = np.array(list(self.codebook.frames))[frame_p.argmax(axis=1)]
+        wrong = (np.sign(stance) != np.sign(hand)) | (frames != labels["primary_frame"].to_numpy())
+        confidence = np.round(np.minimum(frame_p.max(axis=1), stance_p.max(axis=1)),
+                              CONFIDENCE_DIGITS)
+        self.check_by_hand_below = choose_threshold(confidence, wrong)
+
+    def _probabilities(self, texts: list[str], levels: np.ndarray):
+        """Frame (codebook order) and stance (``levels`` order) probabilities of ``texts``."""
+        read = self._reader.read(texts)
+        counts = self._weighted(read)
+        frame_p = np.zeros((len(texts), len(self.codebook.frames)))
+        found = self.frame_model.predict_proba(counts)
+        for column, frame in enumerate(self.frame_model.classes_):
+            frame_p[:, list(self.codebook.frames).index(frame)] = found[:, column]
+        stance_p = np.zeros((len(texts), len(levels)))
+        found = self.stance_model.predict_proba(self._stance_features(counts, read))
+        for column, level in enumerate(self.stance_model.classes_):
+            stance_p[:, levels.tolist().index(int(level))] = found[:, column]
+        return frame_p, stance_p
+
+    def _fit(self, texts: list[str], labels: pd.DataFrame) -> SupervisedCoder:
         fitted = SupervisedCoder(self.codebook, self.cues, self.full)
         definitions = [self.codebook.definitions[frame] for frame in self.codebook.frames]
         first = Reader(self.cues)
@@ -371,8 +435,19 @@ class SupervisedCoder:
                                                          if " " in term))
         self._phrase_keys = np.array([key for key, _ in phrases], dtype=np.int64)
         self._phrase_columns = np.array([column for _, column in phrases], dtype=np.int64)
+        # Who speaks is no stance: the stance model does not see the voice cues' terms
+        # (a word that is a term, negated or not, or a phrase that is or holds one).
+        speaker = np.zeros(len(columns))
+        for term, column in columns.items():
+            words = [word.removeprefix(NEGATED) for word in term.split(" ")]
+            speaker[column] = (" ".join(words) in self.cues.term_set
+                               or any(word in self.cues.term_set for word in words))
+        self._not_speaker = sparse.diags(1.0 - speaker).tocsr()
 
     def _stance_features(self, counts: sparse.csr_matrix, read: Reading) -> sparse.csr_matrix:
+        # Without the speakers' terms, scaled again to unit length (as the weights
+        # scale every paragraph), so a speaker's term changes nothing the model sees.
+        counts = normalize(counts @ self._not_speaker)
         if not self.full:
             return counts
         return sparse.hstack([counts, sparse.csr_matrix(self.scaler.transform(read.cues))]).tocsr()
@@ -405,7 +480,8 @@ class SupervisedCoder:
         secondary = [""] * len(texts)
         for row in np.flatnonzero(likely.any(axis=1)).tolist():
             secondary[row] = LIST_SEPARATOR.join(frames[likely[row]])
-        stances = self.stance_model.classes_[stance_probabilities.argmax(axis=1)].tolist()
+        stances = abstained(stance_probabilities, self.stance_model.classes_.astype(np.int64),
+                            self.margin).tolist()
         targets = self.target_model.predict(counts).tolist()
         confidence = np.minimum(frame_probabilities.max(axis=1),
                                 stance_probabilities.max(axis=1)).tolist()
@@ -413,6 +489,50 @@ class SupervisedCoder:
         return (frames[primary].tolist(), secondary, stances, targets,
                 list(map(voices.get, read.voices)),
                 list(map(round, confidence, repeat(CONFIDENCE_DIGITS))))
+
+
+def _stance_alpha(hand: np.ndarray, auto: np.ndarray, levels: list[int]) -> float:
+    import krippendorff  # the reliability measure of the study (kzreform.reliability)
+    if np.unique(np.r_[hand, auto]).size < 2:
+        return float("nan")
+    return float(krippendorff.alpha(reliability_data=np.array([hand, auto], dtype=float),
+                                    level_of_measurement="ordinal", value_domain=levels))
+
+
+def abstained(probabilities: np.ndarray, levels: np.ndarray, margin: float) -> np.ndarray:
+    """The most likely stance, or 0 ("uncertain") where it is less than ``margin`` above the next.
+
+    ``probabilities`` has one column per stance level (``levels``, ascending).
+    """
+    ranked = np.sort(probabilities, axis=1)
+    top = levels[probabilities.argmax(axis=1)]
+    gap = ranked[:, -1] - (ranked[:, -2] if probabilities.shape[1] > 1 else 0.0)
+    return np.where(gap < margin, 0, top)
+
+
+def choose_margin(probabilities: np.ndarray, levels: np.ndarray, hand: np.ndarray) -> float:
+    """The stance margin (of ``MARGINS``) whose abstentions agree best with ``hand``.
+
+    Agreement is the ordinal alpha of the study; ties go to the smaller margin.
+    """
+    scores = [_stance_alpha(hand, abstained(probabilities, levels, margin),
+                            sorted(levels.tolist())) for margin in MARGINS]
+    scores = [-np.inf if np.isnan(score) else score for score in scores]
+    return float(MARGINS[int(np.argmax(scores))])
+
+
+def choose_threshold(confidence: np.ndarray, wrong: np.ndarray) -> float:
+    """The confidence threshold (of ``THRESHOLDS``) that best separates wrong codes from right.
+
+    Youden's J: the share of wrong codes flagged minus the share of right codes
+    flagged (a flag on everything, or on nothing, scores 0); ties go to the
+    lower threshold, which flags fewer paragraphs.
+    """
+    if wrong.all() or not wrong.any():
+        return CHECK_BY_HAND_BELOW
+    scores = [(confidence[wrong] < t).mean() - (confidence[~wrong] < t).mean()
+              for t in THRESHOLDS]
+    return float(THRESHOLDS[int(np.argmax(scores))])
 
 
 def candidate_coders(codebook: Codebook, lexicon: Lexicon, cues: VoiceCues) -> list:
@@ -446,6 +566,7 @@ def auto_code(paragraphs: pd.DataFrame, coder, workers: int | None = None) -> pd
         codes = coder.code(texts)
     codes.insert(0, "paragraph_id", body["paragraph_id"].to_numpy())
     codes.insert(1, "source_id", body["source_id"].to_numpy())
-    codes["check_by_hand"] = codes["confidence"] < CHECK_BY_HAND_BELOW
+    codes["check_by_hand"] = codes["confidence"] < getattr(coder, "check_by_hand_below",
+                                                           CHECK_BY_HAND_BELOW)
     codes["coding"] = AUTOMATED
     return codes[AUTO_COLUMNS]

@@ -413,7 +413,7 @@ def lexicon_issues(codebook: Codebook, data_dir: Path = DATA) -> list[Issue]:
 
 
 def voice_cue_issues(data_dir: Path = DATA) -> list[Issue]:
-    """An actor cue names the voice it reports; a reporting cue belongs to no voice."""
+    """An actor cue names the voice it reports; a reporting or framing cue belongs to none."""
     cues = load_table("framing-voice-cues", data_dir)
     path = resource_path("framing-voice-cues", data_dir)
     issues = []
@@ -421,9 +421,10 @@ def voice_cue_issues(data_dir: Path = DATA) -> list[Issue]:
         if row["role"] == "actor" and not row["voice"]:
             issues.append(Issue.at(path, "is empty; an actor cue needs its voice", row=number,
                                    field="voice", value=row["voice"]))
-        elif row["role"] == "reporting" and row["voice"]:
-            issues.append(Issue.at(path, "is given for a reporting cue, which belongs to no "
-                                         "voice", row=number, field="voice", value=row["voice"]))
+        elif row["role"] != "actor" and row["voice"]:
+            issues.append(Issue.at(path, f"is given for a {row['role']} cue, which belongs to "
+                                         "no voice", row=number, field="voice",
+                                   value=row["voice"]))
     return issues
 
 

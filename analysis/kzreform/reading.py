@@ -5,10 +5,20 @@ A paragraph is split into sentences and words (the words of
 it holds one of the voice's actor terms and a reporting term
 (``data/coding/voice_cues.csv``); its stance cues then belong to that claim
 holder: officials when every voice it reports is official, other actors
-otherwise, the text's own voice when it reports nobody. A word is negated when
-a negator stands at most ``NEGATION_SCOPE`` words before it in its sentence with
-no other negator between; it is marked (``not_good``) and its VADER valence is
-flipped and damped as VADER does (``vaderSentiment``'s lexicon and constants).
+otherwise, the text's own voice when it reports nobody. A sentence with a
+framing term ("framed as", "portrayed as": a verb that reports how someone
+presents the matter) reports a claim even when it names no actor, so its
+stance cues belong to other actors, not to the text. A word is negated when
+a negator stands before it in the same clause with no other negator between; it
+is marked (``not_good``) and its VADER valence is flipped and damped as VADER
+does (``vaderSentiment``'s lexicon and constants). Words VADER's lexicon lacks
+get the valence of a regular form it has (plurals, and words made by a prefix
+of opposition: see ``_derived_valences``). A clause ends at a sentence end,
+at a comma, colon, bracket or dash (``CLAUSE_MARKS``), and before a
+conjunction that starts a contrasting clause (``CLAUSE_WORDS``), so "No election
+in the country has ever been assessed free and fair" negates "free" and "fair"
+however many words stand between, and "not only slow, but fair" does not negate
+"fair".
 
 Paragraphs are read in batches: after one regular-expression pass per
 paragraph, every word is looked up once in one dictionary, and the rest is
@@ -19,6 +29,7 @@ reading does not depend on the batch it is read in.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from itertools import chain, compress, repeat
@@ -33,14 +44,51 @@ from .paths import DATA
 
 # VADER's negators, plus 'no', which VADER leaves to its own rules.
 NEGATORS = frozenset(NEGATE) | {"no"}
-NEGATION_SCOPE = 3  # words after a negator that it negates (VADER looks three back)
 NEGATED = "not_"
+# Punctuation that ends a clause (and so a negator's scope) inside a sentence,
+# and words that start a new clause.
+CLAUSE_MARKS = (",", ":", "(", ")", "–", "—")
+CLAUSE_WORDS = frozenset({"but", "although", "though", "whereas", "while", "yet",
+                          "however", "because", "which", "who", "whose"})
+# Words whose valence is no evaluation in a construction: "critical to" and
+# "critical for" mean essential, and "critically important" very important,
+# not criticism.
+ESSENTIAL_SENSE = frozenset({"critical", "critically"})
+PURPOSE_WORDS = frozenset({"to", "for", "important"})
 # A sentence ends at '.', '!', '?' or ';' followed by white space. One pass finds
-# the words and the sentence ends between them (which, outside the group, come
-# out of ``findall`` as empty strings).
-TOKEN = re.compile(rf"({WORD.pattern})|[.!?;]\s")
+# the words, the clause marks and the sentence ends between them (which, outside
+# the group, come out of ``findall`` as empty strings).
+TOKEN = re.compile(rf"({WORD.pattern}|[{''.join(CLAUSE_MARKS)}])|[.!?;]\s")
 SENTENCE_END = ""
-VALENCE: dict[str, float] = SentimentIntensityAnalyzer().lexicon
+VADER: dict[str, float] = SentimentIntensityAnalyzer().lexicon
+# Prefixes that turn a word into its opposite ("unjustified", "nontransparent").
+OPPOSITE_PREFIXES = ("un", "non", "non-")
+# A prefixed word is only read as the opposite of a word of at least this many letters.
+OPPOSITE_MIN_BASE = 4
+
+
+def _derived_valences(lexicon: dict[str, float]) -> dict[str, float]:
+    """Valences of regular forms of the lexicon's words that it lacks.
+
+    A plural in -s or -es ("restrictions") has its singular's valence; a word
+    made by a prefix of opposition ("unjustified") has its base's valence
+    flipped and damped as VADER damps a negated word. Generated from the
+    lexicon alone, so they hold for any text.
+    """
+    derived: dict[str, float] = {}
+    for word, valence in sorted(lexicon.items()):
+        if not word.isalpha():
+            continue
+        for plural in (word + "s", word + "es"):
+            derived.setdefault(plural, valence)
+        if len(word) >= OPPOSITE_MIN_BASE:
+            for prefix in OPPOSITE_PREFIXES:
+                derived.setdefault(prefix + word, valence * N_SCALAR)
+    return {word: valence for word, valence in derived.items() if word not in lexicon}
+
+
+# VADER's lexicon, with the regular forms it lacks.
+VALENCE: dict[str, float] = {**VADER, **_derived_valences(VADER)}
 OFFICIAL_VOICES = frozenset({"president_government", "ruling_party"})
 # Stance cues are summed by whose claim they sit in: the text's own voice, an
 # official's reported claim, or any other reported actor's.
@@ -56,21 +104,29 @@ class VoiceCues:
     term of n words is found as a run of n numbers, one integer key per run.
     """
 
-    def __init__(self, actors: dict[str, str], reporting: set[str]):
-        """Index the actor terms (term -> voice id) and the reporting terms."""
+    def __init__(self, actors: dict[str, str], reporting: set[str],
+                 framing: frozenset[str] = frozenset()):
+        """Index the actor terms (term -> voice id), the reporting and the framing terms.
+
+        A framing term reports a claim as a reporting term does, and also
+        attributes it when no actor is named.
+        """
+        reporting = {*reporting, *framing}
         terms = sorted({*actors, *reporting})
+        self.term_set = frozenset(terms)  # every actor, reporting and framing term
         self.voices = sorted(set(actors.values()))  # voice numbers, alphabetical
         self.official = np.array([voice in OFFICIAL_VOICES for voice in self.voices], dtype=bool)
         self.word_numbers = {word: number for number, word in enumerate(
             sorted({word for term in terms for word in term.split(" ")}), start=1)}
         self.base = len(self.word_numbers) + 1
-        by_length: dict[int, list[tuple[int, bool, int]]] = {}
+        by_length: dict[int, list[tuple[int, bool, int, bool]]] = {}
         for term in terms:
             words = term.split(" ")
             voice = self.voices.index(actors[term]) if term in actors else NOT_A_VOICE
             by_length.setdefault(len(words), []).append(
-                (self.key(words), term in reporting, voice))
-        # Per term length: sorted keys, and whether each term reports or whose voice it is.
+                (self.key(words), term in reporting, voice, term in framing))
+        # Per term length: sorted keys, whether each term reports, whose voice it is, and
+        # whether it frames.
         self.terms = {length: tuple(np.array(column) for column in zip(*sorted(found)))
                       for length, found in sorted(by_length.items())}
 
@@ -82,9 +138,9 @@ class VoiceCues:
         return key
 
     def hits(self, numbers: np.ndarray, sentence: np.ndarray):
-        """Every term occurrence: (its sentence, whether it reports, its voice number)."""
+        """Every term occurrence: (its sentence, whether it reports, its voice number, frames)."""
         found = []
-        for length, (keys, reports, voices) in self.terms.items():
+        for length, (keys, reports, voices, frames) in self.terms.items():
             count = len(numbers) - length + 1
             if count <= 0:
                 continue
@@ -94,9 +150,11 @@ class VoiceCues:
             within = sentence[:count] == sentence[length - 1:]  # a term never spans sentences
             place = np.searchsorted(keys, runs).clip(max=len(keys) - 1)
             hit = within & (keys[place] == runs)
-            found.append((sentence[:count][hit], reports[place[hit]], voices[place[hit]]))
+            found.append((sentence[:count][hit], reports[place[hit]], voices[place[hit]],
+                          frames[place[hit]]))
         return tuple(np.concatenate(parts) for parts in zip(*found)) if found else (
-            np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool), np.zeros(0, dtype=np.int64))
+            np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool), np.zeros(0, dtype=np.int64),
+            np.zeros(0, dtype=bool))
 
 
     def voice_sets(self, paragraphs: int, paragraph: np.ndarray,
@@ -119,7 +177,8 @@ def load_voice_cues(data_dir: Path = DATA) -> VoiceCues:
     table = load_table("framing-voice-cues", data_dir)
     actors = table[table["role"] == "actor"]
     return VoiceCues(dict(zip(actors["term"], actors["voice"])),
-                     set(table.loc[table["role"] == "reporting", "term"]))
+                     set(table.loc[table["role"] == "reporting", "term"]),
+                     frozenset(table.loc[table["role"] == "framing", "term"]))
 
 
 @dataclass(frozen=True)
@@ -147,6 +206,27 @@ class Reading:
         return [words[end - length:end] for end, length in zip(ends, self.lengths.tolist())]
 
 
+@functools.lru_cache(maxsize=8)
+def _known(cues: VoiceCues) -> tuple[dict[str, int], tuple[np.ndarray, ...]]:
+    """The words every reader of ``cues`` numbers, and their arrays (valence, cue, clause).
+
+    VADER's words (with their regular forms), the negators, the clause words
+    and marks and the voice cues' words, numbered from 1 in sorted order
+    (0 is any other word).
+    """
+    known = sorted({*VALENCE, *NEGATORS, *CLAUSE_WORDS, *cues.word_numbers, *CLAUSE_MARKS,
+                    *ESSENTIAL_SENSE, *PURPOSE_WORDS, SENTENCE_END})
+    numbers = {word: number for number, word in enumerate(known, start=1)}
+    return numbers, (
+        np.array([0.0, *(VALENCE.get(word, 0.0) for word in known)]),
+        np.array([False, *(word in NEGATORS for word in known)], dtype=bool),
+        np.array([0, *(cues.word_numbers.get(word, 0) for word in known)], dtype=np.int64),
+        np.array([False, *(word in CLAUSE_WORDS for word in known)], dtype=bool),
+        np.array([False, *(word in CLAUSE_MARKS for word in known)], dtype=bool),
+        np.array([False, *(word in ESSENTIAL_SENSE for word in known)], dtype=bool),
+        np.array([False, *(word in PURPOSE_WORDS for word in known)], dtype=bool))
+
+
 class Reader:
     """Reads paragraphs with one dictionary of every word it needs to know.
 
@@ -157,18 +237,23 @@ class Reader:
     """
 
     def __init__(self, cues: VoiceCues, words: tuple[str, ...] = ()):
-        """A reader for ``cues``, also numbering ``words``."""
+        """A reader for ``cues``, also numbering ``words``.
+
+        The words every reader of ``cues`` knows are numbered once (in sorted
+        order) and shared; a coder's further words follow them, sorted.
+        """
         self.cues = cues
-        known = sorted({*VALENCE, *NEGATORS, *cues.word_numbers, *words, SENTENCE_END})
-        self.numbers = {word: number for number, word in enumerate(known, start=1)}
-        self.valence = np.array([0.0, *(VALENCE.get(word, 0.0) for word in known)])
-        self.negator = np.array([False, *(word in NEGATORS for word in known)], dtype=bool)
-        self.cue = np.array([0, *(cues.word_numbers.get(word, 0) for word in known)],
-                            dtype=np.int64)
+        numbers, arrays = _known(cues)
+        extra = sorted(set(words).difference(numbers))
+        self.numbers = {**numbers, **{word: number for number, word
+                                      in enumerate(extra, start=len(numbers) + 1)}}
+        (self.valence, self.negator, self.cue, self.clause_start, self.mark, self.essential,
+         self.purpose) = (
+            np.concatenate([array, np.zeros(len(extra), dtype=array.dtype)]) for array in arrays)
         self.end = self.numbers[SENTENCE_END]
 
     def _tokens(self, texts: list[str]):
-        """All words of all texts, their numbers, paragraph and sentence."""
+        """All words of all texts, their numbers, paragraph, sentence and clause."""
         per_text = [TOKEN.findall(text.lower().replace("’", "'")) for text in texts]
         tokens = list(chain.from_iterable(per_text))
         numbers = np.fromiter(map(self.numbers.get, tokens, repeat(0)), dtype=np.int64,
@@ -177,10 +262,15 @@ class Reader:
         starts = np.zeros(len(tokens), dtype=bool)
         starts[(np.cumsum(counts) - counts)[counts > 0]] = True
         end = numbers == self.end
+        mark = self.mark[numbers]
         sentence = np.cumsum(starts | end)
-        word = ~end
+        word = ~end & ~mark
+        # A clause starts at each sentence, after each clause mark, and at each
+        # clause word (both counts only grow, so their sum numbers the clauses).
+        clause = np.cumsum(starts | end | mark)[word] + np.cumsum(
+            self.clause_start[numbers[word]])
         paragraph = np.repeat(np.arange(len(texts)), counts)
-        return tokens, word, numbers[word], paragraph[word], sentence[word]
+        return tokens, word, numbers[word], paragraph[word], sentence[word], clause
 
     def read(self, texts: list[str]) -> Reading:
         """Words (negated ones marked), stance cues by claim holder, and the voices reported.
@@ -188,11 +278,12 @@ class Reader:
         The stance cues of a paragraph: for each claim holder the sum of
         positive and of negative valences, then the number of negators.
         """
-        tokens, is_word, numbers, paragraph, sentence = self._tokens(texts)
+        tokens, is_word, numbers, paragraph, sentence, clause = self._tokens(texts)
         sentences = int(sentence[-1]) + 1 if len(sentence) else 0
         negator = self.negator[numbers]
-        negated = _negated(negator, sentence)
+        negated = _negated(negator, clause)
         valence = np.where(negator, 0.0, self.valence[numbers])  # negators carry no valence
+        valence[self._not_evaluative(numbers, clause)] = 0.0
         valence[negated] *= N_SCALAR
         holder, voice_sentence, voice = _claims(self.cues, self.cue[numbers], sentence,
                                                 sentences)
@@ -210,24 +301,32 @@ class Reader:
                        self.cues.voice_sets(len(texts), sentence_paragraph[voice_sentence], voice))
 
 
-def _negated(negator: np.ndarray, sentence: np.ndarray) -> np.ndarray:
-    """Which words are negated (see the module's docstring)."""
+    def _not_evaluative(self, numbers: np.ndarray, clause: np.ndarray) -> np.ndarray:
+        """Words whose valence is no evaluation in their construction (``ESSENTIAL_SENSE``)."""
+        same = np.r_[clause[1:] == clause[:-1], False]  # the next word is in the same clause
+        return self.essential[numbers] & same & np.r_[self.purpose[numbers][1:], False]
+
+
+def _negated(negator: np.ndarray, clause: np.ndarray) -> np.ndarray:
+    """Which words are negated: a negator stands before them in their clause."""
     position = np.arange(len(negator))
     if not len(position):
         return negator
     latest = np.maximum.accumulate(np.where(negator, position, -1))
-    first = np.r_[True, sentence[1:] != sentence[:-1]]
-    sentence_start = np.maximum.accumulate(np.where(first, position, 0))
-    return ~negator & (latest >= sentence_start) & (position - latest <= NEGATION_SCOPE)
+    first = np.r_[True, clause[1:] != clause[:-1]]
+    clause_start = np.maximum.accumulate(np.where(first, position, 0))
+    return ~negator & (latest >= clause_start)
 
 
 def _claims(cues: VoiceCues, numbers: np.ndarray, sentence: np.ndarray, sentences: int):
     """Each sentence's claim holder, and the (sentence, voice number) pairs it reports."""
-    in_sentence, reports, voice = cues.hits(numbers, sentence)
+    in_sentence, reports, voice, frames = cues.hits(numbers, sentence)
     reporting = np.bincount(in_sentence[reports], minlength=sentences) > 0
+    framing = np.bincount(in_sentence[frames], minlength=sentences) > 0
     actor = (voice != NOT_A_VOICE) & reporting[in_sentence]
     reported = np.bincount(in_sentence[actor], minlength=sentences)
     unofficial = np.bincount(in_sentence[actor][~cues.official[voice[actor]]],
                              minlength=sentences)
-    holder = np.where(reported == 0, OWN, np.where(unofficial == 0, OFFICIAL, OTHER))
+    holder = np.where(reported == 0, np.where(framing, OTHER, OWN),
+                      np.where(unofficial == 0, OFFICIAL, OTHER))
     return holder, in_sentence[actor], voice[actor]

@@ -7,6 +7,9 @@ Krippendorff's alpha (``krippendorff`` package) for stance (ordinal), primary
 frame and stance target (nominal), and per-frame precision and recall of a frame's
 presence (primary or secondary) with the hand coding as the reference. Each
 comes with a percentile bootstrap 95% interval over paragraphs (fixed seed).
+The "check by hand" flag is measured too: the share of paragraphs flagged, and
+the share of the wrongly coded paragraphs (stance of the wrong sign, or the
+wrong primary frame) that it flags.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import krippendorff
 import numpy as np
 import pandas as pd
 
+from .autocoders import CHECK_BY_HAND_BELOW
 from .codebook import Codebook, split_list
 from .data import resource_path
 from .errors import Issue, raise_issues
@@ -43,6 +47,7 @@ class PairedCodes:
     target: np.ndarray        # (2, n) stance target numbers; NaN where a coder codes none
     present_hand: np.ndarray  # (n, frames) bools: frame is primary or secondary
     present_auto: np.ndarray
+    flagged: np.ndarray | None = None  # (n,) bools: the coder flagged it for checking by hand
 
 
 def pair_codes(manual: pd.DataFrame, auto: pd.DataFrame, codebook: Codebook) -> PairedCodes:
@@ -65,7 +70,9 @@ def pair_codes(manual: pd.DataFrame, auto: pd.DataFrame, codebook: Codebook) -> 
                         pair["primary_frame_auto"].map(number)]),
         target=np.array([pair["stance_target_hand"].map(target_number),
                          pair["stance_target_auto"].map(target_number)], dtype=float),
-        present_hand=present("hand"), present_auto=present("auto"))
+        present_hand=present("hand"), present_auto=present("auto"),
+        flagged=(pair["check_by_hand"].astype(bool).to_numpy() if "check_by_hand" in pair
+                 else None))
 
 
 def alpha(values: np.ndarray, level: str, domain=None) -> float:
@@ -99,7 +106,18 @@ def measures(paired: PairedCodes, codebook: Codebook,
     for index, frame in enumerate(codebook.frames):
         result["precision", frame] = float(precision[index])
         result["recall", frame] = float(recall[index])
+    if paired.flagged is not None:
+        flagged, wrong = paired.flagged[rows], coded_wrongly(paired)[rows]
+        result["flagged", "paragraphs"] = float(flagged.mean()) if len(rows) else float("nan")
+        result["flagged", "errors"] = (float(flagged[wrong].mean()) if wrong.any()
+                                       else float("nan"))
     return result
+
+
+def coded_wrongly(paired: PairedCodes) -> np.ndarray:
+    """Paragraphs whose automated stance has the wrong sign or whose primary frame is wrong."""
+    return ((np.sign(paired.stance[0]) != np.sign(paired.stance[1]))
+            | (paired.frame[0] != paired.frame[1]))
 
 
 def paragraphs_compared(paired: PairedCodes, codebook: Codebook) -> dict[tuple[str, str], int]:
@@ -109,6 +127,9 @@ def paragraphs_compared(paired: PairedCodes, codebook: Codebook) -> dict[tuple[s
     for index, frame in enumerate(codebook.frames):
         counts["precision", frame] = int(paired.present_auto[:, index].sum())
         counts["recall", frame] = int(paired.present_hand[:, index].sum())
+    if paired.flagged is not None:
+        counts["flagged", "paragraphs"] = n
+        counts["flagged", "errors"] = int(coded_wrongly(paired).sum())
     return counts
 
 
@@ -148,6 +169,8 @@ def leave_one_source_out(coder, labelled: pd.DataFrame) -> pd.DataFrame:
         fitted = coder.fit(labelled.loc[~held_out, "text"].tolist(), labelled[~held_out])
         rows = fitted.code(labelled.loc[held_out, "text"].tolist())
         rows.insert(0, "paragraph_id", labelled.loc[held_out, "paragraph_id"].to_numpy())
+        rows["check_by_hand"] = rows["confidence"] < getattr(fitted, "check_by_hand_below",
+                                                             CHECK_BY_HAND_BELOW)
         coded.append(rows)
     return pd.concat(coded, ignore_index=True)
 
