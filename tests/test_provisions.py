@@ -360,3 +360,20 @@ def test_a_change_judged_on_the_2026_constitution_needs_an_external_claim(data_c
     issues = [str(issue) for issue in change_kind_issues(data_copy)]
     assert any(f"provisions.csv, row {row}, field 'direction_refers_to'" in issue
                and "the external claims ledger states nothing" in issue for issue in issues), issues
+
+
+@pytest.mark.corpus
+def test_the_report_s_reading_of_the_proposals_then_and_now_holds(matrix):
+    """The 2021 draft and the 2025-26 proposals share these provisions and differ on each."""
+    both = matrix[(matrix["draft-2021"] != NOT_STATED) & (matrix["proposal-2025-26"] != NOT_STATED)]
+    assert set(both["provision_id"]) == {"parliament-structure", "majilis-electoral-system",
+                                         "self-nomination", "local-elections"}
+    assert (both["draft-2021"] != both["proposal-2025-26"]).all()
+
+
+@pytest.mark.corpus
+def test_the_report_s_reading_of_the_timeline_holds(sources):
+    """Three clusters of texts, none written between mid-2022 and late 2025."""
+    years = sorted(sources["date_earliest"].str[:4])
+    assert years == ["2021", "2022", "2022", "2025", "2026"]
+    assert not sources["date_earliest"].between("2022-07-01", "2025-08-31").any()
