@@ -228,3 +228,11 @@ def test_the_2026_column_and_its_keys_are_marked_external(evidence):
                     assert stated and all("[† " in cell for cell in stated), embed.label
                     checked += 1
     assert checked >= len(external), "no table shows the external period"
+
+
+def test_a_sparse_column_is_as_wide_as_its_filled_cells_need():
+    """Blank cells of a sparse column do not squeeze the text it does hold."""
+    table = pd.DataFrame({"long": ["a long description of a row " * 2] * 5,
+                          "sparse": ["1.80 [1.40, 2.00], n = 5", "", "", "", ""]})
+    widths = dict(zip(table.columns, report_table(table).widths))
+    assert widths["sparse"] > 0.25

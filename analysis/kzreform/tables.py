@@ -46,13 +46,16 @@ def _column_widths(table: pd.DataFrame, widths: Mapping[str, float] | None) -> l
             raise KeyError(f"widths name columns the table lacks: {sorted(unknown)}")
         raw = [float(widths.get(column, 1.0)) for column in table.columns]
     else:
-        # The 80th percentile of cell length, bounded so that short columns
-        # stay legible and long ones do not squeeze the rest; never narrower
-        # than the longest word, which would otherwise run into the next column.
+        # The 80th percentile of the length of the cells that say something
+        # (a sparse column's blanks would squeeze the rest), bounded so that
+        # short columns stay legible and long ones do not squeeze the others;
+        # never narrower than the longest word, which would otherwise run into
+        # the next column.
         raw = []
         for column in table.columns:
             cells = table[column].astype(str)
-            typical = float(cells.str.len().quantile(0.8)) if len(cells) else 0.0
+            filled = cells[cells.str.strip() != ""]
+            typical = float(filled.str.len().quantile(0.8)) if len(filled) else 0.0
             longest_word = _longest_unbreakable(pd.concat([cells, pd.Series([str(column)])]))
             raw.append(max(min(max(typical, 6.0), 60.0), 1.15 * longest_word))
     total = sum(raw)
