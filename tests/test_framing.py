@@ -757,3 +757,11 @@ def test_sources_are_ordered_by_publication_date():
     counts = framing.target_counts(coded.assign(stance_target="none"),
                                    codebook_module.load_codebook(), sources)
     assert list(counts.columns) == ["b", "c", "a", "all"]
+
+
+def test_the_source_summary_shows_sources_in_the_order_given():
+    summary = pd.DataFrame({"source": ["a", "b"], "item": [framing.MIXED_STANCE] * 2,
+                            "paragraphs": [3, 4], "estimate": [0.5, -0.5],
+                            "ci_low": [0.0, -1.0], "ci_high": [1.0, 0.0]})
+    table = framing.source_summary_table(summary, ["b", "a"])
+    assert list(table.columns) == ["", "b", "a"]

@@ -260,8 +260,9 @@ def source_summary(coded: pd.DataFrame, codebook: Codebook, resamples: int | Non
     return pd.DataFrame(rows)
 
 
-def source_summary_table(summary: pd.DataFrame) -> pd.DataFrame:
-    """Sources across; mean stance, then the frames any source uses, down."""
+def source_summary_table(summary: pd.DataFrame,
+                         sources_in_order: list[str] | None = None) -> pd.DataFrame:
+    """Sources across (in the order given, e.g. by date); mean stance, then the frames used."""
     shown = summary[(summary["item"] == MIXED_STANCE)
                     | summary.groupby("item")["estimate"].transform("max").gt(0)]
     table = shown.assign(value=interval_text(shown, percent=False).where(
@@ -271,6 +272,8 @@ def source_summary_table(summary: pd.DataFrame) -> pd.DataFrame:
     counts = summary.groupby("source")["paragraphs"].first()
     wide.loc["paragraphs"] = counts.astype(str)
     wide.columns.name = None
+    if sources_in_order is not None:
+        wide = wide[[source for source in sources_in_order if source in wide.columns]]
     return wide.reindex(["paragraphs", *order]).rename_axis("").reset_index()
 
 
