@@ -22,8 +22,8 @@ from .codebook import (Codebook, codebook_path, hand_coded_sources, load_codeboo
 from .paths import DATA, ROOT
 from .fact_check import contradicted_claims, fact_check_issues, law_issues
 from .provisions import NOT_STATED as NOT_STATED_IN_CORPUS
-from .provisions import (ADOPTED_KINDS, NOT_STATED_EXTERNAL, PROPOSED_ONLY, expected_cells,
-                         external_period_ids)
+from .provisions import (ADOPTED_KINDS, DIFFER, NOT_STATED_EXTERNAL, PROPOSED_ONLY,
+                         expected_cells, external_period_ids)
 
 REFERENCES = ROOT / "report" / "references.bib"
 NOT_STATED = "not stated"
@@ -334,7 +334,7 @@ def comparison_issues(data_dir: Path = DATA) -> list[Issue]:
     consistency = load_table("fact-consistency", data_dir)
     judgements = load_table("comparison-judgements", data_dir)
     path = resource_path("comparison-judgements", data_dir)
-    differing = set(consistency.loc[consistency["agreement"] == "differ", "topic_id"])
+    differing = set(consistency.loc[consistency["agreement"] == DIFFER, "topic_id"])
     judged = set(judgements["topic_id"])
     issues = [Issue.at(path, "has no judgement of what kind of difference the statements of "
                              "this topic show", field="topic_id", value=topic)

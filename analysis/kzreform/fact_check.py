@@ -29,6 +29,7 @@ REPORT = ROOT / "report" / "index.qmd"
 CONTRADICTED = "source claim contradicted"
 NOT_VERIFIABLE = "not verifiable here"
 NOT_VERIFIED = "not verified"
+# Kinds of period (periods.csv): the law held, or an external period cited reporting describes.
 IN_FORCE = "in force"
 EXTERNAL = "external"
 # Ledgers whose rows are statements of a corpus source (the law may contradict
@@ -45,10 +46,16 @@ def target_of(ledger: str, row_id: str) -> str:
     return f"{ledger}:{row_id}"
 
 
+def checked_rows(checks: pd.DataFrame, ledger: str) -> pd.DataFrame:
+    """The checks of one ledger's rows, with the checked row's id as ``row_id``."""
+    own = checks[checks["checks"].str.startswith(target_of(ledger, ""))]
+    return own.assign(row_id=own["checks"].str.split(":", n=1).str[1])
+
+
 def contradicted_claims(checks: pd.DataFrame) -> set[str]:
     """Ids of the corpus claims a check finds contradicted by the law."""
-    contradicted = checks.loc[checks["verdict"] == CONTRADICTED, "checks"]
-    return {target.split(":", 1)[1] for target in contradicted if target.startswith("claims:")}
+    claim_checks = checked_rows(checks, "claims")
+    return set(claim_checks.loc[claim_checks["verdict"] == CONTRADICTED, "row_id"])
 
 
 def law_periods(periods: pd.DataFrame) -> pd.DataFrame:
@@ -81,8 +88,7 @@ def law_beside_sources(matrix: pd.DataFrame, law: pd.DataFrame, periods: pd.Data
                        claims: pd.DataFrame, checks: pd.DataFrame) -> pd.DataFrame:
     """For each provision and law period: what the sources say beside what the law provided."""
     rows = []
-    checked = checks.assign(row_id=checks["checks"].str.split(":", n=1).str[1])
-    claim_checks = checked[checked["checks"].str.startswith("claims:")]
+    claim_checks = checked_rows(checks, "claims")
     for provision in matrix.to_dict("records"):
         for period_id in law_periods(periods)["period_id"]:
             provided = law_rows(law, periods, provision["provision_id"], period_id)
@@ -112,12 +118,12 @@ def source_accuracy(sources: pd.DataFrame, claims: pd.DataFrame, statements: pd.
     """
     in_force = periods.loc[periods["kind"] == IN_FORCE, "period_id"]
     stated = pd.concat([
-        claims[claims["period_id"].isin(in_force)].assign(
-            checks=lambda t: "claims:" + t["claim_id"], row_id=lambda t: t["claim_id"]),
-        statements.assign(checks=lambda t: "fact-statements:" + t["statement_id"],
-                          row_id=lambda t: t["statement_id"]),
-    ])[["source_id", "checks", "row_id"]]
-    judged = stated.merge(checks[["checks", "verdict"]], on="checks")
+        claims[claims["period_id"].isin(in_force)].rename(columns={"claim_id": "row_id"})
+        .merge(checked_rows(checks, "claims"), on="row_id"),
+        statements.rename(columns={"statement_id": "row_id"})
+        .merge(checked_rows(checks, "fact-statements"), on="row_id"),
+    ])
+    judged = stated[["source_id", "checks", "row_id", "verdict"]]
     rows = []
     for source_id in sorted(sources["source_id"]):
         own = judged[judged["source_id"] == source_id]
@@ -137,20 +143,18 @@ def report_sections(report: Path = REPORT) -> set[str]:
     return set(SECTION_ID.findall(report.read_text(encoding="utf-8"))) if report.exists() else set()
 
 
-def required_targets(data_dir: Path = DATA) -> dict[str, str]:
-    """Every statement that needs a check, by target: claims about the law, facts, externals."""
+def required_targets(data_dir: Path = DATA) -> set[str]:
+    """Every statement that needs a check: claims about the law in force, facts, externals."""
     periods = load_table("periods", data_dir)
     in_force = set(periods.loc[periods["kind"] == IN_FORCE, "period_id"])
-    claims = load_table("claims", data_dir)
-    targets = {target_of("claims", row["claim_id"]): row["value"]
-               for row in claims.to_dict("records") if row["period_id"] in in_force}
+    targets = set()
     for ledger, id_column in {**CORPUS_LEDGERS, **EXTERNAL_LEDGERS}.items():
-        if ledger == "claims":
-            continue
         table = load_table(ledger, data_dir)
+        if ledger == "claims":
+            table = table[table["period_id"].isin(in_force)]
         if ledger == "events":
             table = table[table["basis"] == EXTERNAL]
-        targets.update({target_of(ledger, row_id): "" for row_id in table[id_column]})
+        targets |= {target_of(ledger, row_id) for row_id in table[id_column]}
     return targets
 
 
@@ -209,8 +213,8 @@ def law_issues(data_dir: Path = DATA) -> list[Issue]:
             issues.append(Issue.at(path, "must be empty exactly when the basis is 'not verified'",
                                    row=number, field="reference", value=row["reference"]))
     external = set(periods.loc[periods["kind"] == EXTERNAL, "period_id"])
-    reported = set(zip(*(load_table("external-claims", data_dir)[column]
-                         for column in ("provision_id", "period_id"))))
+    external_claims = load_table("external-claims", data_dir)
+    reported = set(zip(external_claims["provision_id"], external_claims["period_id"]))
     issues += [Issue.at(path, "states the law of an external period, but external_claims.csv "
                               f"states nothing for {row['provision_id']} there, so its cell "
                               "would read 'not stated'", row=number, field="period_id",

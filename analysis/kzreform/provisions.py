@@ -18,13 +18,12 @@ from pathlib import Path
 import pandas as pd
 
 from .data import field_enum, load_table
-from .fact_check import contradicted_claims, law_beside_sources, source_accuracy
+from .fact_check import EXTERNAL, contradicted_claims, law_beside_sources, source_accuracy
 
 NOT_STATED = "not stated in the corpus"
 NOT_STATED_EXTERNAL = "not stated in the cited reporting"
 # Marks what rests on cited reporting rather than on the corpus.
 EXTERNAL_MARK = "†"
-EXTERNAL = "external"
 # Follows a value the law contradicts (data/coding/fact_checks.csv); the value is the source's.
 LAW_CONTRADICTS = " (contradicted by the law)"
 # Reports of an external period may each state another part of a provision;
@@ -36,6 +35,7 @@ CHANGE_KINDS = ("introduced", "abolished", "modified")
 PROPOSED_ONLY = "proposed only"
 # The relation of statements that agree; kinds of difference are judged (comparisons.csv).
 AGREE = "agree"
+DIFFER = "differ"
 
 
 # --- the provisions matrix -----------------------------------------------------------
@@ -50,8 +50,7 @@ def cell_text(cell_claims: pd.DataFrame, contradicted: frozenset[str] = frozense
                  set(cell_claims.loc[cell_claims["claim_id"].isin(contradicted), "value"]))
 
 
-def external_cell_text(cell_claims: pd.DataFrame, contradicted: frozenset[str] = frozenset()
-                       ) -> str:
+def external_cell_text(cell_claims: pd.DataFrame) -> str:
     """An external cell: each value with the reference keys that report it, after a dagger."""
     return _cell(cell_claims, "reference", "reference", NOT_STATED_EXTERNAL,
                  f"{EXTERNAL_MARK} ", set(), REPORTS_STATE)
@@ -84,10 +83,10 @@ def expected_cells(claims: pd.DataFrame, external_claims: pd.DataFrame,
     external = set(external_period_ids(periods))
     cells = {}
     for period_id in periods["period_id"]:
-        ledger, text = ((external_claims, external_cell_text) if period_id in external
-                        else (claims, cell_text))
+        ledger = external_claims if period_id in external else claims
         own = ledger[(ledger["provision_id"] == provision_id) & (ledger["period_id"] == period_id)]
-        cells[period_id] = text(own, contradicted)
+        cells[period_id] = (external_cell_text(own) if period_id in external
+                            else cell_text(own, contradicted))
     return cells
 
 
@@ -147,7 +146,7 @@ def _consistency_row(topic_id, topic, kind, statements: pd.DataFrame, tolerance,
     if agrees and by_value.size > 1:
         agreement = f"agree within {tolerance:g}"
     else:
-        agreement = "agree" if agrees else "differ"
+        agreement = AGREE if agrees else DIFFER
     return {
         "topic_id": topic_id, "topic": topic, "kind": kind,
         "statements": "; ".join(f"{who}: {value}" for who, value

@@ -18,7 +18,7 @@ import pandas as pd
 
 from .codebook import HAND_CODED, Codebook
 from .evidence import Evidence
-from .fact_check import NOT_VERIFIED
+from .fact_check import IN_FORCE, NOT_VERIFIED
 from .provisions import (ADOPTED_KINDS, EXTERNAL, EXTERNAL_MARK, NOT_STATED, NOT_STATED_EXTERNAL,
                          PROPOSED_ONLY, external_period_ids)
 from .tables import ReportTable, report_table
@@ -239,7 +239,7 @@ def power_direction_chart(matrix: pd.DataFrame, periods: pd.DataFrame) -> alt.Ch
         x=alt.X("count():Q", title="Reforms", axis=alt.Axis(tickMinStep=1, format="d")),
         y=alt.Y("power_direction:N", title="Power moves", sort="-x"),
         row=alt.Row("basis:N", title=None,
-                    sort=[BASIS["in force"], BASIS[EXTERNAL], BASIS["proposal"]],
+                    sort=[BASIS[IN_FORCE], BASIS[EXTERNAL], BASIS["proposal"]],
                     header=alt.Header(labelAngle=0, labelAlign="left", labelLimit=200)),
         color=alt.Color("basis:N", title="Direction of",
                         sort=[BASIS["in force"], BASIS["proposal"], BASIS[EXTERNAL]],
