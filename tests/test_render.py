@@ -106,8 +106,8 @@ def test_the_supplement_holds_what_the_article_leaves_out(rendered):
 
 def test_html_offers_the_pdf_by_that_name(rendered):
     html = rendered[0].read_text(encoding="utf-8")
-    link = re.search(r'<a[^>]*href="index\.pdf"[^>]*>(.*?)</a>', html, re.DOTALL)
-    assert link and "PDF" in link.group(1) and "Typst" not in link.group(1)
+    links = re.findall(r'<a[^>]*href="index\.pdf"[^>]*>(.*?)</a>', html, re.DOTALL)
+    assert len(links) == 1 and "PDF" in links[0] and "Typst" not in links[0]
 
 
 def test_html_fetches_no_script_or_stylesheet(rendered):
