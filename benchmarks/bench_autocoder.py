@@ -71,7 +71,7 @@ def coders_compared() -> dict:
     lexicon = load_lexicon(codebook)
     reliability = load_table("framing-reliability")
     chosen = reliability.loc[reliability["chosen"], "coder"].iloc[0]
-    coder = next(c for c in candidate_coders(codebook, lexicon, load_voice_cues())
+    coder = next(c for c in candidate_coders(codebook, lexicon, load_voice_cues(codebook))
                  if c.name == chosen)
     labelled = hand_coded_texts(load_table("paragraphs"), load_table("framing-manual"))
     return {"lexicon": LexiconCoder(lexicon),

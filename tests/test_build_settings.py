@@ -17,7 +17,7 @@ from kzreform.settings import (DEFAULT_PROFILE, PROFILE_VARIABLE, SETTINGS, Buil
 @pytest.fixture(scope="module")
 def candidates(codebook):
     return autocoders.candidate_coders(codebook, autocoders.load_lexicon(codebook),
-                                       reading.load_voice_cues())
+                                       reading.load_voice_cues(codebook))
 
 
 @pytest.fixture(scope="module")

@@ -76,9 +76,6 @@ def _coded(primary: str, secondary: list[str], stance: float, target: str, voice
 
 LEXICON_KINDS = ("frame", "voice", "stance")
 NO_MATCH: tuple[frozenset[int], tuple, tuple] = (frozenset(), (), ())
-# When no frame cue matches, the paragraph is most likely a bare statement of
-# what a measure contains, which the codebook codes as policy_prescription.
-FALLBACK_FRAME = "policy_prescription"
 # A frame other than the primary becomes a secondary frame once its cues weigh
 # at least this much: one strong cue (weight 2) or two ordinary ones.
 SECONDARY_MIN_SCORE = 2.0
@@ -92,9 +89,14 @@ class Lexicon:
     occurs, so coding time grows linearly with the number of words coded.
     """
 
-    def __init__(self, rules: list[tuple[str, str, str, float]], frame_order: tuple[str, ...]):
-        """Index ``rules`` (kind, target, term, weight); frame ties go by ``frame_order``."""
+    def __init__(self, rules: list[tuple[str, str, str, float]], frame_order: tuple[str, ...],
+                 fallback_frame: str):
+        """Index ``rules`` (kind, target, term, weight); frame ties go by ``frame_order``.
+
+        ``fallback_frame`` (the codebook's) codes a paragraph no frame cue matches.
+        """
         self.frame_order = frame_order
+        self.fallback_frame = fallback_frame
         self._word_ids: dict[str, int] = {}
         self._exact: dict[str, set[int]] = {}
         self._prefix: dict[str, set[int]] = {}
@@ -155,7 +157,7 @@ def load_lexicon(codebook: Codebook, data_dir: Path = DATA) -> Lexicon:
     """The keyword rules of ``data_dir`` (checked by its schema and :mod:`kzreform.checks`)."""
     table = load_table("framing-lexicon", data_dir)
     rules = list(zip(table["kind"], table["target"], table["term"], table["weight"]))
-    return Lexicon(rules, tuple(codebook.frames))
+    return Lexicon(rules, tuple(codebook.frames), codebook.fallback_frame)
 
 
 def code_text(text: str, lexicon: Lexicon) -> dict:
@@ -172,7 +174,7 @@ def code_text(text: str, lexicon: Lexicon) -> dict:
         total = sum(weight for weight in frames.values() if weight > 0)
         confidence = max(frames[primary], 0.0) / total if total else 0.0
     else:
-        primary, confidence = FALLBACK_FRAME, 0.0
+        primary, confidence = lexicon.fallback_frame, 0.0
     secondary = [frame for frame in lexicon.frame_order
                  if frame != primary and frames.get(frame, 0.0) >= SECONDARY_MIN_SCORE]
     return _coded(primary, secondary, scores["stance"].get("stance", 0.0), NOT_CODED,

@@ -362,21 +362,6 @@ def reform_issues(data_dir: Path = DATA) -> list[Issue]:
 
 # ---- framing: codebook, hand coding, lexicon ------------------------------------
 
-def codebook_issues(codebook: Codebook, data_dir: Path = DATA) -> list[Issue]:
-    """The schema's enums list the codebook's frames, targets and power directions, in order."""
-    enums = [("frames", "framing-manual", "primary_frame", codebook.frames),
-             ("stance_targets", "framing-manual", "stance_target", codebook.targets),
-             ("stance_targets", "framing-auto", "stance_target", codebook.targets),
-             ("frames", "framing-second", "primary_frame", codebook.frames),
-             ("stance_targets", "framing-second", "stance_target", codebook.targets),
-             ("power_directions", "provisions", "power_direction", codebook.power_directions)]
-    return [Issue.at(codebook_path(data_dir), f"the {section} ({', '.join(ids)}) differ from "
-                                               f"the enum of {resource} {name} in "
-                                               "datapackage.json", field=section)
-            for section, resource, name, ids in enums
-            if field_enum(resource, name, data_dir) != list(ids)]
-
-
 def manual_coding_issues(paragraphs: pd.DataFrame, data_dir: Path = DATA) -> list[Issue]:
     """Hand coding codes body paragraphs only, and every one of each source it codes."""
     manual = load_table("framing-manual", data_dir)
@@ -469,7 +454,6 @@ def input_rule_issues(data_dir: Path = DATA) -> list[Issue]:
         *reform_issues(data_dir),
         *law_issues(data_dir),
         *fact_check_issues(data_dir),
-        *codebook_issues(codebook, data_dir),
         *lexicon_issues(codebook, data_dir),
         *voice_cue_issues(data_dir),
         *stopword_issues(data_dir),

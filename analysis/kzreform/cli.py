@@ -9,12 +9,14 @@ from pathlib import Path
 from . import build, transaction
 from .add_source import add_source
 from .coding_sheet import import_coding, write_coding_sheet
+from .data import DESCRIPTOR
 from .errors import DataValidationError, shown
 from .notebooks import execute_notebook
 from .paths import DATA, OUTPUT, relative
 from .release import ReleaseError, check_release, check_tag, release, release_notes
 from .rendered_html import fix_rendered_pages
 from .report import write_report_assets
+from .schema import write_descriptor
 from .settings import DEFAULT_PROFILE, PROFILE_VARIABLE, selected_profile
 from .validation import validate_package
 
@@ -23,7 +25,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kzreform", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     for name, text in (("build", "validate inputs and regenerate data/processed/"),
-                       ("validate", "finish any interrupted write, then validate the data")):
+                       ("validate", "finish any interrupted write, then validate the data"),
+                       ("schema", "regenerate data/datapackage.json from data/schema/ and the "
+                                  "codebook")):
         command = commands.add_parser(name, help=text)
         command.add_argument("--data-dir", type=Path, help="data directory (default: data/)")
     run = commands.add_parser("notebooks", help="execute notebooks in place")
@@ -86,6 +90,12 @@ def _validate(args) -> None:
     print(f"{name}: data package valid")
 
 
+def _schema(args) -> None:
+    data_dir, name = _data_dir(args)
+    transaction.write(data_dir, write_descriptor, validate_package, name)
+    print(f"wrote {name}/{DESCRIPTOR}")
+
+
 def _notebooks(args) -> None:
     _validate(args)
     for path in args.paths:
@@ -141,7 +151,7 @@ def _import_coding(args) -> None:
           f"{', '.join(imported['sources'])}; derived tables rebuilt in {name}")
 
 
-COMMANDS = {"build": _build, "validate": _validate, "notebooks": _notebooks,
+COMMANDS = {"build": _build, "validate": _validate, "schema": _schema, "notebooks": _notebooks,
             "report-assets": _report_assets, "fix-html": _fix_html, "release": _release,
             "changelog": _changelog,
             "add-source": _add_source, "coding-sheet": _coding_sheet,

@@ -50,7 +50,8 @@ def framing_tables(data_dir: Path, tables: dict) -> dict:
     manual = load_table("framing-manual", data_dir)
     settings = build_settings(data_dir)
     coders = evaluated_coders(candidate_coders(codebook, load_lexicon(codebook, data_dir),
-                                               load_voice_cues(data_dir)), settings, data_dir)
+                                               load_voice_cues(codebook, data_dir)),
+                              settings, data_dir)
     reliability, chosen = evaluate(coders, paragraphs, manual, codebook, settings.resamples,
                                    data_dir)
     labelled = hand_coded_texts(paragraphs, manual)
