@@ -36,4 +36,4 @@ def test_the_report_s_reading_of_the_agreement_between_coders_holds(codebook):
     alphas = agreement[agreement["measure"] == "alpha"]
     assert (alphas["estimate"] >= RELIABLE).all()
     assert (alphas["ci_low"] < RELIABLE).any()
-    assert len(agreement_table(agreement, codebook)) == 3
+    assert len(agreement_table(agreement)) == 3

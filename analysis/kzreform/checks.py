@@ -26,6 +26,8 @@ from .provisions import (ADOPTED_KINDS, DIFFER, NOT_STATED_EXTERNAL, PROPOSED_ON
                          expected_cells, external_period_ids)
 
 REFERENCES = ROOT / "report" / "references.bib"
+# An entry starts a line: "@book{key," (an '@' inside a field's text starts none).
+BIBTEX_ENTRY = re.compile(r"^@\w+\s*\{\s*([^,\s]+)\s*,", re.MULTILINE)
 NOT_STATED = "not stated"
 # Values YAML or a spreadsheet writes for "nothing": never a real value of a field.
 EMPTY_MARKERS = {"", "none", "null", "nan", "~"}
@@ -200,15 +202,15 @@ def quote_issues(name: str, paragraphs: pd.DataFrame, data_dir: Path = DATA,
     return issues
 
 
-def bibliography_keys(path: Path = REFERENCES) -> set[str]:
-    """Citation keys defined in a BibTeX file."""
+def bibliography_keys(path: Path = REFERENCES) -> list[str]:
+    """Citation keys defined in a BibTeX file, in file order (a key given twice, twice)."""
     text = read_text(path) if path.exists() else ""
-    return set(re.findall(r"@\w+\s*\{\s*([^,\s]+)\s*,", text))
+    return BIBTEX_ENTRY.findall(text)
 
 
 def reference_issues(data_dir: Path = DATA, references: Path = REFERENCES) -> list[Issue]:
     """Every reference key of a ledger (external claims and facts, events, law, checks) exists."""
-    keys = bibliography_keys(references)
+    keys = set(bibliography_keys(references))
     issues = []
     for name in ("external-claims", "external-facts", "events", "law", "fact-checks"):
         table = load_table(name, data_dir)

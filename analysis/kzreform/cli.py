@@ -12,9 +12,8 @@ from .coding_sheet import import_coding, write_coding_sheet
 from .data import DESCRIPTOR
 from .errors import DataValidationError, shown
 from .notebooks import execute_notebook
-from .paths import DATA, OUTPUT, relative
+from .paths import DATA, relative
 from .release import ReleaseError, check_release, check_tag, release, release_notes
-from .rendered_html import fix_rendered_pages
 from .report import write_report_assets
 from .schema import write_descriptor
 from .settings import DEFAULT_PROFILE, PROFILE_VARIABLE, selected_profile
@@ -34,8 +33,6 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("paths", nargs="+", type=Path)
     commands.add_parser("report-assets",
                         help="write report/_generated/ (Vega JavaScript, version metadata)")
-    commands.add_parser(
-        "fix-html", help="fix links and remove CDN script tags in _output/ (Quarto post-render)")
     cut = commands.add_parser("release", help="check, render and write releases/X.Y.Z/")
     cut.add_argument("version", nargs="?", help="must equal the version in CITATION.cff")
     cut.add_argument("--check", action="store_true",
@@ -108,11 +105,6 @@ def _report_assets(args) -> None:
         print(f"wrote {relative(path)}")
 
 
-def _fix_html(args) -> None:
-    for path in fix_rendered_pages(OUTPUT):
-        print(f"fixed links and scripts in {relative(path)}")
-
-
 def _release(args) -> None:
     if args.check_tag is not None:
         version = check_tag(args.check_tag)
@@ -152,7 +144,7 @@ def _import_coding(args) -> None:
 
 
 COMMANDS = {"build": _build, "validate": _validate, "schema": _schema, "notebooks": _notebooks,
-            "report-assets": _report_assets, "fix-html": _fix_html, "release": _release,
+            "report-assets": _report_assets, "release": _release,
             "changelog": _changelog,
             "add-source": _add_source, "coding-sheet": _coding_sheet,
             "import-coding": _import_coding}

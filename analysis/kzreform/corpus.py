@@ -59,11 +59,6 @@ class BoilerplateRule:
         return re.compile(self.pattern)
 
 
-def read_raw_text(path: Path) -> str:
-    """A raw source text, decoded strictly as UTF-8 (a named error otherwise)."""
-    return read_text(path)
-
-
 def load_boilerplate_rules(data_dir: Path = DATA) -> list[BoilerplateRule]:
     """The cleaning rules of ``data_dir`` (patterns are checked by :mod:`kzreform.checks`)."""
     table = load_table("boilerplate-rules", data_dir)
@@ -139,7 +134,7 @@ def segment_corpus(sources: pd.DataFrame, rules: list[BoilerplateRule],
     """Paragraph and removed-boilerplate tables for every source in ``sources``."""
     paragraphs, removed, issues = [], [], []
     for source in sources.sort_values("source_id").to_dict("records"):
-        raw = read_raw_text(Path(data_dir) / source["raw_file"])
+        raw = read_text(Path(data_dir) / source["raw_file"])
         kept, dropped = segment_source(source["source_id"], source["title"], raw, rules)
         if not any(paragraph["kind"] in BODY_KINDS for paragraph in kept):
             issues.append(Issue.at(Path(data_dir) / source["raw_file"],

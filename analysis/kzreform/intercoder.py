@@ -38,7 +38,7 @@ def intercoder_tables(data_dir: Path, tables: dict) -> dict:
     return {"intercoder-reliability": intercoder_agreement(first, second, codebook)}
 
 
-def agreement_table(agreement: pd.DataFrame, codebook) -> pd.DataFrame:
+def agreement_table(agreement: pd.DataFrame) -> pd.DataFrame:
     """Krippendorff's alpha between the two coders, per code, with its interval."""
     alphas = agreement[agreement["measure"] == "alpha"].set_index("item")
     items = {"stance": "stance (ordinal)", "primary_frame": "primary frame (nominal)",

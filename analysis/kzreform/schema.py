@@ -109,24 +109,27 @@ class _Resolver:
         return {**entry, "constraints": constraints} if constraints else entry
 
 
-def _raw_resources(template: dict, tables: list[dict], data_dir: Path) -> list[dict]:
+def _raw_resources(template: dict, tables: list[dict], data_dir: Path
+                   ) -> tuple[list[dict], list[Issue]]:
     """One hashed text resource per raw file the sources table names, in its row order."""
     sources = next(table for table in tables if table["name"] == SOURCES)
-    header, rows, issues = csv_rows(Path(data_dir) / sources["path"])
-    raise_issues(issues, "cannot read the raw files the sources name")
+    path = Path(data_dir) / sources["path"]
+    header, rows, issues = csv_rows(path)
+    if issues:
+        return [], issues
     raw_files = [row[header.index(RAW_FILE)] for row in rows]
-    missing = [Issue.at(Path(data_dir) / sources["path"], "names no file", row=number,
-                        field=RAW_FILE, value=raw_file)
+    missing = [Issue.at(path, "names no file", row=number, field=RAW_FILE, value=raw_file)
                for number, raw_file in enumerate(raw_files, start=2)
                if not (Path(data_dir) / raw_file).is_file()]
-    raise_issues(missing, "cannot hash the raw files")
+    if missing:
+        return [], missing
     return [{"name": "raw-" + Path(raw_file).name.split("_")[0], "path": raw_file, **template,
              "hash": "sha256:" + hashlib.sha256((Path(data_dir) / raw_file).read_bytes())
-             .hexdigest()} for raw_file in raw_files]
+             .hexdigest()} for raw_file in raw_files], []
 
 
-def generated_descriptor(data_dir: Path = DATA) -> dict:
-    """The data package descriptor of ``data_dir``, as its sources and codebook define it."""
+def _generated(data_dir: Path) -> tuple[dict, list[Issue]]:
+    """The descriptor the sources define, and what stops it being generated."""
     source = read_yaml(source_path(data_dir))
     resolver = _Resolver(load_codebook(codebook_path(data_dir)),
                          read_yaml(source_path(data_dir, FIELDS_SOURCE)), data_dir)
@@ -138,11 +141,17 @@ def generated_descriptor(data_dir: Path = DATA) -> dict:
         tables.append({"name": table["name"], "path": table["path"], **source[TABLE_TEMPLATE],
                        "description": table["description"],
                        "schema": {"fields": schema.pop("fields"), **schema}})
-    raise_issues(resolver.issues, "invalid data package source")
+    raw, issues = _raw_resources(source[RAW_TEMPLATE], tables, data_dir)
     package = {key: value for key, value in source.items()
                if key not in (RAW_TEMPLATE, TABLE_TEMPLATE, RESOURCES)}
-    return {**package, "resources": _raw_resources(source[RAW_TEMPLATE], tables, data_dir)
-            + tables}
+    return {**package, "resources": raw + tables}, resolver.issues + issues
+
+
+def generated_descriptor(data_dir: Path = DATA) -> dict:
+    """The data package descriptor of ``data_dir``, as its sources and codebook define it."""
+    package, issues = _generated(data_dir)
+    raise_issues(issues, "cannot generate the data package descriptor")
+    return package
 
 
 def descriptor_issues(data_dir: Path = DATA) -> list[Issue]:
@@ -151,9 +160,10 @@ def descriptor_issues(data_dir: Path = DATA) -> list[Issue]:
     A stale descriptor would check the tables against ids the codebook no longer
     has, or leave a source's raw text unhashed.
     """
-    current, expected = descriptor(data_dir), generated_descriptor(data_dir)
-    if current == expected:
-        return []
+    expected, issues = _generated(data_dir)
+    current = descriptor(data_dir)
+    if issues or current == expected:
+        return issues
     path = Path(data_dir) / DESCRIPTOR
     problem = (f"differs from what {SCHEMA_DIR}/ and the codebook define; run 'python -m "
                f"kzreform schema' (never edit {DESCRIPTOR} by hand)")
