@@ -42,12 +42,13 @@ from .corpus import WORD
 from .data import load_table
 from .paths import DATA
 from .reading import NEGATED, Reader, Reading, VoiceCues
+from .vocabulary import STANCE_RANGE
 
 CODE_COLUMNS = ["primary_frame", "secondary_frames", "stance", "stance_target", "voices",
                 "confidence"]
 NOT_CODED = ""
 AUTO_COLUMNS = ["paragraph_id", "source_id", *CODE_COLUMNS, "check_by_hand", "coding"]
-MIN_STANCE, MAX_STANCE = -2, 2
+MIN_STANCE, MAX_STANCE = STANCE_RANGE
 # A paragraph whose codes the coder is less sure of than this is flagged for
 # reading (the coders without a threshold of their own: an even chance). The
 # supervised coders choose theirs by an inner leave-one-source-out evaluation.

@@ -24,6 +24,7 @@ from .fact_check import contradicted_claims, fact_check_issues, law_issues
 from .provisions import NOT_STATED as NOT_STATED_IN_CORPUS
 from .provisions import (ADOPTED_KINDS, DIFFER, NOT_STATED_EXTERNAL, PROPOSED_ONLY,
                          expected_cells, external_period_ids)
+from .vocabulary import DATE_PRECISION, EVENT_BASIS, PERIOD_KIND, VOICE_CUE_ROLE
 
 REFERENCES = ROOT / "report" / "references.bib"
 # An entry starts a line: "@book{key," (an '@' inside a field's text starts none).
@@ -33,8 +34,8 @@ NOT_STATED = "not stated"
 EMPTY_MARKERS = {"", "none", "null", "nan", "~"}
 # The precision a publication date written as YYYY-MM-DD, YYYY-MM, YYYY or
 # 'not stated' is given to.
-PRECISION_OF_LENGTH = {10: "day", 7: "month", 4: "year"}
-UNSTATED_PRECISION = "range"
+PRECISION_OF_LENGTH = {10: DATE_PRECISION.day, 7: DATE_PRECISION.month, 4: DATE_PRECISION.year}
+UNSTATED_PRECISION = DATE_PRECISION.range
 # The study reads commentary on the constitutions of independent Kazakhstan (1991
 # on): a source dated earlier is a typo, such as a year 1 or 1066.
 EARLIEST_DATE = datetime.date(1991, 1, 1)
@@ -230,7 +231,7 @@ def event_issues(data_dir: Path = DATA) -> list[Issue]:
     path = resource_path("events", data_dir)
     issues = []
     for number, row in enumerate(events.to_dict("records"), start=2):
-        needed = ("paragraph_id", "quote") if row["basis"] == "corpus" else ("reference",)
+        needed = ("paragraph_id", "quote") if row["basis"] == EVENT_BASIS.corpus else ("reference",)
         issues += [Issue.at(path, f"is empty, but an event dated by the {row['basis']} needs "
                                   f"its {field}", row=number, field=field, value=row[field])
                    for field in needed if not row[field].strip()]
@@ -271,8 +272,8 @@ def change_kind_issues(data_dir: Path = DATA) -> list[Issue]:
     stated = set(zip(claims["provision_id"], claims["period_id"]))
     reported = set(zip(external_claims["provision_id"], external_claims["period_id"]))
     external = set(external_period_ids(periods))
-    in_force = periods.loc[periods["kind"] == "in force", "period_id"].tolist()
-    proposals = periods.loc[periods["kind"] == "proposal", "period_id"].tolist()
+    in_force = periods.loc[periods["kind"] == PERIOD_KIND.in_force, "period_id"].tolist()
+    proposals = periods.loc[periods["kind"] == PERIOD_KIND.proposal, "period_id"].tolist()
     issues = []
     for number, row in enumerate(provisions.to_dict("records"), start=2):
         provision, judged = row["provision_id"], row["direction_refers_to"]
@@ -405,10 +406,10 @@ def voice_cue_issues(data_dir: Path = DATA) -> list[Issue]:
     path = resource_path("framing-voice-cues", data_dir)
     issues = []
     for number, row in enumerate(cues.to_dict("records"), start=2):
-        if row["role"] == "actor" and not row["voice"]:
+        if row["role"] == VOICE_CUE_ROLE.actor and not row["voice"]:
             issues.append(Issue.at(path, "is empty; an actor cue needs its voice", row=number,
                                    field="voice", value=row["voice"]))
-        elif row["role"] != "actor" and row["voice"]:
+        elif row["role"] != VOICE_CUE_ROLE.actor and row["voice"]:
             issues.append(Issue.at(path, f"is given for a {row['role']} cue, which belongs to "
                                          "no voice", row=number, field="voice",
                                    value=row["voice"]))

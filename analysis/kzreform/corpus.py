@@ -18,6 +18,7 @@ import pandas as pd
 from .data import load_table, read_text
 from .errors import Issue, raise_issues
 from .paths import DATA
+from .vocabulary import PARAGRAPH_KIND
 
 TITLE_PLACEHOLDER = "<title>"
 BULLET = re.compile(r"[•▪◦‣\-\*]\s+")
@@ -26,7 +27,7 @@ WORD = re.compile(r"\w[\w'’\-]*")
 # A heading is short and does not end like a sentence, a quote or a list lead-in.
 HEADING_MAX_WORDS = 12
 # The kinds of paragraph that carry the article's argument (and are coded).
-BODY_KINDS = ("paragraph", "list_item")
+BODY_KINDS = (PARAGRAPH_KIND.paragraph, PARAGRAPH_KIND.list_item)
 SENTENCE_END = tuple(".!?:;,\"”’)]…")
 
 PARAGRAPH_COLUMNS = [
@@ -69,12 +70,12 @@ def load_boilerplate_rules(data_dir: Path = DATA) -> list[BoilerplateRule]:
 def classify_line(line: str) -> str:
     """A kept line's kind: list item, footnote, heading or paragraph."""
     if BULLET.match(line):
-        return "list_item"
+        return PARAGRAPH_KIND.list_item
     if FOOTNOTE.match(line):
-        return "footnote"
+        return PARAGRAPH_KIND.footnote
     if len(WORD.findall(line)) <= HEADING_MAX_WORDS and not line.endswith(SENTENCE_END):
-        return "heading"
-    return "paragraph"
+        return PARAGRAPH_KIND.heading
+    return PARAGRAPH_KIND.paragraph
 
 
 def count_words(text: str) -> int:
@@ -108,7 +109,7 @@ def segment_source(source_id: str, title: str, raw: str,
                 removed.append(_removed(source_id, rule, match.start(), end, raw))
                 end = match.start()
         kind = classify_line(raw[start:end])
-        if kind == "list_item":
+        if kind == PARAGRAPH_KIND.list_item:
             start += BULLET.match(raw, start).end() - start
         text = raw[start:end]
         paragraphs.append({

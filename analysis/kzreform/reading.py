@@ -42,6 +42,7 @@ from .codebook import Codebook
 from .corpus import WORD
 from .data import load_table
 from .paths import DATA
+from .vocabulary import VOICE_CUE_ROLE
 
 # VADER's negators, plus 'no', which VADER leaves to its own rules.
 NEGATORS = frozenset(NEGATE) | {"no"}
@@ -177,10 +178,10 @@ class VoiceCues:
 def load_voice_cues(codebook: Codebook, data_dir: Path = DATA) -> VoiceCues:
     """The voice cues of ``data_dir`` (checked by its schema and :mod:`kzreform.checks`)."""
     table = load_table("framing-voice-cues", data_dir)
-    actors = table[table["role"] == "actor"]
+    actors = table[table["role"] == VOICE_CUE_ROLE.actor]
     return VoiceCues(dict(zip(actors["term"], actors["voice"])),
-                     set(table.loc[table["role"] == "reporting", "term"]),
-                     frozenset(table.loc[table["role"] == "framing", "term"]),
+                     set(table.loc[table["role"] == VOICE_CUE_ROLE.reporting, "term"]),
+                     frozenset(table.loc[table["role"] == VOICE_CUE_ROLE.framing, "term"]),
                      codebook.official_voices)
 
 

@@ -1,0 +1,78 @@
+"""No codebook id or schema value the package names is spelled in it (issue 20)."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from kzreform import vocabulary
+from kzreform.codebook import load_codebook
+from kzreform.data import descriptor, field_enum
+from kzreform.errors import DataValidationError
+from kzreform.paths import ROOT
+
+PACKAGE = ROOT / "analysis" / "kzreform"
+# The fields whose values the package names, through kzreform.vocabulary.
+NAMED_FIELDS = [("paragraphs", "kind"), ("periods", "kind"), ("provisions", "change_kind"),
+                ("fact-consistency", "relation"), ("fact-checks", "verdict"), ("law", "basis"),
+                ("events", "basis"), ("fact-consistency", "kind"),
+                ("framing-reliability", "evaluation"), ("framing-auto", "coding"),
+                ("sources", "date_precision"), ("framing-voice-cues", "role")]
+# The same word with another meaning: (module, text) -> what it means there.
+OTHER_MEANINGS = {
+    ("codebook.py", "none"): "the marker of a paragraph without voices, not the target 'none'",
+    ("checks.py", "none"): "a spelling of 'nothing' that YAML or a spreadsheet writes",
+    ("framing.py", "paragraph"): "a column of the exemplar table the notebook shows",
+    ("evidence.py", "paragraph"): "that column, read back",
+    ("add_source.py", "corpus"): "the folder raw/corpus/",
+    ("framing_charts.py", "year"): "Vega-Lite's time unit",
+    ("report.py", "year"): "a BibTeX field",
+}
+
+
+def string_literals(path: Path) -> list[tuple[str, int]]:
+    """Every string constant of a module that is not a docstring, with its line."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef))
+                  and node.body and isinstance(node.body[0], ast.Expr)
+                  and isinstance(node.body[0].value, ast.Constant)}
+    return [(node.value, node.lineno) for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)
+            and id(node) not in docstrings]
+
+
+def test_no_codebook_id_or_named_schema_value_is_a_literal_in_the_package():
+    codebook = load_codebook()
+    terms = {*codebook.frames, *codebook.voices, *codebook.targets, *codebook.power_directions}
+    for table, field in NAMED_FIELDS:
+        terms.update(field_enum(table, field))
+    # A value that is also a column name (source-accuracy counts each verdict in a
+    # column of its name) cannot be told from the column by its spelling.
+    terms -= {field["name"] for resource in descriptor()["resources"]
+              for field in resource.get("schema", {}).get("fields", [])} | {""}
+    found = [f"{path.name}:{line}: {text!r}" for path in sorted(PACKAGE.glob("*.py"))
+             for text, line in string_literals(path)
+             if text in terms and (path.name, text) not in OTHER_MEANINGS]
+    assert found == []
+
+
+def test_string_literals_skip_docstrings_only(tmp_path):
+    module = tmp_path / "module.py"
+    module.write_text('"""in force"""\n\ndef f():\n    """proposal"""\n    return "external"\n',
+                      encoding="utf-8")
+    assert string_literals(module) == [("external", 5)]
+
+
+def test_a_schema_value_the_package_does_not_name_stops_it_with_a_named_error(monkeypatch):
+    monkeypatch.setattr(vocabulary, "field_enum",
+                        lambda table, field: [*field_enum(table, field), "repealed"])
+    with pytest.raises(DataValidationError, match=r"table 'periods', field 'kind': lists 4 "
+                                                  r"values .*repealed.* Name each in "
+                                                  r"kzreform/vocabulary.py \(PeriodKinds\)"):
+        vocabulary._named(vocabulary.PeriodKinds, "periods", "kind")
+
+
+def test_the_stance_range_is_the_codebook_scale():
+    assert vocabulary.STANCE_RANGE == (min(load_codebook().stance_levels),
+                                       max(load_codebook().stance_levels))
