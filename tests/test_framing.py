@@ -13,6 +13,7 @@ from kzreform.corpus import WORD
 from kzreform.data import load_table, read_yaml
 from kzreform.errors import DataValidationError
 from kzreform.paths import DATAPACKAGE
+from kzreform.vocabulary import AUTOMATED
 
 # Builds in these tests end in a refusal; their statistics are not what is tested.
 pytestmark = pytest.mark.usefixtures("fast_build")
@@ -229,7 +230,7 @@ def test_auto_code_skips_headings_and_footnotes(paragraphs, lexicon):
     coded = autocoders.auto_code(paragraphs, autocoders.LexiconCoder(lexicon))
     body = codebook_module.body_paragraphs(paragraphs)
     assert coded["paragraph_id"].tolist() == body["paragraph_id"].tolist()
-    assert (coded["coding"] == codebook_module.AUTOMATED).all()
+    assert (coded["coding"] == AUTOMATED).all()
     assert coded["check_by_hand"].equals(coded["confidence"] < autocoders.CHECK_BY_HAND_BELOW)
 
 
@@ -652,7 +653,7 @@ def test_coded_paragraphs_prefer_hand_coding(paragraphs, manual, stored_auto):
     assert len(coded) == len(codebook_module.body_paragraphs(paragraphs))
     assert not coded.loc[hand, "check_by_hand"].any()
     labels = set(framing.with_source_labels(coded)["source"])
-    assert {f"{source} ({codebook_module.AUTOMATED})" for source in others} <= labels
+    assert {f"{source} ({AUTOMATED})" for source in others} <= labels
 
 
 @pytest.fixture(scope="module")

@@ -36,13 +36,13 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler, normalize
 from threadpoolctl import threadpool_limits
 
-from .codebook import (AUTOMATED, LIST_SEPARATOR, NO_VOICE, Codebook, body_paragraphs,
+from .codebook import (LIST_SEPARATOR, NO_VOICE, Codebook, body_paragraphs,
                        split_list)
 from .corpus import WORD
 from .data import load_table
 from .paths import DATA
 from .reading import NEGATED, Reader, Reading, VoiceCues
-from .vocabulary import STANCE_RANGE
+from .vocabulary import AUTOMATED, STANCE_RANGE
 
 CODE_COLUMNS = ["primary_frame", "secondary_frames", "stance", "stance_target", "voices",
                 "confidence"]

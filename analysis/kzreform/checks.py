@@ -21,21 +21,22 @@ from .codebook import (Codebook, codebook_path, hand_coded_sources, load_codeboo
                        stopwords_path)
 from .paths import DATA, ROOT
 from .fact_check import contradicted_claims, fact_check_issues, law_issues
-from .provisions import NOT_STATED as NOT_STATED_IN_CORPUS
-from .provisions import (ADOPTED_KINDS, DIFFER, NOT_STATED_EXTERNAL, PROPOSED_ONLY,
+from .provisions import (ADOPTED_KINDS, DIFFER, NOT_STATED_EXTERNAL,
                          expected_cells, external_period_ids)
-from .vocabulary import DATE_PRECISION, EVENT_BASIS, PERIOD_KIND, VOICE_CUE_ROLE
+from .vocabulary import (ACTOR_CUE, DATED_BY_CORPUS, DAY_PRECISION, IN_FORCE, MONTH_PRECISION,
+                         NOT_STATED, PROPOSAL, PROPOSED_ONLY, RANGE_PRECISION,
+                         YEAR_PRECISION)
 
 REFERENCES = ROOT / "report" / "references.bib"
 # An entry starts a line: "@book{key," (an '@' inside a field's text starts none).
 BIBTEX_ENTRY = re.compile(r"^@\w+\s*\{\s*([^,\s]+)\s*,", re.MULTILINE)
-NOT_STATED = "not stated"
+# How sources.csv marks a fact about a source that is not known.
+UNKNOWN = "not stated"
 # Values YAML or a spreadsheet writes for "nothing": never a real value of a field.
 EMPTY_MARKERS = {"", "none", "null", "nan", "~"}
 # The precision a publication date written as YYYY-MM-DD, YYYY-MM, YYYY or
 # 'not stated' is given to.
-PRECISION_OF_LENGTH = {10: DATE_PRECISION.day, 7: DATE_PRECISION.month, 4: DATE_PRECISION.year}
-UNSTATED_PRECISION = DATE_PRECISION.range
+PRECISION_OF_LENGTH = {10: DAY_PRECISION, 7: MONTH_PRECISION, 4: YEAR_PRECISION}
 # The study reads commentary on the constitutions of independent Kazakhstan (1991
 # on): a source dated earlier is a typo, such as a year 1 or 1066.
 EARLIEST_DATE = datetime.date(1991, 1, 1)
@@ -104,7 +105,7 @@ def source_problems(row: dict, today: datetime.date) -> list[tuple[str, object, 
         problems.append(("date_earliest", row["date_earliest"],
                          f"is later than date_latest {row['date_latest']!r}"))
     published = row["date_published"]
-    expected = UNSTATED_PRECISION if published == NOT_STATED else PRECISION_OF_LENGTH.get(
+    expected = RANGE_PRECISION if published == UNKNOWN else PRECISION_OF_LENGTH.get(
         len(published))
     if expected and row["date_precision"] != expected:
         problems.append(("date_precision", row["date_precision"],
@@ -231,7 +232,7 @@ def event_issues(data_dir: Path = DATA) -> list[Issue]:
     path = resource_path("events", data_dir)
     issues = []
     for number, row in enumerate(events.to_dict("records"), start=2):
-        needed = ("paragraph_id", "quote") if row["basis"] == EVENT_BASIS.corpus else ("reference",)
+        needed = ("paragraph_id", "quote") if row["basis"] == DATED_BY_CORPUS else ("reference",)
         issues += [Issue.at(path, f"is empty, but an event dated by the {row['basis']} needs "
                                   f"its {field}", row=number, field=field, value=row[field])
                    for field in needed if not row[field].strip()]
@@ -272,8 +273,8 @@ def change_kind_issues(data_dir: Path = DATA) -> list[Issue]:
     stated = set(zip(claims["provision_id"], claims["period_id"]))
     reported = set(zip(external_claims["provision_id"], external_claims["period_id"]))
     external = set(external_period_ids(periods))
-    in_force = periods.loc[periods["kind"] == PERIOD_KIND.in_force, "period_id"].tolist()
-    proposals = periods.loc[periods["kind"] == PERIOD_KIND.proposal, "period_id"].tolist()
+    in_force = periods.loc[periods["kind"] == IN_FORCE, "period_id"].tolist()
+    proposals = periods.loc[periods["kind"] == PROPOSAL, "period_id"].tolist()
     issues = []
     for number, row in enumerate(provisions.to_dict("records"), start=2):
         provision, judged = row["provision_id"], row["direction_refers_to"]
@@ -323,7 +324,7 @@ def matrix_cell_issues(data_dir: Path = DATA) -> list[Issue]:
             if row[period_id] == cell:
                 continue
             ledger = "external_claims.csv" if period_id in external else "claims.csv"
-            silent = cell in (NOT_STATED_EXTERNAL, NOT_STATED_IN_CORPUS)
+            silent = cell in (NOT_STATED_EXTERNAL, NOT_STATED)
             problem = (f"states a value, but {ledger} has no row for {row['provision_id']} in "
                        f"{period_id}" if silent else
                        f"differs from what {ledger} states ({cell!r})")
@@ -406,10 +407,10 @@ def voice_cue_issues(data_dir: Path = DATA) -> list[Issue]:
     path = resource_path("framing-voice-cues", data_dir)
     issues = []
     for number, row in enumerate(cues.to_dict("records"), start=2):
-        if row["role"] == VOICE_CUE_ROLE.actor and not row["voice"]:
+        if row["role"] == ACTOR_CUE and not row["voice"]:
             issues.append(Issue.at(path, "is empty; an actor cue needs its voice", row=number,
                                    field="voice", value=row["voice"]))
-        elif row["role"] != VOICE_CUE_ROLE.actor and row["voice"]:
+        elif row["role"] != ACTOR_CUE and row["voice"]:
             issues.append(Issue.at(path, f"is given for a {row['role']} cue, which belongs to "
                                          "no voice", row=number, field="voice",
                                    value=row["voice"]))

@@ -20,7 +20,6 @@ from .corpus import BODY_KINDS
 from .data import read_yaml
 from .errors import DataValidationError, Issue, raise_issues, shown
 from .paths import CODING, DATA, in_data_dir
-from .vocabulary import CODING_STATUS
 
 CODEBOOK = CODING / "codebook.yml"
 STOPWORDS = CODING / "stopwords.txt"
@@ -30,7 +29,6 @@ MANUAL_COLUMNS = ["paragraph_id", "primary_frame", "secondary_frames", "stance",
 LIST_SEPARATOR = ";"
 NO_VOICE = "none"
 HAND_CODED = "hand-coded"
-AUTOMATED = CODING_STATUS.automated
 # The codebook once listed its hand-coded sources; the hand coding itself says
 # which they are now, and a list kept beside it could only disagree with it.
 RETIRED_KEYS = {"hand_coded_sources": "a source is hand-coded when data/coding/"

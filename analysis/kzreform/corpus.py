@@ -18,16 +18,16 @@ import pandas as pd
 from .data import load_table, read_text
 from .errors import Issue, raise_issues
 from .paths import DATA
-from .vocabulary import PARAGRAPH_KIND
+from .vocabulary import FOOTNOTE, HEADING, LIST_ITEM, PARAGRAPH
 
 TITLE_PLACEHOLDER = "<title>"
 BULLET = re.compile(r"[•▪◦‣\-\*]\s+")
-FOOTNOTE = re.compile(r"\[\d+\]\s")
+FOOTNOTE_MARK = re.compile(r"\[\d+\]\s")
 WORD = re.compile(r"\w[\w'’\-]*")
 # A heading is short and does not end like a sentence, a quote or a list lead-in.
 HEADING_MAX_WORDS = 12
 # The kinds of paragraph that carry the article's argument (and are coded).
-BODY_KINDS = (PARAGRAPH_KIND.paragraph, PARAGRAPH_KIND.list_item)
+BODY_KINDS = (PARAGRAPH, LIST_ITEM)
 SENTENCE_END = tuple(".!?:;,\"”’)]…")
 
 PARAGRAPH_COLUMNS = [
@@ -70,12 +70,12 @@ def load_boilerplate_rules(data_dir: Path = DATA) -> list[BoilerplateRule]:
 def classify_line(line: str) -> str:
     """A kept line's kind: list item, footnote, heading or paragraph."""
     if BULLET.match(line):
-        return PARAGRAPH_KIND.list_item
-    if FOOTNOTE.match(line):
-        return PARAGRAPH_KIND.footnote
+        return LIST_ITEM
+    if FOOTNOTE_MARK.match(line):
+        return FOOTNOTE
     if len(WORD.findall(line)) <= HEADING_MAX_WORDS and not line.endswith(SENTENCE_END):
-        return PARAGRAPH_KIND.heading
-    return PARAGRAPH_KIND.paragraph
+        return HEADING
+    return PARAGRAPH
 
 
 def count_words(text: str) -> int:
@@ -109,7 +109,7 @@ def segment_source(source_id: str, title: str, raw: str,
                 removed.append(_removed(source_id, rule, match.start(), end, raw))
                 end = match.start()
         kind = classify_line(raw[start:end])
-        if kind == PARAGRAPH_KIND.list_item:
+        if kind == LIST_ITEM:
             start += BULLET.match(raw, start).end() - start
         text = raw[start:end]
         paragraphs.append({

@@ -25,7 +25,7 @@ import pandas as pd
 
 from .corpus import quote_in_text
 from .errors import DataValidationError
-from .vocabulary import EVENT_BASIS
+from .vocabulary import DATED_BY_REFERENCE
 
 ANCHOR_PREFIX = "ev-"
 EXTERNAL_ANCHOR_PREFIX = "extev-"
@@ -130,7 +130,7 @@ def external_fact_reports(external: pd.DataFrame, facts: pd.DataFrame) -> pd.Dat
 
 def external_event_reports(events: pd.DataFrame) -> pd.DataFrame:
     """Events of the timeline that a reference dates."""
-    dated = events[events["basis"] == EVENT_BASIS.external]
+    dated = events[events["basis"] == DATED_BY_REFERENCE]
     return pd.DataFrame({
         "reference": dated["reference"],
         "reported": dated["label"] + ", " + dated["date_earliest"].astype(str).str[:10],

@@ -18,7 +18,7 @@ import pandas as pd
 
 from .autocoders import auto_code, candidate_coders, load_lexicon
 from .checks import manual_coding_issues
-from .codebook import (AUTOMATED, HAND_CODED, Codebook, body_paragraphs, codebook_path,
+from .codebook import (HAND_CODED, Codebook, body_paragraphs, codebook_path,
                        load_codebook, split_list, stopwords_path)
 from .corpus import BODY_KINDS, WORD
 from .data import load_table, read_text
@@ -28,6 +28,7 @@ from .reading import load_voice_cues
 from .reliability import (INTERVAL, SEED, evaluate, evaluated_coders, hand_coded_texts,
                           interval_text)
 from .settings import build_settings
+from .vocabulary import AUTOMATED
 
 # A source's mean stance over all its paragraphs mixes stance targets (what each
 # paragraph evaluates); the name says so wherever it is shown.

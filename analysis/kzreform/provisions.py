@@ -18,10 +18,10 @@ from pathlib import Path
 import pandas as pd
 
 from .data import field_enum, load_table
-from .fact_check import EXTERNAL, contradicted_claims, law_beside_sources, source_accuracy
-from .vocabulary import CHANGE_KIND, CONSISTENCY_KIND, RELATION
+from .fact_check import contradicted_claims, law_beside_sources, source_accuracy
+from .vocabulary import (ABOLISHED, AGREE, EXTERNAL, FACT_TOPIC, INTRODUCED, MODIFIED, NOT_STATED,
+                         PROPOSED_ONLY, UNCHANGED)
 
-NOT_STATED = CHANGE_KIND.not_stated
 NOT_STATED_EXTERNAL = "not stated in the cited reporting"
 # Marks what rests on cited reporting rather than on the corpus.
 EXTERNAL_MARK = "†"
@@ -30,13 +30,10 @@ LAW_CONTRADICTS = " (contradicted by the law)"
 # Reports of an external period may each state another part of a provision;
 # whether they contradict one another is judged in the consistency table.
 REPORTS_STATE = "reports state"
-ADOPTED_KINDS = (CHANGE_KIND.introduced, CHANGE_KIND.abolished, CHANGE_KIND.modified,
-                 CHANGE_KIND.unchanged)
+ADOPTED_KINDS = (INTRODUCED, ABOLISHED, MODIFIED, UNCHANGED)
 # The kinds of an adopted change that change something.
 CHANGE_KINDS = ADOPTED_KINDS[:-1]
-PROPOSED_ONLY = CHANGE_KIND.proposed_only
 # The relation of statements that agree; kinds of difference are judged (comparisons.csv).
-AGREE = RELATION.agree
 DIFFER = "differ"
 
 
@@ -189,7 +186,7 @@ def fact_consistency(claims: pd.DataFrame, provisions: pd.DataFrame, periods: pd
             ["reported", "who"], kind="stable")
         if said["who"].nunique() >= 2:
             tolerance = float(fact["tolerance"]) if fact["comparison"] == "number" else None
-            rows.append(_consistency_row(fact["fact_id"], fact["label"], CONSISTENCY_KIND.fact,
+            rows.append(_consistency_row(fact["fact_id"], fact["label"], FACT_TOPIC,
                                          said, tolerance, relations))
     return pd.DataFrame(rows)
 

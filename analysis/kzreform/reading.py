@@ -42,7 +42,7 @@ from .codebook import Codebook
 from .corpus import WORD
 from .data import load_table
 from .paths import DATA
-from .vocabulary import VOICE_CUE_ROLE
+from .vocabulary import ACTOR_CUE, FRAMING_CUE, REPORTING_CUE
 
 # VADER's negators, plus 'no', which VADER leaves to its own rules.
 NEGATORS = frozenset(NEGATE) | {"no"}
@@ -178,10 +178,10 @@ class VoiceCues:
 def load_voice_cues(codebook: Codebook, data_dir: Path = DATA) -> VoiceCues:
     """The voice cues of ``data_dir`` (checked by its schema and :mod:`kzreform.checks`)."""
     table = load_table("framing-voice-cues", data_dir)
-    actors = table[table["role"] == VOICE_CUE_ROLE.actor]
+    actors = table[table["role"] == ACTOR_CUE]
     return VoiceCues(dict(zip(actors["term"], actors["voice"])),
-                     set(table.loc[table["role"] == VOICE_CUE_ROLE.reporting, "term"]),
-                     frozenset(table.loc[table["role"] == VOICE_CUE_ROLE.framing, "term"]),
+                     set(table.loc[table["role"] == REPORTING_CUE, "term"]),
+                     frozenset(table.loc[table["role"] == FRAMING_CUE, "term"]),
                      codebook.official_voices)
 
 

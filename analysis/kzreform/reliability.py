@@ -27,13 +27,12 @@ from .data import resource_path
 from .errors import Issue, raise_issues
 from .paths import DATA
 from .settings import SETTINGS, BuildSettings, build_settings
-from .vocabulary import EVALUATION
+from .vocabulary import IN_SAMPLE, LOSO
 
 # Leave-one-source-out needs a source to fit on and another to code.
 MIN_SOURCES = 2
 SEED = 20260315
 INTERVAL = (2.5, 97.5)
-LOSO, IN_SAMPLE = EVALUATION.leave_one_source_out, EVALUATION.in_sample
 RELIABILITY_COLUMNS = ["coder", "coder_label", "evaluation", "chosen", "measure", "item",
                        "paragraphs", "estimate", "ci_low", "ci_high"]
 
