@@ -137,13 +137,13 @@ def adopted_overview(matrix: pd.DataFrame, periods: pd.DataFrame, coded: pd.Data
         "Provision": shown["provision"],
         f"{labels[latest]}: proposed or warned": shown[latest],
         "Stance of those paragraphs": shown[latest].map(lambda c: _stances_of(c, stances)),
-        **{f"{labels[p]}, as reported": shown[p] for p in external},
+        **{labels[p]: shown[p] for p in external},
     })
     external_width = 0.3 / max(len(external), 1)
     return report_table(shown, evidence, widths={
         "Provision": 0.17, f"{labels[latest]}: proposed or warned": 0.3,
         "Stance of those paragraphs": 0.23,
-        **{f"{labels[p]}, as reported": external_width for p in external}})
+        **{labels[p]: external_width for p in external}})
 
 
 def consistency_table(consistency: pd.DataFrame, evidence: Evidence | None = None) -> ReportTable:
