@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .corpus import BODY_KINDS, WORD, TITLE_PLACEHOLDER, quote_in_text
+from .corpus import (BODY_KINDS, TITLE_PLACEHOLDER, WORD, PatternError, quote_in_text,
+                     rule_regex)
 from .data import field_enum, load_table, read_text, resource_path, text_issues
 from .errors import Issue, shown
 from .codebook import (Codebook, codebook_path, hand_coded_sources, load_codebook, split_list,
@@ -436,7 +437,7 @@ def stopword_issues(data_dir: Path = DATA) -> list[Issue]:
 # ---- cleaning rules ---------------------------------------------------------------
 
 def boilerplate_issues(sources: pd.DataFrame, data_dir: Path = DATA) -> list[Issue]:
-    """Each cleaning rule is a valid regular expression for '*' or a known source."""
+    """Each cleaning rule is a pattern RE2 can run (``corpus.rule_regex``) for '*' or a source."""
     rules = load_table("boilerplate-rules", data_dir)
     path = resource_path("boilerplate-rules", data_dir)
     issues = []
@@ -447,10 +448,11 @@ def boilerplate_issues(sources: pd.DataFrame, data_dir: Path = DATA) -> list[Iss
                                    row=number, field="source_id", value=row["source_id"]))
         if row["pattern"] != TITLE_PLACEHOLDER:
             try:
-                re.compile(row["pattern"])
-            except re.error as exc:
-                issues.append(Issue.at(path, f"is not a valid regular expression ({exc})",
-                                       row=number, field="pattern", value=row["pattern"]))
+                rule_regex(row["pattern"])
+            except PatternError as exc:
+                issues.append(Issue.at(path, "is not a valid regular expression for a cleaning "
+                                             f"rule ({exc})", row=number, field="pattern",
+                                       value=row["pattern"]))
     return issues
 
 
