@@ -16,6 +16,7 @@ import pandas as pd
 from . import transaction
 from .corpus import corpus_tables
 from .data import resource_path
+from .duplicates import signature_tables
 from .errors import shown
 from .framing import framing_tables
 from .intercoder import intercoder_tables
@@ -26,8 +27,9 @@ from .validation import validate_inputs, validate_package
 # Tables by resource name.
 Tables = dict[str, pd.DataFrame]
 # Every builder takes the (staged) data directory and the tables built so far.
-BUILDERS: list[Callable[[Path, Tables], Tables]] = [corpus_tables, provisions_tables,
-                                                    framing_tables, intercoder_tables]
+BUILDERS: list[Callable[[Path, Tables], Tables]] = [corpus_tables, signature_tables,
+                                                    provisions_tables, framing_tables,
+                                                    intercoder_tables]
 
 
 def derived_tables(data_dir: Path) -> Tables:
