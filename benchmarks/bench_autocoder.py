@@ -25,12 +25,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kzreform.autocoders import LexiconCoder, auto_code, candidate_coders, load_lexicon
+from kzreform.autocoders import LexiconCoder, auto_code, load_candidate_coders, load_lexicon
 from kzreform.codebook import load_codebook
 from kzreform.corpus import load_boilerplate_rules, read_raw_text, segment_source
 from kzreform.data import load_table
-from kzreform.reading import load_voice_cues
 from kzreform.reliability import hand_coded_texts
+from kzreform.settings import build_settings
 
 DEFAULT_SIZES = (1_000, 10_000, 100_000)
 WORDS_PER_PARAGRAPH = 60
@@ -71,7 +71,7 @@ def coders_compared() -> dict:
     lexicon = load_lexicon(codebook)
     reliability = load_table("framing-reliability")
     chosen = reliability.loc[reliability["chosen"], "coder"].iloc[0]
-    coder = next(c for c in candidate_coders(codebook, lexicon, load_voice_cues())
+    coder = next(c for c in load_candidate_coders(codebook, build_settings())
                  if c.name == chosen)
     labelled = hand_coded_texts(load_table("paragraphs"), load_table("framing-manual"))
     return {"lexicon": LexiconCoder(lexicon),

@@ -16,8 +16,7 @@ from kzreform.settings import (DEFAULT_PROFILE, PROFILE_VARIABLE, SETTINGS, Buil
 
 @pytest.fixture(scope="module")
 def candidates(codebook):
-    return autocoders.candidate_coders(codebook, autocoders.load_lexicon(codebook),
-                                       reading.load_voice_cues())
+    return autocoders.load_candidate_coders(codebook, build_settings())
 
 
 @pytest.fixture(scope="module")
@@ -63,12 +62,13 @@ def test_the_schema_names_exactly_the_candidate_coders(candidates):
 
 def test_a_profile_must_name_a_coder_fitted_per_fold(data_copy, candidates):
     in_sample = [coder.name for coder in candidates if not coder.fitted]
-    settings = BuildSettings("in-sample-only", 10, tuple(in_sample), None)
+    settings = BuildSettings("in-sample-only", 10, tuple(in_sample), build_settings().flag_errors, None)
     with pytest.raises(DataValidationError,
                        match=r"build_settings.csv, field 'coders', value 'lexicon': profile "
                              r"'in-sample-only' names no coder fitted per fold"):
         reliability.evaluated_coders(candidates, settings, data_copy)
-    reversed_names = BuildSettings("reversed", 10, tuple(c.name for c in candidates[::-1]), None)
+    reversed_names = BuildSettings("reversed", 10, tuple(c.name for c in candidates[::-1]),
+                                   build_settings().flag_errors, None)
     assert reliability.evaluated_coders(candidates, reversed_names, data_copy) == candidates
 
 
@@ -83,7 +83,7 @@ def test_the_build_evaluates_the_coders_and_resamples_of_the_profile(data_copy, 
     assert table.loc[table["chosen"], "coder"].unique().tolist() == ["majority"]
     auto = tables["framing-auto"]
     assert auto["primary_frame"].nunique() == 1  # the baseline codes every paragraph alike
-    with_five_resamples, _ = reliability.evaluate(
+    with_five_resamples, _, _ = reliability.evaluate(
         [coder for coder in candidates if coder.name in ("majority", "lexicon")], paragraphs,
         load_table("framing-manual", data_copy), codebook, 5, data_copy)
     pd.testing.assert_frame_equal(table, with_five_resamples)

@@ -13,6 +13,7 @@ from kzreform.corpus import WORD
 from kzreform.data import load_table, read_yaml
 from kzreform.errors import DataValidationError
 from kzreform.paths import DATAPACKAGE
+from kzreform.settings import build_settings
 
 # Builds in these tests end in a refusal; their statistics are not what is tested.
 pytestmark = pytest.mark.usefixtures("fast_build")
@@ -537,7 +538,7 @@ def test_the_chosen_coder_codes_unseen_critical_and_favourable_paragraphs(codebo
                                                                           cues, labelled):
     reliability_table = load_table("framing-reliability")
     chosen = reliability_table.loc[reliability_table["chosen"], "coder"].iloc[0]
-    coder = next(c for c in autocoders.candidate_coders(codebook, lexicon, cues)
+    coder = next(c for c in autocoders.load_candidate_coders(codebook, build_settings())
                  if c.name == chosen).fit(labelled["text"].tolist(), labelled)
     coded = coder.code([
         "Opposition activists say the new referendum is window dressing for authoritarian "
@@ -606,7 +607,7 @@ def test_bootstrap_intervals_are_deterministic_and_bracket_the_spread(manual, co
 
 
 def test_choice_ignores_in_sample_figures(codebook, lexicon, cues):
-    coders = autocoders.candidate_coders(codebook, lexicon, cues)
+    coders = autocoders.load_candidate_coders(codebook, build_settings())
     point = {coder.name: {("alpha", "stance"): 0.1, ("alpha", "primary_frame"): 0.1}
              for coder in coders}
     point["lexicon"] = {("alpha", "stance"): 0.9, ("alpha", "primary_frame"): 0.9}
@@ -617,7 +618,7 @@ def test_choice_ignores_in_sample_figures(codebook, lexicon, cues):
 def test_reliability_table_evaluates_every_coder_out_of_sample_or_says_not(codebook, lexicon,
                                                                           cues, manual):
     table = load_table("framing-reliability")
-    coders = autocoders.candidate_coders(codebook, lexicon, cues)
+    coders = autocoders.load_candidate_coders(codebook, build_settings())
     evaluation = table.groupby("coder")["evaluation"].agg(set)
     for coder in coders:
         expected = reliability.LOSO if coder.fitted else reliability.IN_SAMPLE

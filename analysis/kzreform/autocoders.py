@@ -21,6 +21,7 @@ are flagged for checking by hand.
 from __future__ import annotations
 
 import functools
+import math
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -30,6 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from scipy import sparse
+from scipy.stats import norm
 from sklearn.dummy import DummyClassifier
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.linear_model import LogisticRegression
@@ -37,11 +39,12 @@ from sklearn.preprocessing import StandardScaler, normalize
 from threadpoolctl import threadpool_limits
 
 from .codebook import (AUTOMATED, LIST_SEPARATOR, NO_VOICE, Codebook, body_paragraphs,
-                       split_list)
+                       load_stopwords, split_list)
 from .corpus import WORD
 from .data import load_table
 from .paths import DATA
-from .reading import NEGATED, Reader, Reading, VoiceCues
+from .reading import NEGATED, Reader, Reading, VoiceCues, load_voice_cues
+from .settings import BuildSettings
 
 CODE_COLUMNS = ["primary_frame", "secondary_frames", "stance", "stance_target", "voices",
                 "confidence"]
@@ -58,6 +61,8 @@ CHECK_BY_HAND_BELOW = 0.5
 MARGINS = tuple(np.round(np.arange(0.0, 0.51, 0.05), 2))
 THRESHOLDS = tuple(np.round(np.arange(0.0, 1.01, 0.01), 2))
 CONFIDENCE_DIGITS = 2
+# The least spread of the calibrated coder's stance scale (see CalibratedCoder).
+SPREAD_FLOOR = 1e-6
 
 
 def _coded(primary: str, secondary: list[str], stance: float, target: str, voices: list[str],
@@ -287,6 +292,8 @@ class SupervisedCoder:
     C = 1.0
     margin = 0.0
     check_by_hand_below = CHECK_BY_HAND_BELOW
+    # Words the models do not see (nor the phrases they are part of).
+    stopwords: frozenset[str] = frozenset()
 
     def __init__(self, codebook: Codebook, cues: VoiceCues, phrases_and_sentiment: bool):
         """An unfitted coder: words only, or with phrases, sentiment, negation and attribution."""
@@ -310,7 +317,8 @@ class SupervisedCoder:
         Python code runs per word, which is what keeps this coder as fast as
         the keyword lexicon. Every word of a phrase in the
         vocabulary is itself in it (a pair in two documents means each word
-        is), so a phrase is found from its words' columns alone.
+        is), so a phrase is found from its words' columns alone. The
+        ``stopwords`` are not counted, nor the phrases that hold one.
         """
         size = len(self.vocabulary.vocabulary_)
         columns = np.where(read.negated, self._negated_column_of[read.numbers],
@@ -354,24 +362,30 @@ class SupervisedCoder:
 
     def _tune(self, texts: list[str], labels: pd.DataFrame, sources: np.ndarray) -> None:
         """Choose the stance margin and the flag's threshold out of fold (see the class)."""
-        levels = np.array(sorted(self.codebook.stance_levels), dtype=np.int64)
-        stance_p = np.zeros((len(texts), len(levels)))
         frame_p = np.zeros((len(texts), len(self.codebook.frames)))
+        stance_p = np.zeros((len(texts), len(self.levels)))
         for source in sorted(set(sources.tolist())):
             out = sources == source
             inner = self._fit([t for t, keep in zip(texts, ~out) if keep], labels[~out])
             frame_p[out], stance_p[out] = inner._probabilities(
-                [t for t, keep in zip(texts, out) if keep], levels)
+                [t for t, keep in zip(texts, out) if keep])
         hand = labels["stance"].astype(int).to_numpy()
-        self.margin = choose_margin(stance_p, levels, hand)
-        stance = abstained(stance_p, levels, self.margin)
+        self.margin = choose_margin(stance_p, self.levels, hand, self._stance_codes)
+        stance = self._stance_codes(stance_p, self.margin)
         frames = np.array(list(self.codebook.frames))[frame_p.argmax(axis=1)]
-        wrong = (np.sign(stance) != np.sign(hand)) | (frames != labels["primary_frame"].to_numpy())
-        confidence = np.round(np.minimum(frame_p.max(axis=1), stance_p.max(axis=1)),
-                              CONFIDENCE_DIGITS)
-        self.check_by_hand_below = choose_threshold(confidence, wrong)
+        wrong = coded_wrongly(hand, stance, labels["primary_frame"].to_numpy(), frames)
+        confidence = np.round(self._confidence(frame_p, stance_p, stance), CONFIDENCE_DIGITS)
+        self.check_by_hand_below = self._threshold(confidence, wrong)
 
-    def _probabilities(self, texts: list[str], levels: np.ndarray):
+    def _threshold(self, confidence: np.ndarray, wrong: np.ndarray) -> float:
+        return choose_threshold(confidence, wrong)
+
+    @property
+    def levels(self) -> np.ndarray:
+        """The codebook's stance levels, ascending: the columns of every stance distribution."""
+        return np.array(sorted(self.codebook.stance_levels), dtype=np.int64)
+
+    def _probabilities(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Frame (codebook order) and stance (``levels`` order) probabilities of ``texts``."""
         read = self._reader.read(texts)
         counts = self._weighted(read)
@@ -379,14 +393,31 @@ class SupervisedCoder:
         found = self.frame_model.predict_proba(counts)
         for column, frame in enumerate(self.frame_model.classes_):
             frame_p[:, list(self.codebook.frames).index(frame)] = found[:, column]
-        stance_p = np.zeros((len(texts), len(levels)))
+        return frame_p, self._stance_probabilities(counts, read)
+
+    def _stance_probabilities(self, counts: sparse.csr_matrix, read: Reading) -> np.ndarray:
+        """The stance model's distribution over ``levels`` (a level it never saw: 0)."""
         found = self.stance_model.predict_proba(self._stance_features(counts, read))
-        for column, level in enumerate(self.stance_model.classes_):
-            stance_p[:, levels.tolist().index(int(level))] = found[:, column]
-        return frame_p, stance_p
+        probabilities = np.zeros((found.shape[0], len(self.levels)))
+        probabilities[:, np.searchsorted(self.levels, self.stance_model.classes_.astype(
+            np.int64))] = found
+        return probabilities
+
+    def _stance_codes(self, probabilities: np.ndarray, margin: float) -> np.ndarray:
+        """The most likely stance, 0 where the distribution is flat (:func:`abstained`)."""
+        return abstained(probabilities, self.levels, margin)
+
+    def _confidence(self, frame_p: np.ndarray, stance_p: np.ndarray,
+                    stances: np.ndarray) -> np.ndarray:
+        """The lower of the frame's and the stance's top probability."""
+        return np.minimum(frame_p.max(axis=1), stance_p.max(axis=1))
+
+    def _blank(self) -> SupervisedCoder:
+        """An unfitted coder like this one."""
+        return SupervisedCoder(self.codebook, self.cues, self.full)
 
     def _fit(self, texts: list[str], labels: pd.DataFrame) -> SupervisedCoder:
-        fitted = SupervisedCoder(self.codebook, self.cues, self.full)
+        fitted = self._blank()
         definitions = [self.codebook.definitions[frame] for frame in self.codebook.frames]
         first = Reader(self.cues)
         fitted._index_vocabulary(self._vectoriser().fit(
@@ -427,6 +458,9 @@ class SupervisedCoder:
             self._column_of[self._reader.numbers[word]] = column
         for word, column in negatable.items():
             self._negated_column_of[self._reader.numbers[word]] = column
+        unseen = [self._reader.numbers[word] for word in self.stopwords
+                  if word in self._reader.numbers]
+        self._column_of[unseen] = self._negated_column_of[unseen] = -1
         # Each phrase keyed by its two words' columns, sorted for a binary search.
         phrases = sorted((self._word_columns[first] * len(columns) + self._word_columns[second],
                           column)
@@ -467,8 +501,7 @@ class SupervisedCoder:
         read = self._reader.read(texts)
         counts = self._weighted(read)
         frame_probabilities = self.frame_model.predict_proba(counts)
-        stance_probabilities = self.stance_model.predict_proba(
-            self._stance_features(counts, read))
+        stance_probabilities = self._stance_probabilities(counts, read)
         # Columns in codebook order, so secondary frames come out in that order.
         order = [list(self.frame_model.classes_).index(frame) for frame in self.codebook.frames
                  if frame in self.frame_model.classes_]
@@ -480,15 +513,100 @@ class SupervisedCoder:
         secondary = [""] * len(texts)
         for row in np.flatnonzero(likely.any(axis=1)).tolist():
             secondary[row] = LIST_SEPARATOR.join(frames[likely[row]])
-        stances = abstained(stance_probabilities, self.stance_model.classes_.astype(np.int64),
-                            self.margin).tolist()
+        stances = self._stance_codes(stance_probabilities, self.margin)
         targets = self.target_model.predict(counts).tolist()
-        confidence = np.minimum(frame_probabilities.max(axis=1),
-                                stance_probabilities.max(axis=1)).tolist()
+        confidence = self._confidence(frame_probabilities, stance_probabilities,
+                                      stances).tolist()
         voices = {found: LIST_SEPARATOR.join(found) or NO_VOICE for found in set(read.voices)}
-        return (frames[primary].tolist(), secondary, stances, targets,
+        return (frames[primary].tolist(), secondary, stances.tolist(), targets,
                 list(map(voices.get, read.voices)),
                 list(map(round, confidence, repeat(CONFIDENCE_DIGITS))))
+
+
+class CalibratedCoder(SupervisedCoder):
+    """The full supervised coder, with a stance distribution and a confidence it can be held to.
+
+    Stance: the supervised stance model's distribution times (renormalised) an
+    evaluative scale read from the general sentiment lexicon: the paragraph's
+    net valence per square root of its words
+    (:meth:`kzreform.reading.Reading.evaluation`) times a slope fitted through
+    the origin, with normal noise as wide as the training residuals, read as
+    the nearest stance level (:func:`scale_distribution`). Through the origin,
+    because a paragraph that on balance evaluates nothing is neutral whatever
+    mix of stances the training sources had (a fitted intercept carries that
+    mix over to new text); two parameters, so the scale cannot learn the
+    training texts' words or who speaks in them. The stance coded is the
+    median of the combined distribution, or 0 ("uncertain") where the
+    distribution is :func:`flat`, the margin chosen out of fold as for the
+    other supervised coders.
+
+    Confidence estimates the chance that the paragraph is coded rightly as the
+    evaluation counts it (:func:`coded_wrongly`): the primary frame's
+    probability times the probability of the coded stance's sign. A paragraph
+    is flagged for checking by hand below the lowest confidence that holds the
+    share of wrong codes the build settings ask for (``flag_errors``) in an
+    inner leave-one-source-out evaluation over the training sources
+    (:func:`threshold_holding`).
+    """
+
+    def __init__(self, codebook: Codebook, cues: VoiceCues, flag_errors: float,
+                 stopwords: frozenset[str]):
+        """An unfitted coder whose flag is to hold ``flag_errors`` of its wrong codes.
+
+        Its models do not see the function words ``stopwords`` (nor phrases
+        holding one): they mark a source's style, which does not carry over to
+        other sources, rather than its framing.
+        """
+        super().__init__(codebook, cues, phrases_and_sentiment=True)
+        self.name = "supervised-calibrated"
+        self.label = ("supervised, calibrated: content words, median of the stance "
+                      "distribution, sentiment scale, flag chosen out of sample")
+        self.flag_errors = flag_errors
+        self.stopwords = stopwords
+
+    def _blank(self) -> CalibratedCoder:
+        return CalibratedCoder(self.codebook, self.cues, self.flag_errors, self.stopwords)
+
+    def _fit(self, texts: list[str], labels: pd.DataFrame) -> CalibratedCoder:
+        fitted = super()._fit(texts, labels)
+        scale = fitted._reader.read(texts).evaluation()
+        hand = labels["stance"].astype(float).to_numpy()
+        fitted.slope = float(scale @ hand / (scale @ scale)) if scale.any() else 0.0
+        # A perfect fit leaves no spread: the floor keeps the distribution defined.
+        fitted.spread = max(float(np.sqrt(np.mean((hand - fitted.slope * scale) ** 2))),
+                            SPREAD_FLOOR)
+        return fitted
+
+    def _stance_probabilities(self, counts: sparse.csr_matrix, read: Reading) -> np.ndarray:
+        combined = super()._stance_probabilities(counts, read) * scale_distribution(
+            self.slope * read.evaluation(), self.spread, self.levels)
+        return combined / combined.sum(axis=1, keepdims=True)
+
+    def _stance_codes(self, probabilities: np.ndarray, margin: float) -> np.ndarray:
+        """The median stance, 0 where the distribution is flat (:func:`median_stance`)."""
+        return median_stance(probabilities, self.levels, margin)
+
+    def _confidence(self, frame_p: np.ndarray, stance_p: np.ndarray,
+                    stances: np.ndarray) -> np.ndarray:
+        """The primary frame's probability times the probability of the coded stance's sign."""
+        same_sign = np.sign(self.levels)[None, :] == np.sign(stances)[:, None]
+        return frame_p.max(axis=1) * (stance_p * same_sign).sum(axis=1)
+
+    def _threshold(self, confidence: np.ndarray, wrong: np.ndarray) -> float:
+        return threshold_holding(confidence, wrong, self.flag_errors)
+
+
+def scale_distribution(location: np.ndarray, spread: float, levels: np.ndarray) -> np.ndarray:
+    """Per paragraph, the chance of each stance level (ascending ``levels``) on a scale.
+
+    The scale is a normal distribution around ``location`` with standard
+    deviation ``spread``; each level takes the stretch of it nearer to that
+    level than to its neighbours.
+    """
+    edges = np.r_[-np.inf, (levels[:-1] + levels[1:]) / 2, np.inf]
+    below = norm.cdf((edges[None, :] - location[:, None]) / spread)
+    # Never exactly 0, so that the product with another distribution is never all 0.
+    return np.maximum(np.diff(below, axis=1), np.finfo(float).tiny)
 
 
 def _stance_alpha(hand: np.ndarray, auto: np.ndarray, levels: list[int]) -> float:
@@ -499,26 +617,52 @@ def _stance_alpha(hand: np.ndarray, auto: np.ndarray, levels: list[int]) -> floa
                                     level_of_measurement="ordinal", value_domain=levels))
 
 
+def flat(probabilities: np.ndarray, margin: float) -> np.ndarray:
+    """Where a distribution (one per row) is flat: its top is less than ``margin`` above the next.
+
+    The one definition of "too flat to code": the supervised coders code such a
+    stance 0, "uncertain".
+    """
+    ranked = np.sort(probabilities, axis=1)
+    runner_up = ranked[:, -2] if probabilities.shape[1] > 1 else 0.0
+    return ranked[:, -1] - runner_up < margin
+
+
 def abstained(probabilities: np.ndarray, levels: np.ndarray, margin: float) -> np.ndarray:
-    """The most likely stance, or 0 ("uncertain") where it is less than ``margin`` above the next.
+    """The most likely stance, or 0 ("uncertain") where the distribution is :func:`flat`.
 
     ``probabilities`` has one column per stance level (``levels``, ascending).
     """
-    ranked = np.sort(probabilities, axis=1)
-    top = levels[probabilities.argmax(axis=1)]
-    gap = ranked[:, -1] - (ranked[:, -2] if probabilities.shape[1] > 1 else 0.0)
-    return np.where(gap < margin, 0, top)
+    return np.where(flat(probabilities, margin), 0, levels[probabilities.argmax(axis=1)])
 
 
-def choose_margin(probabilities: np.ndarray, levels: np.ndarray, hand: np.ndarray) -> float:
-    """The stance margin (of ``MARGINS``) whose abstentions agree best with ``hand``.
+def median_stance(probabilities: np.ndarray, levels: np.ndarray, margin: float) -> np.ndarray:
+    """The median of each stance distribution, or 0 ("uncertain") where it is :func:`flat`.
 
-    Agreement is the ordinal alpha of the study; ties go to the smaller margin.
+    The median, not the most likely level: where the probability is spread over
+    neighbouring levels, a lone peak at one end does not decide the code.
     """
-    scores = [_stance_alpha(hand, abstained(probabilities, levels, margin),
-                            sorted(levels.tolist())) for margin in MARGINS]
+    median = levels[(probabilities.cumsum(axis=1) >= 0.5).argmax(axis=1)]
+    return np.where(flat(probabilities, margin), 0, median)
+
+
+def choose_margin(probabilities: np.ndarray, levels: np.ndarray, hand: np.ndarray,
+                  decode) -> float:
+    """The flatness margin (of ``MARGINS``) whose stances agree best with ``hand``.
+
+    ``decode(probabilities, margin)`` gives the stances; agreement is the
+    ordinal alpha of the study; ties go to the smaller margin.
+    """
+    scores = [_stance_alpha(hand, decode(probabilities, margin), sorted(levels.tolist()))
+              for margin in MARGINS]
     scores = [-np.inf if np.isnan(score) else score for score in scores]
     return float(MARGINS[int(np.argmax(scores))])
+
+
+def coded_wrongly(hand_stance: np.ndarray, stance: np.ndarray, hand_frame: np.ndarray,
+                  frame: np.ndarray) -> np.ndarray:
+    """Paragraphs coded wrongly: the stance of the wrong sign, or the wrong primary frame."""
+    return (np.sign(hand_stance) != np.sign(stance)) | (hand_frame != frame)
 
 
 def choose_threshold(confidence: np.ndarray, wrong: np.ndarray) -> float:
@@ -535,11 +679,41 @@ def choose_threshold(confidence: np.ndarray, wrong: np.ndarray) -> float:
     return float(THRESHOLDS[int(np.argmax(scores))])
 
 
-def candidate_coders(codebook: Codebook, lexicon: Lexicon, cues: VoiceCues) -> list:
-    """Every coder the evaluation compares, the baseline first."""
+def threshold_holding(confidence: np.ndarray, wrong: np.ndarray, share: float) -> float:
+    """The lowest threshold below which lie at least ``share`` of the wrong codes.
+
+    Confidence estimates the chance that a paragraph is coded rightly, so the
+    paragraphs below the threshold are the likeliest errors, and the lowest
+    threshold that catches the share asked for flags the fewest paragraphs.
+    ``confidence`` is rounded to ``CONFIDENCE_DIGITS``: the threshold is one
+    step above the confidence of the last wrong code it must catch. Without a
+    wrong code, nothing needs flagging.
+    """
+    if not wrong.any():
+        return 0.0
+    last = np.sort(confidence[wrong])[math.ceil(share * wrong.sum()) - 1]
+    return round(float(last) + 10 ** -CONFIDENCE_DIGITS, CONFIDENCE_DIGITS)
+
+
+def candidate_coders(codebook: Codebook, lexicon: Lexicon, cues: VoiceCues,
+                     flag_errors: float, stopwords: frozenset[str]) -> list:
+    """Every coder the evaluation compares, the baseline first.
+
+    ``flag_errors``: the share of its wrong codes the calibrated coder's flag is
+    to hold (the build settings'); ``stopwords``: the function words its models
+    leave out.
+    """
     return [MajorityCoder(), LexiconCoder(lexicon),
             SupervisedCoder(codebook, cues, phrases_and_sentiment=False),
-            SupervisedCoder(codebook, cues, phrases_and_sentiment=True)]
+            SupervisedCoder(codebook, cues, phrases_and_sentiment=True),
+            CalibratedCoder(codebook, cues, flag_errors, stopwords)]
+
+
+def load_candidate_coders(codebook: Codebook, settings: BuildSettings,
+                          data_dir: Path = DATA) -> list:
+    """The :func:`candidate_coders` with the rules of ``data_dir`` and the flag of ``settings``."""
+    return candidate_coders(codebook, load_lexicon(codebook, data_dir), load_voice_cues(data_dir),
+                            settings.flag_errors, load_stopwords(data_dir))
 
 
 # ---- coding the corpus ----

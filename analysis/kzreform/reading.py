@@ -197,6 +197,17 @@ class Reading:
     cues: np.ndarray  # per paragraph: valence by claim holder and sign, then negators
     voices: list[tuple[str, ...]]  # per paragraph: the voices it reports, sorted
 
+    def evaluation(self) -> np.ndarray:
+        """Per paragraph, how much it evaluates on balance.
+
+        The valence of its positive words minus that of its negative ones,
+        whoever holds the claim, per square root of its words (so that a long
+        paragraph's many words do not count as many evaluations).
+        """
+        sums = self.cues[:, :2 * len(CLAIM_HOLDERS)]
+        return (sums[:, 0::2].sum(axis=1) - sums[:, 1::2].sum(axis=1)) / np.sqrt(
+            np.maximum(self.lengths, 1))
+
     def documents(self) -> list[list[str]]:
         """Each paragraph's words as a list of its own, negated ones marked (``not_good``)."""
         words = list(compress(self.tokens, self.is_word))
