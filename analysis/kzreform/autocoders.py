@@ -374,11 +374,12 @@ class SupervisedCoder:
         stance = self._stance_codes(stance_p, self.margin)
         frames = np.array(list(self.codebook.frames))[frame_p.argmax(axis=1)]
         wrong = coded_wrongly(hand, stance, labels["primary_frame"].to_numpy(), frames)
-        confidence = np.round(self._confidence(frame_p, stance_p, stance), CONFIDENCE_DIGITS)
-        self.check_by_hand_below = self._threshold(confidence, wrong)
+        self.check_by_hand_below = self._threshold(
+            self._confidence(frame_p, stance_p, stance), wrong)
 
     def _threshold(self, confidence: np.ndarray, wrong: np.ndarray) -> float:
-        return choose_threshold(confidence, wrong)
+        """The flag's threshold, from out-of-fold confidence and wrong codes."""
+        return choose_threshold(np.round(confidence, CONFIDENCE_DIGITS), wrong)
 
     @property
     def levels(self) -> np.ndarray:
@@ -542,12 +543,16 @@ class CalibratedCoder(SupervisedCoder):
 
     Confidence estimates the chance that the paragraph is coded rightly as the
     evaluation counts it (:func:`coded_wrongly`): the primary frame's
-    probability times the probability of the coded stance's sign. A paragraph
+    probability times the probability of the coded stance's sign, recalibrated
+    on the inner leave-one-source-out codes (:meth:`_threshold`). A paragraph
     is flagged for checking by hand below the lowest confidence that holds the
     share of wrong codes the build settings ask for (``flag_errors``) in an
     inner leave-one-source-out evaluation over the training sources
     (:func:`threshold_holding`).
     """
+
+    # Set by the out-of-fold evaluation when fitting (:meth:`_threshold`).
+    recalibration: LogisticRegression | None = None
 
     def __init__(self, codebook: Codebook, cues: VoiceCues, flag_errors: float,
                  stopwords: frozenset[str]):
@@ -588,12 +593,32 @@ class CalibratedCoder(SupervisedCoder):
 
     def _confidence(self, frame_p: np.ndarray, stance_p: np.ndarray,
                     stances: np.ndarray) -> np.ndarray:
-        """The primary frame's probability times the probability of the coded stance's sign."""
+        """The chance that the codes are right, as recalibrated (see :meth:`_threshold`)."""
         same_sign = np.sign(self.levels)[None, :] == np.sign(stances)[:, None]
-        return frame_p.max(axis=1) * (stance_p * same_sign).sum(axis=1)
+        chance = frame_p.max(axis=1) * (stance_p * same_sign).sum(axis=1)
+        if self.recalibration is None:
+            return chance
+        return self.recalibration.predict_proba(_log_chance(chance))[:, 1]
 
     def _threshold(self, confidence: np.ndarray, wrong: np.ndarray) -> float:
-        return threshold_holding(confidence, wrong, self.flag_errors)
+        """Recalibrate the confidence on the out-of-fold codes, then hold ``flag_errors``.
+
+        The models' probabilities are not calibrated (regularised models with
+        many classes and few paragraphs spread them thin), so the chance they
+        give is mapped onto how often out-of-fold codes were right: a logistic
+        regression on its logarithm (Platt scaling, scikit-learn's default
+        regularisation), which keeps its order and so the paragraphs flagged.
+        """
+        if wrong.any() and not wrong.all():
+            self.recalibration = LogisticRegression().fit(_log_chance(confidence), ~wrong)
+            confidence = self.recalibration.predict_proba(_log_chance(confidence))[:, 1]
+        return threshold_holding(np.round(confidence, CONFIDENCE_DIGITS), wrong,
+                                 self.flag_errors)
+
+
+def _log_chance(chance: np.ndarray) -> np.ndarray:
+    """The recalibration's one feature: the logarithm of the models' chance (never 0)."""
+    return np.log(np.maximum(chance, np.finfo(float).tiny))[:, None]
 
 
 def scale_distribution(location: np.ndarray, spread: float, levels: np.ndarray) -> np.ndarray:

@@ -320,6 +320,24 @@ def alpha_table(table: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+def flag_table(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per coder: the shares of paragraphs and of wrong codes its flag holds.
+
+    The flag marks paragraphs for checking by hand; both shares come with their
+    intervals.
+    """
+    flags = table[table["measure"] == "flagged"]
+    shown = flags.assign(value=interval_text(flags, percent=True)).pivot(
+        index="coder", columns="item", values="value").reindex(flags["coder"].unique())
+    labels = flags.drop_duplicates("coder").set_index("coder")
+    return pd.DataFrame({
+        "coder": labels.loc[shown.index, "coder_label"].to_numpy(),
+        "codes compared": labels.loc[shown.index, "evaluation"].to_numpy(),
+        "paragraphs flagged": shown["paragraphs"].to_numpy(),
+        "wrong codes flagged": shown["errors"].to_numpy(),
+    })
+
+
 def frame_table(table: pd.DataFrame, codebook: Codebook, coders: list[str]) -> pd.DataFrame:
     """Per-frame precision and recall with intervals: frames down, each coder's two across."""
     rows = table[table["measure"].isin(["precision", "recall"])]
