@@ -46,8 +46,8 @@ from .paths import DATA
 from .reading import NEGATED, Reader, Reading, VoiceCues, load_voice_cues
 from .settings import BuildSettings
 
-CODE_COLUMNS = ["primary_frame", "secondary_frames", "stance", "stance_target", "voices",
-                "confidence"]
+CODE_COLUMNS = ["primary_frame", "secondary_frames", "stance", "stance_uncertain",
+                "stance_target", "voices", "confidence"]
 NOT_CODED = ""
 AUTO_COLUMNS = ["paragraph_id", "source_id", *CODE_COLUMNS, "check_by_hand", "coding"]
 MIN_STANCE, MAX_STANCE = -2, 2
@@ -71,6 +71,7 @@ def _coded(primary: str, secondary: list[str], stance: float, target: str, voice
         "primary_frame": primary,
         "secondary_frames": LIST_SEPARATOR.join(secondary),
         "stance": int(min(max(round(stance), MIN_STANCE), MAX_STANCE)),
+        "stance_uncertain": False,
         "stance_target": target,
         "voices": LIST_SEPARATOR.join(voices) or NO_VOICE,
         "confidence": round(float(confidence), CONFIDENCE_DIGITS),
@@ -294,6 +295,8 @@ class SupervisedCoder:
     check_by_hand_below = CHECK_BY_HAND_BELOW
     # Words the models do not see (nor the phrases they are part of).
     stopwords: frozenset[str] = frozenset()
+    # Whether the reader reads no valence in who speaks and in topics' names.
+    neutral_names = False
 
     def __init__(self, codebook: Codebook, cues: VoiceCues, phrases_and_sentiment: bool):
         """An unfitted coder: words only, or with phrases, sentiment, negation and attribution."""
@@ -370,14 +373,24 @@ class SupervisedCoder:
             frame_p[out], stance_p[out] = inner._probabilities(
                 [t for t, keep in zip(texts, out) if keep])
         hand = labels["stance"].astype(int).to_numpy()
-        self.margin = choose_margin(stance_p, self.levels, hand, self._stance_codes)
+        self.margin = self._choose_margin(stance_p, hand)
         stance = self._stance_codes(stance_p, self.margin)
         frames = np.array(list(self.codebook.frames))[frame_p.argmax(axis=1)]
         wrong = coded_wrongly(hand, stance, labels["primary_frame"].to_numpy(), frames)
         self.check_by_hand_below = self._threshold(
-            self._confidence(frame_p, stance_p, stance), wrong)
+            self._confidence(frame_p, stance_p, stance), wrong,
+            self._uncertain(stance_p, self.margin))
 
-    def _threshold(self, confidence: np.ndarray, wrong: np.ndarray) -> float:
+    def _choose_margin(self, probabilities: np.ndarray, hand: np.ndarray) -> float:
+        """The stance margin whose codes agree best with ``hand`` (:func:`choose_margin`)."""
+        return choose_margin(probabilities, self.levels, hand)
+
+    def _uncertain(self, probabilities: np.ndarray, margin: float) -> np.ndarray:
+        """Stances reported uncertain: none (this coder codes a flat distribution 0)."""
+        return np.zeros(len(probabilities), dtype=bool)
+
+    def _threshold(self, confidence: np.ndarray, wrong: np.ndarray,
+                   uncertain: np.ndarray) -> float:
         """The flag's threshold, from out-of-fold confidence and wrong codes."""
         return choose_threshold(np.round(confidence, CONFIDENCE_DIGITS), wrong)
 
@@ -420,7 +433,7 @@ class SupervisedCoder:
     def _fit(self, texts: list[str], labels: pd.DataFrame) -> SupervisedCoder:
         fitted = self._blank()
         definitions = [self.codebook.definitions[frame] for frame in self.codebook.frames]
-        first = Reader(self.cues)
+        first = Reader(self.cues, neutral_names=self.neutral_names)
         fitted._index_vocabulary(self._vectoriser().fit(
             first.read(texts).documents() + first.read(definitions).documents()))
         # Read again, now that the reader numbers the vocabulary (the same reading).
@@ -452,7 +465,8 @@ class SupervisedCoder:
         # Number every word of the vocabulary, and every word whose negated form is in it.
         negatable = {word.removeprefix(NEGATED): column for word, column
                      in self._word_columns.items() if word.startswith(NEGATED)}
-        self._reader = Reader(self.cues, (*self._word_columns, *negatable))
+        self._reader = Reader(self.cues, (*self._word_columns, *negatable),
+                              self.neutral_names)
         self._column_of = np.full(len(self._reader.numbers) + 1, -1, dtype=np.int64)
         self._negated_column_of = self._column_of.copy()
         for word, column in self._word_columns.items():
@@ -515,11 +529,12 @@ class SupervisedCoder:
         for row in np.flatnonzero(likely.any(axis=1)).tolist():
             secondary[row] = LIST_SEPARATOR.join(frames[likely[row]])
         stances = self._stance_codes(stance_probabilities, self.margin)
+        uncertain = self._uncertain(stance_probabilities, self.margin).tolist()
         targets = self.target_model.predict(counts).tolist()
         confidence = self._confidence(frame_probabilities, stance_probabilities,
                                       stances).tolist()
         voices = {found: LIST_SEPARATOR.join(found) or NO_VOICE for found in set(read.voices)}
-        return (frames[primary].tolist(), secondary, stances.tolist(), targets,
+        return (frames[primary].tolist(), secondary, stances.tolist(), uncertain, targets,
                 list(map(voices.get, read.voices)),
                 list(map(round, confidence, repeat(CONFIDENCE_DIGITS))))
 
@@ -568,6 +583,7 @@ class CalibratedCoder(SupervisedCoder):
                       "distribution, sentiment scale, flag chosen out of sample")
         self.flag_errors = flag_errors
         self.stopwords = stopwords
+        self.neutral_names = True
 
     def _blank(self) -> CalibratedCoder:
         return CalibratedCoder(self.codebook, self.cues, self.flag_errors, self.stopwords)
@@ -588,8 +604,17 @@ class CalibratedCoder(SupervisedCoder):
         return combined / combined.sum(axis=1, keepdims=True)
 
     def _stance_codes(self, probabilities: np.ndarray, margin: float) -> np.ndarray:
-        """The median stance, 0 where the distribution is flat (:func:`median_stance`)."""
-        return median_stance(probabilities, self.levels, margin)
+        """The median stance (:func:`median_stance`), whatever the margin."""
+        return median_stance(probabilities, self.levels)
+
+    def _choose_margin(self, probabilities: np.ndarray, hand: np.ndarray) -> float:
+        """The margin whose flat stances best pick out the stances of the wrong sign."""
+        wrong_sign = np.sign(median_stance(probabilities, self.levels)) != np.sign(hand)
+        return best_cut(top_margin(probabilities), wrong_sign, MARGINS, MARGINS[0])
+
+    def _uncertain(self, probabilities: np.ndarray, margin: float) -> np.ndarray:
+        """Stances reported uncertain: where the distribution is :func:`flat`."""
+        return flat(probabilities, margin)
 
     def _confidence(self, frame_p: np.ndarray, stance_p: np.ndarray,
                     stances: np.ndarray) -> np.ndarray:
@@ -600,7 +625,8 @@ class CalibratedCoder(SupervisedCoder):
             return chance
         return self.recalibration.predict_proba(_log_chance(chance))[:, 1]
 
-    def _threshold(self, confidence: np.ndarray, wrong: np.ndarray) -> float:
+    def _threshold(self, confidence: np.ndarray, wrong: np.ndarray,
+                   uncertain: np.ndarray) -> float:
         """Recalibrate the confidence on the out-of-fold codes, then hold ``flag_errors``.
 
         The models' probabilities are not calibrated (regularised models with
@@ -613,7 +639,7 @@ class CalibratedCoder(SupervisedCoder):
             self.recalibration = LogisticRegression().fit(_log_chance(confidence), ~wrong)
             confidence = self.recalibration.predict_proba(_log_chance(confidence))[:, 1]
         return threshold_holding(np.round(confidence, CONFIDENCE_DIGITS), wrong,
-                                 self.flag_errors)
+                                 self.flag_errors, uncertain)
 
 
 def _log_chance(chance: np.ndarray) -> np.ndarray:
@@ -642,15 +668,19 @@ def _stance_alpha(hand: np.ndarray, auto: np.ndarray, levels: list[int]) -> floa
                                     level_of_measurement="ordinal", value_domain=levels))
 
 
-def flat(probabilities: np.ndarray, margin: float) -> np.ndarray:
-    """Where a distribution (one per row) is flat: its top is less than ``margin`` above the next.
-
-    The one definition of "too flat to code": the supervised coders code such a
-    stance 0, "uncertain".
-    """
+def top_margin(probabilities: np.ndarray) -> np.ndarray:
+    """How far each distribution's (row's) top probability stands above the next."""
     ranked = np.sort(probabilities, axis=1)
-    runner_up = ranked[:, -2] if probabilities.shape[1] > 1 else 0.0
-    return ranked[:, -1] - runner_up < margin
+    return ranked[:, -1] - (ranked[:, -2] if probabilities.shape[1] > 1 else 0.0)
+
+
+def flat(probabilities: np.ndarray, margin: float) -> np.ndarray:
+    """Where a distribution is flat: its top probability is less than ``margin`` above the next.
+
+    The one definition of a stance too flat to code: today's supervised coders
+    code it 0, the calibrated coder reports it uncertain.
+    """
+    return top_margin(probabilities) < margin
 
 
 def abstained(probabilities: np.ndarray, levels: np.ndarray, margin: float) -> np.ndarray:
@@ -661,25 +691,23 @@ def abstained(probabilities: np.ndarray, levels: np.ndarray, margin: float) -> n
     return np.where(flat(probabilities, margin), 0, levels[probabilities.argmax(axis=1)])
 
 
-def median_stance(probabilities: np.ndarray, levels: np.ndarray, margin: float) -> np.ndarray:
-    """The median of each stance distribution, or 0 ("uncertain") where it is :func:`flat`.
+def median_stance(probabilities: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    """The median of each stance distribution (one per row, ``levels`` ascending).
 
-    The median, not the most likely level: where the probability is spread over
-    neighbouring levels, a lone peak at one end does not decide the code.
+    The median, not the most likely level: where the probability is spread
+    over neighbouring levels, a lone peak at one end does not decide the code,
+    and a flat distribution gives the middle of the scale.
     """
-    median = levels[(probabilities.cumsum(axis=1) >= 0.5).argmax(axis=1)]
-    return np.where(flat(probabilities, margin), 0, median)
+    return levels[(probabilities.cumsum(axis=1) >= 0.5).argmax(axis=1)]
 
 
-def choose_margin(probabilities: np.ndarray, levels: np.ndarray, hand: np.ndarray,
-                  decode) -> float:
-    """The flatness margin (of ``MARGINS``) whose stances agree best with ``hand``.
+def choose_margin(probabilities: np.ndarray, levels: np.ndarray, hand: np.ndarray) -> float:
+    """The stance margin (of ``MARGINS``) whose abstentions agree best with ``hand``.
 
-    ``decode(probabilities, margin)`` gives the stances; agreement is the
-    ordinal alpha of the study; ties go to the smaller margin.
+    Agreement is the ordinal alpha of the study; ties go to the smaller margin.
     """
-    scores = [_stance_alpha(hand, decode(probabilities, margin), sorted(levels.tolist()))
-              for margin in MARGINS]
+    scores = [_stance_alpha(hand, abstained(probabilities, levels, margin),
+                            sorted(levels.tolist())) for margin in MARGINS]
     scores = [-np.inf if np.isnan(score) else score for score in scores]
     return float(MARGINS[int(np.argmax(scores))])
 
@@ -690,34 +718,50 @@ def coded_wrongly(hand_stance: np.ndarray, stance: np.ndarray, hand_frame: np.nd
     return (np.sign(hand_stance) != np.sign(stance)) | (hand_frame != frame)
 
 
-def choose_threshold(confidence: np.ndarray, wrong: np.ndarray) -> float:
-    """The confidence threshold (of ``THRESHOLDS``) that best separates wrong codes from right.
+def best_cut(scores: np.ndarray, wrong: np.ndarray, cuts: tuple, default: float) -> float:
+    """The cut (of ``cuts``) that best separates wrong codes from right by their scores.
 
-    Youden's J: the share of wrong codes flagged minus the share of right codes
-    flagged (a flag on everything, or on nothing, scores 0); ties go to the
-    lower threshold, which flags fewer paragraphs.
+    A code is picked out when its score is below the cut. Youden's J: the share
+    of wrong codes picked out minus the share of right codes picked out
+    (picking out all, or none, scores 0); ties go to the lower cut, which
+    picks out fewer. ``default`` where all codes are wrong or none is.
     """
     if wrong.all() or not wrong.any():
-        return CHECK_BY_HAND_BELOW
-    scores = [(confidence[wrong] < t).mean() - (confidence[~wrong] < t).mean()
-              for t in THRESHOLDS]
-    return float(THRESHOLDS[int(np.argmax(scores))])
+        return default
+    separation = [(scores[wrong] < cut).mean() - (scores[~wrong] < cut).mean() for cut in cuts]
+    return float(cuts[int(np.argmax(separation))])
 
 
-def threshold_holding(confidence: np.ndarray, wrong: np.ndarray, share: float) -> float:
-    """The lowest threshold below which lie at least ``share`` of the wrong codes.
+def choose_threshold(confidence: np.ndarray, wrong: np.ndarray) -> float:
+    """The confidence threshold (of ``THRESHOLDS``) that best separates wrong codes from right."""
+    return best_cut(confidence, wrong, THRESHOLDS, CHECK_BY_HAND_BELOW)
+
+
+def threshold_holding(confidence: np.ndarray, wrong: np.ndarray, share: float,
+                      flagged: np.ndarray) -> float:
+    """The lowest threshold that, with the codes ``flagged`` anyway, flags ``share`` of the wrong.
 
     Confidence estimates the chance that a paragraph is coded rightly, so the
     paragraphs below the threshold are the likeliest errors, and the lowest
     threshold that catches the share asked for flags the fewest paragraphs.
     ``confidence`` is rounded to ``CONFIDENCE_DIGITS``: the threshold is one
-    step above the confidence of the last wrong code it must catch. Without a
-    wrong code, nothing needs flagging.
+    step above the confidence of the last wrong code it must catch. Where the
+    codes flagged anyway hold the share, or nothing is wrong, it flags nothing.
     """
-    if not wrong.any():
+    needed = math.ceil(share * wrong.sum()) - int((wrong & flagged).sum())
+    if needed <= 0:
         return 0.0
-    last = np.sort(confidence[wrong])[math.ceil(share * wrong.sum()) - 1]
+    last = np.sort(confidence[wrong & ~flagged])[needed - 1]
     return round(float(last) + 10 ** -CONFIDENCE_DIGITS, CONFIDENCE_DIGITS)
+
+
+def check_by_hand(codes: pd.DataFrame, coder) -> pd.Series:
+    """Which codes to check by hand: low confidence, or an uncertain stance.
+
+    Low: below the coder's threshold (an even chance for coders without one).
+    """
+    threshold = getattr(coder, "check_by_hand_below", CHECK_BY_HAND_BELOW)
+    return (codes["confidence"] < threshold) | codes["stance_uncertain"].astype(bool)
 
 
 def candidate_coders(codebook: Codebook, lexicon: Lexicon, cues: VoiceCues,
@@ -765,7 +809,6 @@ def auto_code(paragraphs: pd.DataFrame, coder, workers: int | None = None) -> pd
         codes = coder.code(texts)
     codes.insert(0, "paragraph_id", body["paragraph_id"].to_numpy())
     codes.insert(1, "source_id", body["source_id"].to_numpy())
-    codes["check_by_hand"] = codes["confidence"] < getattr(coder, "check_by_hand_below",
-                                                           CHECK_BY_HAND_BELOW)
+    codes["check_by_hand"] = check_by_hand(codes, coder)
     codes["coding"] = AUTOMATED
     return codes[AUTO_COLUMNS]

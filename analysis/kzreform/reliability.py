@@ -26,7 +26,8 @@ import krippendorff
 import numpy as np
 import pandas as pd
 
-from .autocoders import CHECK_BY_HAND_BELOW, coded_wrongly as wrong_codes
+from .autocoders import check_by_hand
+from .autocoders import coded_wrongly as wrong_codes
 from .codebook import Codebook, split_list
 from .data import resource_path
 from .errors import Issue, raise_issues
@@ -214,8 +215,7 @@ def leave_one_source_out(coder, labelled: pd.DataFrame) -> pd.DataFrame:
         rows = fitted.code(labelled.loc[held_out, "text"].tolist())
         rows.insert(0, "paragraph_id", labelled.loc[held_out, "paragraph_id"].to_numpy())
         rows.insert(1, "source_id", source)
-        rows["check_by_hand"] = rows["confidence"] < getattr(fitted, "check_by_hand_below",
-                                                             CHECK_BY_HAND_BELOW)
+        rows["check_by_hand"] = check_by_hand(rows, fitted)
         coded.append(rows)
     return pd.concat(coded, ignore_index=True)
 
