@@ -10,6 +10,7 @@ from kzreform import autocoders, framing, reading, reliability
 from kzreform.cli import main
 from kzreform.data import load_table, schema_fields
 from kzreform.errors import DataValidationError
+from kzreform.validation import validate_inputs
 from kzreform.settings import (DEFAULT_PROFILE, PROFILE_VARIABLE, SETTINGS, BuildSettings,
                                build_settings, selected_profile)
 
@@ -28,7 +29,8 @@ def coded(paragraphs):
 def add_profile(data_dir, profile, resamples, coders):
     path = data_dir / "build_settings.csv"
     with open(path, "a", encoding="utf-8") as table:
-        table.write(f"{profile},{resamples},{coders},,a profile of the tests\n")
+        table.write(f"{profile},{resamples},{coders},{build_settings().flag_errors},,"
+                    "a profile of the tests\n")
 
 
 def test_the_default_and_fast_profiles_exist():
@@ -109,3 +111,13 @@ def test_a_build_with_another_profile_says_it_is_not_the_study(data_copy, capsys
     assert main(["build", "--data-dir", str(data_copy)]) == 0
     assert f"built with the build profile {FAST_PROFILE!r} (KZREFORM_PROFILE), not 'default': " \
         "these are not the study's figures" in capsys.readouterr().out
+
+
+def test_a_flag_share_outside_zero_to_one_is_refused_by_name(data_copy):
+    path = data_copy / "build_settings.csv"
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table.loc[table["profile"] == DEFAULT_PROFILE, "flag_errors"] = "1.5"
+    table.to_csv(path, index=False, lineterminator="\n")
+    with pytest.raises(DataValidationError, match=r"build_settings.csv, row 2, field "
+                                                  r"'flag_errors', value '1.5'"):
+        validate_inputs(data_copy)
