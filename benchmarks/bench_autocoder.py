@@ -102,7 +102,7 @@ def main(sizes: list[int]) -> None:
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     rules = load_boilerplate_rules()
     coders = coders_compared()
-    print(f"{'coder':>16} {'paragraphs':>10} {'seconds':>8} {'paragraphs/s':>13} "
+    print(f"{'coder':>21} {'paragraphs':>10} {'seconds':>8} {'paragraphs/s':>13} "
           f"{'µs/paragraph':>13} {'slowest':>8}")
     with tempfile.TemporaryDirectory(prefix="kzreform-bench-") as directory:
         for size in sizes:
@@ -111,7 +111,7 @@ def main(sizes: list[int]) -> None:
             runs = time_coders(raw_file, rules, coders, size)
             for name, seconds in runs.items():
                 fastest = min(seconds)
-                print(f"{name:>16} {size:>10,} {fastest:>8.2f} {size / fastest:>13,.0f} "
+                print(f"{name:>21} {size:>10,} {fastest:>8.2f} {size / fastest:>13,.0f} "
                       f"{fastest / size * 1e6:>13.0f} {max(seconds):>8.2f}")
 
 if __name__ == "__main__":

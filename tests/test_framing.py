@@ -911,3 +911,17 @@ def test_the_source_summary_shows_sources_in_the_order_given():
                             "ci_low": [0.0, -1.0], "ci_high": [1.0, 0.0]})
     table = framing.source_summary_table(summary, ["b", "a"])
     assert list(table.columns) == ["", "b", "a"]
+
+
+def test_page_clutter_is_not_coded(paragraphs, lexicon):
+    body = codebook_module.body_paragraphs(paragraphs)
+    clutter = ["Tokayev votes in Astana on 5 June, the day of the referendum. Photo: Reuters",
+               "© AP Photo.", "Share on Facebook. Tweet this."]
+    prose = ["The photographer said the vote was peaceful.",
+             "The image of the country suffered, critics said."]
+    extra = pd.DataFrame({"paragraph_id": [f"x-p{number:02d}" for number in range(5)],
+                          "source_id": "x", "kind": "paragraph", "text": clutter + prose})
+    with_clutter = pd.concat([body, extra], ignore_index=True)
+    coded = autocoders.auto_code(with_clutter, autocoders.LexiconCoder(lexicon))
+    kept = body.loc[~body["text"].map(autocoders.is_clutter), "paragraph_id"]
+    assert coded["paragraph_id"].tolist() == [*kept, "x-p03", "x-p04"]

@@ -24,6 +24,7 @@ import functools
 import math
 import multiprocessing
 import os
+import re
 from concurrent.futures import ProcessPoolExecutor
 from itertools import repeat
 from pathlib import Path
@@ -789,15 +790,35 @@ def load_candidate_coders(codebook: Codebook, settings: BuildSettings,
 
 # Below this many paragraphs, starting worker processes costs more than it saves.
 PARALLEL_MIN_PARAGRAPHS = 2_000
+# Page clutter that segmentation keeps as body text (short lines without a
+# sentence end are already headings, kzreform.corpus): a photo caption with its
+# credit ("... votes in Astana. Photo: Reuters"), a credit line ("© AP"), a line
+# of sharing buttons ending like a sentence. No longer than a caption.
+CLUTTER_MAX_WORDS = 40
+CREDIT = re.compile(r"(?:^|[\s(\[])(?:©|(?:photo|photograph|image|picture|illustration|credit)"
+                    r"s?\s*(?::|/|\bby\b))", re.IGNORECASE)
+SHARING_WORDS = frozenset({"share", "shares", "tweet", "facebook", "twitter", "x", "email",
+                           "e-mail", "print", "whatsapp", "telegram", "linkedin", "reddit", "vk",
+                           "copy", "link", "on", "this", "article", "page", "via", "post"})
+
+
+def is_clutter(text: str) -> bool:
+    """Whether a body paragraph is page clutter (see ``CREDIT``), not text to code."""
+    words = WORD.findall(text.lower())
+    return len(words) <= CLUTTER_MAX_WORDS and (bool(CREDIT.search(text))
+                                                or set(words) <= SHARING_WORDS)
+
 
 
 def auto_code(paragraphs: pd.DataFrame, coder, workers: int | None = None) -> pd.DataFrame:
-    """Code every body paragraph with a fitted coder (headings and footnotes are not coded).
+    """Code every body paragraph with a fitted coder.
 
+    Headings, footnotes and page clutter (:func:`is_clutter`) are not coded.
     Large inputs are split into contiguous chunks coded in parallel, one per
     core; the result is the same, in the same order, as coding them in turn.
     """
     body = body_paragraphs(paragraphs)
+    body = body[~body["text"].map(is_clutter)]
     texts = body["text"].tolist()
     workers = workers or os.cpu_count() or 1
     if workers > 1 and len(texts) >= PARALLEL_MIN_PARAGRAPHS:

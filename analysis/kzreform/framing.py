@@ -99,7 +99,11 @@ def sources_by_date(coded: pd.DataFrame, sources: pd.DataFrame) -> list[str]:
 
 
 def coded_per_source(paragraphs: pd.DataFrame, coded: pd.DataFrame) -> pd.DataFrame:
-    """Per source: body paragraphs, how each was coded, flags, and what was left uncoded."""
+    """Per source: body paragraphs, how each was coded, flags, and what was left uncoded.
+
+    A body paragraph neither hand-coded nor coded automatically is page clutter
+    (:func:`kzreform.autocoders.is_clutter`).
+    """
     body = body_paragraphs(paragraphs)
     table = pd.DataFrame({
         "body paragraphs": body.groupby("source_id").size(),
@@ -108,6 +112,8 @@ def coded_per_source(paragraphs: pd.DataFrame, coded: pd.DataFrame) -> pd.DataFr
         "automated, to check by hand": coded[coded["check_by_hand"]].groupby("source_id").size(),
         "headings and footnotes (not coded)":
             paragraphs[~paragraphs["kind"].isin(BODY_KINDS)].groupby("source_id").size(),
+        "page clutter (not coded)":
+            body[~body["paragraph_id"].isin(coded["paragraph_id"])].groupby("source_id").size(),
     }).fillna(0).astype(int)
     table.loc["all sources"] = table.sum()
     table.index.name = "source"
