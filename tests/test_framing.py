@@ -734,6 +734,8 @@ def test_calibration_bins_hold_every_paragraph_once():
             & (curve["mean_confidence"] <= curve["bin_high"])).all()
     right = ~reliability.coded_wrongly(paired)
     assert np.isclose((curve["share_right"] * curve["paragraphs"]).sum(), right.sum())
+    overall = reliability.overall_calibration(curve.assign(coder="c"), "c")
+    assert np.allclose(overall, (paired.confidence.mean(), right.mean()))
 
 
 def test_calibration_table_covers_every_hand_coded_paragraph_per_coder(manual):

@@ -286,6 +286,14 @@ def evaluate(coders: list, paragraphs: pd.DataFrame, manual: pd.DataFrame, codeb
 
 # ---- display ----
 
+def overall_calibration(curve: pd.DataFrame, coder: str) -> tuple[float, float]:
+    """A coder's mean confidence and share of paragraphs coded rightly, over all its bins."""
+    own = curve[curve["coder"] == coder]
+    weights = own["paragraphs"] / own["paragraphs"].sum()
+    return float((own["mean_confidence"] * weights).sum()), float((own["share_right"]
+                                                                   * weights).sum())
+
+
 def _shown(value: float, percent: bool) -> str:
     if pd.isna(value):
         return "–"
