@@ -927,3 +927,20 @@ def test_page_clutter_is_not_coded(paragraphs, lexicon):
     coded = autocoders.auto_code(with_clutter, autocoders.LexiconCoder(lexicon))
     kept = body.loc[~body["text"].map(autocoders.is_clutter), "paragraph_id"]
     assert coded["paragraph_id"].tolist() == [*kept, "x-p03", "x-p04"]
+
+
+def test_a_claim_without_a_named_speaker_follows_the_last_one_named(cues):
+    own, official, other = (2 * reading.CLAIM_HOLDERS.index(holder)
+                            for holder in ("own", "official", "other"))
+    texts = ["The minister said the vote was held. He said the reform is excellent.",
+             "He said the reform is excellent.",
+             "The reform is excellent."]
+    plain = reading.Reader(cues).read(texts).cues
+    following = reading.Reader(cues, follow_speakers=True).read(texts).cues
+    assert (plain[:, own] > 0).all()  # today's reader: the text's own praise
+    assert following[0, official] > 0 and following[0, own] == 0
+    assert following[1, other] > 0 and following[1, own] == 0  # named in an earlier paragraph
+    assert following[2, own] > 0  # no claim reported: the text's own voice
+    # A paragraph's reading does not depend on the paragraphs read before it.
+    alone = reading.Reader(cues, follow_speakers=True).read(texts[1:]).cues
+    assert (alone == following[1:]).all()

@@ -296,8 +296,10 @@ class SupervisedCoder:
     check_by_hand_below = CHECK_BY_HAND_BELOW
     # Words the models do not see (nor the phrases they are part of).
     stopwords: frozenset[str] = frozenset()
-    # Whether the reader reads no valence in who speaks and in topics' names.
+    # Whether the reader reads no valence in who speaks and in topics' names, and
+    # gives a claim without a named speaker to the last one named (kzreform.reading).
     neutral_names = False
+    follow_speakers = False
 
     def __init__(self, codebook: Codebook, cues: VoiceCues, phrases_and_sentiment: bool):
         """An unfitted coder: words only, or with phrases, sentiment, negation and attribution."""
@@ -434,7 +436,8 @@ class SupervisedCoder:
     def _fit(self, texts: list[str], labels: pd.DataFrame) -> SupervisedCoder:
         fitted = self._blank()
         definitions = [self.codebook.definitions[frame] for frame in self.codebook.frames]
-        first = Reader(self.cues, neutral_names=self.neutral_names)
+        first = Reader(self.cues, neutral_names=self.neutral_names,
+                       follow_speakers=self.follow_speakers)
         fitted._index_vocabulary(self._vectoriser().fit(
             first.read(texts).documents() + first.read(definitions).documents()))
         # Read again, now that the reader numbers the vocabulary (the same reading).
@@ -467,7 +470,7 @@ class SupervisedCoder:
         negatable = {word.removeprefix(NEGATED): column for word, column
                      in self._word_columns.items() if word.startswith(NEGATED)}
         self._reader = Reader(self.cues, (*self._word_columns, *negatable),
-                              self.neutral_names)
+                              self.neutral_names, self.follow_speakers)
         self._column_of = np.full(len(self._reader.numbers) + 1, -1, dtype=np.int64)
         self._negated_column_of = self._column_of.copy()
         for word, column in self._word_columns.items():
@@ -584,7 +587,7 @@ class CalibratedCoder(SupervisedCoder):
                       "distribution, sentiment scale, flag chosen out of sample")
         self.flag_errors = flag_errors
         self.stopwords = stopwords
-        self.neutral_names = True
+        self.neutral_names = self.follow_speakers = True
 
     def _blank(self) -> CalibratedCoder:
         return CalibratedCoder(self.codebook, self.cues, self.flag_errors, self.stopwords)

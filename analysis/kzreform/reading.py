@@ -272,10 +272,15 @@ class Reader:
     ``LINKING_WORDS`` one). Otherwise a paragraph that quotes critics reads as
     critical, and one that reports freedoms restricted as praise, whatever it
     says of them.
+
+    A reader that ``follow_speakers`` gives a claim reported without naming
+    who makes it ("he said", "she added") to the last speaker named before it
+    in the paragraph, or to other actors where none is (the speaker was named
+    in an earlier paragraph); otherwise it is the text's own voice.
     """
 
     def __init__(self, cues: VoiceCues, words: tuple[str, ...] = (),
-                 neutral_names: bool = False):
+                 neutral_names: bool = False, follow_speakers: bool = False):
         """A reader for ``cues``, also numbering ``words``.
 
         The words every reader of ``cues`` knows are numbered once (in sorted
@@ -283,6 +288,7 @@ class Reader:
         """
         self.cues = cues
         self.neutral_names = neutral_names
+        self.follow_speakers = follow_speakers
         numbers, arrays = _known(cues, neutral_names)
         extra = sorted(set(words).difference(numbers))
         self.numbers = {**numbers, **{word: number for number, word
@@ -325,10 +331,11 @@ class Reader:
         valence = np.where(negator, 0.0, self.valence[numbers])  # negators carry no valence
         valence[self._not_evaluative(numbers, clause)] = 0.0
         valence[negated] *= N_SCALAR
-        holder, voice_sentence, voice = _claims(self.cues, self.cue[numbers], sentence,
-                                                sentences)
         sentence_paragraph = np.zeros(sentences, dtype=np.int64)
         sentence_paragraph[sentence] = paragraph
+        holder, voice_sentence, voice = _claims(
+            self.cues, self.cue[numbers], sentence, sentences,
+            sentence_paragraph if self.follow_speakers else None)
         slots = 2 * len(CLAIM_HOLDERS)
         scored = valence != 0
         slot = (paragraph * slots + 2 * holder[sentence] + (valence < 0))[scored]
@@ -364,8 +371,13 @@ def _negated(negator: np.ndarray, clause: np.ndarray) -> np.ndarray:
     return ~negator & (latest >= clause_start)
 
 
-def _claims(cues: VoiceCues, numbers: np.ndarray, sentence: np.ndarray, sentences: int):
-    """Each sentence's claim holder, and the (sentence, voice number) pairs it reports."""
+def _claims(cues: VoiceCues, numbers: np.ndarray, sentence: np.ndarray, sentences: int,
+            follow_in: np.ndarray | None = None):
+    """Each sentence's claim holder, and the (sentence, voice number) pairs it reports.
+
+    With ``follow_in`` (each sentence's paragraph), a claim reported without a
+    named speaker follows the last one named (see :class:`Reader`).
+    """
     in_sentence, reports, voice, frames = cues.hits(numbers, sentence)
     reporting = np.bincount(in_sentence[reports], minlength=sentences) > 0
     framing = np.bincount(in_sentence[frames], minlength=sentences) > 0
@@ -375,4 +387,10 @@ def _claims(cues: VoiceCues, numbers: np.ndarray, sentence: np.ndarray, sentence
                              minlength=sentences)
     holder = np.where(reported == 0, np.where(framing, OTHER, OWN),
                       np.where(unofficial == 0, OFFICIAL, OTHER))
+    if follow_in is not None:
+        last = np.maximum.accumulate(np.where(reported > 0, np.arange(sentences), -1))
+        earlier = np.maximum(last, 0)
+        known = (last >= 0) & (follow_in[earlier] == follow_in)
+        anonymous = reporting & (reported == 0) & ~framing
+        holder = np.where(anonymous, np.where(known, holder[earlier], OTHER), holder)
     return holder, in_sentence[actor], voice[actor]
