@@ -3,8 +3,10 @@
 Every coder has ``fit(texts, labels)`` (labels: hand-coding rows aligned with
 the texts) returning a fitted coder, and ``code(texts)`` returning a table with
 one row per text (columns ``CODE_COLUMNS``): primary and secondary frames,
-stance, stance target, voices and a confidence from 0 to 1. Rows below ``CHECK_BY_HAND_BELOW``
-are flagged for checking by hand.
+stance (and whether it is uncertain), stance target, voices and a confidence
+from 0 to 1. Codes below the coder's threshold (``CHECK_BY_HAND_BELOW`` for
+coders without one) or with an uncertain stance are flagged for checking by
+hand (:func:`check_by_hand`); page clutter is not coded (:func:`is_clutter`).
 
 - ``MajorityCoder``: the most common hand codes of its training paragraphs.
 - ``LexiconCoder``: the keyword rules of ``data/coding/lexicon.csv``. They were
@@ -16,6 +18,11 @@ are flagged for checking by hand.
   n-grams and stance cues from a general sentiment lexicon (VADER's, shipped
   with ``vaderSentiment``) split by whose claim they sit in. Voices come from
   generic actor and reporting cues (``data/coding/voice_cues.csv``).
+- ``CalibratedCoder``: the full supervised coder on content words, reading no
+  sentiment in names and following speakers across sentences, with a median
+  stance from a distribution that adds a sentiment scale, an uncertain stance
+  where that distribution is flat, a confidence recalibrated out of fold and a
+  flag threshold set by the build settings' share of wrong codes.
 """
 
 from __future__ import annotations
