@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from .corpus import BODY_KINDS
-from .data import read_yaml
+from .data import read_text, read_yaml
 from .errors import DataValidationError, Issue, raise_issues, shown
 from .paths import CODING, DATA, in_data_dir
 
@@ -67,6 +67,16 @@ def codebook_path(data_dir: Path = DATA) -> Path:
 def stopwords_path(data_dir: Path = DATA) -> Path:
     """Where the function words left out of the distinctive vocabulary of ``data_dir`` live."""
     return in_data_dir(STOPWORDS, data_dir)
+
+
+def load_stopwords(data_dir: Path = DATA) -> frozenset[str]:
+    """The function words of ``data_dir`` ('#' starts a comment).
+
+    They carry a text's style, not its framing, so the distinctive vocabulary
+    and the calibrated coder leave them out.
+    """
+    lines = read_text(stopwords_path(data_dir)).splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
 REQUIRED_FIELDS = {

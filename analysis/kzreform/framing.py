@@ -16,15 +16,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .autocoders import auto_code, candidate_coders, load_lexicon
+from .autocoders import auto_code, load_candidate_coders
 from .checks import manual_coding_issues
 from .codebook import (AUTOMATED, HAND_CODED, Codebook, body_paragraphs, codebook_path,
-                       load_codebook, split_list, stopwords_path)
+                       load_codebook, load_stopwords, split_list)
 from .corpus import BODY_KINDS, WORD
-from .data import load_table, read_text
+from .data import load_table
 from .errors import raise_issues
 from .paths import DATA
-from .reading import load_voice_cues
 from .reliability import (INTERVAL, SEED, evaluate, evaluated_coders, hand_coded_texts,
                           interval_text)
 from .settings import build_settings
@@ -49,14 +48,14 @@ def framing_tables(data_dir: Path, tables: dict) -> dict:
     raise_issues(manual_coding_issues(paragraphs, data_dir), "invalid hand coding")
     manual = load_table("framing-manual", data_dir)
     settings = build_settings(data_dir)
-    coders = evaluated_coders(candidate_coders(codebook, load_lexicon(codebook, data_dir),
-                                               load_voice_cues(data_dir)), settings, data_dir)
-    reliability, chosen = evaluate(coders, paragraphs, manual, codebook, settings.resamples,
-                                   data_dir)
+    coders = evaluated_coders(load_candidate_coders(codebook, settings, data_dir), settings,
+                              data_dir)
+    reliability, calibration, chosen = evaluate(coders, paragraphs, manual, codebook,
+                                                settings.resamples, data_dir)
     labelled = hand_coded_texts(paragraphs, manual)
     coder = next(c for c in coders if c.name == chosen).fit(labelled["text"].tolist(), labelled)
     return {"framing-auto": auto_code(paragraphs, coder, settings.workers),
-            "framing-reliability": reliability}
+            "framing-reliability": reliability, "framing-calibration": calibration}
 
 
 # ---- analysis ----
@@ -100,7 +99,11 @@ def sources_by_date(coded: pd.DataFrame, sources: pd.DataFrame) -> list[str]:
 
 
 def coded_per_source(paragraphs: pd.DataFrame, coded: pd.DataFrame) -> pd.DataFrame:
-    """Per source: body paragraphs, how each was coded, flags, and what was left uncoded."""
+    """Per source: body paragraphs, how each was coded, flags, and what was left uncoded.
+
+    A body paragraph neither hand-coded nor coded automatically is page clutter
+    (:func:`kzreform.autocoders.is_clutter`).
+    """
     body = body_paragraphs(paragraphs)
     table = pd.DataFrame({
         "body paragraphs": body.groupby("source_id").size(),
@@ -109,6 +112,8 @@ def coded_per_source(paragraphs: pd.DataFrame, coded: pd.DataFrame) -> pd.DataFr
         "automated, to check by hand": coded[coded["check_by_hand"]].groupby("source_id").size(),
         "headings and footnotes (not coded)":
             paragraphs[~paragraphs["kind"].isin(BODY_KINDS)].groupby("source_id").size(),
+        "page clutter (not coded)":
+            body[~body["paragraph_id"].isin(coded["paragraph_id"])].groupby("source_id").size(),
     }).fillna(0).astype(int)
     table.loc["all sources"] = table.sum()
     table.index.name = "source"
@@ -315,12 +320,6 @@ def short_quote(text: str, max_words: int) -> str:
 
 
 # ---- distinctive vocabulary ----
-
-def load_stopwords(data_dir: Path = DATA) -> frozenset[str]:
-    """The function words left out of the distinctive vocabulary ('#' starts a comment)."""
-    lines = read_text(stopwords_path(data_dir)).splitlines()
-    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
-
 
 def word_counts(texts: pd.Series, stopwords: frozenset[str] = frozenset()) -> pd.Series:
     """How often each lower-case word of ``texts`` occurs (numbers and stopwords left out)."""

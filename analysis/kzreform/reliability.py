@@ -6,10 +6,15 @@ never seen its text (or anything else from its source). The measures:
 Krippendorff's alpha (``krippendorff`` package) for stance (ordinal), primary
 frame and stance target (nominal), and per-frame precision and recall of a frame's
 presence (primary or secondary) with the hand coding as the reference. Each
-comes with a percentile bootstrap 95% interval over paragraphs (fixed seed).
+comes with a percentile bootstrap 95% interval (fixed seed) that resamples
+the sources and then the paragraphs within each drawn source, since the
+paragraphs of one source are not independent (paragraphs alone where their
+sources are not known, as between two hand codings).
 The "check by hand" flag is measured too: the share of paragraphs flagged, and
 the share of the wrongly coded paragraphs (stance of the wrong sign, or the
-wrong primary frame) that it flags.
+wrong primary frame) that it flags; and the calibration of each coder's
+confidence: per confidence bin, the mean confidence against the share of
+paragraphs coded rightly (:func:`calibration`).
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ import krippendorff
 import numpy as np
 import pandas as pd
 
-from .autocoders import CHECK_BY_HAND_BELOW
+from .autocoders import check_by_hand
+from .autocoders import coded_wrongly as wrong_codes
 from .codebook import Codebook, split_list
 from .data import resource_path
 from .errors import Issue, raise_issues
@@ -36,6 +42,10 @@ LOSO = "leave-one-source-out"
 IN_SAMPLE = "in-sample"
 RELIABILITY_COLUMNS = ["coder", "coder_label", "evaluation", "chosen", "measure", "item",
                        "paragraphs", "estimate", "ci_low", "ci_high"]
+# Confidence from 0 to 1 in bins of equal width, for the calibration curve.
+CALIBRATION_BINS = 10
+CALIBRATION_COLUMNS = ["coder", "evaluation", "bin_low", "bin_high", "paragraphs",
+                       "mean_confidence", "share_right"]
 
 
 @dataclass(frozen=True)
@@ -48,6 +58,8 @@ class PairedCodes:
     present_hand: np.ndarray  # (n, frames) bools: frame is primary or secondary
     present_auto: np.ndarray
     flagged: np.ndarray | None = None  # (n,) bools: the coder flagged it for checking by hand
+    confidence: np.ndarray | None = None  # (n,) the coder's confidence
+    sources: np.ndarray | None = None  # (n,) source ids, where the codes carry them
 
 
 def pair_codes(manual: pd.DataFrame, auto: pd.DataFrame, codebook: Codebook) -> PairedCodes:
@@ -72,7 +84,9 @@ def pair_codes(manual: pd.DataFrame, auto: pd.DataFrame, codebook: Codebook) -> 
                          pair["stance_target_auto"].map(target_number)], dtype=float),
         present_hand=present("hand"), present_auto=present("auto"),
         flagged=(pair["check_by_hand"].astype(bool).to_numpy() if "check_by_hand" in pair
-                 else None))
+                 else None),
+        confidence=pair["confidence"].to_numpy(dtype=float) if "confidence" in pair else None,
+        sources=pair["source_id"].to_numpy() if "source_id" in pair else None)
 
 
 def alpha(values: np.ndarray, level: str, domain=None) -> float:
@@ -116,8 +130,25 @@ def measures(paired: PairedCodes, codebook: Codebook,
 
 def coded_wrongly(paired: PairedCodes) -> np.ndarray:
     """Paragraphs whose automated stance has the wrong sign or whose primary frame is wrong."""
-    return ((np.sign(paired.stance[0]) != np.sign(paired.stance[1]))
-            | (paired.frame[0] != paired.frame[1]))
+    return wrong_codes(paired.stance[0], paired.stance[1], paired.frame[0], paired.frame[1])
+
+
+def calibration(paired: PairedCodes) -> pd.DataFrame:
+    """The calibration curve: per bin of confidence, its mean and the share coded rightly.
+
+    Bins of equal width from 0 to 1 (``CALIBRATION_BINS``; a confidence of 1
+    falls in the last); empty bins are left out. A coder whose confidence is
+    calibrated codes rightly about as often as its mean confidence says.
+    """
+    confidence = paired.confidence
+    right = ~coded_wrongly(paired)
+    bins = np.minimum((confidence * CALIBRATION_BINS).astype(int), CALIBRATION_BINS - 1)
+    rows = [{"bin_low": number / CALIBRATION_BINS, "bin_high": (number + 1) / CALIBRATION_BINS,
+             "paragraphs": int((bins == number).sum()),
+             "mean_confidence": float(confidence[bins == number].mean()),
+             "share_right": float(right[bins == number].mean())}
+            for number in np.unique(bins).tolist()]
+    return pd.DataFrame(rows, columns=CALIBRATION_COLUMNS[2:])
 
 
 def paragraphs_compared(paired: PairedCodes, codebook: Codebook) -> dict[tuple[str, str], int]:
@@ -133,9 +164,22 @@ def paragraphs_compared(paired: PairedCodes, codebook: Codebook) -> dict[tuple[s
     return counts
 
 
+def resample(rng: np.random.Generator, sources: np.ndarray | None, n: int) -> np.ndarray:
+    """The rows of one bootstrap draw.
+
+    Sources are drawn with replacement, then each drawn source's paragraphs
+    with replacement; where ``sources`` is None, ``n`` paragraphs alone.
+    """
+    if sources is None:
+        return rng.integers(n, size=n)
+    members = [np.flatnonzero(sources == source) for source in np.unique(sources)]
+    return np.concatenate([rng.choice(members[drawn], size=len(members[drawn]))
+                           for drawn in rng.integers(len(members), size=len(members))])
+
+
 def with_intervals(paired: PairedCodes, codebook: Codebook, resamples: int | None = None,
                    seed: int = SEED) -> pd.DataFrame:
-    """Each measure with its percentile bootstrap interval (``resamples`` of the paragraphs).
+    """Each measure with its percentile bootstrap interval (``resamples`` draws, :func:`resample`).
 
     ``resamples`` defaults to the build settings' (:mod:`kzreform.settings`).
     """
@@ -143,7 +187,8 @@ def with_intervals(paired: PairedCodes, codebook: Codebook, resamples: int | Non
     point = measures(paired, codebook)
     n = paired.stance.shape[1]
     rng = np.random.default_rng(seed)
-    draws = [measures(paired, codebook, rng.integers(n, size=n)) for _ in range(resamples)]
+    draws = [measures(paired, codebook, resample(rng, paired.sources, n))
+             for _ in range(resamples)]
     counts = paragraphs_compared(paired, codebook)
     rows = []
     for key, estimate in point.items():
@@ -169,17 +214,17 @@ def leave_one_source_out(coder, labelled: pd.DataFrame) -> pd.DataFrame:
         fitted = coder.fit(labelled.loc[~held_out, "text"].tolist(), labelled[~held_out])
         rows = fitted.code(labelled.loc[held_out, "text"].tolist())
         rows.insert(0, "paragraph_id", labelled.loc[held_out, "paragraph_id"].to_numpy())
-        rows["check_by_hand"] = rows["confidence"] < getattr(fitted, "check_by_hand_below",
-                                                             CHECK_BY_HAND_BELOW)
+        rows.insert(1, "source_id", source)
+        rows["check_by_hand"] = check_by_hand(rows, fitted)
         coded.append(rows)
     return pd.concat(coded, ignore_index=True)
 
 
 def _out_of_sample(coder, labelled: pd.DataFrame, manual: pd.DataFrame, codebook: Codebook,
-                   resamples: int) -> pd.DataFrame:
-    """Every measure of one coder, leave-one-source-out, with its bootstrap interval."""
-    return with_intervals(pair_codes(manual, leave_one_source_out(coder, labelled), codebook),
-                          codebook, resamples)
+                   resamples: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One coder, leave-one-source-out: every measure with its interval, and its calibration."""
+    paired = pair_codes(manual, leave_one_source_out(coder, labelled), codebook)
+    return with_intervals(paired, codebook, resamples), calibration(paired)
 
 
 def choose(point: dict[str, dict[tuple[str, str], float]], coders: list) -> str:
@@ -214,8 +259,8 @@ def evaluated_coders(candidates: list, settings: BuildSettings, data_dir: Path =
 
 
 def evaluate(coders: list, paragraphs: pd.DataFrame, manual: pd.DataFrame, codebook: Codebook,
-             resamples: int, data_dir: Path = DATA) -> tuple[pd.DataFrame, str]:
-    """The reliability table of every coder (long format) and the name of the chosen one."""
+             resamples: int, data_dir: Path = DATA) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """Every coder's reliability and calibration tables (long format), and the chosen coder."""
     labelled = hand_coded_texts(paragraphs, manual)
     sources = sorted(labelled["source_id"].unique())
     if len(sources) < MIN_SOURCES:
@@ -224,21 +269,30 @@ def evaluate(coders: list, paragraphs: pd.DataFrame, manual: pd.DataFrame, codeb
                                f"out evaluation of the automated coders needs at least "
                                f"{MIN_SOURCES} hand-coded sources")],
                      "cannot evaluate the automated coders")
-    measured = [_out_of_sample(coder, labelled, manual, codebook, resamples) for coder in coders]
+    measured, calibrations = zip(*(_out_of_sample(coder, labelled, manual, codebook, resamples)
+                                   for coder in coders))
     chosen = choose({coder.name: dict(zip(zip(table["measure"], table["item"]),
                                           table["estimate"]))
                      for coder, table in zip(coders, measured)}, coders)
-    tables = []
-    for coder, table in zip(coders, measured):
-        table.insert(0, "coder", coder.name)
+    for coder, table, curve in zip(coders, measured, calibrations):
+        for shown in (table, curve):
+            shown.insert(0, "coder", coder.name)
+            shown.insert(1, "evaluation", LOSO if coder.fitted else IN_SAMPLE)
         table.insert(1, "coder_label", coder.label)
-        table.insert(2, "evaluation", LOSO if coder.fitted else IN_SAMPLE)
         table.insert(3, "chosen", coder.name == chosen)
-        tables.append(table)
-    return pd.concat(tables, ignore_index=True)[RELIABILITY_COLUMNS], chosen
+    return (pd.concat(measured, ignore_index=True)[RELIABILITY_COLUMNS],
+            pd.concat(calibrations, ignore_index=True)[CALIBRATION_COLUMNS], chosen)
 
 
 # ---- display ----
+
+def overall_calibration(curve: pd.DataFrame, coder: str) -> tuple[float, float]:
+    """A coder's mean confidence and share of paragraphs coded rightly, over all its bins."""
+    own = curve[curve["coder"] == coder]
+    weights = own["paragraphs"] / own["paragraphs"].sum()
+    return float((own["mean_confidence"] * weights).sum()), float((own["share_right"]
+                                                                   * weights).sum())
+
 
 def _shown(value: float, percent: bool) -> str:
     if pd.isna(value):
@@ -271,6 +325,24 @@ def alpha_table(table: pd.DataFrame) -> pd.DataFrame:
         "alpha, stance (ordinal)": wide.loc[coders.index, "stance"].to_numpy(),
         "alpha, primary frame (nominal)": wide.loc[coders.index, "primary_frame"].to_numpy(),
         "alpha, stance target (nominal)": wide.loc[coders.index, "stance_target"].to_numpy(),
+    })
+
+
+def flag_table(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per coder: the shares of paragraphs and of wrong codes its flag holds.
+
+    The flag marks paragraphs for checking by hand; both shares come with their
+    intervals.
+    """
+    flags = table[table["measure"] == "flagged"]
+    shown = flags.assign(value=interval_text(flags, percent=True)).pivot(
+        index="coder", columns="item", values="value").reindex(flags["coder"].unique())
+    labels = flags.drop_duplicates("coder").set_index("coder")
+    return pd.DataFrame({
+        "coder": labels.loc[shown.index, "coder_label"].to_numpy(),
+        "codes compared": labels.loc[shown.index, "evaluation"].to_numpy(),
+        "paragraphs flagged": shown["paragraphs"].to_numpy(),
+        "wrong codes flagged": shown["errors"].to_numpy(),
     })
 
 
