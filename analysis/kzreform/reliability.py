@@ -6,7 +6,10 @@ never seen its text (or anything else from its source). The measures:
 Krippendorff's alpha (``krippendorff`` package) for stance (ordinal), primary
 frame and stance target (nominal), and per-frame precision and recall of a frame's
 presence (primary or secondary) with the hand coding as the reference. Each
-comes with a percentile bootstrap 95% interval over paragraphs (fixed seed).
+comes with a percentile bootstrap 95% interval (fixed seed) over paragraphs or,
+where the paragraphs' sources are given, over sources and the paragraphs within
+them. Between hand codings the set of voices is compared too, with Krippendorff's
+alpha on the MASI distance between sets (Passonneau 2006).
 The "check by hand" flag is measured too: the share of paragraphs flagged, and
 the share of the wrongly coded paragraphs (stance of the wrong sign, or the
 wrong primary frame) that it flags.
@@ -14,7 +17,7 @@ wrong primary frame) that it flags.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import krippendorff
@@ -22,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from .autocoders import CHECK_BY_HAND_BELOW
-from .codebook import Codebook, split_list
+from .codebook import NO_VOICE, Codebook, split_list
 from .data import resource_path
 from .errors import Issue, raise_issues
 from .paths import DATA
@@ -48,6 +51,9 @@ class PairedCodes:
     present_hand: np.ndarray  # (n, frames) bools: frame is primary or secondary
     present_auto: np.ndarray
     flagged: np.ndarray | None = None  # (n,) bools: the coder flagged it for checking by hand
+    # (2, n) numbers of each coding's set of voices, indexing voice_sets; None if not compared.
+    voices: np.ndarray | None = None
+    voice_sets: tuple[frozenset, ...] = ()
 
 
 def pair_codes(manual: pd.DataFrame, auto: pd.DataFrame, codebook: Codebook) -> PairedCodes:
@@ -75,6 +81,48 @@ def pair_codes(manual: pd.DataFrame, auto: pd.DataFrame, codebook: Codebook) -> 
                  else None))
 
 
+def voice_set(cell: str) -> frozenset:
+    """The voices of a cell as a set ('none' is the empty set)."""
+    return frozenset(voice for voice in split_list(cell) if voice != NO_VOICE)
+
+
+def with_voices(paired: PairedCodes, first: pd.DataFrame, second: pd.DataFrame) -> PairedCodes:
+    """``paired`` with the two codings' sets of voices (rows in the order ``pair_codes`` made)."""
+    pair = first.merge(second, on="paragraph_id", suffixes=("_1", "_2"), validate="one_to_one")
+    sets = [pair[f"voices_{side}"].map(voice_set) for side in (1, 2)]
+    domain = tuple(sorted(set(sets[0]) | set(sets[1]), key=sorted))
+    number = {voices: index for index, voices in enumerate(domain)}
+    return replace(paired, voices=np.array([side.map(number) for side in sets]),
+                   voice_sets=domain)
+
+
+def masi_distance(first: frozenset, second: frozenset) -> float:
+    """MASI distance of two sets (Passonneau 2006): 1 - Jaccard x monotonicity.
+
+    Monotonicity is 1 for equal sets, 2/3 when one contains the other, 1/3
+    when they overlap otherwise and 0 when disjoint; two empty sets are equal.
+    """
+    if first == second:
+        return 0.0
+    shared = len(first & second)
+    monotonicity = 2 / 3 if first <= second or second <= first else 1 / 3 if shared else 0.0
+    return 1 - shared / len(first | second) * monotonicity
+
+
+def set_alpha(values: np.ndarray, sets: tuple[frozenset, ...]) -> float:
+    """Krippendorff's alpha of two codings of sets (numbers into ``sets``), MASI distance."""
+    if np.unique(values).size < 2:
+        return float("nan")
+    distances = np.array([[masi_distance(a, b) for b in sets] for a in sets])
+
+    def masi(v1, v2, i1, i2, n_v, dtype=np.float64):
+        return distances[v1.astype(int), v2.astype(int)].astype(dtype)
+
+    return float(krippendorff.alpha(reliability_data=values.astype(float),
+                                    level_of_measurement=masi,
+                                    value_domain=np.arange(len(sets), dtype=float)))
+
+
 def alpha(values: np.ndarray, level: str, domain=None) -> float:
     """Krippendorff's alpha of two codings (rows); undefined (NaN) without variation.
 
@@ -98,6 +146,8 @@ def measures(paired: PairedCodes, codebook: Codebook,
         ("alpha", "primary_frame"): alpha(paired.frame[:, rows], "nominal"),
         ("alpha", "stance_target"): alpha(paired.target[:, rows], "nominal"),
     }
+    if paired.voices is not None:
+        result["alpha", "voices"] = set_alpha(paired.voices[:, rows], paired.voice_sets)
     hand, auto = paired.present_hand[rows], paired.present_auto[rows]
     both = (hand & auto).sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -123,7 +173,8 @@ def coded_wrongly(paired: PairedCodes) -> np.ndarray:
 def paragraphs_compared(paired: PairedCodes, codebook: Codebook) -> dict[tuple[str, str], int]:
     """How many paragraphs each measure rests on (for precision: coded with the frame)."""
     n = paired.stance.shape[1]
-    counts = {("alpha", "stance"): n, ("alpha", "primary_frame"): n, ("alpha", "stance_target"): n}
+    counts = {("alpha", "stance"): n, ("alpha", "primary_frame"): n, ("alpha", "stance_target"): n,
+              ("alpha", "voices"): n}
     for index, frame in enumerate(codebook.frames):
         counts["precision", frame] = int(paired.present_auto[:, index].sum())
         counts["recall", frame] = int(paired.present_hand[:, index].sum())
@@ -133,17 +184,36 @@ def paragraphs_compared(paired: PairedCodes, codebook: Codebook) -> dict[tuple[s
     return counts
 
 
-def with_intervals(paired: PairedCodes, codebook: Codebook, resamples: int | None = None,
-                   seed: int = SEED) -> pd.DataFrame:
-    """Each measure with its percentile bootstrap interval (``resamples`` of the paragraphs).
+def resampled_rows(rng: np.random.Generator, sources: np.ndarray | None, n: int) -> np.ndarray:
+    """One bootstrap sample of paragraph rows: of sources, then of paragraphs within each.
 
-    ``resamples`` defaults to the build settings' (:mod:`kzreform.settings`).
+    Paragraphs of one source share its author and argument, so they are not
+    independent; drawing sources too lets the interval show how far the figure
+    depends on which texts were coded. Without ``sources``, paragraphs are drawn.
+    """
+    if sources is None:
+        return rng.integers(n, size=n)
+    members = [np.flatnonzero(sources == source) for source in np.unique(sources)]
+    drawn = rng.integers(len(members), size=len(members))
+    return np.concatenate([rng.choice(members[index], size=members[index].size)
+                           for index in drawn])
+
+
+def with_intervals(paired: PairedCodes, codebook: Codebook, resamples: int | None = None,
+                   seed: int = SEED, sources: np.ndarray | None = None) -> pd.DataFrame:
+    """Each measure with its percentile bootstrap interval (``resamples`` draws).
+
+    Given the ``sources`` of the paragraphs (in ``paired``'s order), each draw
+    resamples sources and then paragraphs within them (:func:`resampled_rows`);
+    otherwise paragraphs. ``resamples`` defaults to the build settings'
+    (:mod:`kzreform.settings`).
     """
     resamples = resamples or build_settings().resamples
     point = measures(paired, codebook)
     n = paired.stance.shape[1]
     rng = np.random.default_rng(seed)
-    draws = [measures(paired, codebook, rng.integers(n, size=n)) for _ in range(resamples)]
+    draws = [measures(paired, codebook, resampled_rows(rng, sources, n))
+             for _ in range(resamples)]
     counts = paragraphs_compared(paired, codebook)
     rows = []
     for key, estimate in point.items():
