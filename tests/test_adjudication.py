@@ -99,7 +99,7 @@ def test_every_paragraph_both_code_is_reconciled_and_only_those(data_copy, parag
     write(data_copy, table)
     write(data_copy, second[second["paragraph_id"] != missing], "framing_second.csv")
     assert [issue for issue in problems(data_copy, paragraphs)
-            if f"row 2, field 'paragraph_id', value {missing!r}: is not coded by both" in issue]
+            if f"row 2, field 'paragraph_id', value {missing!r}: has nothing to reconcile" in issue]
 
 
 def test_a_reconciled_primary_frame_repeated_as_secondary_is_named(data_copy, paragraphs):

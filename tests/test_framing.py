@@ -179,8 +179,10 @@ def test_the_retired_hand_coded_sources_key_is_named(data_copy):
 
 def test_evaluation_needs_two_hand_coded_sources(data_copy, manual, paragraphs):
     source = codebook_module.hand_coded_sources(manual, paragraphs)[0]
-    edit_manual(data_copy, lambda table: table[table["paragraph_id"].isin(
-        paragraphs.loc[paragraphs["source_id"] == source, "paragraph_id"])])
+    own = paragraphs.loc[paragraphs["source_id"] == source, "paragraph_id"]
+    # a source left out of the first coding leaves both codings and their reconciliation
+    for coding in ("framing_manual.csv", "framing_second.csv", "framing_reconciled.csv"):
+        edit_table(data_copy, coding, lambda table: table[table["paragraph_id"].isin(own)])
     assert f"data/coding/framing_manual.csv: codes 1 source(s) ['{source}']; the " \
         "leave-one-source-out evaluation of the automated coders needs at least 2 " \
         "hand-coded sources" in build_error(data_copy)

@@ -429,8 +429,8 @@ def reconciled_coding_issues(paragraphs: pd.DataFrame, data_dir: Path = DATA) ->
     issues += [Issue.at(path, "is coded by both hand codings but not reconciled",
                         field="paragraph_id", value=paragraph)
                for paragraph in sorted(both - set(row_of))]
-    issues += [Issue.at(path, "is not coded by both hand codings (framing_manual.csv and "
-                              "framing_second.csv), so there is nothing to reconcile",
+    issues += [Issue.at(path, "has nothing to reconcile: framing_manual.csv and "
+                              "framing_second.csv do not both code it",
                         row=row_of[paragraph], field="paragraph_id", value=paragraph)
                for paragraph in reconciled["paragraph_id"] if paragraph not in both]
     stated = reconciled.set_index("paragraph_id")
