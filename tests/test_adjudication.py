@@ -9,6 +9,7 @@ from kzreform.checks import codebook_change_issues, reconciled_coding_issues
 from kzreform.cli import main
 from kzreform.codebook import MANUAL_COLUMNS
 from kzreform.data import field_enum, load_table
+from kzreform.intercoder import COMPARISONS, comparison_name
 
 RECONCILED = "framing_reconciled.csv"
 
@@ -64,7 +65,7 @@ def test_the_reconciled_coding_uses_the_codebook_s_ids(codebook):
 
 def test_the_stored_reconciled_coding_is_valid(paragraphs):
     assert reconciled_coding_issues(paragraphs) == []
-    assert codebook_change_issues() == []
+    assert codebook_change_issues(paragraphs) == []
 
 
 def test_a_difference_without_a_note_is_named(data_copy, paragraphs):
@@ -110,17 +111,21 @@ def test_a_reconciled_primary_frame_repeated_as_secondary_is_named(data_copy, pa
             if "row 2, field 'secondary_frames'" in issue and "repeats the primary" in issue]
 
 
-def test_a_codebook_change_must_cite_a_disagreement(data_copy):
-    agreed = read(data_copy).query("decided_by == 'agreement'")["paragraph_id"].iloc[0]
+@pytest.mark.parametrize("cited, problem", [
+    ("agreed", "is a paragraph the two hand codings agree on (framing_reconciled.csv)"),
+    ("made-up", "is not a paragraph id of the corpus"),
+])
+def test_a_codebook_change_must_cite_a_disagreement(data_copy, paragraphs, cited, problem):
+    paragraph = (read(data_copy).query("decided_by == 'agreement'")["paragraph_id"].iloc[0]
+                 if cited == "agreed" else "nosuch-2024-p01")
     path = data_copy / "coding" / "codebook.yml"
     text = path.read_text(encoding="utf-8")
-    cited = text.index("disagreements: [") + len("disagreements: [")
-    path.write_text(text[:cited] + agreed + ", " + text[cited:], encoding="utf-8")
-    found = [str(issue) for issue in codebook_change_issues(data_copy)]
+    at = text.index("disagreements: [") + len("disagreements: [")
+    path.write_text(text[:at] + paragraph + ", " + text[at:], encoding="utf-8")
+    found = [str(issue) for issue in codebook_change_issues(paragraphs, data_copy)]
     assert len(found) == 1
-    assert found[0].endswith(f"codebook.yml, field 'changes[1].disagreements', value {agreed!r}: "
-                             "is not a paragraph the two hand codings differ on "
-                             "(framing_reconciled.csv)")
+    assert found[0].endswith(f"codebook.yml, field 'changes[1].disagreements', "
+                             f"value {paragraph!r}: {problem}")
 
 
 # ---- the findings' hand coding ----
@@ -168,5 +173,4 @@ def test_an_adjudication_is_stored_and_the_findings_rebuilt_from_it(tmp_path, da
     assert main(["import-reconciled", str(path), "--data-dir", str(data_copy)]) == 0
     assert read(data_copy).loc[row, "decided_by"] == adjudication.CODER_1
     agreement = load_table("intercoder-reliability", data_copy)
-    assert set(agreement["comparison"]) == {"coder 1 vs coder 2", "coder 1 vs reconciled",
-                                            "coder 2 vs reconciled"}
+    assert set(agreement["comparison"]) == {comparison_name(*pair) for pair in COMPARISONS}

@@ -5,8 +5,9 @@ import numpy as np
 import pytest
 
 from kzreform.data import field_enum, load_table
-from kzreform.intercoder import (COMPARISONS, agreement_table, coded_by_both, comparison_name,
-                                 intercoder_agreement)
+from kzreform.adjudication import CODER_1, CODER_2
+from kzreform.intercoder import (BETWEEN_CODERS, COMPARISONS, RECONCILED, agreement_table,
+                                 coded_by_both, comparison_name, intercoder_agreement)
 from kzreform.reliability import masi_distance, resampled_rows, set_alpha
 
 # Krippendorff (2004) asks alpha >= 0.8 of codes a study relies on.
@@ -97,10 +98,10 @@ def test_the_report_s_reading_of_the_agreement_between_coders_holds():
     agrees with the reconciled coding more than with the other coder."""
     agreement = load_table("intercoder-reliability")
     alphas = agreement[agreement["measure"] == "alpha"].set_index(["comparison", "item"])
-    between = alphas.loc["coder 1 vs coder 2"]
+    between = alphas.loc[BETWEEN_CODERS]
     assert (between["estimate"] >= RELIABLE).all()
     assert (between["ci_low"] < RELIABLE).any()
-    for coder in ("coder 1", "coder 2"):
-        with_reconciled = alphas.loc[comparison_name(coder, "reconciled")]
+    for coder in (CODER_1, CODER_2):
+        with_reconciled = alphas.loc[comparison_name(coder, RECONCILED)]
         assert (with_reconciled["estimate"] >= between["estimate"]).all()
     assert len(agreement_table(agreement)) == 4

@@ -448,17 +448,24 @@ def reconciled_coding_issues(paragraphs: pd.DataFrame, data_dir: Path = DATA) ->
     return issues
 
 
-def codebook_change_issues(data_dir: Path = DATA) -> list[Issue]:
-    """Each codebook revision cites paragraphs the two hand codings differed on."""
+def codebook_change_issues(paragraphs: pd.DataFrame, data_dir: Path = DATA) -> list[Issue]:
+    """Each codebook revision cites paragraphs of the corpus the two codings did not agree on.
+
+    A cited paragraph no longer reconciled (its source is no longer coded by
+    both coders) stays cited: the revision was made from it.
+    """
     codebook = load_codebook(codebook_path(data_dir))
     reconciled = load_table("framing-reconciled", data_dir)
-    differed = set(reconciled.loc[reconciled["decided_by"] != adjudication.AGREEMENT,
-                                  "paragraph_id"])
-    return [Issue.at(codebook_path(data_dir), "is not a paragraph the two hand codings differ "
-                                              "on (framing_reconciled.csv)",
+    agreed = set(reconciled.loc[reconciled["decided_by"] == adjudication.AGREEMENT,
+                                "paragraph_id"])
+    known = set(paragraphs["paragraph_id"])
+    return [Issue.at(codebook_path(data_dir),
+                     "is a paragraph the two hand codings agree on (framing_reconciled.csv)"
+                     if paragraph in agreed else "is not a paragraph id of the corpus",
                      field=f"changes[{number}].disagreements", value=paragraph)
             for number, change in enumerate(codebook.changes, start=1)
-            for paragraph in change["disagreements"] if paragraph not in differed]
+            for paragraph in change["disagreements"]
+            if paragraph in agreed or paragraph not in known]
 
 
 def lexicon_issues(codebook: Codebook, data_dir: Path = DATA) -> list[Issue]:
@@ -545,7 +552,7 @@ def corpus_rule_issues(data_dir: Path = DATA) -> list[Issue]:
         *quote_issues("events", paragraphs, data_dir, check_source=False),
         *manual_coding_issues(paragraphs, data_dir),
         *reconciled_coding_issues(paragraphs, data_dir),
-        *codebook_change_issues(data_dir),
+        *codebook_change_issues(paragraphs, data_dir),
     ]
 
 

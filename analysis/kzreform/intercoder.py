@@ -18,16 +18,17 @@ from pathlib import Path
 
 import pandas as pd
 
+from .adjudication import CODER_1, CODER_2
 from .codebook import codebook_path, load_codebook
 from .data import load_table
 from .reliability import interval_text, pair_codes, with_intervals, with_voices
 
-# The codings compared, as (name in the table, resource); the first of a pair is
-# the reference of per-frame precision and recall.
-CODINGS = {"coder 1": "framing-manual", "coder 2": "framing-second",
-           "reconciled": "framing-reconciled"}
-COMPARISONS = [("coder 1", "coder 2"), ("coder 1", "reconciled"), ("coder 2", "reconciled")]
-BETWEEN_CODERS = "coder 1 vs coder 2"
+RECONCILED = "reconciled"
+# The codings compared, by their name in the table; the first of a pair is the
+# reference of per-frame precision and recall.
+CODINGS = {CODER_1: "framing-manual", CODER_2: "framing-second",
+           RECONCILED: "framing-reconciled"}
+COMPARISONS = [(CODER_1, CODER_2), (CODER_1, RECONCILED), (CODER_2, RECONCILED)]
 ALPHA_ITEMS = {"stance": "stance (ordinal)", "primary_frame": "primary frame (nominal)",
                "stance_target": "stance target (nominal)", "voices": "voices (set, MASI)"}
 
@@ -35,6 +36,9 @@ ALPHA_ITEMS = {"stance": "stance (ordinal)", "primary_frame": "primary frame (no
 def comparison_name(first: str, second: str) -> str:
     """'coder 1 vs coder 2': how a comparison is named in the table."""
     return f"{first} vs {second}"
+
+
+BETWEEN_CODERS = comparison_name(*COMPARISONS[0])
 
 
 def intercoder_agreement(first: pd.DataFrame, second: pd.DataFrame, codebook,
