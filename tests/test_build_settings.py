@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from conftest import FAST_PROFILE
 
-from kzreform import autocoders, framing, reading, reliability
+from kzreform import autocoders, framing, reliability
 from kzreform.cli import main
 from kzreform.data import load_table, schema_fields
 from kzreform.errors import DataValidationError
@@ -87,7 +87,7 @@ def test_the_build_evaluates_the_coders_and_resamples_of_the_profile(data_copy, 
     assert auto["primary_frame"].nunique() == 1  # the baseline codes every paragraph alike
     with_five_resamples, _, _ = reliability.evaluate(
         [coder for coder in candidates if coder.name in ("majority", "lexicon")], paragraphs,
-        load_table("framing-manual", data_copy), codebook, 5, data_copy)
+        framing.hand_coding(data_copy), codebook, 5, data_copy)
     pd.testing.assert_frame_equal(table, with_five_resamples)
 
 

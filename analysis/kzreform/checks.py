@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import adjudication
 from .corpus import BODY_KINDS, TITLE_PLACEHOLDER, PatternError, quote_in_text, rule_regex
 from .data import field_enum, load_table, read_text, resource_path, text_issues
 from .duplicates import duplicated_sources
@@ -336,6 +337,8 @@ def codebook_issues(codebook: Codebook, data_dir: Path = DATA) -> list[Issue]:
              ("stance_targets", "framing-auto", "stance_target", codebook.targets),
              ("frames", "framing-second", "primary_frame", codebook.frames),
              ("stance_targets", "framing-second", "stance_target", codebook.targets),
+             ("frames", "framing-reconciled", "primary_frame", codebook.frames),
+             ("stance_targets", "framing-reconciled", "stance_target", codebook.targets),
              ("power_directions", "provisions", "power_direction", codebook.power_directions)]
     return [Issue.at(codebook_path(data_dir), f"the {section} ({', '.join(ids)}) differ from "
                                                f"the enum of {resource} {name} in "
@@ -344,13 +347,13 @@ def codebook_issues(codebook: Codebook, data_dir: Path = DATA) -> list[Issue]:
             if field_enum(resource, name, data_dir) != list(ids)]
 
 
-def manual_coding_issues(paragraphs: pd.DataFrame, data_dir: Path = DATA) -> list[Issue]:
-    """Hand coding codes body paragraphs only, and every one of each source it codes."""
-    manual = load_table("framing-manual", data_dir)
-    path = resource_path("framing-manual", data_dir)
+def coded_row_issues(name: str, paragraphs: pd.DataFrame, data_dir: Path = DATA) -> list[Issue]:
+    """A hand coding (or its reconciliation) codes body paragraphs only, each frame once."""
+    table = load_table(name, data_dir)
+    path = resource_path(name, data_dir)
     kinds = dict(zip(paragraphs["paragraph_id"], paragraphs["kind"]))
     issues = []
-    for number, row in enumerate(manual.to_dict("records"), start=2):
+    for number, row in enumerate(table.to_dict("records"), start=2):
         kind = kinds.get(row["paragraph_id"])
         if kind is not None and kind not in BODY_KINDS:
             issues.append(Issue.at(path, f"is a {kind}; only {' and '.join(BODY_KINDS)} rows "
@@ -359,6 +362,14 @@ def manual_coding_issues(paragraphs: pd.DataFrame, data_dir: Path = DATA) -> lis
         if row["primary_frame"] in split_list(row["secondary_frames"]):
             issues.append(Issue.at(path, "repeats the primary frame", row=number,
                                    field="secondary_frames", value=row["secondary_frames"]))
+    return issues
+
+
+def manual_coding_issues(paragraphs: pd.DataFrame, data_dir: Path = DATA) -> list[Issue]:
+    """Hand coding codes body paragraphs only, and every one of each source it codes."""
+    manual = load_table("framing-manual", data_dir)
+    path = resource_path("framing-manual", data_dir)
+    issues = coded_row_issues("framing-manual", paragraphs, data_dir)
     body = paragraphs[paragraphs["kind"].isin(BODY_KINDS)]
     body = body[body["source_id"].isin(hand_coded_sources(manual, paragraphs))]
     coded = set(manual["paragraph_id"])
@@ -366,6 +377,62 @@ def manual_coding_issues(paragraphs: pd.DataFrame, data_dir: Path = DATA) -> lis
                               "codes) but is not coded", field="paragraph_id", value=paragraph)
                for paragraph in body["paragraph_id"] if paragraph not in coded]
     return issues
+
+
+def reconciled_coding_issues(paragraphs: pd.DataFrame, data_dir: Path = DATA) -> list[Issue]:
+    """The reconciled coding settles each paragraph both hand codings code, once, with reasons.
+
+    It codes exactly those paragraphs (the schema makes each row unique); its
+    ``decided_by`` is what the three codings show (:func:`adjudication.decision`);
+    and a paragraph the codings differ on has a note saying why it was decided so.
+    """
+    reconciled = load_table("framing-reconciled", data_dir)
+    path = resource_path("framing-reconciled", data_dir)
+    first, second = (load_table(name, data_dir) for name in ("framing-manual", "framing-second"))
+    both = set(first["paragraph_id"]) & set(second["paragraph_id"])
+    row_of = {paragraph: number for number, paragraph
+              in enumerate(reconciled["paragraph_id"], start=2)}
+    issues = coded_row_issues("framing-reconciled", paragraphs, data_dir)
+    issues += [Issue.at(path, "is coded by both hand codings but not reconciled",
+                        field="paragraph_id", value=paragraph)
+               for paragraph in sorted(both - set(row_of))]
+    issues += [Issue.at(path, "has nothing to reconcile: framing_manual.csv and "
+                              "framing_second.csv do not both code it",
+                        row=row_of[paragraph], field="paragraph_id", value=paragraph)
+               for paragraph in reconciled["paragraph_id"] if paragraph not in both]
+    stated = reconciled.set_index("paragraph_id")
+    for _, row in adjudication.adjudicated(first, second, reconciled).iterrows():
+        number, given = row_of[row["paragraph_id"]], stated.loc[row["paragraph_id"]]
+        if given["decided_by"] != row["decision"]:
+            issues.append(Issue.at(path, f"should be {row['decision']!r}: the codings differ on "
+                                         f"{', '.join(row['differ']) or 'nothing'}",
+                                   row=number, field="decided_by", value=given["decided_by"]))
+        if row["differ"] and not str(given["note"]).strip():
+            issues.append(Issue.at(path, f"is empty, but the codings differ on "
+                                         f"{', '.join(row['differ'])}: say which reading of "
+                                         "the codebook decides and why", row=number,
+                                   field="note", value=given["note"]))
+    return issues
+
+
+def codebook_change_issues(paragraphs: pd.DataFrame, data_dir: Path = DATA) -> list[Issue]:
+    """Each codebook revision cites paragraphs of the corpus the two codings did not agree on.
+
+    A cited paragraph no longer reconciled (its source is no longer coded by
+    both coders) stays cited: the revision was made from it.
+    """
+    codebook = load_codebook(codebook_path(data_dir))
+    reconciled = load_table("framing-reconciled", data_dir)
+    agreed = set(reconciled.loc[reconciled["decided_by"] == adjudication.AGREEMENT,
+                                "paragraph_id"])
+    known = set(paragraphs["paragraph_id"])
+    return [Issue.at(codebook_path(data_dir),
+                     "is a paragraph the two hand codings agree on (framing_reconciled.csv)"
+                     if paragraph in agreed else "is not a paragraph id of the corpus",
+                     field=f"changes[{number}].disagreements", value=paragraph)
+            for number, change in enumerate(codebook.changes, start=1)
+            for paragraph in change["disagreements"]
+            if paragraph in agreed or paragraph not in known]
 
 
 def lexicon_issues(codebook: Codebook, data_dir: Path = DATA) -> list[Issue]:
@@ -452,6 +519,8 @@ def corpus_rule_issues(data_dir: Path = DATA) -> list[Issue]:
         *quote_issues("fact-statements", paragraphs, data_dir),
         *quote_issues("events", paragraphs, data_dir, check_source=False),
         *manual_coding_issues(paragraphs, data_dir),
+        *reconciled_coding_issues(paragraphs, data_dir),
+        *codebook_change_issues(paragraphs, data_dir),
     ]
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from . import build, transaction
 from .add_source import add_source
-from .coding_sheet import import_coding, write_coding_sheet
+from .coding_sheet import import_coding, import_reconciled, write_coding_sheet
 from .errors import DataValidationError, shown
 from .notebooks import execute_notebook
 from .paths import DATA, OUTPUT, relative
@@ -57,6 +57,11 @@ def _parser() -> argparse.ArgumentParser:
         "import-coding", help="validate a filled-in coding sheet and make its source hand-coded")
     back.add_argument("sheet", type=Path, help="coding sheet written by coding-sheet")
     back.add_argument("--data-dir", type=Path, help="data directory to write (default: data/)")
+    settle = commands.add_parser(
+        "import-reconciled",
+        help="validate an adjudication of the two hand codings and store it as the reconciled one")
+    settle.add_argument("file", type=Path, help="CSV with the columns of framing_reconciled.csv")
+    settle.add_argument("--data-dir", type=Path, help="data directory to write (default: data/)")
     return parser
 
 
@@ -144,11 +149,17 @@ def _import_coding(args) -> None:
           f"{', '.join(imported['sources'])}; derived tables rebuilt in {name}")
 
 
+def _import_reconciled(args) -> None:
+    data_dir, name = _data_dir(args)
+    stored = import_reconciled(args.file, data_dir, name)
+    print(f"stored the reconciled coding of {stored} paragraphs; derived tables rebuilt in {name}")
+
+
 COMMANDS = {"build": _build, "validate": _validate, "notebooks": _notebooks,
             "report-assets": _report_assets, "fix-html": _fix_html, "release": _release,
             "changelog": _changelog,
             "add-source": _add_source, "coding-sheet": _coding_sheet,
-            "import-coding": _import_coding}
+            "import-coding": _import_coding, "import-reconciled": _import_reconciled}
 
 
 def main(argv: list[str] | None = None) -> int:

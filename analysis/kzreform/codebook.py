@@ -11,6 +11,7 @@ so a source is never half hand-coded.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,6 +52,9 @@ class Codebook:
     target_definitions: dict[str, str] = field(default_factory=dict)
     # Where a reform moves power (the scheme of provisions.csv power_direction): id -> definition.
     power_directions: dict[str, str] = field(default_factory=dict)
+    # Revisions of the definitions: date, what changed, why, and the paragraphs the
+    # two hand codings differed on that prompted it (ids are never changed).
+    changes: tuple[dict, ...] = ()
 
 
 def _require(mapping, key, where):
@@ -86,6 +90,7 @@ REQUIRED_FIELDS = {
                        "do_not_code_when", "example"],
     "power_directions": ["id", "definition", "code_when", "example"],
 }
+CHANGE_FIELDS = ["date", "what", "why", "disagreements"]
 
 
 def _entries(document: dict, section: str, where: str) -> list[dict]:
@@ -124,6 +129,24 @@ def _stance_levels(document: dict, path: Path, where: str) -> dict[int, str]:
     return stance
 
 
+def _changes(document: dict, path: Path, where: str) -> tuple[dict, ...]:
+    """The revisions listed under 'changes' (none if absent), each with its fields and a date."""
+    changes = document.get("changes") or []
+    for number, change in enumerate(changes, start=1):
+        for name in CHANGE_FIELDS:
+            _require(change, name, f"{where}, changes entry {number}")
+        try:
+            datetime.date.fromisoformat(str(change["date"]))
+        except ValueError:
+            raise_issues([Issue.at(path, "is not a date written YYYY-MM-DD", value=change["date"],
+                                   field=f"changes[{number}].date")], "invalid codebook")
+        if not isinstance(change["disagreements"], list) or not change["disagreements"]:
+            raise_issues([Issue.at(path, "must list the paragraph ids of the disagreements "
+                                         "that prompted the change", value=change["disagreements"],
+                                   field=f"changes[{number}].disagreements")], "invalid codebook")
+    return tuple(changes)
+
+
 def load_codebook(path: Path = CODEBOOK) -> Codebook:
     """The codebook, with a named error for a missing field or a value of the wrong kind."""
     document = read_yaml(path)
@@ -149,7 +172,8 @@ def load_codebook(path: Path = CODEBOOK) -> Codebook:
                                            if entry["stance_on_target"]),
                     target_definitions={entry["id"]: _definition(entry) for entry in targets},
                     power_directions={entry["id"]: _definition(entry) for entry in
-                                      _entries(document, "power_directions", where)})
+                                      _entries(document, "power_directions", where)},
+                    changes=_changes(document, path, where))
 
 
 def split_list(cell: str) -> list[str]:

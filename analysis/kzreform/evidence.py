@@ -283,7 +283,7 @@ def load_evidence() -> Evidence:
 
     paragraphs = load_table("paragraphs")
     codebook = load_codebook()
-    coded = framing.coded_paragraphs(paragraphs, load_table("framing-manual"),
+    coded = framing.coded_paragraphs(paragraphs, framing.hand_coding(),
                                      load_table("framing-auto"))
     exemplars = framing.exemplars(coded, codebook).reset_index()
     provisions, periods, facts = (load_table(name) for name in ("provisions", "periods", "facts"))

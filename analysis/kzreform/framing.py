@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 
 from .autocoders import auto_code, load_candidate_coders
-from .checks import manual_coding_issues
-from .codebook import (AUTOMATED, HAND_CODED, Codebook, body_paragraphs, codebook_path,
-                       load_codebook, load_stopwords, split_list)
+from .checks import manual_coding_issues, reconciled_coding_issues
+from .codebook import (AUTOMATED, HAND_CODED, MANUAL_COLUMNS, Codebook, body_paragraphs,
+                       codebook_path, load_codebook, load_stopwords, split_list)
 from .corpus import BODY_KINDS, WORD
 from .data import load_table
 from .errors import raise_issues
@@ -40,13 +40,15 @@ def framing_tables(data_dir: Path, tables: dict) -> dict:
     many bootstrap resamples, and how many processes code the corpus. The
     coder the leave-one-source-out evaluation chose is fitted on every
     hand-coded paragraph and codes every body paragraph of every source. The
-    coders learn from the hand coding, so its content rules
-    (:func:`kzreform.checks.manual_coding_issues`) must hold before they do.
+    coders learn from, and are measured against, the hand coding the findings
+    rest on (:func:`hand_coding`), so the content rules of the codings it is
+    made of must hold before they do.
     """
     codebook = load_codebook(codebook_path(data_dir))
     paragraphs = tables["paragraphs"]
-    raise_issues(manual_coding_issues(paragraphs, data_dir), "invalid hand coding")
-    manual = load_table("framing-manual", data_dir)
+    raise_issues(manual_coding_issues(paragraphs, data_dir)
+                 + reconciled_coding_issues(paragraphs, data_dir), "invalid hand coding")
+    manual = hand_coding(data_dir)
     settings = build_settings(data_dir)
     coders = evaluated_coders(load_candidate_coders(codebook, settings, data_dir), settings,
                               data_dir)
@@ -56,6 +58,19 @@ def framing_tables(data_dir: Path, tables: dict) -> dict:
     coder = next(c for c in coders if c.name == chosen).fit(labelled["text"].tolist(), labelled)
     return {"framing-auto": auto_code(paragraphs, coder, settings.workers),
             "framing-reliability": reliability, "framing-calibration": calibration}
+
+
+def hand_coding(data_dir: Path = DATA) -> pd.DataFrame:
+    """The hand coding the findings rest on, and the standard the automated coders are held to.
+
+    The reconciled coding of every paragraph two coders coded
+    (:mod:`kzreform.adjudication`); a paragraph coded by the first coder only (a
+    source hand-coded since, not yet coded a second time) keeps that coding.
+    """
+    reconciled = load_table("framing-reconciled", data_dir)
+    first = load_table("framing-manual", data_dir)
+    once = first[~first["paragraph_id"].isin(reconciled["paragraph_id"])]
+    return pd.concat([reconciled[MANUAL_COLUMNS], once[MANUAL_COLUMNS]], ignore_index=True)
 
 
 # ---- analysis ----

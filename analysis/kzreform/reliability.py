@@ -10,6 +10,8 @@ comes with a percentile bootstrap 95% interval (fixed seed) that resamples
 the sources and then the paragraphs within each drawn source, since the
 paragraphs of one source are not independent (paragraphs alone where their
 sources are not known, as between two hand codings).
+Between hand codings the set of voices is compared too, with Krippendorff's
+alpha on the MASI distance between sets (Passonneau 2006).
 The "check by hand" flag is measured too: the share of paragraphs flagged, and
 the share of the wrongly coded paragraphs (stance of the wrong sign, or the
 wrong primary frame) that it flags; and the calibration of each coder's
@@ -19,7 +21,7 @@ paragraphs coded rightly (:func:`calibration`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import krippendorff
@@ -28,7 +30,7 @@ import pandas as pd
 
 from .autocoders import check_by_hand
 from .autocoders import coded_wrongly as wrong_codes
-from .codebook import Codebook, split_list
+from .codebook import NO_VOICE, Codebook, split_list
 from .data import resource_path
 from .errors import Issue, raise_issues
 from .paths import DATA
@@ -60,6 +62,9 @@ class PairedCodes:
     flagged: np.ndarray | None = None  # (n,) bools: the coder flagged it for checking by hand
     confidence: np.ndarray | None = None  # (n,) the coder's confidence
     sources: np.ndarray | None = None  # (n,) source ids, where the codes carry them
+    # (2, n) numbers of each coding's set of voices, indexing voice_sets; None if not compared.
+    voices: np.ndarray | None = None
+    voice_sets: tuple[frozenset, ...] = ()
 
 
 def pair_codes(manual: pd.DataFrame, auto: pd.DataFrame, codebook: Codebook) -> PairedCodes:
@@ -89,6 +94,48 @@ def pair_codes(manual: pd.DataFrame, auto: pd.DataFrame, codebook: Codebook) -> 
         sources=pair["source_id"].to_numpy() if "source_id" in pair else None)
 
 
+def voice_set(cell: str) -> frozenset:
+    """The voices of a cell as a set ('none' is the empty set)."""
+    return frozenset(voice for voice in split_list(cell) if voice != NO_VOICE)
+
+
+def with_voices(paired: PairedCodes, first: pd.DataFrame, second: pd.DataFrame) -> PairedCodes:
+    """``paired`` with the two codings' sets of voices (rows in the order ``pair_codes`` made)."""
+    pair = first.merge(second, on="paragraph_id", suffixes=("_1", "_2"), validate="one_to_one")
+    sets = [pair[f"voices_{side}"].map(voice_set) for side in (1, 2)]
+    domain = tuple(sorted(set(sets[0]) | set(sets[1]), key=sorted))
+    number = {voices: index for index, voices in enumerate(domain)}
+    return replace(paired, voices=np.array([side.map(number) for side in sets]),
+                   voice_sets=domain)
+
+
+def masi_distance(first: frozenset, second: frozenset) -> float:
+    """MASI distance of two sets (Passonneau 2006): 1 - Jaccard x monotonicity.
+
+    Monotonicity is 1 for equal sets, 2/3 when one contains the other, 1/3
+    when they overlap otherwise and 0 when disjoint; two empty sets are equal.
+    """
+    if first == second:
+        return 0.0
+    shared = len(first & second)
+    monotonicity = 2 / 3 if first <= second or second <= first else 1 / 3 if shared else 0.0
+    return 1 - shared / len(first | second) * monotonicity
+
+
+def set_alpha(values: np.ndarray, sets: tuple[frozenset, ...]) -> float:
+    """Krippendorff's alpha of two codings of sets (numbers into ``sets``), MASI distance."""
+    if np.unique(values).size < 2:
+        return float("nan")
+    distances = np.array([[masi_distance(a, b) for b in sets] for a in sets])
+
+    def masi(v1, v2, i1, i2, n_v, dtype=np.float64):
+        return distances[v1.astype(int), v2.astype(int)].astype(dtype)
+
+    return float(krippendorff.alpha(reliability_data=values.astype(float),
+                                    level_of_measurement=masi,
+                                    value_domain=np.arange(len(sets), dtype=float)))
+
+
 def alpha(values: np.ndarray, level: str, domain=None) -> float:
     """Krippendorff's alpha of two codings (rows); undefined (NaN) without variation.
 
@@ -112,6 +159,8 @@ def measures(paired: PairedCodes, codebook: Codebook,
         ("alpha", "primary_frame"): alpha(paired.frame[:, rows], "nominal"),
         ("alpha", "stance_target"): alpha(paired.target[:, rows], "nominal"),
     }
+    if paired.voices is not None:
+        result["alpha", "voices"] = set_alpha(paired.voices[:, rows], paired.voice_sets)
     hand, auto = paired.present_hand[rows], paired.present_auto[rows]
     both = (hand & auto).sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -154,7 +203,8 @@ def calibration(paired: PairedCodes) -> pd.DataFrame:
 def paragraphs_compared(paired: PairedCodes, codebook: Codebook) -> dict[tuple[str, str], int]:
     """How many paragraphs each measure rests on (for precision: coded with the frame)."""
     n = paired.stance.shape[1]
-    counts = {("alpha", "stance"): n, ("alpha", "primary_frame"): n, ("alpha", "stance_target"): n}
+    counts = {("alpha", "stance"): n, ("alpha", "primary_frame"): n, ("alpha", "stance_target"): n,
+              ("alpha", "voices"): n}
     for index, frame in enumerate(codebook.frames):
         counts["precision", frame] = int(paired.present_auto[:, index].sum())
         counts["recall", frame] = int(paired.present_hand[:, index].sum())
@@ -167,8 +217,9 @@ def paragraphs_compared(paired: PairedCodes, codebook: Codebook) -> dict[tuple[s
 def resample(rng: np.random.Generator, sources: np.ndarray | None, n: int) -> np.ndarray:
     """The rows of one bootstrap draw.
 
-    Sources are drawn with replacement, then each drawn source's paragraphs
-    with replacement; where ``sources`` is None, ``n`` paragraphs alone.
+    Paragraphs of one source share its author and argument, so they are not
+    independent: sources are drawn with replacement, then each drawn source's
+    paragraphs with replacement; where ``sources`` is None, ``n`` paragraphs alone.
     """
     if sources is None:
         return rng.integers(n, size=n)
