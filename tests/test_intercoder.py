@@ -8,7 +8,7 @@ from kzreform.data import field_enum, load_table
 from kzreform.adjudication import CODER_1, CODER_2
 from kzreform.intercoder import (BETWEEN_CODERS, COMPARISONS, RECONCILED, agreement_table,
                                  coded_by_both, comparison_name, intercoder_agreement)
-from kzreform.reliability import masi_distance, resample, set_alpha
+from kzreform.reliability import masi_distance, set_alpha
 
 # Krippendorff (2004) asks alpha >= 0.8 of codes a study relies on.
 RELIABLE = 0.8
@@ -71,25 +71,6 @@ def test_a_missed_voice_costs_less_than_a_wrong_one():
     partly, wrongly = np.array(base), np.array(base)
     partly[1, 6], wrongly[1, 6] = 1, 3  # {a, b} coded as {a}, or as {c}
     assert set_alpha(partly, sets) > set_alpha(wrongly, sets)
-
-
-# ---- intervals over sources ----
-
-def test_a_bootstrap_draw_takes_whole_sources_and_paragraphs_within_them():
-    sources = np.array(["big"] * 5 + ["small"])
-    rng = np.random.default_rng(0)
-    draws = [resample(rng, sources, len(sources)) for _ in range(200)]
-    sizes = {len(rows) for rows in draws}
-    assert sizes == {2, 6, 10}  # two draws of sources: small twice, one each, big twice
-    for rows in draws:
-        drawn = sources[rows]
-        # each source drawn brings as many paragraphs as it has (drawn with replacement)
-        assert (drawn == "big").sum() / 5 + (drawn == "small").sum() == 2
-
-
-def test_without_sources_a_draw_is_of_paragraphs():
-    rng = np.random.default_rng(0)
-    assert {len(resample(rng, None, 6)) for _ in range(20)} == {6}
 
 
 @pytest.mark.corpus
