@@ -16,6 +16,7 @@ from .release import ReleaseError, check_release, check_tag, release, release_no
 from .rendered_html import fix_rendered_pages
 from .report import write_report_assets
 from .settings import DEFAULT_PROFILE, PROFILE_VARIABLE, selected_profile
+from .stages import STAGE_NAMES, STAGES
 from .validation import validate_package
 
 
@@ -26,6 +27,11 @@ def _parser() -> argparse.ArgumentParser:
                        ("validate", "finish any interrupted write, then validate the data")):
         command = commands.add_parser(name, help=text)
         command.add_argument("--data-dir", type=Path, help="data directory (default: data/)")
+    commands.choices["build"].add_argument(
+        "--only", choices=STAGE_NAMES, metavar="STAGE",
+        help="rebuild this stage and the stages that read what it makes "
+             f"({', '.join(STAGE_NAMES)}; 'kzreform stages' lists them)")
+    commands.add_parser("stages", help="list the build stages in order, with what each makes")
     run = commands.add_parser("notebooks", help="execute notebooks in place")
     run.add_argument("paths", nargs="+", type=Path)
     commands.add_parser("report-assets",
@@ -69,11 +75,16 @@ def _data_dir(args) -> tuple[Path, str]:
 
 def _build(args) -> None:
     data_dir, name = _data_dir(args)
-    for path in build.build(data_dir, name):
+    for path in build.build(data_dir, name, args.only):
         print(f"wrote {path}")
     if selected_profile() != DEFAULT_PROFILE:
         print(f"built with the build profile {selected_profile()!r} ({PROFILE_VARIABLE}), not "
               f"{DEFAULT_PROFILE!r}: these are not the study's figures; do not commit them")
+
+
+def _stages(args) -> None:
+    for stage in STAGES:
+        print(f"{stage.name:<11} {stage.summary}; makes {', '.join(stage.makes)}")
 
 
 def _validate(args) -> None:
@@ -141,7 +152,7 @@ def _import_coding(args) -> None:
           f"{', '.join(imported['sources'])}; derived tables rebuilt in {name}")
 
 
-COMMANDS = {"build": _build, "validate": _validate, "notebooks": _notebooks,
+COMMANDS = {"build": _build, "stages": _stages, "validate": _validate, "notebooks": _notebooks,
             "report-assets": _report_assets, "fix-html": _fix_html, "release": _release,
             "changelog": _changelog,
             "add-source": _add_source, "coding-sheet": _coding_sheet,
