@@ -17,12 +17,10 @@ import numpy as np
 import pandas as pd
 
 from .autocoders import auto_code, candidate_coders, load_lexicon
-from .checks import manual_coding_issues
 from .codebook import (AUTOMATED, HAND_CODED, Codebook, body_paragraphs, codebook_path,
                        load_codebook, split_list, stopwords_path)
 from .corpus import BODY_KINDS, WORD
 from .data import load_table, read_text
-from .errors import raise_issues
 from .paths import DATA
 from .reading import load_voice_cues
 from .reliability import (INTERVAL, SEED, evaluate, evaluated_coders, hand_coded_texts,
@@ -32,6 +30,10 @@ from .settings import build_settings
 # A source's mean stance over all its paragraphs mixes stance targets (what each
 # paragraph evaluates); the name says so wherever it is shown.
 MIXED_STANCE = "mean stance, all targets mixed"
+# The row of the per-source coding table that totals every source.
+ALL_SOURCES = "all sources"
+# The row and column of the target counts that total every target or source.
+TOTAL = "all"
 
 
 def framing_tables(data_dir: Path, tables: dict) -> dict:
@@ -41,12 +43,11 @@ def framing_tables(data_dir: Path, tables: dict) -> dict:
     many bootstrap resamples, and how many processes code the corpus. The
     coder the leave-one-source-out evaluation chose is fitted on every
     hand-coded paragraph and codes every body paragraph of every source. The
-    coders learn from the hand coding, so its content rules
-    (:func:`kzreform.checks.manual_coding_issues`) must hold before they do.
+    coders learn from the hand coding, whose content rules
+    (:func:`kzreform.checks.manual_coding_issues`) the corpus stage has checked.
     """
     codebook = load_codebook(codebook_path(data_dir))
     paragraphs = tables["paragraphs"]
-    raise_issues(manual_coding_issues(paragraphs, data_dir), "invalid hand coding")
     manual = load_table("framing-manual", data_dir)
     settings = build_settings(data_dir)
     coders = evaluated_coders(candidate_coders(codebook, load_lexicon(codebook, data_dir),
@@ -110,7 +111,7 @@ def coded_per_source(paragraphs: pd.DataFrame, coded: pd.DataFrame) -> pd.DataFr
         "headings and footnotes (not coded)":
             paragraphs[~paragraphs["kind"].isin(BODY_KINDS)].groupby("source_id").size(),
     }).fillna(0).astype(int)
-    table.loc["all sources"] = table.sum()
+    table.loc[ALL_SOURCES] = table.sum()
     table.index.name = "source"
     return table
 
@@ -227,13 +228,37 @@ def target_counts(coded: pd.DataFrame, codebook: Codebook,
                   sources: pd.DataFrame | None = None) -> pd.DataFrame:
     """Paragraphs per stance target and source (all targets; sources by date if given), totals."""
     counts = pd.crosstab(coded["stance_target"], coded["source_id"], margins=True,
-                         margins_name="all")
-    order = (counts.columns.drop("all").tolist() if sources is None else
+                         margins_name=TOTAL)
+    order = (counts.columns.drop(TOTAL).tolist() if sources is None else
              sources.sort_values(["date_earliest", "source_id"])["source_id"]
              .loc[lambda ids: ids.isin(counts.columns)].tolist())
-    counts = counts.reindex(index=[*codebook.targets, "all"], columns=[*order, "all"],
+    counts = counts.reindex(index=[*codebook.targets, TOTAL], columns=[*order, TOTAL],
                             fill_value=0)
     return counts.rename_axis(index="stance target", columns=None)
+
+
+def target_counts_long(counts: pd.DataFrame) -> pd.DataFrame:
+    """:func:`target_counts` as stored: one row per stance target and source, in its order."""
+    return counts.stack().rename("paragraphs").rename_axis(
+        ["stance_target", "source_id"]).reset_index()
+
+
+def target_counts_table(counts: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Stored target counts as shown: targets down (labelled), sources across, with totals."""
+    wide = counts.pivot(index="stance_target", columns="source_id", values="paragraphs").reindex(
+        index=list(dict.fromkeys(counts["stance_target"])),
+        columns=list(dict.fromkeys(counts["source_id"])))
+    return wide.rename(index=codebook.targets).rename_axis(index="stance target", columns=None)
+
+
+def coded_per_source_table(coding: pd.DataFrame) -> pd.DataFrame:
+    """The stored per-source coding table as shown: one row per source id, then the totals."""
+    return coding.drop(columns="source").set_index("source_id").rename_axis("source")
+
+
+def source_labels_in_order(coding: pd.DataFrame) -> list[str]:
+    """Source labels in the order of the stored per-source coding table (publication)."""
+    return coding.loc[coding["source_id"] != ALL_SOURCES, "source"].tolist()
 
 
 def source_summary(coded: pd.DataFrame, codebook: Codebook, resamples: int | None = None,
@@ -248,13 +273,14 @@ def source_summary(coded: pd.DataFrame, codebook: Codebook, resamples: int | Non
     labelled = with_source_labels(coded)
     rng = np.random.default_rng(seed)
     rows = []
-    for source, group in labelled.groupby("source", sort=True):
+    for (source_id, source), group in labelled.groupby(["source_id", "source"], sort=True):
         frames = np.array([[frame == primary for frame in codebook.frames]
                            for primary in group["primary_frame"]], dtype=float)
         values = np.column_stack([group["stance"].to_numpy(dtype=float), frames])
         means, low, high = bootstrap_means(values, rng, resamples)
         for column, item in enumerate([MIXED_STANCE, *codebook.frames.values()]):
-            rows.append({"source": source, "item": item, "paragraphs": len(group),
+            rows.append({"source_id": source_id, "source": source, "item": item,
+                         "paragraphs": len(group),
                          "estimate": means[column],
                          "ci_low": low[column], "ci_high": high[column]})
     return pd.DataFrame(rows)
@@ -352,7 +378,7 @@ def weighted_log_odds(texts: pd.Series, groups: pd.Series, prior_scale: float = 
         rest_odds = (rest + prior) / (rest.sum() + prior_total - rest - prior)
         delta = np.log(own_odds) - np.log(rest_odds)
         variance = 1 / (own + prior) + 1 / (rest + prior)
-        result = pd.DataFrame({"group": group, "word": counts.index, "count": own,
+        result = pd.DataFrame({"group": group, "word": counts.index, "count": own.astype(int),
                                "log_odds": delta, "z": delta / np.sqrt(variance)})
         rows.append(result[result["count"] >= min_count])
     return pd.concat(rows, ignore_index=True)

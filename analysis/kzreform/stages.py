@@ -63,8 +63,9 @@ STAGES: tuple[Stage, ...] = (
           makes=("framing-auto", "framing-reliability"), rules=()),
     Stage("results", "every figure the notebooks and the report show, as tables",
           results_tables, reads=("paragraphs", "framing-auto"),
-          makes=("coded-paragraphs", "coding-per-source", "stance-by-target", "source-summary",
-                 "frame-shares", "voice-shares", "exemplars", "distinctive-words"),
+          makes=("coded-paragraphs", "coding-per-source", "target-counts", "stance-by-target",
+                 "source-summary", "frame-shares", "voice-shares", "exemplars",
+                 "distinctive-words"),
           rules=()),
 )
 STAGE_NAMES = tuple(stage.name for stage in STAGES)

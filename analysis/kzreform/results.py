@@ -1,0 +1,68 @@
+"""The results stage: every framing figure the notebooks and the report show, stored as tables.
+
+The notebooks and ``report/index.qmd`` read these tables and only format them:
+no grouping, bootstrap or de-duplication happens at render time, so the prose
+and the tables cannot drift apart. All of it rests on one hand coding,
+:func:`findings_coding`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from . import framing
+from .codebook import codebook_path, load_codebook
+from .data import load_table
+from .settings import build_settings
+
+# The hand coding the findings rest on (resource name). Switching the findings to
+# another coding of the same schema, such as a reconciled one, changes this line only.
+FINDINGS_CODING = "framing-manual"
+# How a stored publication midpoint is written (the schema's datetime format).
+MIDPOINT_FORMAT = "%Y-%m-%dT%H:%M:%S"
+
+
+def findings_coding(data_dir: Path) -> pd.DataFrame:
+    """The hand coding the framing findings rest on (see :data:`FINDINGS_CODING`)."""
+    return load_table(FINDINGS_CODING, data_dir)
+
+
+def coding_per_source(paragraphs: pd.DataFrame, coded: pd.DataFrame,
+                      sources: pd.DataFrame) -> pd.DataFrame:
+    """:func:`kzreform.framing.coded_per_source`, sources by date, each with its label.
+
+    The label (``source``) is how charts and tables name the source; the rows'
+    order is the order of publication that displays about time follow.
+    """
+    counts = framing.coded_per_source(paragraphs, coded)
+    order = [*sources.sort_values(["date_earliest", "source_id"])["source_id"], framing.ALL_SOURCES]
+    counts = counts.reindex([source for source in order if source in counts.index])
+    labels = framing.with_source_labels(coded).drop_duplicates("source_id").set_index(
+        "source_id")["source"].to_dict()
+    return counts.rename_axis("source_id").reset_index().assign(
+        source=lambda table: table["source_id"].map(lambda source: labels.get(source, source)))
+
+
+def results_tables(data_dir: Path, tables: dict) -> dict:
+    """Builder: the framing results, from the findings' hand coding and the automated codes."""
+    codebook = load_codebook(codebook_path(data_dir))
+    sources = load_table("sources", data_dir)
+    resamples = build_settings(data_dir).resamples
+    paragraphs = tables["paragraphs"]
+    coded = framing.coded_paragraphs(paragraphs, findings_coding(data_dir), tables["framing-auto"])
+    stance = framing.stance_by_target(coded, sources, codebook, resamples)
+    return {
+        "coded-paragraphs": framing.with_source_labels(coded).drop(columns="text"),
+        "coding-per-source": coding_per_source(paragraphs, coded, sources),
+        "target-counts": framing.target_counts_long(
+            framing.target_counts(coded, codebook, sources)),
+        "stance-by-target": stance.assign(date_mid=stance["date_mid"].dt.strftime(
+            MIDPOINT_FORMAT)).drop(columns=["date_earliest", "date_latest"]),
+        "source-summary": framing.source_summary(coded, codebook, resamples),
+        "frame-shares": framing.frame_shares(coded, codebook),
+        "voice-shares": framing.voice_shares(coded, codebook),
+        "exemplars": framing.exemplars(coded, codebook).reset_index(),
+        "distinctive-words": framing.distinctive_words(coded, data_dir=data_dir),
+    }
