@@ -1,7 +1,9 @@
 """The build runs in declared stages; each stage's rules refuse bad data before the next stage."""
 
+import importlib
 import json
 import subprocess
+import sys
 
 import pandas as pd
 import pytest
@@ -40,24 +42,43 @@ def test_the_build_makes_each_stage_s_tables_in_stage_order(fresh_build):
     assert list(fresh_build) == [name for stage in STAGES for name in stage.makes]
 
 
+STUB = pd.DataFrame({"paragraph_id": ["x-p01"]})
+GIVEN = {}
+
+
+def stub_first(data_dir, tables):
+    return {"paragraphs": STUB}
+
+
+def stub_second(data_dir, tables):
+    GIVEN.update(tables)
+    return {}
+
+
 def test_a_builder_gets_only_the_tables_it_declares(data_copy):
-    stub = pd.DataFrame({"paragraph_id": ["x-p01"]})
-    given = {}
-
-    def first(data_dir, tables):
-        return {"paragraphs": stub}
-
-    def second(data_dir, tables):
-        given.update(tables)
-        return {}
-
+    GIVEN.clear()
     build.run_stages(data_copy, [
-        Stage("first", "a stub", first, reads=(), makes=("paragraphs",), rules=()),
-        Stage("second", "a stub", second, reads=("paragraphs", "framing-auto"), makes=(),
-              rules=())])
-    assert set(given) == {"paragraphs", "framing-auto"}
-    assert given["paragraphs"] is stub  # made in this run, not read back
-    pd.testing.assert_frame_equal(given["framing-auto"], load_table("framing-auto", data_copy))
+        Stage("first", "a stub", f"{__name__}:stub_first", reads=(), makes=("paragraphs",),
+              rules=()),
+        Stage("second", "a stub", f"{__name__}:stub_second",
+              reads=("paragraphs", "framing-auto"), makes=(), rules=())])
+    assert set(GIVEN) == {"paragraphs", "framing-auto"}
+    assert GIVEN["paragraphs"] is STUB  # made in this run, not read back
+    pd.testing.assert_frame_equal(GIVEN["framing-auto"], load_table("framing-auto", data_copy))
+
+
+def test_every_builder_a_stage_names_exists():
+    for stage in STAGES:
+        module, function = stage.builder.split(":")
+        assert callable(getattr(importlib.import_module(module), function)), stage.name
+
+
+def test_listing_the_stages_imports_no_builder():
+    code = ("import sys; from kzreform.cli import main; main(['stages']); "
+            "print(sorted(m for m in sys.modules if m in ('kzreform.framing', 'sklearn')))")
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True).stdout
+    assert shown.splitlines()[-1] == "[]"
 
 
 @pytest.mark.parametrize("name", STAGE_NAMES)

@@ -32,7 +32,7 @@ def run_stages(data_dir: Path, stages: list[Stage] | tuple[Stage, ...] = STAGES)
     for stage in stages:
         read = {name: made[name] if name in made else load_table(name, data_dir)
                 for name in stage.reads}
-        built = stage.builder(data_dir, read)
+        built = stage.build(data_dir, read)
         raise_issues([issue for rule in stage.rules for issue in rule(data_dir, built)],
                      f"invalid data (checked after the {stage.name} stage)")
         made.update(built)

@@ -9,12 +9,8 @@ from pathlib import Path
 from . import build, transaction
 from .add_source import add_source
 from .coding_sheet import import_coding, write_coding_sheet
-from .errors import DataValidationError, shown
-from .notebooks import execute_notebook
+from .errors import DataValidationError, ReleaseError, shown
 from .paths import DATA, OUTPUT, relative
-from .release import ReleaseError, check_release, check_tag, release, release_notes
-from .rendered_html import fix_rendered_pages
-from .report import write_report_assets
 from .settings import DEFAULT_PROFILE, PROFILE_VARIABLE, selected_profile
 from .stages import STAGE_NAMES, STAGES
 from .validation import validate_package
@@ -97,7 +93,13 @@ def _validate(args) -> None:
     print(f"{name}: data package valid")
 
 
+# The notebook, report and release commands import Jupyter, Altair and their
+# JSON-schema stack (seconds) only when they run, so that build and validate
+# start, and refuse bad input, without them.
+
 def _notebooks(args) -> None:
+    from .notebooks import execute_notebook
+
     _validate(args)
     for path in args.paths:
         execute_notebook(path)
@@ -105,16 +107,22 @@ def _notebooks(args) -> None:
 
 
 def _report_assets(args) -> None:
+    from .report import write_report_assets
+
     for path in write_report_assets():
         print(f"wrote {relative(path)}")
 
 
 def _fix_html(args) -> None:
+    from .rendered_html import fix_rendered_pages
+
     for path in fix_rendered_pages(OUTPUT):
         print(f"fixed links and scripts in {relative(path)}")
 
 
 def _release(args) -> None:
+    from .release import check_release, check_tag, release
+
     if args.check_tag is not None:
         version = check_tag(args.check_tag)
         print(f"release check passed: tag {args.check_tag} is version {version} "
@@ -128,6 +136,8 @@ def _release(args) -> None:
 
 
 def _changelog(args) -> None:
+    from .release import release_notes
+
     print(release_notes(args.version))
 
 

@@ -9,10 +9,16 @@ evaluated. ``python -m kzreform build --only STAGE`` rebuilds a stage and every
 stage that reads what it makes (:func:`stages_from`); ``validate`` runs the
 same rules on the stored tables. This table is the one declaration of the
 stages: the build, the command line, the Makefile's help and the tests read it.
+
+A stage names its builder as ``module:function`` and imports it only when it
+runs: the evaluation's machine-learning libraries take seconds to import, and
+a command that refuses bad input at the corpus stage, or lists the stages,
+never needs them.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,12 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import checks
-from .corpus import corpus_tables
 from .errors import DataValidationError
-from .framing import framing_tables
-from .intercoder import intercoder_tables
-from .provisions import provisions_tables
-from .results import results_tables
 
 # Tables by resource name.
 Tables = dict[str, pd.DataFrame]
@@ -41,28 +42,35 @@ class Stage:
 
     name: str
     summary: str
-    builder: Builder
+    builder: str  # "module:function", a Builder
     reads: tuple[str, ...]  # derived tables of earlier stages
     makes: tuple[str, ...]
     rules: tuple[Rule, ...]
 
+    def build(self, data_dir: Path, tables: Tables) -> Tables:
+        """Run the stage's builder on ``data_dir`` with the tables it reads."""
+        module, function = self.builder.split(":")
+        builder: Builder = getattr(importlib.import_module(module), function)
+        return builder(data_dir, tables)
+
 
 STAGES: tuple[Stage, ...] = (
     Stage("corpus", "segment the raw texts into paragraphs; check every quote against them",
-          corpus_tables, reads=(), makes=("paragraphs", "removed-text"),
+          "kzreform.corpus:corpus_tables", reads=(), makes=("paragraphs", "removed-text"),
           rules=(checks.corpus_rule_issues,)),
     Stage("provisions", "the provisions matrix, fact consistency, the law beside the sources",
-          provisions_tables, reads=(),
+          "kzreform.provisions:provisions_tables", reads=(),
           makes=("provisions-matrix", "provisions-matrix-claims", "fact-consistency",
                  "law-beside-sources", "source-accuracy"),
           rules=(checks.matrix_cell_issues, checks.comparison_issues)),
     Stage("coding", "agreement between the two hand codings",
-          intercoder_tables, reads=(), makes=("intercoder-reliability",), rules=()),
+          "kzreform.intercoder:intercoder_tables", reads=(), makes=("intercoder-reliability",),
+          rules=()),
     Stage("evaluation", "evaluate the automated coders; code every paragraph with the chosen one",
-          framing_tables, reads=("paragraphs",),
+          "kzreform.framing:framing_tables", reads=("paragraphs",),
           makes=("framing-auto", "framing-reliability"), rules=()),
     Stage("results", "every figure the notebooks and the report show, as tables",
-          results_tables, reads=("paragraphs", "framing-auto"),
+          "kzreform.results:results_tables", reads=("paragraphs", "framing-auto"),
           makes=("coded-paragraphs", "coding-per-source", "target-counts", "stance-by-target",
                  "source-summary", "frame-shares", "voice-shares", "exemplars",
                  "distinctive-words"),
