@@ -141,11 +141,19 @@ def voice_shares(coded: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def leading_categories(shares: pd.DataFrame, category: str) -> pd.Series:
-    """Each source's most frequent category ("label (share)"), ties in codebook order."""
+def leading_categories(shares: pd.DataFrame, category: str) -> pd.DataFrame:
+    """Each source's most frequent category (``label``) and its share, ties in codebook order."""
     leading = shares.loc[shares.groupby("source", sort=True)["share"].idxmax()]
-    return pd.Series([f"{label} ({share:.0%})" for label, share in
-                      zip(leading[category], leading["share"])], index=leading["source"])
+    return pd.DataFrame({"source": leading["source"].to_numpy(),
+                         "label": leading[category].to_numpy(),
+                         "share": leading["share"].to_numpy()})
+
+
+def leading_text(leading: pd.DataFrame, kind: str) -> str:
+    """Stored leading categories of one kind as the prose gives them: "source, label (share)"."""
+    rows = leading[leading["kind"] == kind]
+    return "; ".join(f"{source}, {label} ({share:.0%})"
+                     for source, label, share in zip(rows["source"], rows["label"], rows["share"]))
 
 
 def bootstrap_means(values: np.ndarray, rng: np.random.Generator,

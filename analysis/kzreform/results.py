@@ -36,13 +36,20 @@ def coding_per_source(paragraphs: pd.DataFrame, coded: pd.DataFrame,
     The label (``source``) is how charts and tables name the source; the rows'
     order is the order of publication that displays about time follow.
     """
-    counts = framing.coded_per_source(paragraphs, coded)
-    order = [*sources.sort_values(["date_earliest", "source_id"])["source_id"], framing.ALL_SOURCES]
-    counts = counts.reindex([source for source in order if source in counts.index])
-    labels = framing.with_source_labels(coded).drop_duplicates("source_id").set_index(
-        "source_id")["source"].to_dict()
-    return counts.rename_axis("source_id").reset_index().assign(
-        source=lambda table: table["source_id"].map(lambda source: labels.get(source, source)))
+    by_date = framing.sources_by_date(coded, sources)
+    ids = framing.with_source_labels(coded).drop_duplicates("source_id").set_index(
+        "source")["source_id"]
+    table = framing.coded_per_source(paragraphs, coded).reindex(
+        [*ids[by_date], framing.ALL_SOURCES])
+    return table.rename_axis("source_id").reset_index().assign(
+        source=[*by_date, framing.ALL_SOURCES])
+
+
+def leading_categories(frames: pd.DataFrame, voices: pd.DataFrame) -> pd.DataFrame:
+    """Each source's most frequent primary frame and voice, with its share of paragraphs."""
+    return pd.concat([framing.leading_categories(frames, "frame").assign(kind="frame"),
+                      framing.leading_categories(voices, "voice").assign(kind="voice")],
+                     ignore_index=True)[["kind", "source", "label", "share"]]
 
 
 def results_tables(data_dir: Path, tables: dict) -> dict:
@@ -53,6 +60,8 @@ def results_tables(data_dir: Path, tables: dict) -> dict:
     paragraphs = tables["paragraphs"]
     coded = framing.coded_paragraphs(paragraphs, findings_coding(data_dir), tables["framing-auto"])
     stance = framing.stance_by_target(coded, sources, codebook, resamples)
+    frames = framing.frame_shares(coded, codebook)
+    voices = framing.voice_shares(coded, codebook)
     return {
         "coded-paragraphs": framing.with_source_labels(coded).drop(columns="text"),
         "coding-per-source": coding_per_source(paragraphs, coded, sources),
@@ -61,8 +70,9 @@ def results_tables(data_dir: Path, tables: dict) -> dict:
         "stance-by-target": stance.assign(date_mid=stance["date_mid"].dt.strftime(
             MIDPOINT_FORMAT)).drop(columns=["date_earliest", "date_latest"]),
         "source-summary": framing.source_summary(coded, codebook, resamples),
-        "frame-shares": framing.frame_shares(coded, codebook),
-        "voice-shares": framing.voice_shares(coded, codebook),
+        "frame-shares": frames,
+        "voice-shares": voices,
+        "leading-categories": leading_categories(frames, voices),
         "exemplars": framing.exemplars(coded, codebook).reset_index(),
         "distinctive-words": framing.distinctive_words(coded, data_dir=data_dir),
     }

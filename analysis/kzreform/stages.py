@@ -72,8 +72,8 @@ STAGES: tuple[Stage, ...] = (
     Stage("results", "every figure the notebooks and the report show, as tables",
           "kzreform.results:results_tables", reads=("paragraphs", "framing-auto"),
           makes=("coded-paragraphs", "coding-per-source", "target-counts", "stance-by-target",
-                 "source-summary", "frame-shares", "voice-shares", "exemplars",
-                 "distinctive-words"),
+                 "source-summary", "frame-shares", "voice-shares", "leading-categories",
+                 "exemplars", "distinctive-words"),
           rules=()),
 )
 STAGE_NAMES = tuple(stage.name for stage in STAGES)
