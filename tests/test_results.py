@@ -10,6 +10,7 @@ from kzreform import framing, results
 from kzreform.codebook import HAND_CODED, load_codebook
 from kzreform.data import load_table
 from kzreform.paths import DATA, ROOT
+from kzreform.stages import stage
 from report_source import article_code_cells, inline_expressions
 
 pytestmark = pytest.mark.usefixtures("fast_build")
@@ -47,12 +48,12 @@ def test_the_statistics_pattern_finds_what_it_forbids():
     assert not STATISTICS.search('load_table("stance-by-target")  # with bootstrap intervals')
 
 
-def test_the_framing_results_rest_on_the_findings_coding(monkeypatch, paragraphs):
+def test_the_framing_results_rest_on_the_findings_coding(monkeypatch):
     manual = results.findings_coding(DATA)
     changed = manual.assign(stance=-manual["stance"])
     monkeypatch.setattr(results, "findings_coding", lambda data_dir: changed)
-    tables = results.results_tables(DATA, {"paragraphs": paragraphs,
-                                           "framing-auto": load_table("framing-auto")})
+    tables = results.results_tables(DATA, {name: load_table(name)
+                                           for name in stage("results").reads})
     coded = tables["coded-paragraphs"].set_index("paragraph_id")
     hand = changed.set_index("paragraph_id")
     assert (coded.loc[hand.index, "stance"] == hand["stance"]).all()
@@ -86,3 +87,15 @@ def test_stored_target_counts_show_as_the_counts_they_store():
     expected = wide.rename(index=codebook.targets).rename_axis(columns=None)
     pd.testing.assert_frame_equal(shown, expected, check_names=False)
     assert list(shown.columns) == ["z-2021", "a-2022", framing.TOTAL]
+
+
+def test_headline_figures_total_the_tables_they_summarise():
+    figures = load_table("headline-figures").set_index("figure")["value"]
+    accuracy = load_table("source-accuracy")
+    for verdict in results.ACCURACY_TOTALS:
+        assert figures[f"statements_{verdict}"] == accuracy[verdict].sum()
+    assert figures["coded_paragraphs"] == len(load_table("coded-paragraphs"))
+    coded = load_table("coded-paragraphs")
+    compared = coded["stance_target"].isin(load_codebook().stance_on_target)
+    assert figures["coded_paragraphs_not_compared"] == (~compared).sum()
+    assert figures["body_paragraphs"] == figures["coded_paragraphs"]  # every body paragraph

@@ -1,4 +1,4 @@
-"""The results stage: every framing figure the notebooks and the report show, stored as tables.
+"""The results stage: the figures the notebooks and the report show, stored as tables.
 
 The notebooks and ``report/index.qmd`` read these tables and only format them:
 no grouping, bootstrap or de-duplication happens at render time, so the prose
@@ -13,8 +13,9 @@ from pathlib import Path
 import pandas as pd
 
 from . import framing
-from .codebook import codebook_path, load_codebook
+from .codebook import body_paragraphs, codebook_path, load_codebook
 from .data import load_table
+from .provisions import reforms_by_direction
 from .settings import build_settings
 
 # The hand coding the findings rest on (resource name). Switching the findings to
@@ -52,6 +53,28 @@ def leading_categories(frames: pd.DataFrame, voices: pd.DataFrame) -> pd.DataFra
                      ignore_index=True)[["kind", "source", "label", "share"]]
 
 
+# Verdict counts of the per-source accuracy table the prose totals over all sources.
+ACCURACY_TOTALS = ("checked", "source_claim_contradicted", "not_verifiable_here", "imprecise")
+
+
+def headline_figures(paragraphs: pd.DataFrame, accuracy: pd.DataFrame,
+                     target_counts: pd.DataFrame, codebook) -> pd.DataFrame:
+    """The totals the report's prose quotes, one row each: ``figure``, ``value``."""
+    body = body_paragraphs(paragraphs)
+    all_sources = target_counts[target_counts["source_id"] == framing.TOTAL].set_index(
+        "stance_target")["paragraphs"]
+    figures = {
+        "body_paragraphs": len(body),
+        "body_words": int(body["word_count"].sum()),
+        **{f"statements_{verdict}": int(accuracy[verdict].sum()) for verdict in ACCURACY_TOTALS},
+        "coded_paragraphs": int(all_sources[framing.TOTAL]),
+        # Paragraphs about the order before 2022 or about nothing: no stance is compared.
+        "coded_paragraphs_not_compared": int(all_sources.drop(
+            [framing.TOTAL, *codebook.stance_on_target]).sum()),
+    }
+    return pd.DataFrame({"figure": list(figures), "value": list(figures.values())})
+
+
 def results_tables(data_dir: Path, tables: dict) -> dict:
     """Builder: the framing results, from the findings' hand coding and the automated codes."""
     codebook = load_codebook(codebook_path(data_dir))
@@ -60,13 +83,13 @@ def results_tables(data_dir: Path, tables: dict) -> dict:
     paragraphs = tables["paragraphs"]
     coded = framing.coded_paragraphs(paragraphs, findings_coding(data_dir), tables["framing-auto"])
     stance = framing.stance_by_target(coded, sources, codebook, resamples)
+    counts = framing.target_counts_long(framing.target_counts(coded, codebook, sources))
     frames = framing.frame_shares(coded, codebook)
     voices = framing.voice_shares(coded, codebook)
     return {
         "coded-paragraphs": framing.with_source_labels(coded).drop(columns="text"),
         "coding-per-source": coding_per_source(paragraphs, coded, sources),
-        "target-counts": framing.target_counts_long(
-            framing.target_counts(coded, codebook, sources)),
+        "target-counts": counts,
         "stance-by-target": stance.assign(date_mid=stance["date_mid"].dt.strftime(
             MIDPOINT_FORMAT)).drop(columns=["date_earliest", "date_latest"]),
         "source-summary": framing.source_summary(coded, codebook, resamples),
@@ -75,4 +98,8 @@ def results_tables(data_dir: Path, tables: dict) -> dict:
         "leading-categories": leading_categories(frames, voices),
         "exemplars": framing.exemplars(coded, codebook).reset_index(),
         "distinctive-words": framing.distinctive_words(coded, data_dir=data_dir),
+        "reforms-by-direction": reforms_by_direction(tables["provisions-matrix"],
+                                                     load_table("periods", data_dir)),
+        "headline-figures": headline_figures(paragraphs, tables["source-accuracy"], counts,
+                                             codebook),
     }

@@ -70,10 +70,11 @@ STAGES: tuple[Stage, ...] = (
           "kzreform.framing:framing_tables", reads=("paragraphs",),
           makes=("framing-auto", "framing-reliability"), rules=()),
     Stage("results", "every figure the notebooks and the report show, as tables",
-          "kzreform.results:results_tables", reads=("paragraphs", "framing-auto"),
+          "kzreform.results:results_tables",
+          reads=("paragraphs", "framing-auto", "provisions-matrix", "source-accuracy"),
           makes=("coded-paragraphs", "coding-per-source", "target-counts", "stance-by-target",
                  "source-summary", "frame-shares", "voice-shares", "leading-categories",
-                 "exemplars", "distinctive-words"),
+                 "exemplars", "distinctive-words", "reforms-by-direction", "headline-figures"),
           rules=()),
 )
 STAGE_NAMES = tuple(stage.name for stage in STAGES)
