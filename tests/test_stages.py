@@ -59,9 +59,9 @@ def stub_second(data_dir, tables):
 def test_a_builder_gets_only_the_tables_it_declares(data_copy):
     GIVEN.clear()
     build.run_stages(data_copy, [
-        Stage("first", "a stub", f"{__name__}:stub_first", reads=(), makes=("paragraphs",),
+        Stage("first", "a stub", (f"{__name__}:stub_first",), reads=(), makes=("paragraphs",),
               rules=()),
-        Stage("second", "a stub", f"{__name__}:stub_second",
+        Stage("second", "a stub", (f"{__name__}:stub_second",),
               reads=("paragraphs", "framing-auto"), makes=(), rules=())])
     assert set(GIVEN) == {"paragraphs", "framing-auto"}
     assert GIVEN["paragraphs"] is STUB  # made in this run, not read back
@@ -70,8 +70,9 @@ def test_a_builder_gets_only_the_tables_it_declares(data_copy):
 
 def test_every_builder_a_stage_names_exists():
     for stage in STAGES:
-        module, function = stage.builder.split(":")
-        assert callable(getattr(importlib.import_module(module), function)), stage.name
+        for builder in stage.builders:
+            module, function = builder.split(":")
+            assert callable(getattr(importlib.import_module(module), function)), builder
 
 
 def test_listing_the_stages_imports_no_builder():

@@ -8,14 +8,14 @@ foreign keys) are not repeated here: they live in ``datapackage.json``.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import re
 from pathlib import Path
 
 import pandas as pd
 
-from .corpus import BODY_KINDS, WORD, TITLE_PLACEHOLDER, quote_in_text
+from .corpus import BODY_KINDS, TITLE_PLACEHOLDER, PatternError, quote_in_text, rule_regex
 from .data import field_enum, load_table, read_text, resource_path, text_issues
+from .duplicates import duplicated_sources
 from .errors import Issue, shown
 from .codebook import (Codebook, codebook_path, hand_coded_sources, load_codebook, split_list,
                        stopwords_path)
@@ -36,10 +36,6 @@ UNSTATED_PRECISION = "range"
 # The study reads commentary on the constitutions of independent Kazakhstan (1991
 # on): a source dated earlier is a typo, such as a year 1 or 1066.
 EARLIEST_DATE = datetime.date(1991, 1, 1)
-# Two texts are near-duplicates when this share of their word 5-grams (the
-# Jaccard similarity of the two sets) is common to both.
-SHINGLE_WORDS = 5
-NEAR_DUPLICATE_SIMILARITY = 0.8
 
 
 # Hand-edited tables every analysis of the study reads: with only a header they
@@ -124,32 +120,6 @@ def provenance_fields(data_dir: Path = DATA) -> list[str]:
     return field_enum("source-provenance", "field", data_dir)
 
 
-def shingles(text: str) -> set[tuple[str, ...]]:
-    """The text's overlapping runs of :data:`SHINGLE_WORDS` lower-case words."""
-    words = WORD.findall(text.lower())
-    return {tuple(words[i:i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
-
-
-def similarity(first: set, second: set) -> float:
-    """Jaccard similarity of two shingle sets (0 when both are empty)."""
-    union = first | second
-    return len(first & second) / len(union) if union else 0.0
-
-
-def duplicate_problem(text: str, others: dict[str, str]) -> str | None:
-    """Why ``text`` may not join a corpus whose texts are ``others`` (source id -> text)."""
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    own = shingles(text)
-    for source_id, other in others.items():
-        if hashlib.sha256(other.encode("utf-8")).hexdigest() == digest:
-            return f"is byte-identical to the text of source {source_id!r}"
-        share = similarity(own, shingles(other))
-        if share >= NEAR_DUPLICATE_SIMILARITY:
-            return (f"is a near-duplicate of source {source_id!r} ({share:.0%} of their word "
-                    f"{SHINGLE_WORDS}-grams shared; the limit is {NEAR_DUPLICATE_SIMILARITY:.0%})")
-    return None
-
-
 def source_issues(data_dir: Path = DATA, today: datetime.date | None = None) -> list[Issue]:
     """Metadata rules for every source, provenance for every field, no duplicate texts."""
     today = today or datetime.date.today()
@@ -165,14 +135,11 @@ def source_issues(data_dir: Path = DATA, today: datetime.date | None = None) -> 
                         "its basis and evidence)", field="source_id", value=source_id)
                for source_id in sources["source_id"] for field in provenance_fields(data_dir)
                if (source_id, field) not in recorded]
-    texts: dict[str, str] = {}
-    for number, source in enumerate(sources.to_dict("records"), start=2):
-        text = read_text(Path(data_dir) / source["raw_file"])
-        problem = duplicate_problem(text, texts)
-        if problem:
-            issues.append(Issue.at(path, f"its text {problem}", row=number, field="raw_file",
-                                   value=source["raw_file"]))
-        texts[source["source_id"]] = text
+    rows = {source_id: number for number, source_id in enumerate(sources["source_id"], start=2)}
+    raw_files = dict(zip(sources["source_id"], sources["raw_file"]))
+    issues += [Issue.at(path, f"its text {problem}", row=rows[source_id], field="raw_file",
+                        value=raw_files[source_id])
+               for source_id, problem in duplicated_sources(data_dir)]
     return issues
 
 
@@ -436,7 +403,7 @@ def stopword_issues(data_dir: Path = DATA) -> list[Issue]:
 # ---- cleaning rules ---------------------------------------------------------------
 
 def boilerplate_issues(sources: pd.DataFrame, data_dir: Path = DATA) -> list[Issue]:
-    """Each cleaning rule is a valid regular expression for '*' or a known source."""
+    """Each cleaning rule is a pattern RE2 can run (``corpus.rule_regex``) for '*' or a source."""
     rules = load_table("boilerplate-rules", data_dir)
     path = resource_path("boilerplate-rules", data_dir)
     issues = []
@@ -447,10 +414,11 @@ def boilerplate_issues(sources: pd.DataFrame, data_dir: Path = DATA) -> list[Iss
                                    row=number, field="source_id", value=row["source_id"]))
         if row["pattern"] != TITLE_PLACEHOLDER:
             try:
-                re.compile(row["pattern"])
-            except re.error as exc:
-                issues.append(Issue.at(path, f"is not a valid regular expression ({exc})",
-                                       row=number, field="pattern", value=row["pattern"]))
+                rule_regex(row["pattern"])
+            except PatternError as exc:
+                issues.append(Issue.at(path, "is not a valid regular expression for a cleaning "
+                                             f"rule ({exc})", row=number, field="pattern",
+                                       value=row["pattern"]))
     return issues
 
 

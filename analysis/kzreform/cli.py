@@ -101,9 +101,12 @@ def _notebooks(args) -> None:
     from .notebooks import execute_notebook
 
     _validate(args)
-    for path in args.paths:
-        execute_notebook(path)
-        print(f"executed {path}")
+    data_dir, _ = _data_dir(args)
+    # The kernels' reads share this lock: every notebook shows the data of one commit.
+    with transaction.reading(data_dir, timeout=transaction.LOCK_TIMEOUT_SECONDS):
+        for path in args.paths:
+            execute_notebook(path)
+            print(f"executed {path}")
 
 
 def _report_assets(args) -> None:

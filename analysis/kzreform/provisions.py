@@ -21,7 +21,7 @@ from .data import field_enum, load_table
 from .fact_check import EXTERNAL, contradicted_claims, law_beside_sources, source_accuracy
 
 NOT_STATED = "not stated in the corpus"
-NOT_STATED_EXTERNAL = "not stated in the cited reporting"
+NOT_STATED_EXTERNAL = "not stated in the cited references"
 # Marks what rests on cited reporting rather than on the corpus.
 EXTERNAL_MARK = "†"
 # Follows a value the law contradicts (data/coding/fact_checks.csv); the value is the source's.

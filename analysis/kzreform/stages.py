@@ -42,35 +42,40 @@ class Stage:
 
     name: str
     summary: str
-    builder: str  # "module:function", a Builder
+    builders: tuple[str, ...]  # "module:function", each a Builder
     reads: tuple[str, ...]  # derived tables of earlier stages
     makes: tuple[str, ...]
     rules: tuple[Rule, ...]
 
     def build(self, data_dir: Path, tables: Tables) -> Tables:
-        """Run the stage's builder on ``data_dir`` with the tables it reads."""
-        module, function = self.builder.split(":")
-        builder: Builder = getattr(importlib.import_module(module), function)
-        return builder(data_dir, tables)
+        """Run the stage's builders on ``data_dir`` with the tables it reads; all they make."""
+        made: Tables = {}
+        for name in self.builders:
+            module, function = name.split(":")
+            builder: Builder = getattr(importlib.import_module(module), function)
+            made.update(builder(data_dir, tables))
+        return made
 
 
 STAGES: tuple[Stage, ...] = (
-    Stage("corpus", "segment the raw texts into paragraphs; check every quote against them",
-          "kzreform.corpus:corpus_tables", reads=(), makes=("paragraphs", "removed-text"),
+    Stage("corpus", "segment the raw texts into paragraphs, fingerprint each text; check every "
+                    "quote against the paragraphs",
+          ("kzreform.corpus:corpus_tables", "kzreform.duplicates:signature_tables"), reads=(),
+          makes=("paragraphs", "removed-text", "text-signatures"),
           rules=(checks.corpus_rule_issues,)),
     Stage("provisions", "the provisions matrix, fact consistency, the law beside the sources",
-          "kzreform.provisions:provisions_tables", reads=(),
+          ("kzreform.provisions:provisions_tables",), reads=(),
           makes=("provisions-matrix", "provisions-matrix-claims", "fact-consistency",
                  "law-beside-sources", "source-accuracy"),
           rules=(checks.matrix_cell_issues, checks.comparison_issues)),
     Stage("coding", "agreement between the two hand codings",
-          "kzreform.intercoder:intercoder_tables", reads=(), makes=("intercoder-reliability",),
+          ("kzreform.intercoder:intercoder_tables",), reads=(), makes=("intercoder-reliability",),
           rules=()),
     Stage("evaluation", "evaluate the automated coders; code every paragraph with the chosen one",
-          "kzreform.framing:framing_tables", reads=("paragraphs",),
+          ("kzreform.framing:framing_tables",), reads=("paragraphs",),
           makes=("framing-auto", "framing-reliability"), rules=()),
     Stage("results", "every figure the notebooks and the report show, as tables",
-          "kzreform.results:results_tables",
+          ("kzreform.results:results_tables",),
           reads=("paragraphs", "framing-auto", "provisions-matrix", "source-accuracy"),
           makes=("coded-paragraphs", "coding-per-source", "target-counts", "stance-by-target",
                  "source-summary", "frame-shares", "voice-shares", "leading-categories",
