@@ -879,26 +879,40 @@ def test_distinctive_words_leave_out_function_words(coded):
 
 
 @pytest.mark.corpus
-def test_the_report_s_reading_of_the_leading_frames_holds(codebook, paragraphs):
-    """The results name the leading frame of the critical, favourable and civil-society texts."""
-    coded = framing.coded_paragraphs(paragraphs, framing.hand_coding(),
-                                     load_table("framing-auto"))
-    shares = framing.frame_shares(coded, codebook)
-    leading = shares.loc[shares.groupby("source")["share"].idxmax()].set_index("source")
+def test_the_report_s_reading_of_the_leading_frames_holds(codebook):
+    """The results name the leading frame of the critical, favourable and civil-society texts.
+
+    Read from the stored results tables the report quotes.
+    """
+    leading = load_table("leading-categories").set_index(["kind", "source"])["label"]
     named = {"anon-2026": "civil_society_agency", "nca-2025": "democratisation",
              "fpc-2021": "policy_prescription"}
-    assert {source: leading.loc[source, "primary_frame"] for source in named} == named
+    assert {source: leading["frame", source] for source in named} == \
+        {source: codebook.frames[frame] for source, frame in named.items()}
+    shares = load_table("frame-shares")
     think_tank = shares[shares["source"] == "ecfr-2022"].set_index("primary_frame")["share"]
     assert think_tank["political"] == think_tank["window_dressing"] == think_tank.max()
-    voices = framing.voice_shares(coded, codebook)
-    most_quoted = voices.loc[voices.groupby("source")["share"].idxmax()].set_index("source")
     officials, activists = (codebook.voices[v] for v in ("president_government",
                                                           "opposition_activists"))
-    assert most_quoted.loc[["nca-2025", "tni-2022"], "voice"].tolist() == [officials] * 2
-    assert most_quoted.loc["anon-2026", "voice"] == activists
-    mean_stance = coded.groupby("source_id")["stance"].mean().sort_values()
+    assert [leading["voice", source] for source in ("nca-2025", "tni-2022")] == [officials] * 2
+    assert leading["voice", "anon-2026"] == activists
+    summary = load_table("source-summary")
+    mean_stance = summary[summary["item"] == framing.MIXED_STANCE].set_index(
+        "source_id")["estimate"].sort_values()
     assert set(mean_stance.index[:2]) == {"anon-2026", "ecfr-2022"}
     assert mean_stance.index[-1] == "nca-2025"
+
+
+def test_leading_categories_are_each_source_s_largest_share_ties_in_codebook_order():
+    shares = pd.DataFrame({"source": ["a", "a", "a", "b", "b"],
+                           "frame": ["first", "second", "third", "first", "second"],
+                           "share": [0.25, 0.5, 0.25, 0.5, 0.5]})
+    leading = framing.leading_categories(shares, "frame")
+    assert leading.to_dict("list") == {"source": ["a", "b"], "label": ["second", "first"],
+                                       "share": [0.5, 0.5]}
+    stored = leading.assign(kind="frame")
+    assert framing.leading_text(stored, "frame") == "a, second (50%); b, first (50%)"
+    assert framing.leading_text(stored, "voice") == ""
 
 
 def test_sources_are_ordered_by_publication_date():

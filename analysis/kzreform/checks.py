@@ -271,12 +271,12 @@ def change_kind_issues(data_dir: Path = DATA) -> list[Issue]:
     return issues
 
 
-def matrix_cell_issues(data_dir: Path = DATA) -> list[Issue]:
-    """Every cell of the derived matrix is what its ledger states (claims, or external claims)."""
+def matrix_cell_issues(data_dir: Path, built: dict) -> list[Issue]:
+    """Every cell of the built matrix is what its ledger states (claims, or external claims)."""
     periods = load_table("periods", data_dir)
     claims = load_table("claims", data_dir)
     external_claims = load_table("external-claims", data_dir)
-    matrix = load_table("provisions-matrix", data_dir)
+    matrix = built["provisions-matrix"]
     path = resource_path("provisions-matrix", data_dir)
     external = set(external_period_ids(periods))
     contradicted = frozenset(contradicted_claims(load_table("fact-checks", data_dir)))
@@ -297,9 +297,9 @@ def matrix_cell_issues(data_dir: Path = DATA) -> list[Issue]:
     return issues
 
 
-def comparison_issues(data_dir: Path = DATA) -> list[Issue]:
+def comparison_issues(data_dir: Path, built: dict) -> list[Issue]:
     """Every topic whose statements differ has its kind of difference judged, and only those."""
-    consistency = load_table("fact-consistency", data_dir)
+    consistency = built["fact-consistency"]
     judgements = load_table("comparison-judgements", data_dir)
     path = resource_path("comparison-judgements", data_dir)
     differing = set(consistency.loc[consistency["agreement"] == DIFFER, "topic_id"])
@@ -511,9 +511,9 @@ def input_rule_issues(data_dir: Path = DATA) -> list[Issue]:
     ]
 
 
-def corpus_rule_issues(data_dir: Path = DATA) -> list[Issue]:
-    """Rules tying the hand-coded tables to the paragraphs the build segments."""
-    paragraphs = load_table("paragraphs", data_dir)
+def corpus_rule_issues(data_dir: Path, built: dict) -> list[Issue]:
+    """Rules tying the hand-coded tables to the paragraphs the corpus stage segmented."""
+    paragraphs = built["paragraphs"]
     return [
         *quote_issues("claims", paragraphs, data_dir),
         *quote_issues("fact-statements", paragraphs, data_dir),
@@ -522,9 +522,3 @@ def corpus_rule_issues(data_dir: Path = DATA) -> list[Issue]:
         *reconciled_coding_issues(paragraphs, data_dir),
         *codebook_change_issues(paragraphs, data_dir),
     ]
-
-
-def content_issues(data_dir: Path = DATA) -> list[Issue]:
-    """Every content rule, on a data directory whose tables already match their schema."""
-    return (input_rule_issues(data_dir) + corpus_rule_issues(data_dir)
-            + matrix_cell_issues(data_dir) + comparison_issues(data_dir))

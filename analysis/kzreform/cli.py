@@ -9,13 +9,10 @@ from pathlib import Path
 from . import build, transaction
 from .add_source import add_source
 from .coding_sheet import import_coding, import_reconciled, write_coding_sheet
-from .errors import DataValidationError, shown
-from .notebooks import execute_notebook
+from .errors import DataValidationError, ReleaseError, shown
 from .paths import DATA, OUTPUT, relative
-from .release import ReleaseError, check_release, check_tag, release, release_notes
-from .rendered_html import fix_rendered_pages
-from .report import write_report_assets
 from .settings import DEFAULT_PROFILE, PROFILE_VARIABLE, selected_profile
+from .stages import STAGE_NAMES, STAGES
 from .validation import validate_package
 
 
@@ -26,6 +23,11 @@ def _parser() -> argparse.ArgumentParser:
                        ("validate", "finish any interrupted write, then validate the data")):
         command = commands.add_parser(name, help=text)
         command.add_argument("--data-dir", type=Path, help="data directory (default: data/)")
+    commands.choices["build"].add_argument(
+        "--only", choices=STAGE_NAMES, metavar="STAGE",
+        help="rebuild this stage and the stages that read what it makes "
+             f"({', '.join(STAGE_NAMES)}; 'kzreform stages' lists them)")
+    commands.add_parser("stages", help="list the build stages in order, with what each makes")
     run = commands.add_parser("notebooks", help="execute notebooks in place")
     run.add_argument("paths", nargs="+", type=Path)
     commands.add_parser("report-assets",
@@ -74,11 +76,16 @@ def _data_dir(args) -> tuple[Path, str]:
 
 def _build(args) -> None:
     data_dir, name = _data_dir(args)
-    for path in build.build(data_dir, name):
+    for path in build.build(data_dir, name, args.only):
         print(f"wrote {path}")
     if selected_profile() != DEFAULT_PROFILE:
         print(f"built with the build profile {selected_profile()!r} ({PROFILE_VARIABLE}), not "
               f"{DEFAULT_PROFILE!r}: these are not the study's figures; do not commit them")
+
+
+def _stages(args) -> None:
+    for stage in STAGES:
+        print(f"{stage.name:<11} {stage.summary}; makes {', '.join(stage.makes)}")
 
 
 def _validate(args) -> None:
@@ -91,7 +98,13 @@ def _validate(args) -> None:
     print(f"{name}: data package valid")
 
 
+# The notebook, report and release commands import Jupyter, Altair and their
+# JSON-schema stack (seconds) only when they run, so that build and validate
+# start, and refuse bad input, without them.
+
 def _notebooks(args) -> None:
+    from .notebooks import execute_notebook
+
     _validate(args)
     data_dir, _ = _data_dir(args)
     # The kernels' reads share this lock: every notebook shows the data of one commit.
@@ -102,16 +115,22 @@ def _notebooks(args) -> None:
 
 
 def _report_assets(args) -> None:
+    from .report import write_report_assets
+
     for path in write_report_assets():
         print(f"wrote {relative(path)}")
 
 
 def _fix_html(args) -> None:
+    from .rendered_html import fix_rendered_pages
+
     for path in fix_rendered_pages(OUTPUT):
         print(f"fixed links and scripts in {relative(path)}")
 
 
 def _release(args) -> None:
+    from .release import check_release, check_tag, release
+
     if args.check_tag is not None:
         version = check_tag(args.check_tag)
         print(f"release check passed: tag {args.check_tag} is version {version} "
@@ -125,6 +144,8 @@ def _release(args) -> None:
 
 
 def _changelog(args) -> None:
+    from .release import release_notes
+
     print(release_notes(args.version))
 
 
@@ -155,7 +176,7 @@ def _import_reconciled(args) -> None:
     print(f"stored the reconciled coding of {stored} paragraphs; derived tables rebuilt in {name}")
 
 
-COMMANDS = {"build": _build, "validate": _validate, "notebooks": _notebooks,
+COMMANDS = {"build": _build, "stages": _stages, "validate": _validate, "notebooks": _notebooks,
             "report-assets": _report_assets, "fix-html": _fix_html, "release": _release,
             "changelog": _changelog,
             "add-source": _add_source, "coding-sheet": _coding_sheet,

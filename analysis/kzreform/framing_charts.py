@@ -34,7 +34,7 @@ def share_heatmap(shares: pd.DataFrame, category: str, title: str,
 def stance_chart(summary: pd.DataFrame) -> alt.FacetChart:
     """Each source's mean stance toward each stance target against its publication date.
 
-    ``summary`` is :func:`kzreform.framing.stance_by_target` (targets in codebook
+    ``summary`` is the stored ``stance-by-target`` table (targets in codebook
     order). One panel per group of targets, in that order, so that only
     stances toward comparable targets share an axis: the authorities' reform
     packages in one, civil-society proposals and reform in general apart.
@@ -43,6 +43,8 @@ def stance_chart(summary: pd.DataFrame) -> alt.FacetChart:
     """
     x = alt.X("date_mid:T", title="Publication date (middle of the known window)",
               axis=alt.Axis(format="%Y", tickCount="year"))
+    # Stored as ISO text; a datetime is what Vega places on a time axis.
+    summary = summary.assign(date_mid=pd.to_datetime(summary["date_mid"]))
     title = "Mean stance (−2 … +2)"
     y = alt.Y("mean_stance:Q", title=title, scale=alt.Scale(domain=STANCE_DOMAIN))
     base = alt.Chart(summary).encode(

@@ -257,6 +257,12 @@ def hand_coded_texts(paragraphs: pd.DataFrame, manual: pd.DataFrame) -> pd.DataF
         manual, on="paragraph_id", validate="one_to_one")
 
 
+def out_of_sample_labels(evaluation: pd.DataFrame) -> dict[str, str]:
+    """Each coder evaluated leave-one-source-out, by name, with its display label."""
+    out_of_sample = evaluation[evaluation["evaluation"] == LOSO]
+    return dict(zip(out_of_sample["coder"], out_of_sample["coder_label"]))
+
+
 def leave_one_source_out(coder, labelled: pd.DataFrame) -> pd.DataFrame:
     """Codes of every hand-coded paragraph by ``coder`` fitted without its source."""
     coded = []
