@@ -25,10 +25,14 @@ RENDERED := _output/report/index.html
 .PHONY: help env data notebooks test report quarto clean FORCE
 .DEFAULT_GOAL := help
 
+# The build stages are declared once, in analysis/kzreform/stages.py; help lists them.
 help:
 	@echo "make report     set up .venv, validate data, execute notebooks, render with Quarto"
 	@echo "make test       set up .venv and run every test (data, code, notebooks, report checks)"
 	@echo "make data       regenerate data/processed/ from the inputs (validated)"
+	@echo "make data-STAGE rebuild one stage of data/processed/ and the stages that depend on it:"
+	@if [ -x $(BIN)/python ]; then $(BIN)/python -m kzreform stages | sed 's/^/                  /'; \
+	else echo "                  (run 'make env' first to list the stages)"; fi
 	@echo "make notebooks  re-execute the notebooks in place"
 
 $(BIN)/python:
@@ -44,6 +48,10 @@ env: $(INSTALLED)
 
 data: $(INSTALLED)
 	$(BIN)/python -m kzreform build
+
+# make data-corpus, data-provisions, ...: one stage and what depends on it.
+data-%: $(INSTALLED)
+	$(BIN)/python -m kzreform build --only $*
 
 notebooks: data
 	$(BIN)/python -m kzreform notebooks $(NOTEBOOKS)

@@ -25,12 +25,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kzreform.autocoders import LexiconCoder, auto_code, candidate_coders, load_lexicon
+from kzreform.autocoders import LexiconCoder, auto_code, load_candidate_coders, load_lexicon
 from kzreform.codebook import load_codebook
 from kzreform.corpus import load_boilerplate_rules, segment_source
 from kzreform.data import load_table, read_text
-from kzreform.reading import load_voice_cues
 from kzreform.reliability import hand_coded_texts
+from kzreform.settings import build_settings
 
 DEFAULT_SIZES = (1_000, 10_000, 100_000)
 WORDS_PER_PARAGRAPH = 60
@@ -71,7 +71,7 @@ def coders_compared() -> dict:
     lexicon = load_lexicon(codebook)
     reliability = load_table("framing-reliability")
     chosen = reliability.loc[reliability["chosen"], "coder"].iloc[0]
-    coder = next(c for c in candidate_coders(codebook, lexicon, load_voice_cues(codebook))
+    coder = next(c for c in load_candidate_coders(codebook, build_settings())
                  if c.name == chosen)
     labelled = hand_coded_texts(load_table("paragraphs"), load_table("framing-manual"))
     return {"lexicon": LexiconCoder(lexicon),
@@ -102,7 +102,7 @@ def main(sizes: list[int]) -> None:
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     rules = load_boilerplate_rules()
     coders = coders_compared()
-    print(f"{'coder':>16} {'paragraphs':>10} {'seconds':>8} {'paragraphs/s':>13} "
+    print(f"{'coder':>21} {'paragraphs':>10} {'seconds':>8} {'paragraphs/s':>13} "
           f"{'µs/paragraph':>13} {'slowest':>8}")
     with tempfile.TemporaryDirectory(prefix="kzreform-bench-") as directory:
         for size in sizes:
@@ -111,7 +111,7 @@ def main(sizes: list[int]) -> None:
             runs = time_coders(raw_file, rules, coders, size)
             for name, seconds in runs.items():
                 fastest = min(seconds)
-                print(f"{name:>16} {size:>10,} {fastest:>8.2f} {size / fastest:>13,.0f} "
+                print(f"{name:>21} {size:>10,} {fastest:>8.2f} {size / fastest:>13,.0f} "
                       f"{fastest / size * 1e6:>13.0f} {max(seconds):>8.2f}")
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from kzreform.codebook import load_codebook
 from kzreform.data import load_table
 from kzreform.paths import DATA
 from kzreform.settings import PROFILE_VARIABLE, selected_profile
-from kzreform.transaction import LOCK_FILE, WORK_DIR
+from kzreform.transaction import COMMIT_LOCK_FILE, LOCK_FILE, WORK_DIR
 
 FAST_PROFILE = "fast"
 # Read before any test sets the variable: the profile data/processed/ must match.
@@ -50,16 +50,17 @@ METADATA = {
 
 
 def copy_data(target):
-    """A copy of data/ without a writer's lock or staged copy."""
-    shutil.copytree(DATA, target, ignore=shutil.ignore_patterns(LOCK_FILE, WORK_DIR))
+    """A copy of data/ without the lock files or a writer's staged copy."""
+    shutil.copytree(DATA, target,
+                    ignore=shutil.ignore_patterns(LOCK_FILE, COMMIT_LOCK_FILE, WORK_DIR))
     return target
 
 
 def snapshot(directory):
-    """Every data file's bytes (a writer's lock file is not data)."""
+    """Every data file's bytes (the lock files are not data)."""
     return {path.relative_to(directory): path.read_bytes()
             for path in sorted(directory.rglob("*"))
-            if path.is_file() and path.name != LOCK_FILE}
+            if path.is_file() and path.name not in (LOCK_FILE, COMMIT_LOCK_FILE)}
 
 
 @pytest.fixture

@@ -6,18 +6,18 @@ import pandas as pd
 import pytest
 from conftest import FAST_PROFILE
 
-from kzreform import autocoders, framing, reading, reliability
+from kzreform import autocoders, framing, reliability
 from kzreform.cli import main
 from kzreform.data import load_table, schema_fields
 from kzreform.errors import DataValidationError
+from kzreform.validation import validate_inputs
 from kzreform.settings import (DEFAULT_PROFILE, PROFILE_VARIABLE, SETTINGS, BuildSettings,
                                build_settings, selected_profile)
 
 
 @pytest.fixture(scope="module")
 def candidates(codebook):
-    return autocoders.candidate_coders(codebook, autocoders.load_lexicon(codebook),
-                                       reading.load_voice_cues(codebook))
+    return autocoders.load_candidate_coders(codebook, build_settings())
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +29,8 @@ def coded(paragraphs):
 def add_profile(data_dir, profile, resamples, coders):
     path = data_dir / "build_settings.csv"
     with open(path, "a", encoding="utf-8") as table:
-        table.write(f"{profile},{resamples},{coders},,a profile of the tests\n")
+        table.write(f"{profile},{resamples},{coders},{build_settings().flag_errors},,"
+                    "a profile of the tests\n")
 
 
 def test_the_default_and_fast_profiles_exist():
@@ -63,12 +64,13 @@ def test_the_schema_names_exactly_the_candidate_coders(candidates):
 
 def test_a_profile_must_name_a_coder_fitted_per_fold(data_copy, candidates):
     in_sample = [coder.name for coder in candidates if not coder.fitted]
-    settings = BuildSettings("in-sample-only", 10, tuple(in_sample), None)
+    settings = BuildSettings("in-sample-only", 10, tuple(in_sample), build_settings().flag_errors, None)
     with pytest.raises(DataValidationError,
                        match=r"build_settings.csv, field 'coders', value 'lexicon': profile "
                              r"'in-sample-only' names no coder fitted per fold"):
         reliability.evaluated_coders(candidates, settings, data_copy)
-    reversed_names = BuildSettings("reversed", 10, tuple(c.name for c in candidates[::-1]), None)
+    reversed_names = BuildSettings("reversed", 10, tuple(c.name for c in candidates[::-1]),
+                                   build_settings().flag_errors, None)
     assert reliability.evaluated_coders(candidates, reversed_names, data_copy) == candidates
 
 
@@ -83,9 +85,9 @@ def test_the_build_evaluates_the_coders_and_resamples_of_the_profile(data_copy, 
     assert table.loc[table["chosen"], "coder"].unique().tolist() == ["majority"]
     auto = tables["framing-auto"]
     assert auto["primary_frame"].nunique() == 1  # the baseline codes every paragraph alike
-    with_five_resamples, _ = reliability.evaluate(
+    with_five_resamples, _, _ = reliability.evaluate(
         [coder for coder in candidates if coder.name in ("majority", "lexicon")], paragraphs,
-        load_table("framing-manual", data_copy), codebook, 5, data_copy)
+        framing.hand_coding(data_copy), codebook, 5, data_copy)
     pd.testing.assert_frame_equal(table, with_five_resamples)
 
 
@@ -109,3 +111,13 @@ def test_a_build_with_another_profile_says_it_is_not_the_study(data_copy, capsys
     assert main(["build", "--data-dir", str(data_copy)]) == 0
     assert f"built with the build profile {FAST_PROFILE!r} (KZREFORM_PROFILE), not 'default': " \
         "these are not the study's figures" in capsys.readouterr().out
+
+
+def test_a_flag_share_outside_zero_to_one_is_refused_by_name(data_copy):
+    path = data_copy / "build_settings.csv"
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table.loc[table["profile"] == DEFAULT_PROFILE, "flag_errors"] = "1.5"
+    table.to_csv(path, index=False, lineterminator="\n")
+    with pytest.raises(DataValidationError, match=r"build_settings.csv, row 2, field "
+                                                  r"'flag_errors', value '1.5'"):
+        validate_inputs(data_copy)

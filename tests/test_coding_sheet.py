@@ -25,13 +25,19 @@ def source(paragraphs):
 
 
 def without_hand_coding(data_dir, source):
-    """Drop ``source`` from the hand coding of ``data_dir``; return the hand coding before."""
-    path = data_dir / "coding" / "framing_manual.csv"
-    original = pd.read_csv(path, dtype=str, keep_default_na=False)
+    """Drop ``source`` from the hand codings of ``data_dir``; return the first coding before.
+
+    A source never hand-coded has no second coding and nothing reconciled either.
+    """
     paragraphs = load_table("paragraphs", data_dir)
     own = paragraphs.loc[paragraphs["source_id"] == source, "paragraph_id"]
-    original[~original["paragraph_id"].isin(own)].to_csv(path, index=False, lineterminator="\n")
-    return original
+    tables = {}
+    for name in ("framing_manual.csv", "framing_second.csv", "framing_reconciled.csv"):
+        path = data_dir / "coding" / name
+        tables[name] = pd.read_csv(path, dtype=str, keep_default_na=False)
+        tables[name][~tables[name]["paragraph_id"].isin(own)].to_csv(
+            path, index=False, lineterminator="\n")
+    return tables["framing_manual.csv"]
 
 
 def filled_in(sheet, hand):

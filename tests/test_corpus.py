@@ -2,6 +2,10 @@
 
 import hashlib
 import json
+import re
+import signal
+import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -11,7 +15,7 @@ from conftest import STUDY_PROFILE
 from kzreform.checks import boilerplate_issues
 from kzreform.corpus import (
     BoilerplateRule, classify_line, count_words, load_boilerplate_rules, quote_in_text,
-    segment_source,
+    rule_regex, segment_source,
 )
 from kzreform.data import read_text, resource_path
 from kzreform.errors import DataValidationError
@@ -140,14 +144,57 @@ def test_reading_a_raw_text_names_a_file_that_is_not_utf8(tmp_path):
         read_text(bad)
 
 
-def test_a_bad_rule_pattern_is_named_with_its_row(data_copy, sources):
+# '(unclosed' is invalid anywhere; the others are valid Python but need backtracking,
+# which RE2 (linear time) refuses; '[\\S]' cannot keep Python's Unicode meaning in RE2.
+@pytest.mark.parametrize("pattern", ["(unclosed", "(?<=Photo)s: .*", r"(\w+) \1", r"[\S]+"])
+def test_a_bad_rule_pattern_is_named_with_its_row(data_copy, sources, pattern):
     rules = data_copy / "rules" / "boilerplate.csv"
     with open(rules, "a", encoding="utf-8") as table:
-        table.write("broken,*,line,(unclosed,navigation,x\n")
+        table.write(f"broken,*,line,{pattern},navigation,x\n")
     rows = len(rules.read_text(encoding="utf-8").splitlines())
     issues = [str(issue) for issue in boilerplate_issues(sources, data_copy)]
     assert len(issues) == 1
-    assert f"boilerplate.csv, row {rows}, field 'pattern', value '(unclosed'" in issues[0]
+    assert f"boilerplate.csv, row {rows}, field 'pattern', value {pattern!r}: is not a valid " \
+        "regular expression for a cleaning rule" in issues[0]
+
+
+@pytest.fixture
+def interrupt_after(monkeypatch):
+    """Raise TimeoutError in the test after ``seconds`` (Python's re checks for signals)."""
+    def arm(seconds):
+        def expire(signum, frame):
+            raise TimeoutError(f"still running after {seconds} s")
+        monkeypatch.setattr(signal, "signal", signal.signal(signal.SIGALRM, expire))
+        signal.alarm(seconds)
+    yield arm
+    signal.alarm(0)
+
+
+@pytest.mark.parametrize("scope", ["line", "trailing"])
+def test_a_backtracking_pattern_runs_in_linear_time(interrupt_after, scope):
+    """'(a+)+$' takes exponential time in a backtracking engine on a line it does not match."""
+    rule = BoilerplateRule("nested", "*", scope, "(a+)+$", "navigation")
+    interrupt_after(5)
+    started = time.perf_counter()
+    kept, removed = segment_source("s", "Title", "a" * 40 + "!\n" + "a" * 40 + "\n", [rule])
+    assert time.perf_counter() - started < 1
+    assert kept[0]["text"] == "a" * 40 + "!"  # not matched: '$' is not after the last 'a'
+    assert [row["text"] for row in removed] == ["a" * 40]
+
+
+def test_rule_patterns_keep_pythons_unicode_classes():
+    r"""\s, \d and \w (and their negations) match what they match in Python's re."""
+    whitespace = [chr(code) for code in range(sys.maxunicode + 1) if chr(code).isspace()]
+    neighbours = {chr(ord(char) + step) for char in whitespace for step in (-1, 1)}
+    samples = [*whitespace, *neighbours, *"aZé_ЖқӘ٣５9-,.€"]
+    for escape in ("s", "S", "d", "D", "w", "W"):
+        for pattern in (f"\\{escape}", f"[x\\{escape}]" if escape.islower() else None):
+            if pattern is None:
+                continue
+            ours = rule_regex(pattern)
+            mismatched = [char for char in samples
+                          if bool(ours.fullmatch(char)) != bool(re.fullmatch(pattern, char))]
+            assert not mismatched, (pattern, mismatched)
 
 
 def test_quote_matching_folds_whitespace_only():

@@ -231,8 +231,9 @@ def test_cli_checks_a_tag_against_the_real_citation_cff(capsys):
 
 
 def test_cli_prints_the_changelog_entry_of_a_version(project, monkeypatch, capsys):
-    monkeypatch.setattr(cli, "release_notes",
-                        lambda version: release.release_notes(version, project / "CHANGELOG.md"))
+    notes = release.release_notes
+    monkeypatch.setattr(release, "release_notes",
+                        lambda version: notes(version, project / "CHANGELOG.md"))
     assert cli.main(["changelog", VERSION]) == 0
     assert capsys.readouterr().out == "### Added\n\n- everything\n"
     assert cli.main(["changelog", "9.9.9"]) == 1

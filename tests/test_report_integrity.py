@@ -205,7 +205,7 @@ def test_embedded_chart_exports_to_static_images(embed):
 
 
 # Phrases the report puts in quotation marks as its own terms, not as quotes.
-OWN_PHRASES = {"not stated in the corpus", "not stated in the cited reporting"}
+OWN_PHRASES = {"not stated in the corpus", "not stated in the cited references"}
 
 
 def test_quotations_in_the_prose_are_verbatim_from_the_corpus():

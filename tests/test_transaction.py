@@ -13,9 +13,11 @@ import builtins
 import errno
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
@@ -24,7 +26,7 @@ from conftest import FAST_PROFILE, STUDY_PROFILE, copy_data, snapshot, write_sou
 from kzreform import transaction
 from kzreform.add_source import add_source
 from kzreform.cli import main
-from kzreform.data import load_table
+from kzreform.data import load_table, resource_path
 from kzreform.errors import DataValidationError
 from kzreform.settings import PROFILE_VARIABLE
 from kzreform.transaction import TransactionError
@@ -61,7 +63,7 @@ CHILD = textwrap.dedent("""
             package.write("description: Changed by the transaction tests.\\n")
         write_descriptor(staged)
         with open(staged / "rules" / "boilerplate.csv", "a", encoding="utf-8") as rules:
-            rules.write("transaction-test,*,line,(?!),navigation,matches nothing\\n")
+            rules.write("transaction-test,*,line,no line reads so,navigation,matches nothing\\n")
         (staged / "transaction-test").mkdir()
         (staged / "transaction-test" / "note.txt").write_text("stub\\n", encoding="utf-8")
     def not_validated(staged):
@@ -339,3 +341,159 @@ def test_a_raw_text_linked_out_of_data_is_refused(tmp_path, data_copy, capsys):
     (data_copy / raw_file).symlink_to(outside)
     assert main(["validate", "--data-dir", str(data_copy)]) == 1
     assert f"field 'path', value {raw_file!r}: resource" in capsys.readouterr().err
+
+
+# ---- issue 18, case 2: readers see one commit whole, and wait for it -------------------
+
+# Two tables a stub commit changes together: a reader must never see one changed alone.
+TWO_TABLES = ("boilerplate-rules", "source-provenance")
+
+
+def repeat_last_rows(staged):
+    """A stub change of both tables: each gets its last row again (types stay valid)."""
+    for name in TWO_TABLES:
+        path = resource_path(name, staged)
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        path.write_text("".join(lines + lines[-1:]), encoding="utf-8")
+
+
+def row_counts(data_dir):
+    return tuple(len(load_table(name, data_dir)) for name in TWO_TABLES)
+
+
+def commit_with_hook(data_dir, monkeypatch, hook):
+    """Commit the stub change, calling ``hook`` with each step of the commit."""
+    monkeypatch.setattr(transaction, "after_step", hook)
+    transaction.write(data_dir, repeat_last_rows, lambda staged: None)
+
+
+@pytest.fixture
+def waiting_reader(monkeypatch):
+    """An event set as soon as anyone waits for a busy lock (instead of sleeping on it)."""
+    waiting = threading.Event()
+    monkeypatch.setattr(transaction, "while_waiting", lambda lock_file: waiting.set())
+    return waiting
+
+
+def test_a_reader_that_starts_mid_commit_waits_and_sees_the_whole_commit(data_copy, monkeypatch,
+                                                                        waiting_reader):
+    before = row_counts(data_copy)
+    seen, readers = {}, []
+
+    def step(description):
+        if description == "validated":  # staged and validated, not yet committing
+            seen["while staging"] = row_counts(data_copy)
+        if description.startswith("replaced ") and not readers:  # one table replaced
+            readers.append(threading.Thread(
+                target=lambda: seen.setdefault("mid-commit", row_counts(data_copy))))
+            readers[0].start()
+            assert waiting_reader.wait(timeout=60), "the reader did not wait for the commit"
+
+    commit_with_hook(data_copy, monkeypatch, step)
+    readers[0].join(timeout=60)
+    after = tuple(count + 1 for count in before)
+    assert seen == {"while staging": before, "mid-commit": after}
+
+
+def test_a_reading_block_sees_one_commit_and_holds_the_next_off(data_copy, monkeypatch,
+                                                               waiting_reader):
+    before = row_counts(data_copy)
+    writer = threading.Thread(target=commit_with_hook,
+                              args=(data_copy, monkeypatch, lambda step: None))
+    with transaction.reading(data_copy):
+        first = len(load_table(TWO_TABLES[0], data_copy))
+        writer.start()
+        assert waiting_reader.wait(timeout=60), "the commit did not wait for the reader"
+        second = len(load_table(TWO_TABLES[1], data_copy))
+    writer.join(timeout=60)
+    assert (first, second) == before
+    assert row_counts(data_copy) == tuple(count + 1 for count in before)
+
+
+def test_a_reader_kept_waiting_by_a_commit_is_told_a_write_is_running(data_copy, monkeypatch):
+    monkeypatch.setattr(transaction, "READ_TIMEOUT_SECONDS", 0)
+    refusals = []
+
+    def step(description):
+        if description == "journal written":
+            with pytest.raises(TransactionError) as refused:
+                load_table(TWO_TABLES[0], data_copy)
+            refusals.append(str(refused.value))
+
+    commit_with_hook(data_copy, monkeypatch, step)
+    assert refusals == [f"{data_copy.as_posix()}: a write is running (pid {os.getpid()}) and "
+                        "has been replacing files for over 0 s; try again when it has finished"]
+
+
+# ---- issue 18, case 7: a full disk, and a read-only copy holding an unfinished write -----
+
+def disk_full(*args, **kwargs):
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def test_a_disk_full_while_staging_is_one_line_and_leaves_data_as_it_was(data_copy, monkeypatch,
+                                                                         capsys):
+    before = snapshot(data_copy)
+    monkeypatch.setattr(shutil, "copy2", disk_full)  # what copying each staged file calls
+    assert main(["build", "--data-dir", str(data_copy)]) == 1
+    error = capsys.readouterr().err
+    assert error.startswith(f"error: {data_copy.as_posix()}: the disk is full (No space left on "
+                            "device); nothing was written")
+    assert error.count("\n") == 1 and "Traceback" not in error
+    assert not (data_copy / transaction.WORK_DIR).exists()
+    assert snapshot(data_copy) == before
+
+
+@pytest.mark.parametrize("where", ["a staged table", "the journal"])
+def test_a_disk_full_before_the_commit_leaves_data_as_it_was(data_copy, monkeypatch, where):
+    before = snapshot(data_copy)
+    change = repeat_last_rows
+    if where == "a staged table":
+        def change(staged):
+            repeat_last_rows(staged)
+            disk_full()
+    else:
+        real_write_text = Path.write_text
+        monkeypatch.setattr(Path, "write_text", lambda path, *args, **kwargs: disk_full()
+                            if path.name.startswith(transaction.JOURNAL)
+                            else real_write_text(path, *args, **kwargs))
+    with pytest.raises(TransactionError) as refused:
+        transaction.write(data_copy, change, lambda staged: None)
+    assert "the disk is full (No space left on device); nothing was written" \
+        in str(refused.value) and "\n" not in str(refused.value)
+    assert not (data_copy / transaction.WORK_DIR).exists()
+    assert snapshot(data_copy) == before
+
+
+def test_validate_leaves_an_interrupted_commit_of_a_read_only_copy_alone(data_copy, read_only,
+                                                                         capsys):
+    work = interrupted_write(data_copy, json.dumps({"replace": ["metadata/sources.csv"]}))
+    staged_file = work / transaction.STAGED / "metadata" / "sources.csv"
+    staged_file.parent.mkdir(parents=True)
+    staged_file.write_text("the rest of the write\n", encoding="utf-8")
+    before = snapshot(data_copy)
+    read_only(data_copy)
+    try:
+        assert main(["validate", "--data-dir", str(data_copy)]) == 1
+    finally:
+        writable_again(data_copy)
+    error = capsys.readouterr().err
+    assert "a write was interrupted while it replaced files and is not finished" in error
+    assert "this copy is read-only, so it cannot be completed here and was left as it is" in error
+    assert snapshot(data_copy) == before
+
+
+def test_validate_checks_a_read_only_copy_with_a_write_that_never_committed(data_copy,
+                                                                            read_only, capsys):
+    work = data_copy / transaction.WORK_DIR
+    (work / transaction.STAGED / "metadata").mkdir(parents=True)
+    before = snapshot(data_copy)
+    read_only(data_copy)
+    try:
+        assert main(["validate", "--data-dir", str(data_copy)]) == 0, capsys.readouterr().err
+    finally:
+        writable_again(data_copy)
+    out = capsys.readouterr().out
+    assert f"left an unfinished write in {work.as_posix()} alone (read-only copy" in out
+    assert "data package valid" in out
+    assert work.is_dir() and snapshot(data_copy) == before

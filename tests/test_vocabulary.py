@@ -27,6 +27,8 @@ OTHER_MEANINGS = {
     ("add_source.py", "corpus"): "the folder raw/corpus/",
     ("framing_charts.py", "year"): "Vega-Lite's time unit",
     ("report.py", "year"): "a BibTeX field",
+    ("provisions_display.py", "none"): "the prose's word for no direction of power",
+    ("stages.py", "corpus"): "the name of the build stage that segments the corpus",
 }
 
 

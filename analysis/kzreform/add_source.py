@@ -33,6 +33,7 @@ from pathlib import Path
 
 from . import build, checks, transaction
 from .data import csv_rows, load_table, read_text, read_yaml, resource_path
+from .duplicates import duplicate_problem
 from .errors import Issue, raise_issues, shown
 from .paths import DATA
 from .schema import write_descriptor
@@ -146,9 +147,7 @@ def metadata_issues(new: NewSource, text: str, data_dir: Path,
         issues.append(at("provenance", f"has no entry for {', '.join(missing)}: give basis and "
                                        "evidence for every field (basis 'not stated' where the "
                                        "source gives nothing)"))
-    others = {row["source_id"]: read_text(Path(data_dir) / row["raw_file"])
-              for row in sources.to_dict("records")}
-    duplicate = checks.duplicate_problem(text, others)
+    duplicate = duplicate_problem(text, data_dir)
     if duplicate:
         issues.append(at("source.source_id", f"the text {duplicate}", value=new.source_id))
     return issues

@@ -3,8 +3,10 @@
 Every coder has ``fit(texts, labels)`` (labels: hand-coding rows aligned with
 the texts) returning a fitted coder, and ``code(texts)`` returning a table with
 one row per text (columns ``CODE_COLUMNS``): primary and secondary frames,
-stance, stance target, voices and a confidence from 0 to 1. Rows below ``CHECK_BY_HAND_BELOW``
-are flagged for checking by hand.
+stance (and whether it is uncertain), stance target, voices and a confidence
+from 0 to 1. Codes below the coder's threshold (``CHECK_BY_HAND_BELOW`` for
+coders without one) or with an uncertain stance are flagged for checking by
+hand (:func:`check_by_hand`); page clutter is not coded (:func:`is_clutter`).
 
 - ``MajorityCoder``: the most common hand codes of its training paragraphs.
 - ``LexiconCoder``: the keyword rules of ``data/coding/lexicon.csv``. They were
@@ -16,13 +18,20 @@ are flagged for checking by hand.
   n-grams and stance cues from a general sentiment lexicon (VADER's, shipped
   with ``vaderSentiment``) split by whose claim they sit in. Voices come from
   generic actor and reporting cues (``data/coding/voice_cues.csv``).
+- ``CalibratedCoder``: the full supervised coder on content words, reading no
+  sentiment in names and following speakers across sentences, with a median
+  stance from a distribution that adds a sentiment scale, an uncertain stance
+  where that distribution is flat, a confidence recalibrated out of fold and a
+  flag threshold set by the build settings' share of wrong codes.
 """
 
 from __future__ import annotations
 
 import functools
+import math
 import multiprocessing
 import os
+import re
 from concurrent.futures import ProcessPoolExecutor
 from itertools import repeat
 from pathlib import Path
@@ -30,22 +39,24 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from scipy import sparse
+from scipy.stats import norm
 from sklearn.dummy import DummyClassifier
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler, normalize
 from threadpoolctl import threadpool_limits
 
-from .codebook import (LIST_SEPARATOR, NO_VOICE, Codebook, body_paragraphs,
+from .codebook import (LIST_SEPARATOR, NO_VOICE, Codebook, body_paragraphs, load_stopwords,
                        split_list)
 from .corpus import WORD
 from .data import load_table
 from .paths import DATA
-from .reading import NEGATED, Reader, Reading, VoiceCues
+from .reading import NEGATED, Reader, Reading, VoiceCues, load_voice_cues
+from .settings import BuildSettings
 from .vocabulary import AUTOMATED, STANCE_RANGE
 
-CODE_COLUMNS = ["primary_frame", "secondary_frames", "stance", "stance_target", "voices",
-                "confidence"]
+CODE_COLUMNS = ["primary_frame", "secondary_frames", "stance", "stance_uncertain",
+                "stance_target", "voices", "confidence"]
 NOT_CODED = ""
 AUTO_COLUMNS = ["paragraph_id", "source_id", *CODE_COLUMNS, "check_by_hand", "coding"]
 MIN_STANCE, MAX_STANCE = STANCE_RANGE
@@ -59,6 +70,8 @@ CHECK_BY_HAND_BELOW = 0.5
 MARGINS = tuple(np.round(np.arange(0.0, 0.51, 0.05), 2))
 THRESHOLDS = tuple(np.round(np.arange(0.0, 1.01, 0.01), 2))
 CONFIDENCE_DIGITS = 2
+# The least spread of the calibrated coder's stance scale (see CalibratedCoder).
+SPREAD_FLOOR = 1e-6
 
 
 def _coded(primary: str, secondary: list[str], stance: float, target: str, voices: list[str],
@@ -67,6 +80,7 @@ def _coded(primary: str, secondary: list[str], stance: float, target: str, voice
         "primary_frame": primary,
         "secondary_frames": LIST_SEPARATOR.join(secondary),
         "stance": int(min(max(round(stance), MIN_STANCE), MAX_STANCE)),
+        "stance_uncertain": False,
         "stance_target": target,
         "voices": LIST_SEPARATOR.join(voices) or NO_VOICE,
         "confidence": round(float(confidence), CONFIDENCE_DIGITS),
@@ -290,6 +304,12 @@ class SupervisedCoder:
     C = 1.0
     margin = 0.0
     check_by_hand_below = CHECK_BY_HAND_BELOW
+    # Words the models do not see (nor the phrases they are part of).
+    stopwords: frozenset[str] = frozenset()
+    # Whether the reader reads no valence in who speaks and in topics' names, and
+    # gives a claim without a named speaker to the last one named (kzreform.reading).
+    neutral_names = False
+    follow_speakers = False
 
     def __init__(self, codebook: Codebook, cues: VoiceCues, phrases_and_sentiment: bool):
         """An unfitted coder: words only, or with phrases, sentiment, negation and attribution."""
@@ -313,7 +333,8 @@ class SupervisedCoder:
         Python code runs per word, which is what keeps this coder as fast as
         the keyword lexicon. Every word of a phrase in the
         vocabulary is itself in it (a pair in two documents means each word
-        is), so a phrase is found from its words' columns alone.
+        is), so a phrase is found from its words' columns alone. The
+        ``stopwords`` are not counted, nor the phrases that hold one.
         """
         size = len(self.vocabulary.vocabulary_)
         columns = np.where(read.negated, self._negated_column_of[read.numbers],
@@ -357,24 +378,41 @@ class SupervisedCoder:
 
     def _tune(self, texts: list[str], labels: pd.DataFrame, sources: np.ndarray) -> None:
         """Choose the stance margin and the flag's threshold out of fold (see the class)."""
-        levels = np.array(sorted(self.codebook.stance_levels), dtype=np.int64)
-        stance_p = np.zeros((len(texts), len(levels)))
         frame_p = np.zeros((len(texts), len(self.codebook.frames)))
+        stance_p = np.zeros((len(texts), len(self.levels)))
         for source in sorted(set(sources.tolist())):
             out = sources == source
             inner = self._fit([t for t, keep in zip(texts, ~out) if keep], labels[~out])
             frame_p[out], stance_p[out] = inner._probabilities(
-                [t for t, keep in zip(texts, out) if keep], levels)
+                [t for t, keep in zip(texts, out) if keep])
         hand = labels["stance"].astype(int).to_numpy()
-        self.margin = choose_margin(stance_p, levels, hand)
-        stance = abstained(stance_p, levels, self.margin)
+        self.margin = self._choose_margin(stance_p, hand)
+        stance = self._stance_codes(stance_p, self.margin)
         frames = np.array(list(self.codebook.frames))[frame_p.argmax(axis=1)]
-        wrong = (np.sign(stance) != np.sign(hand)) | (frames != labels["primary_frame"].to_numpy())
-        confidence = np.round(np.minimum(frame_p.max(axis=1), stance_p.max(axis=1)),
-                              CONFIDENCE_DIGITS)
-        self.check_by_hand_below = choose_threshold(confidence, wrong)
+        wrong = coded_wrongly(hand, stance, labels["primary_frame"].to_numpy(), frames)
+        self.check_by_hand_below = self._threshold(
+            self._confidence(frame_p, stance_p, stance), wrong,
+            self._uncertain(stance_p, self.margin))
 
-    def _probabilities(self, texts: list[str], levels: np.ndarray):
+    def _choose_margin(self, probabilities: np.ndarray, hand: np.ndarray) -> float:
+        """The stance margin whose codes agree best with ``hand`` (:func:`choose_margin`)."""
+        return choose_margin(probabilities, self.levels, hand)
+
+    def _uncertain(self, probabilities: np.ndarray, margin: float) -> np.ndarray:
+        """Stances reported uncertain: none (this coder codes a flat distribution 0)."""
+        return np.zeros(len(probabilities), dtype=bool)
+
+    def _threshold(self, confidence: np.ndarray, wrong: np.ndarray,
+                   uncertain: np.ndarray) -> float:
+        """The flag's threshold, from out-of-fold confidence and wrong codes."""
+        return choose_threshold(np.round(confidence, CONFIDENCE_DIGITS), wrong)
+
+    @property
+    def levels(self) -> np.ndarray:
+        """The codebook's stance levels, ascending: the columns of every stance distribution."""
+        return np.array(sorted(self.codebook.stance_levels), dtype=np.int64)
+
+    def _probabilities(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Frame (codebook order) and stance (``levels`` order) probabilities of ``texts``."""
         read = self._reader.read(texts)
         counts = self._weighted(read)
@@ -382,16 +420,34 @@ class SupervisedCoder:
         found = self.frame_model.predict_proba(counts)
         for column, frame in enumerate(self.frame_model.classes_):
             frame_p[:, list(self.codebook.frames).index(frame)] = found[:, column]
-        stance_p = np.zeros((len(texts), len(levels)))
+        return frame_p, self._stance_probabilities(counts, read)
+
+    def _stance_probabilities(self, counts: sparse.csr_matrix, read: Reading) -> np.ndarray:
+        """The stance model's distribution over ``levels`` (a level it never saw: 0)."""
         found = self.stance_model.predict_proba(self._stance_features(counts, read))
-        for column, level in enumerate(self.stance_model.classes_):
-            stance_p[:, levels.tolist().index(int(level))] = found[:, column]
-        return frame_p, stance_p
+        probabilities = np.zeros((found.shape[0], len(self.levels)))
+        probabilities[:, np.searchsorted(self.levels, self.stance_model.classes_.astype(
+            np.int64))] = found
+        return probabilities
+
+    def _stance_codes(self, probabilities: np.ndarray, margin: float) -> np.ndarray:
+        """The most likely stance, 0 where the distribution is flat (:func:`abstained`)."""
+        return abstained(probabilities, self.levels, margin)
+
+    def _confidence(self, frame_p: np.ndarray, stance_p: np.ndarray,
+                    stances: np.ndarray) -> np.ndarray:
+        """The lower of the frame's and the stance's top probability."""
+        return np.minimum(frame_p.max(axis=1), stance_p.max(axis=1))
+
+    def _blank(self) -> SupervisedCoder:
+        """An unfitted coder like this one."""
+        return SupervisedCoder(self.codebook, self.cues, self.full)
 
     def _fit(self, texts: list[str], labels: pd.DataFrame) -> SupervisedCoder:
-        fitted = SupervisedCoder(self.codebook, self.cues, self.full)
+        fitted = self._blank()
         definitions = [self.codebook.definitions[frame] for frame in self.codebook.frames]
-        first = Reader(self.cues)
+        first = Reader(self.cues, neutral_names=self.neutral_names,
+                       follow_speakers=self.follow_speakers)
         fitted._index_vocabulary(self._vectoriser().fit(
             first.read(texts).documents() + first.read(definitions).documents()))
         # Read again, now that the reader numbers the vocabulary (the same reading).
@@ -423,13 +479,17 @@ class SupervisedCoder:
         # Number every word of the vocabulary, and every word whose negated form is in it.
         negatable = {word.removeprefix(NEGATED): column for word, column
                      in self._word_columns.items() if word.startswith(NEGATED)}
-        self._reader = Reader(self.cues, (*self._word_columns, *negatable))
+        self._reader = Reader(self.cues, (*self._word_columns, *negatable),
+                              self.neutral_names, self.follow_speakers)
         self._column_of = np.full(len(self._reader.numbers) + 1, -1, dtype=np.int64)
         self._negated_column_of = self._column_of.copy()
         for word, column in self._word_columns.items():
             self._column_of[self._reader.numbers[word]] = column
         for word, column in negatable.items():
             self._negated_column_of[self._reader.numbers[word]] = column
+        unseen = [self._reader.numbers[word] for word in self.stopwords
+                  if word in self._reader.numbers]
+        self._column_of[unseen] = self._negated_column_of[unseen] = -1
         # Each phrase keyed by its two words' columns, sorted for a binary search.
         phrases = sorted((self._word_columns[first] * len(columns) + self._word_columns[second],
                           column)
@@ -470,8 +530,7 @@ class SupervisedCoder:
         read = self._reader.read(texts)
         counts = self._weighted(read)
         frame_probabilities = self.frame_model.predict_proba(counts)
-        stance_probabilities = self.stance_model.predict_proba(
-            self._stance_features(counts, read))
+        stance_probabilities = self._stance_probabilities(counts, read)
         # Columns in codebook order, so secondary frames come out in that order.
         order = [list(self.frame_model.classes_).index(frame) for frame in self.codebook.frames
                  if frame in self.frame_model.classes_]
@@ -483,15 +542,136 @@ class SupervisedCoder:
         secondary = [""] * len(texts)
         for row in np.flatnonzero(likely.any(axis=1)).tolist():
             secondary[row] = LIST_SEPARATOR.join(frames[likely[row]])
-        stances = abstained(stance_probabilities, self.stance_model.classes_.astype(np.int64),
-                            self.margin).tolist()
+        stances = self._stance_codes(stance_probabilities, self.margin)
+        uncertain = self._uncertain(stance_probabilities, self.margin).tolist()
         targets = self.target_model.predict(counts).tolist()
-        confidence = np.minimum(frame_probabilities.max(axis=1),
-                                stance_probabilities.max(axis=1)).tolist()
+        confidence = self._confidence(frame_probabilities, stance_probabilities,
+                                      stances).tolist()
         voices = {found: LIST_SEPARATOR.join(found) or NO_VOICE for found in set(read.voices)}
-        return (frames[primary].tolist(), secondary, stances, targets,
+        return (frames[primary].tolist(), secondary, stances.tolist(), uncertain, targets,
                 list(map(voices.get, read.voices)),
                 list(map(round, confidence, repeat(CONFIDENCE_DIGITS))))
+
+
+class CalibratedCoder(SupervisedCoder):
+    """The full supervised coder, with a stance distribution and a confidence it can be held to.
+
+    Stance: the supervised stance model's distribution times (renormalised) an
+    evaluative scale read from the general sentiment lexicon: the paragraph's
+    net valence per square root of its words
+    (:meth:`kzreform.reading.Reading.evaluation`) times a slope fitted through
+    the origin, with normal noise as wide as the training residuals, read as
+    the nearest stance level (:func:`scale_distribution`). Through the origin,
+    because a paragraph that on balance evaluates nothing is neutral whatever
+    mix of stances the training sources had (a fitted intercept carries that
+    mix over to new text); two parameters, so the scale cannot learn the
+    training texts' words or who speaks in them. The stance coded is the
+    median of the combined distribution, or 0 ("uncertain") where the
+    distribution is :func:`flat`, the margin chosen out of fold as for the
+    other supervised coders.
+
+    Confidence estimates the chance that the paragraph is coded rightly as the
+    evaluation counts it (:func:`coded_wrongly`): the primary frame's
+    probability times the probability of the coded stance's sign, recalibrated
+    on the inner leave-one-source-out codes (:meth:`_threshold`). A paragraph
+    is flagged for checking by hand below the lowest confidence that holds the
+    share of wrong codes the build settings ask for (``flag_errors``) in an
+    inner leave-one-source-out evaluation over the training sources
+    (:func:`threshold_holding`).
+    """
+
+    # Set by the out-of-fold evaluation when fitting (:meth:`_threshold`).
+    recalibration: LogisticRegression | None = None
+
+    def __init__(self, codebook: Codebook, cues: VoiceCues, flag_errors: float,
+                 stopwords: frozenset[str]):
+        """An unfitted coder whose flag is to hold ``flag_errors`` of its wrong codes.
+
+        Its models do not see the function words ``stopwords`` (nor phrases
+        holding one): they mark a source's style, which does not carry over to
+        other sources, rather than its framing.
+        """
+        super().__init__(codebook, cues, phrases_and_sentiment=True)
+        self.name = "supervised-calibrated"
+        self.label = ("supervised, calibrated: content words, median of the stance "
+                      "distribution, sentiment scale, flag chosen out of sample")
+        self.flag_errors = flag_errors
+        self.stopwords = stopwords
+        self.neutral_names = self.follow_speakers = True
+
+    def _blank(self) -> CalibratedCoder:
+        return CalibratedCoder(self.codebook, self.cues, self.flag_errors, self.stopwords)
+
+    def _fit(self, texts: list[str], labels: pd.DataFrame) -> CalibratedCoder:
+        fitted = super()._fit(texts, labels)
+        scale = fitted._reader.read(texts).evaluation()
+        hand = labels["stance"].astype(float).to_numpy()
+        fitted.slope = float(scale @ hand / (scale @ scale)) if scale.any() else 0.0
+        # A perfect fit leaves no spread: the floor keeps the distribution defined.
+        fitted.spread = max(float(np.sqrt(np.mean((hand - fitted.slope * scale) ** 2))),
+                            SPREAD_FLOOR)
+        return fitted
+
+    def _stance_probabilities(self, counts: sparse.csr_matrix, read: Reading) -> np.ndarray:
+        combined = super()._stance_probabilities(counts, read) * scale_distribution(
+            self.slope * read.evaluation(), self.spread, self.levels)
+        return combined / combined.sum(axis=1, keepdims=True)
+
+    def _stance_codes(self, probabilities: np.ndarray, margin: float) -> np.ndarray:
+        """The median stance (:func:`median_stance`), whatever the margin."""
+        return median_stance(probabilities, self.levels)
+
+    def _choose_margin(self, probabilities: np.ndarray, hand: np.ndarray) -> float:
+        """The margin whose flat stances best pick out the stances of the wrong sign."""
+        wrong_sign = np.sign(median_stance(probabilities, self.levels)) != np.sign(hand)
+        return best_cut(top_margin(probabilities), wrong_sign, MARGINS, MARGINS[0])
+
+    def _uncertain(self, probabilities: np.ndarray, margin: float) -> np.ndarray:
+        """Stances reported uncertain: where the distribution is :func:`flat`."""
+        return flat(probabilities, margin)
+
+    def _confidence(self, frame_p: np.ndarray, stance_p: np.ndarray,
+                    stances: np.ndarray) -> np.ndarray:
+        """The chance that the codes are right, as recalibrated (see :meth:`_threshold`)."""
+        same_sign = np.sign(self.levels)[None, :] == np.sign(stances)[:, None]
+        chance = frame_p.max(axis=1) * (stance_p * same_sign).sum(axis=1)
+        if self.recalibration is None:
+            return chance
+        return self.recalibration.predict_proba(_log_chance(chance))[:, 1]
+
+    def _threshold(self, confidence: np.ndarray, wrong: np.ndarray,
+                   uncertain: np.ndarray) -> float:
+        """Recalibrate the confidence on the out-of-fold codes, then hold ``flag_errors``.
+
+        The models' probabilities are not calibrated (regularised models with
+        many classes and few paragraphs spread them thin), so the chance they
+        give is mapped onto how often out-of-fold codes were right: a logistic
+        regression on its logarithm (Platt scaling, scikit-learn's default
+        regularisation), which keeps its order and so the paragraphs flagged.
+        """
+        if wrong.any() and not wrong.all():
+            self.recalibration = LogisticRegression().fit(_log_chance(confidence), ~wrong)
+            confidence = self.recalibration.predict_proba(_log_chance(confidence))[:, 1]
+        return threshold_holding(np.round(confidence, CONFIDENCE_DIGITS), wrong,
+                                 self.flag_errors, uncertain)
+
+
+def _log_chance(chance: np.ndarray) -> np.ndarray:
+    """The recalibration's one feature: the logarithm of the models' chance (never 0)."""
+    return np.log(np.maximum(chance, np.finfo(float).tiny))[:, None]
+
+
+def scale_distribution(location: np.ndarray, spread: float, levels: np.ndarray) -> np.ndarray:
+    """Per paragraph, the chance of each stance level (ascending ``levels``) on a scale.
+
+    The scale is a normal distribution around ``location`` with standard
+    deviation ``spread``; each level takes the stretch of it nearer to that
+    level than to its neighbours.
+    """
+    edges = np.r_[-np.inf, (levels[:-1] + levels[1:]) / 2, np.inf]
+    below = norm.cdf((edges[None, :] - location[:, None]) / spread)
+    # Never exactly 0, so that the product with another distribution is never all 0.
+    return np.maximum(np.diff(below, axis=1), np.finfo(float).tiny)
 
 
 def _stance_alpha(hand: np.ndarray, auto: np.ndarray, levels: list[int]) -> float:
@@ -502,15 +682,37 @@ def _stance_alpha(hand: np.ndarray, auto: np.ndarray, levels: list[int]) -> floa
                                     level_of_measurement="ordinal", value_domain=levels))
 
 
+def top_margin(probabilities: np.ndarray) -> np.ndarray:
+    """How far each distribution's (row's) top probability stands above the next."""
+    ranked = np.sort(probabilities, axis=1)
+    return ranked[:, -1] - (ranked[:, -2] if probabilities.shape[1] > 1 else 0.0)
+
+
+def flat(probabilities: np.ndarray, margin: float) -> np.ndarray:
+    """Where a distribution is flat: its top probability is less than ``margin`` above the next.
+
+    The one definition of a stance too flat to code: today's supervised coders
+    code it 0, the calibrated coder reports it uncertain.
+    """
+    return top_margin(probabilities) < margin
+
+
 def abstained(probabilities: np.ndarray, levels: np.ndarray, margin: float) -> np.ndarray:
-    """The most likely stance, or 0 ("uncertain") where it is less than ``margin`` above the next.
+    """The most likely stance, or 0 ("uncertain") where the distribution is :func:`flat`.
 
     ``probabilities`` has one column per stance level (``levels``, ascending).
     """
-    ranked = np.sort(probabilities, axis=1)
-    top = levels[probabilities.argmax(axis=1)]
-    gap = ranked[:, -1] - (ranked[:, -2] if probabilities.shape[1] > 1 else 0.0)
-    return np.where(gap < margin, 0, top)
+    return np.where(flat(probabilities, margin), 0, levels[probabilities.argmax(axis=1)])
+
+
+def median_stance(probabilities: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    """The median of each stance distribution (one per row, ``levels`` ascending).
+
+    The median, not the most likely level: where the probability is spread
+    over neighbouring levels, a lone peak at one end does not decide the code,
+    and a flat distribution gives the middle of the scale.
+    """
+    return levels[(probabilities.cumsum(axis=1) >= 0.5).argmax(axis=1)]
 
 
 def choose_margin(probabilities: np.ndarray, levels: np.ndarray, hand: np.ndarray) -> float:
@@ -524,40 +726,113 @@ def choose_margin(probabilities: np.ndarray, levels: np.ndarray, hand: np.ndarra
     return float(MARGINS[int(np.argmax(scores))])
 
 
-def choose_threshold(confidence: np.ndarray, wrong: np.ndarray) -> float:
-    """The confidence threshold (of ``THRESHOLDS``) that best separates wrong codes from right.
+def coded_wrongly(hand_stance: np.ndarray, stance: np.ndarray, hand_frame: np.ndarray,
+                  frame: np.ndarray) -> np.ndarray:
+    """Paragraphs coded wrongly: the stance of the wrong sign, or the wrong primary frame."""
+    return (np.sign(hand_stance) != np.sign(stance)) | (hand_frame != frame)
 
-    Youden's J: the share of wrong codes flagged minus the share of right codes
-    flagged (a flag on everything, or on nothing, scores 0); ties go to the
-    lower threshold, which flags fewer paragraphs.
+
+def best_cut(scores: np.ndarray, wrong: np.ndarray, cuts: tuple, default: float) -> float:
+    """The cut (of ``cuts``) that best separates wrong codes from right by their scores.
+
+    A code is picked out when its score is below the cut. Youden's J: the share
+    of wrong codes picked out minus the share of right codes picked out
+    (picking out all, or none, scores 0); ties go to the lower cut, which
+    picks out fewer. ``default`` where all codes are wrong or none is.
     """
     if wrong.all() or not wrong.any():
-        return CHECK_BY_HAND_BELOW
-    scores = [(confidence[wrong] < t).mean() - (confidence[~wrong] < t).mean()
-              for t in THRESHOLDS]
-    return float(THRESHOLDS[int(np.argmax(scores))])
+        return default
+    separation = [(scores[wrong] < cut).mean() - (scores[~wrong] < cut).mean() for cut in cuts]
+    return float(cuts[int(np.argmax(separation))])
 
 
-def candidate_coders(codebook: Codebook, lexicon: Lexicon, cues: VoiceCues) -> list:
-    """Every coder the evaluation compares, the baseline first."""
+def choose_threshold(confidence: np.ndarray, wrong: np.ndarray) -> float:
+    """The confidence threshold (of ``THRESHOLDS``) that best separates wrong codes from right."""
+    return best_cut(confidence, wrong, THRESHOLDS, CHECK_BY_HAND_BELOW)
+
+
+def threshold_holding(confidence: np.ndarray, wrong: np.ndarray, share: float,
+                      flagged: np.ndarray) -> float:
+    """The lowest threshold that, with the codes ``flagged`` anyway, flags ``share`` of the wrong.
+
+    Confidence estimates the chance that a paragraph is coded rightly, so the
+    paragraphs below the threshold are the likeliest errors, and the lowest
+    threshold that catches the share asked for flags the fewest paragraphs.
+    ``confidence`` is rounded to ``CONFIDENCE_DIGITS``: the threshold is one
+    step above the confidence of the last wrong code it must catch. Where the
+    codes flagged anyway hold the share, or nothing is wrong, it flags nothing.
+    """
+    needed = math.ceil(share * wrong.sum()) - int((wrong & flagged).sum())
+    if needed <= 0:
+        return 0.0
+    last = np.sort(confidence[wrong & ~flagged])[needed - 1]
+    return round(float(last) + 10 ** -CONFIDENCE_DIGITS, CONFIDENCE_DIGITS)
+
+
+def check_by_hand(codes: pd.DataFrame, coder) -> pd.Series:
+    """Which codes to check by hand: low confidence, or an uncertain stance.
+
+    Low: below the coder's threshold (an even chance for coders without one).
+    """
+    threshold = getattr(coder, "check_by_hand_below", CHECK_BY_HAND_BELOW)
+    return (codes["confidence"] < threshold) | codes["stance_uncertain"].astype(bool)
+
+
+def candidate_coders(codebook: Codebook, lexicon: Lexicon, cues: VoiceCues,
+                     flag_errors: float, stopwords: frozenset[str]) -> list:
+    """Every coder the evaluation compares, the baseline first.
+
+    ``flag_errors``: the share of its wrong codes the calibrated coder's flag is
+    to hold (the build settings'); ``stopwords``: the function words its models
+    leave out.
+    """
     return [MajorityCoder(), LexiconCoder(lexicon),
             SupervisedCoder(codebook, cues, phrases_and_sentiment=False),
-            SupervisedCoder(codebook, cues, phrases_and_sentiment=True)]
+            SupervisedCoder(codebook, cues, phrases_and_sentiment=True),
+            CalibratedCoder(codebook, cues, flag_errors, stopwords)]
+
+
+def load_candidate_coders(codebook: Codebook, settings: BuildSettings,
+                          data_dir: Path = DATA) -> list:
+    """The :func:`candidate_coders` with the rules of ``data_dir`` and the flag of ``settings``."""
+    return candidate_coders(codebook, load_lexicon(codebook, data_dir),
+                            load_voice_cues(codebook, data_dir),
+                            settings.flag_errors, load_stopwords(data_dir))
 
 
 # ---- coding the corpus ----
 
 # Below this many paragraphs, starting worker processes costs more than it saves.
 PARALLEL_MIN_PARAGRAPHS = 2_000
+# Page clutter that segmentation keeps as body text (short lines without a
+# sentence end are already headings, kzreform.corpus): a photo caption with its
+# credit ("... votes in Astana. Photo: Reuters"), a credit line ("© AP"), a line
+# of sharing buttons ending like a sentence. No longer than a caption.
+CLUTTER_MAX_WORDS = 40
+CREDIT = re.compile(r"(?:^|[\s(\[])(?:©|(?:photo|photograph|image|picture|illustration|credit)"
+                    r"s?\s*(?::|/|\bby\b))", re.IGNORECASE)
+SHARING_WORDS = frozenset({"share", "shares", "tweet", "facebook", "twitter", "x", "email",
+                           "e-mail", "print", "whatsapp", "telegram", "linkedin", "reddit", "vk",
+                           "copy", "link", "on", "this", "article", "page", "via", "post"})
+
+
+def is_clutter(text: str) -> bool:
+    """Whether a body paragraph is page clutter (see ``CREDIT``), not text to code."""
+    words = WORD.findall(text.lower())
+    return len(words) <= CLUTTER_MAX_WORDS and (bool(CREDIT.search(text))
+                                                or set(words) <= SHARING_WORDS)
+
 
 
 def auto_code(paragraphs: pd.DataFrame, coder, workers: int | None = None) -> pd.DataFrame:
-    """Code every body paragraph with a fitted coder (headings and footnotes are not coded).
+    """Code every body paragraph with a fitted coder.
 
+    Headings, footnotes and page clutter (:func:`is_clutter`) are not coded.
     Large inputs are split into contiguous chunks coded in parallel, one per
     core; the result is the same, in the same order, as coding them in turn.
     """
     body = body_paragraphs(paragraphs)
+    body = body[~body["text"].map(is_clutter)]
     texts = body["text"].tolist()
     workers = workers or os.cpu_count() or 1
     if workers > 1 and len(texts) >= PARALLEL_MIN_PARAGRAPHS:
@@ -569,7 +844,6 @@ def auto_code(paragraphs: pd.DataFrame, coder, workers: int | None = None) -> pd
         codes = coder.code(texts)
     codes.insert(0, "paragraph_id", body["paragraph_id"].to_numpy())
     codes.insert(1, "source_id", body["source_id"].to_numpy())
-    codes["check_by_hand"] = codes["confidence"] < getattr(coder, "check_by_hand_below",
-                                                           CHECK_BY_HAND_BELOW)
+    codes["check_by_hand"] = check_by_hand(codes, coder)
     codes["coding"] = AUTOMATED
     return codes[AUTO_COLUMNS]

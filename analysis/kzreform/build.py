@@ -1,47 +1,48 @@
-"""Regenerate every derived table of a data directory from its inputs, in one transaction.
+"""Regenerate the derived tables of a data directory from its inputs, in one transaction.
 
 The inputs are checked first (structure and schema, :func:`validate_inputs`);
-then every builder runs on the staged copy of the data directory, receiving the
-tables built before it; the tables are written there and the whole package
-must validate (:mod:`kzreform.transaction`) before any file of ``data/`` changes.
+then the stages of :mod:`kzreform.stages` run in order on the staged copy of
+the data directory, each followed by the content rules on what it made; the
+tables are written there and the whole package must validate
+(:mod:`kzreform.transaction`) before any file of ``data/`` changes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 
 from . import transaction
-from .corpus import corpus_tables
-from .data import resource_path
-from .errors import shown
-from .framing import framing_tables
-from .intercoder import intercoder_tables
+from .data import load_table, resource_path
+from .errors import raise_issues, shown
 from .paths import DATA
-from .provisions import provisions_tables
+from .stages import STAGES, Stage, Tables, stages_from
 from .validation import validate_inputs, validate_package
 
-# Tables by resource name.
-Tables = dict[str, pd.DataFrame]
-# Every builder takes the (staged) data directory and the tables built so far.
-BUILDERS: list[Callable[[Path, Tables], Tables]] = [corpus_tables, provisions_tables,
-                                                    framing_tables, intercoder_tables]
 
+def run_stages(data_dir: Path, stages: list[Stage] | tuple[Stage, ...] = STAGES) -> Tables:
+    """Build ``stages`` of ``data_dir`` in order, each refused by its rules before the next runs.
 
-def derived_tables(data_dir: Path) -> Tables:
-    """Every derived table of ``data_dir``, whose inputs were checked (nothing is written)."""
-    tables: Tables = {}
-    for builder in BUILDERS:
-        tables.update(builder(data_dir, tables))
-    return tables
+    A table a stage reads but none of ``stages`` makes is read from ``data_dir``
+    as the last build left it. Nothing is written.
+    """
+    made: Tables = {}
+    for stage in stages:
+        read = {name: made[name] if name in made else load_table(name, data_dir)
+                for name in stage.reads}
+        built = stage.build(data_dir, read)
+        raise_issues([issue for rule in stage.rules for issue in rule(data_dir, built)],
+                     f"invalid data (checked after the {stage.name} stage)")
+        made.update(built)
+    return made
 
 
 def build_tables(data_dir: Path = DATA) -> Tables:
     """Check the inputs of ``data_dir``, then compute every derived table (nothing is written)."""
     validate_inputs(data_dir)
-    return derived_tables(data_dir)
+    return run_stages(data_dir)
 
 
 def write_csv(table: pd.DataFrame, path: Path) -> None:
@@ -49,13 +50,16 @@ def write_csv(table: pd.DataFrame, path: Path) -> None:
     table.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
 
 
-def rebuild(data_dir: Path, inputs_checked: bool = False) -> Tables:
-    """Build every derived table of ``data_dir`` and write it there (call on a staged copy).
+def rebuild(data_dir: Path, inputs_checked: bool = False, only: str | None = None) -> Tables:
+    """Build the derived tables of ``data_dir`` and write them there (call on a staged copy).
 
-    A caller that has just checked the inputs (``inputs_checked``) spares
-    checking them again.
+    ``only`` names a stage: it and the stages that depend on it are rebuilt,
+    the other tables are kept. A caller that has just checked the inputs
+    (``inputs_checked``) spares checking them again.
     """
-    tables = derived_tables(data_dir) if inputs_checked else build_tables(data_dir)
+    if not inputs_checked:
+        validate_inputs(data_dir)
+    tables = run_stages(data_dir, STAGES if only is None else stages_from(only))
     for name, table in tables.items():
         path = resource_path(name, data_dir)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -63,9 +67,14 @@ def rebuild(data_dir: Path, inputs_checked: bool = False) -> Tables:
     return tables
 
 
-def build(data_dir: Path = DATA, shown_name: str | None = None) -> list[str]:
-    """Rebuild ``data_dir`` in one transaction; return the derived files as the user sees them."""
-    tables = transaction.write(data_dir, rebuild, validate_package, shown_name)
+def build(data_dir: Path = DATA, shown_name: str | None = None,
+          only: str | None = None) -> list[str]:
+    """Rebuild ``data_dir`` (or stage ``only`` and what depends on it) in one transaction.
+
+    Return the derived files written, as the user sees them.
+    """
+    tables = transaction.write(data_dir, partial(rebuild, only=only), validate_package,
+                               shown_name)
     name = shown_name or shown(data_dir)
     return [f"{name}/{resource_path(table, data_dir).relative_to(data_dir).as_posix()}"
             for table in tables]

@@ -8,14 +8,15 @@ foreign keys) are not repeated here: they live in ``datapackage.json``.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import re
 from pathlib import Path
 
 import pandas as pd
 
-from .corpus import BODY_KINDS, WORD, TITLE_PLACEHOLDER, quote_in_text
+from . import adjudication
+from .corpus import BODY_KINDS, TITLE_PLACEHOLDER, PatternError, quote_in_text, rule_regex
 from .data import field_enum, load_table, read_text, resource_path, text_issues
+from .duplicates import duplicated_sources
 from .errors import Issue, shown
 from .codebook import (Codebook, codebook_path, hand_coded_sources, load_codebook, split_list,
                        stopwords_path)
@@ -40,10 +41,6 @@ PRECISION_OF_LENGTH = {10: DAY_PRECISION, 7: MONTH_PRECISION, 4: YEAR_PRECISION}
 # The study reads commentary on the constitutions of independent Kazakhstan (1991
 # on): a source dated earlier is a typo, such as a year 1 or 1066.
 EARLIEST_DATE = datetime.date(1991, 1, 1)
-# Two texts are near-duplicates when this share of their word 5-grams (the
-# Jaccard similarity of the two sets) is common to both.
-SHINGLE_WORDS = 5
-NEAR_DUPLICATE_SIMILARITY = 0.8
 
 
 # Hand-edited tables every analysis of the study reads: with only a header they
@@ -128,32 +125,6 @@ def provenance_fields(data_dir: Path = DATA) -> list[str]:
     return field_enum("source-provenance", "field", data_dir)
 
 
-def shingles(text: str) -> set[tuple[str, ...]]:
-    """The text's overlapping runs of :data:`SHINGLE_WORDS` lower-case words."""
-    words = WORD.findall(text.lower())
-    return {tuple(words[i:i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
-
-
-def similarity(first: set, second: set) -> float:
-    """Jaccard similarity of two shingle sets (0 when both are empty)."""
-    union = first | second
-    return len(first & second) / len(union) if union else 0.0
-
-
-def duplicate_problem(text: str, others: dict[str, str]) -> str | None:
-    """Why ``text`` may not join a corpus whose texts are ``others`` (source id -> text)."""
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    own = shingles(text)
-    for source_id, other in others.items():
-        if hashlib.sha256(other.encode("utf-8")).hexdigest() == digest:
-            return f"is byte-identical to the text of source {source_id!r}"
-        share = similarity(own, shingles(other))
-        if share >= NEAR_DUPLICATE_SIMILARITY:
-            return (f"is a near-duplicate of source {source_id!r} ({share:.0%} of their word "
-                    f"{SHINGLE_WORDS}-grams shared; the limit is {NEAR_DUPLICATE_SIMILARITY:.0%})")
-    return None
-
-
 def source_issues(data_dir: Path = DATA, today: datetime.date | None = None) -> list[Issue]:
     """Metadata rules for every source, provenance for every field, no duplicate texts."""
     today = today or datetime.date.today()
@@ -169,14 +140,11 @@ def source_issues(data_dir: Path = DATA, today: datetime.date | None = None) -> 
                         "its basis and evidence)", field="source_id", value=source_id)
                for source_id in sources["source_id"] for field in provenance_fields(data_dir)
                if (source_id, field) not in recorded]
-    texts: dict[str, str] = {}
-    for number, source in enumerate(sources.to_dict("records"), start=2):
-        text = read_text(Path(data_dir) / source["raw_file"])
-        problem = duplicate_problem(text, texts)
-        if problem:
-            issues.append(Issue.at(path, f"its text {problem}", row=number, field="raw_file",
-                                   value=source["raw_file"]))
-        texts[source["source_id"]] = text
+    rows = {source_id: number for number, source_id in enumerate(sources["source_id"], start=2)}
+    raw_files = dict(zip(sources["source_id"], sources["raw_file"]))
+    issues += [Issue.at(path, f"its text {problem}", row=rows[source_id], field="raw_file",
+                        value=raw_files[source_id])
+               for source_id, problem in duplicated_sources(data_dir)]
     return issues
 
 
@@ -307,12 +275,12 @@ def change_kind_issues(data_dir: Path = DATA) -> list[Issue]:
     return issues
 
 
-def matrix_cell_issues(data_dir: Path = DATA) -> list[Issue]:
-    """Every cell of the derived matrix is what its ledger states (claims, or external claims)."""
+def matrix_cell_issues(data_dir: Path, built: dict) -> list[Issue]:
+    """Every cell of the built matrix is what its ledger states (claims, or external claims)."""
     periods = load_table("periods", data_dir)
     claims = load_table("claims", data_dir)
     external_claims = load_table("external-claims", data_dir)
-    matrix = load_table("provisions-matrix", data_dir)
+    matrix = built["provisions-matrix"]
     path = resource_path("provisions-matrix", data_dir)
     external = set(external_period_ids(periods))
     contradicted = frozenset(contradicted_claims(load_table("fact-checks", data_dir)))
@@ -333,9 +301,9 @@ def matrix_cell_issues(data_dir: Path = DATA) -> list[Issue]:
     return issues
 
 
-def comparison_issues(data_dir: Path = DATA) -> list[Issue]:
+def comparison_issues(data_dir: Path, built: dict) -> list[Issue]:
     """Every topic whose statements differ has its kind of difference judged, and only those."""
-    consistency = load_table("fact-consistency", data_dir)
+    consistency = built["fact-consistency"]
     judgements = load_table("comparison-judgements", data_dir)
     path = resource_path("comparison-judgements", data_dir)
     differing = set(consistency.loc[consistency["agreement"] == DIFFER, "topic_id"])
@@ -366,13 +334,13 @@ def reform_issues(data_dir: Path = DATA) -> list[Issue]:
 
 # ---- framing: codebook, hand coding, lexicon ------------------------------------
 
-def manual_coding_issues(paragraphs: pd.DataFrame, data_dir: Path = DATA) -> list[Issue]:
-    """Hand coding codes body paragraphs only, and every one of each source it codes."""
-    manual = load_table("framing-manual", data_dir)
-    path = resource_path("framing-manual", data_dir)
+def coded_row_issues(name: str, paragraphs: pd.DataFrame, data_dir: Path = DATA) -> list[Issue]:
+    """A hand coding (or its reconciliation) codes body paragraphs only, each frame once."""
+    table = load_table(name, data_dir)
+    path = resource_path(name, data_dir)
     kinds = dict(zip(paragraphs["paragraph_id"], paragraphs["kind"]))
     issues = []
-    for number, row in enumerate(manual.to_dict("records"), start=2):
+    for number, row in enumerate(table.to_dict("records"), start=2):
         kind = kinds.get(row["paragraph_id"])
         if kind is not None and kind not in BODY_KINDS:
             issues.append(Issue.at(path, f"is a {kind}; only {' and '.join(BODY_KINDS)} rows "
@@ -381,6 +349,14 @@ def manual_coding_issues(paragraphs: pd.DataFrame, data_dir: Path = DATA) -> lis
         if row["primary_frame"] in split_list(row["secondary_frames"]):
             issues.append(Issue.at(path, "repeats the primary frame", row=number,
                                    field="secondary_frames", value=row["secondary_frames"]))
+    return issues
+
+
+def manual_coding_issues(paragraphs: pd.DataFrame, data_dir: Path = DATA) -> list[Issue]:
+    """Hand coding codes body paragraphs only, and every one of each source it codes."""
+    manual = load_table("framing-manual", data_dir)
+    path = resource_path("framing-manual", data_dir)
+    issues = coded_row_issues("framing-manual", paragraphs, data_dir)
     body = paragraphs[paragraphs["kind"].isin(BODY_KINDS)]
     body = body[body["source_id"].isin(hand_coded_sources(manual, paragraphs))]
     coded = set(manual["paragraph_id"])
@@ -388,6 +364,62 @@ def manual_coding_issues(paragraphs: pd.DataFrame, data_dir: Path = DATA) -> lis
                               "codes) but is not coded", field="paragraph_id", value=paragraph)
                for paragraph in body["paragraph_id"] if paragraph not in coded]
     return issues
+
+
+def reconciled_coding_issues(paragraphs: pd.DataFrame, data_dir: Path = DATA) -> list[Issue]:
+    """The reconciled coding settles each paragraph both hand codings code, once, with reasons.
+
+    It codes exactly those paragraphs (the schema makes each row unique); its
+    ``decided_by`` is what the three codings show (:func:`adjudication.decision`);
+    and a paragraph the codings differ on has a note saying why it was decided so.
+    """
+    reconciled = load_table("framing-reconciled", data_dir)
+    path = resource_path("framing-reconciled", data_dir)
+    first, second = (load_table(name, data_dir) for name in ("framing-manual", "framing-second"))
+    both = set(first["paragraph_id"]) & set(second["paragraph_id"])
+    row_of = {paragraph: number for number, paragraph
+              in enumerate(reconciled["paragraph_id"], start=2)}
+    issues = coded_row_issues("framing-reconciled", paragraphs, data_dir)
+    issues += [Issue.at(path, "is coded by both hand codings but not reconciled",
+                        field="paragraph_id", value=paragraph)
+               for paragraph in sorted(both - set(row_of))]
+    issues += [Issue.at(path, "has nothing to reconcile: framing_manual.csv and "
+                              "framing_second.csv do not both code it",
+                        row=row_of[paragraph], field="paragraph_id", value=paragraph)
+               for paragraph in reconciled["paragraph_id"] if paragraph not in both]
+    stated = reconciled.set_index("paragraph_id")
+    for _, row in adjudication.adjudicated(first, second, reconciled).iterrows():
+        number, given = row_of[row["paragraph_id"]], stated.loc[row["paragraph_id"]]
+        if given["decided_by"] != row["decision"]:
+            issues.append(Issue.at(path, f"should be {row['decision']!r}: the codings differ on "
+                                         f"{', '.join(row['differ']) or 'nothing'}",
+                                   row=number, field="decided_by", value=given["decided_by"]))
+        if row["differ"] and not str(given["note"]).strip():
+            issues.append(Issue.at(path, f"is empty, but the codings differ on "
+                                         f"{', '.join(row['differ'])}: say which reading of "
+                                         "the codebook decides and why", row=number,
+                                   field="note", value=given["note"]))
+    return issues
+
+
+def codebook_change_issues(paragraphs: pd.DataFrame, data_dir: Path = DATA) -> list[Issue]:
+    """Each codebook revision cites paragraphs of the corpus the two codings did not agree on.
+
+    A cited paragraph no longer reconciled (its source is no longer coded by
+    both coders) stays cited: the revision was made from it.
+    """
+    codebook = load_codebook(codebook_path(data_dir))
+    reconciled = load_table("framing-reconciled", data_dir)
+    agreed = set(reconciled.loc[reconciled["decided_by"] == adjudication.AGREEMENT,
+                                "paragraph_id"])
+    known = set(paragraphs["paragraph_id"])
+    return [Issue.at(codebook_path(data_dir),
+                     "is a paragraph the two hand codings agree on (framing_reconciled.csv)"
+                     if paragraph in agreed else "is not a paragraph id of the corpus",
+                     field=f"changes[{number}].disagreements", value=paragraph)
+            for number, change in enumerate(codebook.changes, start=1)
+            for paragraph in change["disagreements"]
+            if paragraph in agreed or paragraph not in known]
 
 
 def lexicon_issues(codebook: Codebook, data_dir: Path = DATA) -> list[Issue]:
@@ -425,7 +457,7 @@ def stopword_issues(data_dir: Path = DATA) -> list[Issue]:
 # ---- cleaning rules ---------------------------------------------------------------
 
 def boilerplate_issues(sources: pd.DataFrame, data_dir: Path = DATA) -> list[Issue]:
-    """Each cleaning rule is a valid regular expression for '*' or a known source."""
+    """Each cleaning rule is a pattern RE2 can run (``corpus.rule_regex``) for '*' or a source."""
     rules = load_table("boilerplate-rules", data_dir)
     path = resource_path("boilerplate-rules", data_dir)
     issues = []
@@ -436,10 +468,11 @@ def boilerplate_issues(sources: pd.DataFrame, data_dir: Path = DATA) -> list[Iss
                                    row=number, field="source_id", value=row["source_id"]))
         if row["pattern"] != TITLE_PLACEHOLDER:
             try:
-                re.compile(row["pattern"])
-            except re.error as exc:
-                issues.append(Issue.at(path, f"is not a valid regular expression ({exc})",
-                                       row=number, field="pattern", value=row["pattern"]))
+                rule_regex(row["pattern"])
+            except PatternError as exc:
+                issues.append(Issue.at(path, "is not a valid regular expression for a cleaning "
+                                             f"rule ({exc})", row=number, field="pattern",
+                                       value=row["pattern"]))
     return issues
 
 
@@ -464,18 +497,14 @@ def input_rule_issues(data_dir: Path = DATA) -> list[Issue]:
     ]
 
 
-def corpus_rule_issues(data_dir: Path = DATA) -> list[Issue]:
-    """Rules tying the hand-coded tables to the paragraphs the build segments."""
-    paragraphs = load_table("paragraphs", data_dir)
+def corpus_rule_issues(data_dir: Path, built: dict) -> list[Issue]:
+    """Rules tying the hand-coded tables to the paragraphs the corpus stage segmented."""
+    paragraphs = built["paragraphs"]
     return [
         *quote_issues("claims", paragraphs, data_dir),
         *quote_issues("fact-statements", paragraphs, data_dir),
         *quote_issues("events", paragraphs, data_dir, check_source=False),
         *manual_coding_issues(paragraphs, data_dir),
+        *reconciled_coding_issues(paragraphs, data_dir),
+        *codebook_change_issues(paragraphs, data_dir),
     ]
-
-
-def content_issues(data_dir: Path = DATA) -> list[Issue]:
-    """Every content rule, on a data directory whose tables already match their schema."""
-    return (input_rule_issues(data_dir) + corpus_rule_issues(data_dir)
-            + matrix_cell_issues(data_dir) + comparison_issues(data_dir))

@@ -8,15 +8,13 @@ from pathlib import Path
 
 from . import build, transaction
 from .add_source import add_source
-from .coding_sheet import import_coding, write_coding_sheet
+from .coding_sheet import import_coding, import_reconciled, write_coding_sheet
 from .data import DESCRIPTOR
-from .errors import DataValidationError, shown
-from .notebooks import execute_notebook
+from .errors import DataValidationError, ReleaseError, shown
 from .paths import DATA, relative
-from .release import ReleaseError, check_release, check_tag, release, release_notes
-from .report import write_report_assets
 from .schema import write_descriptor
 from .settings import DEFAULT_PROFILE, PROFILE_VARIABLE, selected_profile
+from .stages import STAGE_NAMES, STAGES
 from .validation import validate_package
 
 
@@ -29,6 +27,11 @@ def _parser() -> argparse.ArgumentParser:
                                   "codebook")):
         command = commands.add_parser(name, help=text)
         command.add_argument("--data-dir", type=Path, help="data directory (default: data/)")
+    commands.choices["build"].add_argument(
+        "--only", choices=STAGE_NAMES, metavar="STAGE",
+        help="rebuild this stage and the stages that read what it makes "
+             f"({', '.join(STAGE_NAMES)}; 'kzreform stages' lists them)")
+    commands.add_parser("stages", help="list the build stages in order, with what each makes")
     run = commands.add_parser("notebooks", help="execute notebooks in place")
     run.add_argument("paths", nargs="+", type=Path)
     commands.add_parser("report-assets",
@@ -58,6 +61,11 @@ def _parser() -> argparse.ArgumentParser:
         "import-coding", help="validate a filled-in coding sheet and make its source hand-coded")
     back.add_argument("sheet", type=Path, help="coding sheet written by coding-sheet")
     back.add_argument("--data-dir", type=Path, help="data directory to write (default: data/)")
+    settle = commands.add_parser(
+        "import-reconciled",
+        help="validate an adjudication of the two hand codings and store it as the reconciled one")
+    settle.add_argument("file", type=Path, help="CSV with the columns of framing_reconciled.csv")
+    settle.add_argument("--data-dir", type=Path, help="data directory to write (default: data/)")
     return parser
 
 
@@ -70,11 +78,16 @@ def _data_dir(args) -> tuple[Path, str]:
 
 def _build(args) -> None:
     data_dir, name = _data_dir(args)
-    for path in build.build(data_dir, name):
+    for path in build.build(data_dir, name, args.only):
         print(f"wrote {path}")
     if selected_profile() != DEFAULT_PROFILE:
         print(f"built with the build profile {selected_profile()!r} ({PROFILE_VARIABLE}), not "
               f"{DEFAULT_PROFILE!r}: these are not the study's figures; do not commit them")
+
+
+def _stages(args) -> None:
+    for stage in STAGES:
+        print(f"{stage.name:<11} {stage.summary}; makes {', '.join(stage.makes)}")
 
 
 def _validate(args) -> None:
@@ -93,19 +106,32 @@ def _schema(args) -> None:
     print(f"wrote {name}/{DESCRIPTOR}")
 
 
+# The notebook, report and release commands import Jupyter, Altair and their
+# JSON-schema stack (seconds) only when they run, so that build and validate
+# start, and refuse bad input, without them.
+
 def _notebooks(args) -> None:
+    from .notebooks import execute_notebook
+
     _validate(args)
-    for path in args.paths:
-        execute_notebook(path)
-        print(f"executed {path}")
+    data_dir, _ = _data_dir(args)
+    # The kernels' reads share this lock: every notebook shows the data of one commit.
+    with transaction.reading(data_dir, timeout=transaction.LOCK_TIMEOUT_SECONDS):
+        for path in args.paths:
+            execute_notebook(path)
+            print(f"executed {path}")
 
 
 def _report_assets(args) -> None:
+    from .report import write_report_assets
+
     for path in write_report_assets():
         print(f"wrote {relative(path)}")
 
 
 def _release(args) -> None:
+    from .release import check_release, check_tag, release
+
     if args.check_tag is not None:
         version = check_tag(args.check_tag)
         print(f"release check passed: tag {args.check_tag} is version {version} "
@@ -119,6 +145,8 @@ def _release(args) -> None:
 
 
 def _changelog(args) -> None:
+    from .release import release_notes
+
     print(release_notes(args.version))
 
 
@@ -143,11 +171,17 @@ def _import_coding(args) -> None:
           f"{', '.join(imported['sources'])}; derived tables rebuilt in {name}")
 
 
-COMMANDS = {"build": _build, "validate": _validate, "schema": _schema, "notebooks": _notebooks,
-            "report-assets": _report_assets, "release": _release,
+def _import_reconciled(args) -> None:
+    data_dir, name = _data_dir(args)
+    stored = import_reconciled(args.file, data_dir, name)
+    print(f"stored the reconciled coding of {stored} paragraphs; derived tables rebuilt in {name}")
+
+
+COMMANDS = {"build": _build, "stages": _stages, "validate": _validate, "schema": _schema,
+            "notebooks": _notebooks, "report-assets": _report_assets, "release": _release,
             "changelog": _changelog,
             "add-source": _add_source, "coding-sheet": _coding_sheet,
-            "import-coding": _import_coding}
+            "import-coding": _import_coding, "import-reconciled": _import_reconciled}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,13 +11,14 @@ so a source is never half hand-coded.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from .corpus import BODY_KINDS
-from .data import read_yaml
+from .data import read_text, read_yaml
 from .errors import DataValidationError, Issue, raise_issues, shown
 from .paths import CODING, DATA, in_data_dir
 
@@ -54,6 +55,9 @@ class Codebook:
     fallback_frame: str = ""
     # Voices whose reported claims the automated coders weigh apart from other actors'.
     official_voices: frozenset[str] = frozenset()
+    # Revisions of the definitions: date, what changed, why, and the paragraphs the
+    # two hand codings differed on that prompted it (ids are never changed).
+    changes: tuple[dict, ...] = ()
 
 
 def _require(mapping, key, where):
@@ -72,6 +76,16 @@ def stopwords_path(data_dir: Path = DATA) -> Path:
     return in_data_dir(STOPWORDS, data_dir)
 
 
+def load_stopwords(data_dir: Path = DATA) -> frozenset[str]:
+    """The function words of ``data_dir`` ('#' starts a comment).
+
+    They carry a text's style, not its framing, so the distinctive vocabulary
+    and the calibrated coder leave them out.
+    """
+    lines = read_text(stopwords_path(data_dir)).splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
 REQUIRED_FIELDS = {
     "frames": ["id", "label", "definition", "code_when", "do_not_code_when", "example"],
     "voices": ["id", "label", "definition"],
@@ -79,6 +93,7 @@ REQUIRED_FIELDS = {
                        "do_not_code_when", "example"],
     "power_directions": ["id", "definition", "code_when", "example"],
 }
+CHANGE_FIELDS = ["date", "what", "why", "disagreements"]
 
 
 def _entries(document: dict, section: str, where: str) -> list[dict]:
@@ -135,6 +150,24 @@ def _fallback_frame(frames: list[dict], path: Path) -> str:
     return fallback[0]
 
 
+def _changes(document: dict, path: Path, where: str) -> tuple[dict, ...]:
+    """The revisions listed under 'changes' (none if absent), each with its fields and a date."""
+    changes = document.get("changes") or []
+    for number, change in enumerate(changes, start=1):
+        for name in CHANGE_FIELDS:
+            _require(change, name, f"{where}, changes entry {number}")
+        try:
+            datetime.date.fromisoformat(str(change["date"]))
+        except ValueError:
+            raise_issues([Issue.at(path, "is not a date written YYYY-MM-DD", value=change["date"],
+                                   field=f"changes[{number}].date")], "invalid codebook")
+        if not isinstance(change["disagreements"], list) or not change["disagreements"]:
+            raise_issues([Issue.at(path, "must list the paragraph ids of the disagreements "
+                                         "that prompted the change", value=change["disagreements"],
+                                   field=f"changes[{number}].disagreements")], "invalid codebook")
+    return tuple(changes)
+
+
 def load_codebook(path: Path = CODEBOOK) -> Codebook:
     """The codebook, with a named error for a missing field or a value of the wrong kind."""
     document = read_yaml(path)
@@ -163,7 +196,8 @@ def load_codebook(path: Path = CODEBOOK) -> Codebook:
                                       _entries(document, "power_directions", where)},
                     fallback_frame=_fallback_frame(entries["frames"], path),
                     official_voices=frozenset(_marked(entries["voices"], "official", path,
-                                                      "voices")))
+                                                      "voices")),
+                    changes=_changes(document, path, where))
 
 
 def split_list(cell: str) -> list[str]:

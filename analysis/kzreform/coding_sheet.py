@@ -7,7 +7,9 @@ note), and beside them the codebook's meaning of the pre-filled codes and the
 coder's confidence. ``python -m kzreform import-coding sheet.csv`` reads it
 back and, in one transaction (:mod:`kzreform.transaction`), replaces that
 source's rows of the hand coding, rebuilds every derived table and validates
-the package. The sheet's rows are checked by the same rules as the hand coding
+the package. ``python -m kzreform import-reconciled FILE`` stores an
+adjudication of two hand codings (:mod:`kzreform.adjudication`) the same way.
+The sheet's rows are checked by the same rules as the hand coding
 (the schema of ``framing-manual`` and :mod:`kzreform.checks`); a problem in a
 row taken from the sheet is reported against the sheet's own row.
 """
@@ -19,7 +21,8 @@ from pathlib import Path
 import pandas as pd
 
 from . import build, transaction
-from .checks import manual_coding_issues
+from .adjudication import RECONCILED_COLUMNS
+from .checks import manual_coding_issues, reconciled_coding_issues
 from .codebook import (MANUAL_COLUMNS, Codebook, body_paragraphs, codebook_path, load_codebook,
                        split_list)
 from .data import csv_rows, load_table, resource_path
@@ -176,3 +179,41 @@ def import_coding(path: Path, data_dir: Path = DATA, shown_name: str | None = No
                                placed["from_sheet"], staged), heading)
 
     return transaction.write(Path(data_dir), replace_and_rebuild, validate, shown_name)
+
+
+def _in_file(issues: list[Issue], stored: str, path: Path) -> list[Issue]:
+    """Issues of the stored file ``stored`` told against ``path``, whose rows it holds in order."""
+    return [Issue.at(path, issue.problem, row=issue.row, field=issue.field, value=issue.value)
+            if issue.file == stored else issue for issue in issues]
+
+
+def import_reconciled(path: Path, data_dir: Path = DATA, shown_name: str | None = None) -> int:
+    """Store an adjudication (a reconciled coding) as the reconciled coding; rebuild; validate.
+
+    The file replaces ``framing_reconciled.csv`` whole, in one transaction: it
+    must reconcile every paragraph both hand codings code
+    (:func:`kzreform.checks.reconciled_coding_issues`), and a problem is told
+    against the file's own row. Returns the number of paragraphs stored.
+    """
+    header, rows, issues = csv_rows(path, byte_order_mark_allowed=True)
+    heading = f"cannot import the reconciled coding {shown(path)}"
+    raise_issues(issues, heading)
+    raise_issues([Issue.at(path, f"the header lacks this column (a reconciled coding has "
+                                 f"{', '.join(RECONCILED_COLUMNS)})", row=1, field=column)
+                  for column in RECONCILED_COLUMNS if column not in header], heading)
+    reconciled = pd.DataFrame(rows, columns=header, dtype=str)[RECONCILED_COLUMNS]
+
+    def store_and_rebuild(staged: Path) -> int:
+        stored = resource_path("framing-reconciled", staged)
+        build.write_csv(reconciled.apply(lambda column: column.str.strip()), stored)
+        found = input_issues(staged) or reconciled_coding_issues(
+            load_table("paragraphs", staged), staged)
+        raise_issues(_in_file(found, shown(stored), path), heading)
+        build.rebuild(staged)
+        return len(reconciled)
+
+    def validate(staged: Path) -> None:
+        stored = shown(resource_path("framing-reconciled", staged))
+        raise_issues(_in_file(package_issues(staged), stored, path), heading)
+
+    return transaction.write(Path(data_dir), store_and_rebuild, validate, shown_name)

@@ -10,10 +10,13 @@ Offsets are character (code point) offsets into the UTF-8-decoded raw text, so
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import re2
 
 from .data import load_table, read_text
 from .errors import Issue, raise_issues
@@ -39,6 +42,96 @@ REMOVED_COLUMNS = [
 ]
 
 
+# Cleaning rules are patterns users write, so they run on RE2, whose matching time
+# is linear in the text: Python's backtracking engine can take exponential time
+# ('(a+)+$' on a line of 40 "a"s runs for hours). RE2 refuses what needs
+# backtracking (look-arounds, back-references). Its \s, \d and \w are ASCII, where
+# Python's are Unicode; they are rewritten to RE2's Unicode classes so a rule means
+# what it means in Python (a no-break space is whitespace). \b stays ASCII.
+PYTHON_WHITESPACE = (r"\t-\r\x{1c}-\x{20}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}"
+                     r"\x{2029}\x{202f}\x{205f}\x{3000}")
+PYTHON_CLASSES = {"s": PYTHON_WHITESPACE, "d": r"\p{Nd}", "w": r"\p{L}\p{N}_"}
+RE2_OPTIONS = re2.Options()
+RE2_OPTIONS.log_errors = False  # a bad pattern is reported as an Issue, not on stderr
+
+
+class PatternError(ValueError):
+    """A cleaning rule's pattern that RE2 cannot run; the message says why."""
+
+
+def _python_classes(pattern: str) -> str:
+    r"""``pattern`` with Python's Unicode \s, \d, \w (and \S, \D, \W) spelled for RE2."""
+    out, index, in_class = [], 0, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\" and index + 1 < len(pattern):
+            escaped = pattern[index + 1]
+            body = PYTHON_CLASSES.get(escaped.lower())
+            if body is None:
+                out.append(char + escaped)
+            elif escaped.islower():
+                out.append(body if in_class else f"[{body}]")
+            elif in_class:
+                raise PatternError(f"\\{escaped} inside [...] cannot be kept as Python reads it; "
+                                   f"write [^...] listing what may not match instead")
+            else:
+                out.append(f"[^{body}]")
+            index += 2
+            continue
+        if char == "[" and not in_class:
+            in_class = True
+            out.append(char)
+            index += 1
+            # A ']' right after '[' or '[^' is a literal, not the end of the class.
+            for lead in ("^", "]"):
+                if pattern.startswith(lead, index):
+                    out.append(lead)
+                    index += 1
+            continue
+        if char == "]" and in_class:
+            in_class = False
+        out.append(char)
+        index += 1
+    return "".join(out)
+
+
+@contextmanager
+def _compiling() -> Iterator[None]:
+    """Turn RE2's refusal of a pattern into a :class:`PatternError` that says why."""
+    try:
+        yield
+    except re2.error as exc:
+        reason = exc.args[0] if exc.args else exc
+        if isinstance(reason, bytes):
+            reason = reason.decode("utf-8", "replace")
+        raise PatternError(f"RE2: {reason}; cleaning rules run in linear time, so they may "
+                           "not use look-arounds or back-references") from None
+
+
+def rule_regex(pattern: str):
+    """A cleaning rule's pattern compiled by RE2 (linear time); :class:`PatternError` if not."""
+    with _compiling():
+        return re2.compile(_python_classes(pattern), RE2_OPTIONS)
+
+
+def first_full_match(patterns: list[str]) -> Callable[[str], int | None]:
+    """A test of a line against all ``patterns`` at once: the first that matches it whole.
+
+    One RE2 pass per line, however many rules there are (a pattern at a time
+    costs a pass, and a conversion of the line, each).
+    """
+    with _compiling():
+        matcher = re2.Set.FullMatchSet(RE2_OPTIONS)
+        for pattern in patterns:
+            matcher.Add(_python_classes(pattern))
+        matcher.Compile()
+
+    def first(line: str) -> int | None:
+        matched = matcher.Match(line)  # the indexes of every pattern that matches, or None
+        return min(matched) if matched else None
+    return first
+
+
 @dataclass(frozen=True)
 class BoilerplateRule:
     """One row of rules/boilerplate.csv: what to remove, from which source, and why."""
@@ -53,11 +146,9 @@ class BoilerplateRule:
         """Whether the rule is for this source (or for every source)."""
         return self.source_id in ("*", source_id)
 
-    def regex(self, title: str) -> re.Pattern:
-        """The compiled pattern; '<title>' stands for the source's own title."""
-        if self.pattern == TITLE_PLACEHOLDER:
-            return re.compile(re.escape(title))
-        return re.compile(self.pattern)
+    def pattern_for(self, title: str) -> str:
+        """The rule's pattern, where '<title>' stands for the source's own title."""
+        return re.escape(title) if self.pattern == TITLE_PLACEHOLDER else self.pattern
 
 
 def load_boilerplate_rules(data_dir: Path = DATA) -> list[BoilerplateRule]:
@@ -95,19 +186,23 @@ def _lines_with_offsets(raw: str):
 def segment_source(source_id: str, title: str, raw: str,
                    rules: list[BoilerplateRule]) -> tuple[list[dict], list[dict]]:
     """Split one raw text into body paragraphs and the boilerplate removed from it."""
-    own_rules = [(rule, rule.regex(title)) for rule in rules if rule.applies_to(source_id)]
+    own_rules = [rule for rule in rules if rule.applies_to(source_id)]
+    line_rules = [rule for rule in own_rules if rule.scope == "line"]
+    line_rule_matching = first_full_match([rule.pattern_for(title) for rule in line_rules])
+    trailing_rules = [(rule, rule_regex(rule.pattern_for(title)))
+                      for rule in own_rules if rule.scope == "trailing"]
     paragraphs, removed = [], []
     for start, end, line in _lines_with_offsets(raw):
-        line_rule = next((rule for rule, rx in own_rules
-                          if rule.scope == "line" and rx.fullmatch(line)), None)
-        if line_rule:
-            removed.append(_removed(source_id, line_rule, start, end, raw))
+        matched = line_rule_matching(line)
+        if matched is not None:
+            removed.append(_removed(source_id, line_rules[matched], start, end, raw))
             continue
-        for rule, rx in own_rules:
-            match = rx.search(raw, start, end) if rule.scope == "trailing" else None
-            if match and match.end() == end:
-                removed.append(_removed(source_id, rule, match.start(), end, raw))
-                end = match.start()
+        for rule, rx in trailing_rules:
+            # A rule sees one line (RE2 would re-encode the whole text for every line).
+            match = rx.search(raw[start:end])
+            if match and match.end() == end - start:
+                removed.append(_removed(source_id, rule, start + match.start(), end, raw))
+                end = start + match.start()
         kind = classify_line(raw[start:end])
         if kind == LIST_ITEM:
             start += BULLET.match(raw, start).end() - start

@@ -25,6 +25,7 @@ from frictionless.formats.csv.settings import FIELD_SIZE_LIMIT
 
 from .errors import Issue, raise_issues
 from .paths import DATA
+from .transaction import reading
 
 DESCRIPTOR = "datapackage.json"
 BOM = "\ufeff"
@@ -308,14 +309,19 @@ def table_issues(name: str, data_dir: Path = DATA) -> list[Issue]:
 
 
 def load_table(name: str, data_dir: Path = DATA) -> pd.DataFrame:
-    """Table ``name`` of ``data_dir``, checked for structure and typed from its schema."""
-    from .transaction import refuse_if_interrupted  # a write cut short must be finished first
-    refuse_if_interrupted(data_dir)
-    raise_issues(table_issues(name, data_dir), f"cannot read table {name!r}")
-    path = resource_path(name, data_dir)
-    table = read_csv(path)
+    """Table ``name`` of ``data_dir``, checked for structure and typed from its schema.
+
+    Read under the readers' lock (:func:`kzreform.transaction.reading`): never
+    half replaced by a commit. Load several tables inside one ``reading`` block
+    to see them all from the same commit.
+    """
+    with reading(data_dir):
+        raise_issues(table_issues(name, data_dir), f"cannot read table {name!r}")
+        path = resource_path(name, data_dir)
+        table = read_csv(path)
+        fields = schema_fields(name, data_dir)
     issues = []
-    for field in schema_fields(name, data_dir):
+    for field in fields:
         column, kind = field["name"], field.get("type", "string")
         if kind in NUMERIC:
             table[column], bad = _numeric(table[column], kind)

@@ -31,6 +31,10 @@ class DataValidationError(ValueError):
     """Bad input: the message names the file, and where known the row, field and value."""
 
 
+class ReleaseError(RuntimeError):
+    """A release check failed; the message says what to fix."""
+
+
 @contextlib.contextmanager
 def shown_as(directory: Path, name: str) -> Iterator[None]:
     """While active, paths under ``directory`` are shown as if under ``name``."""

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .corpus import quote_in_text
+from .data import load_table
 from .errors import DataValidationError
 from .vocabulary import DATED_BY_REFERENCE
 
@@ -276,17 +277,8 @@ class Evidence:
 
 def load_evidence() -> Evidence:
     """Every quote the report's tables cite, read from the data package."""
-    # Imported here: the framing modules fit coders and read the codebook,
-    # which the evidence of provisions alone does not need.
-    from . import framing
-    from .codebook import load_codebook
-    from .data import load_table
-
     paragraphs = load_table("paragraphs")
-    codebook = load_codebook()
-    coded = framing.coded_paragraphs(paragraphs, load_table("framing-manual"),
-                                     load_table("framing-auto"))
-    exemplars = framing.exemplars(coded, codebook).reset_index()
+    exemplars = load_table("exemplars")
     provisions, periods, facts = (load_table(name) for name in ("provisions", "periods", "facts"))
     events = load_table("events")
     return Evidence.from_quotes(

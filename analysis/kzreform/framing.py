@@ -16,15 +16,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .autocoders import auto_code, candidate_coders, load_lexicon
-from .checks import manual_coding_issues
-from .codebook import (HAND_CODED, Codebook, body_paragraphs, codebook_path,
-                       load_codebook, split_list, stopwords_path)
+from .autocoders import auto_code, load_candidate_coders
+from .codebook import (HAND_CODED, MANUAL_COLUMNS, Codebook, body_paragraphs,
+                       codebook_path, load_codebook, load_stopwords, split_list)
 from .corpus import BODY_KINDS, WORD
-from .data import load_table, read_text
-from .errors import raise_issues
+from .data import load_table
 from .paths import DATA
-from .reading import load_voice_cues
 from .reliability import (INTERVAL, SEED, evaluate, evaluated_coders, hand_coded_texts,
                           interval_text)
 from .settings import build_settings
@@ -33,6 +30,10 @@ from .vocabulary import AUTOMATED
 # A source's mean stance over all its paragraphs mixes stance targets (what each
 # paragraph evaluates); the name says so wherever it is shown.
 MIXED_STANCE = "mean stance, all targets mixed"
+# The row of the per-source coding table that totals every source.
+ALL_SOURCES = "all sources"
+# The row and column of the target counts that total every target or source.
+TOTAL = "all"
 
 
 def framing_tables(data_dir: Path, tables: dict) -> dict:
@@ -42,23 +43,35 @@ def framing_tables(data_dir: Path, tables: dict) -> dict:
     many bootstrap resamples, and how many processes code the corpus. The
     coder the leave-one-source-out evaluation chose is fitted on every
     hand-coded paragraph and codes every body paragraph of every source. The
-    coders learn from the hand coding, so its content rules
-    (:func:`kzreform.checks.manual_coding_issues`) must hold before they do.
+    coders learn from, and are measured against, the hand coding the findings
+    rest on (:func:`hand_coding`), whose content rules the corpus stage has checked
+    (:func:`kzreform.checks.corpus_rule_issues`).
     """
     codebook = load_codebook(codebook_path(data_dir))
     paragraphs = tables["paragraphs"]
-    raise_issues(manual_coding_issues(paragraphs, data_dir), "invalid hand coding")
-    manual = load_table("framing-manual", data_dir)
+    manual = hand_coding(data_dir)
     settings = build_settings(data_dir)
-    coders = evaluated_coders(candidate_coders(codebook, load_lexicon(codebook, data_dir),
-                                               load_voice_cues(codebook, data_dir)),
-                              settings, data_dir)
-    reliability, chosen = evaluate(coders, paragraphs, manual, codebook, settings.resamples,
-                                   data_dir)
+    coders = evaluated_coders(load_candidate_coders(codebook, settings, data_dir), settings,
+                              data_dir)
+    reliability, calibration, chosen = evaluate(coders, paragraphs, manual, codebook,
+                                                settings.resamples, data_dir)
     labelled = hand_coded_texts(paragraphs, manual)
     coder = next(c for c in coders if c.name == chosen).fit(labelled["text"].tolist(), labelled)
     return {"framing-auto": auto_code(paragraphs, coder, settings.workers),
-            "framing-reliability": reliability}
+            "framing-reliability": reliability, "framing-calibration": calibration}
+
+
+def hand_coding(data_dir: Path = DATA) -> pd.DataFrame:
+    """The hand coding the findings rest on, and the standard the automated coders are held to.
+
+    The reconciled coding of every paragraph two coders coded
+    (:mod:`kzreform.adjudication`); a paragraph coded by the first coder only (a
+    source hand-coded since, not yet coded a second time) keeps that coding.
+    """
+    reconciled = load_table("framing-reconciled", data_dir)
+    first = load_table("framing-manual", data_dir)
+    once = first[~first["paragraph_id"].isin(reconciled["paragraph_id"])]
+    return pd.concat([reconciled[MANUAL_COLUMNS], once[MANUAL_COLUMNS]], ignore_index=True)
 
 
 # ---- analysis ----
@@ -102,7 +115,11 @@ def sources_by_date(coded: pd.DataFrame, sources: pd.DataFrame) -> list[str]:
 
 
 def coded_per_source(paragraphs: pd.DataFrame, coded: pd.DataFrame) -> pd.DataFrame:
-    """Per source: body paragraphs, how each was coded, flags, and what was left uncoded."""
+    """Per source: body paragraphs, how each was coded, flags, and what was left uncoded.
+
+    A body paragraph neither hand-coded nor coded automatically is page clutter
+    (:func:`kzreform.autocoders.is_clutter`).
+    """
     body = body_paragraphs(paragraphs)
     table = pd.DataFrame({
         "body paragraphs": body.groupby("source_id").size(),
@@ -111,8 +128,10 @@ def coded_per_source(paragraphs: pd.DataFrame, coded: pd.DataFrame) -> pd.DataFr
         "automated, to check by hand": coded[coded["check_by_hand"]].groupby("source_id").size(),
         "headings and footnotes (not coded)":
             paragraphs[~paragraphs["kind"].isin(BODY_KINDS)].groupby("source_id").size(),
+        "page clutter (not coded)":
+            body[~body["paragraph_id"].isin(coded["paragraph_id"])].groupby("source_id").size(),
     }).fillna(0).astype(int)
-    table.loc["all sources"] = table.sum()
+    table.loc[ALL_SOURCES] = table.sum()
     table.index.name = "source"
     return table
 
@@ -142,11 +161,19 @@ def voice_shares(coded: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def leading_categories(shares: pd.DataFrame, category: str) -> pd.Series:
-    """Each source's most frequent category ("label (share)"), ties in codebook order."""
+def leading_categories(shares: pd.DataFrame, category: str) -> pd.DataFrame:
+    """Each source's most frequent category (``label``) and its share, ties in codebook order."""
     leading = shares.loc[shares.groupby("source", sort=True)["share"].idxmax()]
-    return pd.Series([f"{label} ({share:.0%})" for label, share in
-                      zip(leading[category], leading["share"])], index=leading["source"])
+    return pd.DataFrame({"source": leading["source"].to_numpy(),
+                         "label": leading[category].to_numpy(),
+                         "share": leading["share"].to_numpy()})
+
+
+def leading_text(leading: pd.DataFrame, kind: str) -> str:
+    """Stored leading categories of one kind as the prose gives them: "source, label (share)"."""
+    rows = leading[leading["kind"] == kind]
+    return "; ".join(f"{source}, {label} ({share:.0%})"
+                     for source, label, share in zip(rows["source"], rows["label"], rows["share"]))
 
 
 def bootstrap_means(values: np.ndarray, rng: np.random.Generator,
@@ -229,13 +256,37 @@ def target_counts(coded: pd.DataFrame, codebook: Codebook,
                   sources: pd.DataFrame | None = None) -> pd.DataFrame:
     """Paragraphs per stance target and source (all targets; sources by date if given), totals."""
     counts = pd.crosstab(coded["stance_target"], coded["source_id"], margins=True,
-                         margins_name="all")
-    order = (counts.columns.drop("all").tolist() if sources is None else
+                         margins_name=TOTAL)
+    order = (counts.columns.drop(TOTAL).tolist() if sources is None else
              sources.sort_values(["date_earliest", "source_id"])["source_id"]
              .loc[lambda ids: ids.isin(counts.columns)].tolist())
-    counts = counts.reindex(index=[*codebook.targets, "all"], columns=[*order, "all"],
+    counts = counts.reindex(index=[*codebook.targets, TOTAL], columns=[*order, TOTAL],
                             fill_value=0)
     return counts.rename_axis(index="stance target", columns=None)
+
+
+def target_counts_long(counts: pd.DataFrame) -> pd.DataFrame:
+    """:func:`target_counts` as stored: one row per stance target and source, in its order."""
+    return counts.stack().rename("paragraphs").rename_axis(
+        ["stance_target", "source_id"]).reset_index()
+
+
+def target_counts_table(counts: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Stored target counts as shown: targets down (labelled), sources across, with totals."""
+    wide = counts.pivot(index="stance_target", columns="source_id", values="paragraphs").reindex(
+        index=list(dict.fromkeys(counts["stance_target"])),
+        columns=list(dict.fromkeys(counts["source_id"])))
+    return wide.rename(index=codebook.targets).rename_axis(index="stance target", columns=None)
+
+
+def coded_per_source_table(coding: pd.DataFrame) -> pd.DataFrame:
+    """The stored per-source coding table as shown: one row per source id, then the totals."""
+    return coding.drop(columns="source").set_index("source_id").rename_axis("source")
+
+
+def source_labels_in_order(coding: pd.DataFrame) -> list[str]:
+    """Source labels in the order of the stored per-source coding table (publication)."""
+    return coding.loc[coding["source_id"] != ALL_SOURCES, "source"].tolist()
 
 
 def source_summary(coded: pd.DataFrame, codebook: Codebook, resamples: int | None = None,
@@ -250,13 +301,14 @@ def source_summary(coded: pd.DataFrame, codebook: Codebook, resamples: int | Non
     labelled = with_source_labels(coded)
     rng = np.random.default_rng(seed)
     rows = []
-    for source, group in labelled.groupby("source", sort=True):
+    for (source_id, source), group in labelled.groupby(["source_id", "source"], sort=True):
         frames = np.array([[frame == primary for frame in codebook.frames]
                            for primary in group["primary_frame"]], dtype=float)
         values = np.column_stack([group["stance"].to_numpy(dtype=float), frames])
         means, low, high = bootstrap_means(values, rng, resamples)
         for column, item in enumerate([MIXED_STANCE, *codebook.frames.values()]):
-            rows.append({"source": source, "item": item, "paragraphs": len(group),
+            rows.append({"source_id": source_id, "source": source, "item": item,
+                         "paragraphs": len(group),
                          "estimate": means[column],
                          "ci_low": low[column], "ci_high": high[column]})
     return pd.DataFrame(rows)
@@ -318,12 +370,6 @@ def short_quote(text: str, max_words: int) -> str:
 
 # ---- distinctive vocabulary ----
 
-def load_stopwords(data_dir: Path = DATA) -> frozenset[str]:
-    """The function words left out of the distinctive vocabulary ('#' starts a comment)."""
-    lines = read_text(stopwords_path(data_dir)).splitlines()
-    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
-
-
 def word_counts(texts: pd.Series, stopwords: frozenset[str] = frozenset()) -> pd.Series:
     """How often each lower-case word of ``texts`` occurs (numbers and stopwords left out)."""
     # Sources differ in typography only: count "Russia’s" and "Russia's" as one word.
@@ -354,7 +400,7 @@ def weighted_log_odds(texts: pd.Series, groups: pd.Series, prior_scale: float = 
         rest_odds = (rest + prior) / (rest.sum() + prior_total - rest - prior)
         delta = np.log(own_odds) - np.log(rest_odds)
         variance = 1 / (own + prior) + 1 / (rest + prior)
-        result = pd.DataFrame({"group": group, "word": counts.index, "count": own,
+        result = pd.DataFrame({"group": group, "word": counts.index, "count": own.astype(int),
                                "log_odds": delta, "z": delta / np.sqrt(variance)})
         rows.append(result[result["count"] >= min_count])
     return pd.concat(rows, ignore_index=True)

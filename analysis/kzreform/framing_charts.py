@@ -36,7 +36,7 @@ def share_heatmap(shares: pd.DataFrame, category: str, title: str,
 def stance_chart(summary: pd.DataFrame) -> alt.FacetChart:
     """Each source's mean stance toward each stance target against its publication date.
 
-    ``summary`` is :func:`kzreform.framing.stance_by_target` (targets in codebook
+    ``summary`` is the stored ``stance-by-target`` table (targets in codebook
     order). One panel per group of targets, in that order, so that only
     stances toward comparable targets share an axis: the authorities' reform
     packages in one, civil-society proposals and reform in general apart.
@@ -45,6 +45,8 @@ def stance_chart(summary: pd.DataFrame) -> alt.FacetChart:
     """
     x = alt.X("date_mid:T", title="Publication date (middle of the known window)",
               axis=alt.Axis(format="%Y", tickCount="year"))
+    # Stored as ISO text; a datetime is what Vega places on a time axis.
+    summary = summary.assign(date_mid=pd.to_datetime(summary["date_mid"]))
     title = "Mean stance (−2 … +2)"
     y = alt.Y("mean_stance:Q", title=title, scale=alt.Scale(domain=STANCE_DOMAIN))
     base = alt.Chart(summary).encode(
@@ -84,3 +86,33 @@ def vocabulary_chart(words: pd.DataFrame, sources_in_order: list[str]) -> alt.Fa
     ).properties(width=WIDTH * 0.35, height=alt.Step(13)).facet(
         facet=alt.Facet("source:N", title=None, sort=sources_in_order), columns=3,
     ).resolve_scale(y="independent")
+
+
+def calibration_chart(curve: pd.DataFrame, labels: dict[str, str]) -> alt.LayerChart:
+    """Each coder's calibration curve: share of paragraphs coded rightly against confidence.
+
+    ``curve`` is ``processed/framing_calibration.csv`` (one row per coder and
+    bin of confidence); ``labels`` names the coders. A calibrated coder's
+    points lie on the dashed diagonal; a point's size is its paragraphs.
+    """
+    shown = curve.assign(coder_label=curve["coder"].map(labels))
+    unit = alt.Scale(domain=[0, 1])
+    diagonal = alt.Chart(pd.DataFrame({"x": [0.0, 1.0]})).mark_line(
+        strokeDash=[4, 4], color="#555").encode(x=alt.X("x:Q", scale=unit), y=alt.Y("x:Q"))
+    base = alt.Chart(shown).encode(
+        x=alt.X("mean_confidence:Q", title="Mean confidence in the bin", scale=unit,
+                axis=alt.Axis(format=".0%")),
+        y=alt.Y("share_right:Q", title="Share coded rightly", scale=unit,
+                axis=alt.Axis(format=".0%")),
+        color=alt.Color("coder_label:N", title="Coder", sort=list(labels.values()),
+                        legend=alt.Legend(orient="bottom", columns=1, labelLimit=520)),
+        tooltip=[alt.Tooltip("coder_label:N", title="Coder"),
+                 alt.Tooltip("bin_low:Q", title="Confidence from", format=".0%"),
+                 alt.Tooltip("bin_high:Q", title="to", format=".0%"),
+                 alt.Tooltip("paragraphs:Q", title="Paragraphs"),
+                 alt.Tooltip("mean_confidence:Q", title="Mean confidence", format=".0%"),
+                 alt.Tooltip("share_right:Q", title="Coded rightly", format=".0%")])
+    lines = base.mark_line()
+    points = base.mark_point(filled=True).encode(
+        size=alt.Size("paragraphs:Q", title="Paragraphs", scale=alt.Scale(range=[30, 300])))
+    return alt.layer(diagonal, lines, points).properties(width=WIDTH * 0.7, height=WIDTH * 0.5)

@@ -1,27 +1,58 @@
-"""Agreement between two independent hand codings of the same paragraphs.
+"""Agreement between two independent hand codings, and of each with their reconciliation.
 
 Reliability in content analysis is agreement between coders who code the same
 units independently (Krippendorff 2004). ``data/coding/framing_second.csv`` is
 a second coder's coding of the hand-coded paragraphs, made from the paragraphs
-and the codebook alone; this module measures its agreement with the first
-coding (``framing_manual.csv``) with the measures and bootstrap the automated
-coders are evaluated with (:mod:`kzreform.reliability`).
+and the codebook alone; ``framing_reconciled.csv`` settles every paragraph the
+two codings differ on (:mod:`kzreform.adjudication`). This module measures the
+agreement of the first coding (``framing_manual.csv``) with the second, and of
+each with the reconciled coding, with the measures the automated coders are
+evaluated with (:mod:`kzreform.reliability`), the set of voices added. Intervals
+resample sources and the paragraphs within them: paragraphs of one text are not
+independent of one another.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 
+from .adjudication import CODER_1, CODER_2
 from .codebook import codebook_path, load_codebook
 from .data import load_table
-from .reliability import interval_text, pair_codes, with_intervals
+from .reliability import interval_text, pair_codes, with_intervals, with_voices
+
+RECONCILED = "reconciled"
+# The codings compared, by their name in the table; the first of a pair is the
+# reference of per-frame precision and recall.
+CODINGS = {CODER_1: "framing-manual", CODER_2: "framing-second",
+           RECONCILED: "framing-reconciled"}
+COMPARISONS = [(CODER_1, CODER_2), (CODER_1, RECONCILED), (CODER_2, RECONCILED)]
+ALPHA_ITEMS = {"stance": "stance (ordinal)", "primary_frame": "primary frame (nominal)",
+               "stance_target": "stance target (nominal)", "voices": "voices (set, MASI)"}
 
 
-def intercoder_agreement(first: pd.DataFrame, second: pd.DataFrame, codebook) -> pd.DataFrame:
-    """Alpha and per-frame precision and recall of the second coding against the first."""
-    return with_intervals(pair_codes(first, second, codebook), codebook)
+def comparison_name(first: str, second: str) -> str:
+    """'coder 1 vs coder 2': how a comparison is named in the table."""
+    return f"{first} vs {second}"
+
+
+BETWEEN_CODERS = comparison_name(*COMPARISONS[0])
+
+
+def intercoder_agreement(first: pd.DataFrame, second: pd.DataFrame, codebook,
+                         sources: pd.DataFrame) -> pd.DataFrame:
+    """Alpha per code and per-frame precision and recall of ``second`` against ``first``.
+
+    ``sources`` maps each paragraph_id to its source_id (the bootstrap draws sources).
+    """
+    first, second = coded_by_both(first, second)
+    paired = with_voices(pair_codes(first, second, codebook), first, second)
+    source_of = dict(zip(sources["paragraph_id"], sources["source_id"]))
+    order = first.merge(second[["paragraph_id"]], on="paragraph_id")["paragraph_id"]
+    return with_intervals(replace(paired, sources=order.map(source_of).to_numpy()), codebook)
 
 
 def coded_by_both(first: pd.DataFrame, second: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -31,27 +62,35 @@ def coded_by_both(first: pd.DataFrame, second: pd.DataFrame) -> tuple[pd.DataFra
 
 
 def intercoder_tables(data_dir: Path, tables: dict) -> dict:
-    """Builder: agreement between the two hand codings, on the paragraphs both code."""
-    first, second = coded_by_both(load_table("framing-manual", data_dir),
-                                  load_table("framing-second", data_dir))
+    """Builder: agreement of the two hand codings, and of each with the reconciled coding."""
+    codings = {name: load_table(resource, data_dir) for name, resource in CODINGS.items()}
     codebook = load_codebook(codebook_path(data_dir))
-    return {"intercoder-reliability": intercoder_agreement(first, second, codebook)}
+    measured = [intercoder_agreement(codings[first], codings[second], codebook,
+                                     tables["paragraphs"]).assign(
+                    comparison=comparison_name(first, second))
+                for first, second in COMPARISONS]
+    table = pd.concat(measured, ignore_index=True)
+    return {"intercoder-reliability": table[["comparison", *table.columns[:-1]]]}
 
 
 def agreement_table(agreement: pd.DataFrame) -> pd.DataFrame:
-    """Krippendorff's alpha between the two coders, per code, with its interval."""
-    alphas = agreement[agreement["measure"] == "alpha"].set_index("item")
-    items = {"stance": "stance (ordinal)", "primary_frame": "primary frame (nominal)",
-             "stance_target": "stance target (nominal)"}
-    shown = alphas.loc[list(items)].reset_index()
-    return pd.DataFrame({"code": list(items.values()),
-                         "paragraphs": shown["paragraphs"].to_numpy(),
-                         "Krippendorff's alpha [95% interval]": interval_text(shown).to_numpy()})
+    """Krippendorff's alpha per code (rows) and comparison (columns), with its interval."""
+    alphas = agreement[agreement["measure"] == "alpha"]
+    shown = alphas.assign(value=interval_text(alphas)).pivot(
+        index="item", columns="comparison", values="value")
+    shown = shown.reindex(index=list(ALPHA_ITEMS),
+                          columns=[comparison_name(*pair) for pair in COMPARISONS])
+    paragraphs = alphas.drop_duplicates("item").set_index("item")["paragraphs"]
+    return pd.DataFrame({"code": list(ALPHA_ITEMS.values()),
+                         "paragraphs": paragraphs.reindex(list(ALPHA_ITEMS)).to_numpy(),
+                         **{f"alpha, {column} [95% interval]": shown[column].to_numpy()
+                            for column in shown.columns}})
 
 
 def frame_agreement_table(agreement: pd.DataFrame, codebook) -> pd.DataFrame:
     """Per frame: how many of each coder's uses (primary or secondary) the other coder shares."""
-    frames = agreement[agreement["measure"] != "alpha"]
+    frames = agreement[(agreement["measure"] != "alpha")
+                       & (agreement["comparison"] == BETWEEN_CODERS)]
     wide = frames.assign(value=interval_text(frames, percent=True)).pivot(
         index="item", columns="measure", values="value").reindex(list(codebook.frames))
     uses = frames.pivot(index="item", columns="measure", values="paragraphs").reindex(
@@ -63,3 +102,10 @@ def frame_agreement_table(agreement: pd.DataFrame, codebook) -> pd.DataFrame:
         "second coder's uses": uses["precision"].to_numpy(),
         "of these, the first codes too": wide["precision"].to_numpy(),
     })
+
+
+def alpha_between(agreement: pd.DataFrame, comparison: str, item: str) -> str:
+    """'0.86 [0.76, 0.93]': one alpha of one comparison, for prose."""
+    row = agreement[(agreement["comparison"] == comparison) & (agreement["measure"] == "alpha")
+                    & (agreement["item"] == item)]
+    return interval_text(row).iloc[0]

@@ -22,7 +22,7 @@ from .fact_check import contradicted_claims, law_beside_sources, source_accuracy
 from .vocabulary import (ABOLISHED, AGREE, EXTERNAL, FACT_TOPIC, INTRODUCED, MODIFIED, NOT_STATED,
                          PROPOSED_ONLY, UNCHANGED)
 
-NOT_STATED_EXTERNAL = "not stated in the cited reporting"
+NOT_STATED_EXTERNAL = "not stated in the cited references"
 # Marks what rests on cited reporting rather than on the corpus.
 EXTERNAL_MARK = "†"
 # Follows a value the law contradicts (data/coding/fact_checks.csv); the value is the source's.

@@ -26,9 +26,22 @@ from .vocabulary import EXTERNAL, IN_FORCE, NOT_STATED, NOT_VERIFIED, PROPOSAL, 
 SILENT = "—"
 PARAGRAPH_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*-p\d+")
 # How each kind of period is named where a chart says what a judgement rests on.
-BASIS = {IN_FORCE: "adopted change (corpus)",
-         PROPOSAL: "proposal (corpus)",
-         EXTERNAL: f"2026 constitution{EXTERNAL_MARK} (external reporting)"}
+BASIS = {IN_FORCE: "adopted change (corpus)", PROPOSAL: "proposal (corpus)",
+         EXTERNAL: f"2026 constitution{EXTERNAL_MARK} (its text and external reporting)"}
+
+
+def direction_counts(counts: pd.Series, leave_out: str) -> str:
+    """Reforms per direction of power as a phrase for the prose, largest first.
+
+    ``counts`` is indexed by direction; ``leave_out`` (the direction the
+    sentence already reports) and empty directions are not named.
+    """
+    shown = counts.drop(leave_out, errors="ignore")
+    shown = shown[shown > 0].sort_values(ascending=False, kind="stable")
+    parts = [f"{int(number)} {direction}" for direction, number in shown.items()]
+    if not parts:
+        return "none"
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def _grouped(table: pd.DataFrame, group: str) -> pd.DataFrame:
@@ -138,13 +151,13 @@ def adopted_overview(matrix: pd.DataFrame, periods: pd.DataFrame, coded: pd.Data
         "Provision": shown["provision"],
         f"{labels[latest]}: proposed or warned": shown[latest],
         "Stance of those paragraphs": shown[latest].map(lambda c: _stances_of(c, stances)),
-        **{f"{labels[p]}, as reported": shown[p] for p in external},
+        **{labels[p]: shown[p] for p in external},
     })
     external_width = 0.3 / max(len(external), 1)
     return report_table(shown, evidence, widths={
         "Provision": 0.17, f"{labels[latest]}: proposed or warned": 0.3,
         "Stance of those paragraphs": 0.23,
-        **{f"{labels[p]}, as reported": external_width for p in external}})
+        **{labels[p]: external_width for p in external}})
 
 
 def consistency_table(consistency: pd.DataFrame, evidence: Evidence | None = None) -> ReportTable:

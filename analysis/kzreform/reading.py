@@ -57,6 +57,16 @@ CLAUSE_WORDS = frozenset({"but", "although", "though", "whereas", "while", "yet"
 # not criticism.
 ESSENTIAL_SENSE = frozenset({"critical", "critically"})
 PURPOSE_WORDS = frozenset({"to", "for", "important"})
+# Words that name what is evaluated, not an evaluation (for a reader with
+# neutral names): a text that reports freedoms restricted is no praise.
+TOPIC_WORDS = frozenset({"freedom", "freedoms", "liberty", "liberties"})
+# Adjectives that name a right when they stand before what they qualify ("free
+# speech", "peaceful assembly", "free and fair elections" is a judgement): they
+# evaluate only when the next word of their clause is one of ``LINKING_WORDS``
+# ("free and fair", "free from", "free to").
+TOPIC_SENSE = frozenset({"free", "peaceful"})
+LINKING_WORDS = frozenset({"and", "or", "from", "of", "to", "for", "in", "as", "by", "than",
+                           "at", "with", "enough"})
 # A sentence ends at '.', '!', '?' or ';' followed by white space. One pass finds
 # the words, the clause marks and the sentence ends between them (which, outside
 # the group, come out of ``findall`` as empty strings).
@@ -117,6 +127,7 @@ class VoiceCues:
         reporting = {*reporting, *framing}
         terms = sorted({*actors, *reporting})
         self.term_set = frozenset(terms)  # every actor, reporting and framing term
+        self.actor_words = frozenset(word for term in actors for word in term.split(" "))
         self.voices = sorted(set(actors.values()))  # voice numbers, alphabetical
         self.official = np.array([voice in official for voice in self.voices], dtype=bool)
         self.word_numbers = {word: number for number, word in enumerate(
@@ -201,6 +212,17 @@ class Reading:
     cues: np.ndarray  # per paragraph: valence by claim holder and sign, then negators
     voices: list[tuple[str, ...]]  # per paragraph: the voices it reports, sorted
 
+    def evaluation(self) -> np.ndarray:
+        """Per paragraph, how much it evaluates on balance.
+
+        The valence of its positive words minus that of its negative ones,
+        whoever holds the claim, per square root of its words (so that a long
+        paragraph's many words do not count as many evaluations).
+        """
+        sums = self.cues[:, :2 * len(CLAIM_HOLDERS)]
+        return (sums[:, 0::2].sum(axis=1) - sums[:, 1::2].sum(axis=1)) / np.sqrt(
+            np.maximum(self.lengths, 1))
+
     def documents(self) -> list[list[str]]:
         """Each paragraph's words as a list of its own, negated ones marked (``not_good``)."""
         words = list(compress(self.tokens, self.is_word))
@@ -211,24 +233,32 @@ class Reading:
 
 
 @functools.lru_cache(maxsize=8)
-def _known(cues: VoiceCues) -> tuple[dict[str, int], tuple[np.ndarray, ...]]:
+def _known(cues: VoiceCues,
+           neutral_names: bool) -> tuple[dict[str, int], tuple[np.ndarray, ...]]:
     """The words every reader of ``cues`` numbers, and their arrays (valence, cue, clause).
 
     VADER's words (with their regular forms), the negators, the clause words
     and marks and the voice cues' words, numbered from 1 in sorted order
-    (0 is any other word).
+    (0 is any other word). With ``neutral_names``, the names of who speaks
+    and of topics carry no valence (see :class:`Reader`).
     """
     known = sorted({*VALENCE, *NEGATORS, *CLAUSE_WORDS, *cues.word_numbers, *CLAUSE_MARKS,
-                    *ESSENTIAL_SENSE, *PURPOSE_WORDS, SENTENCE_END})
+                    *ESSENTIAL_SENSE, *PURPOSE_WORDS, *TOPIC_SENSE, *LINKING_WORDS,
+                    SENTENCE_END})
     numbers = {word: number for number, word in enumerate(known, start=1)}
+    unvalued = {*cues.actor_words, *TOPIC_WORDS} if neutral_names else set()
     return numbers, (
-        np.array([0.0, *(VALENCE.get(word, 0.0) for word in known)]),
+        np.array([0.0, *(0.0 if word in unvalued else VALENCE.get(word, 0.0)
+                         for word in known)]),
         np.array([False, *(word in NEGATORS for word in known)], dtype=bool),
         np.array([0, *(cues.word_numbers.get(word, 0) for word in known)], dtype=np.int64),
         np.array([False, *(word in CLAUSE_WORDS for word in known)], dtype=bool),
         np.array([False, *(word in CLAUSE_MARKS for word in known)], dtype=bool),
         np.array([False, *(word in ESSENTIAL_SENSE for word in known)], dtype=bool),
-        np.array([False, *(word in PURPOSE_WORDS for word in known)], dtype=bool))
+        np.array([False, *(word in PURPOSE_WORDS for word in known)], dtype=bool),
+        np.array([False, *(neutral_names and word in TOPIC_SENSE for word in known)],
+                 dtype=bool),
+        np.array([False, *(word in LINKING_WORDS for word in known)], dtype=bool))
 
 
 class Reader:
@@ -238,21 +268,37 @@ class Reader:
     and any further ``words`` a coder wants numbered (its vocabulary), so that
     one lookup per word serves the reading and the coder. Number 0 is any other
     word; each word's valence, negation and cue number are arrays by number.
+
+    A reader with ``neutral_names`` reads no evaluation in names: the words of
+    the actor cues (who speaks: "critics", "ruling party", "supporters") and
+    the ``TOPIC_WORDS`` carry no valence, and the ``TOPIC_SENSE`` adjectives
+    none where they name a right (before any word of their clause but a
+    ``LINKING_WORDS`` one). Otherwise a paragraph that quotes critics reads as
+    critical, and one that reports freedoms restricted as praise, whatever it
+    says of them.
+
+    A reader that ``follow_speakers`` gives a claim reported without naming
+    who makes it ("he said", "she added") to the last speaker named before it
+    in the paragraph, or to other actors where none is (the speaker was named
+    in an earlier paragraph); otherwise it is the text's own voice.
     """
 
-    def __init__(self, cues: VoiceCues, words: tuple[str, ...] = ()):
+    def __init__(self, cues: VoiceCues, words: tuple[str, ...] = (),
+                 neutral_names: bool = False, follow_speakers: bool = False):
         """A reader for ``cues``, also numbering ``words``.
 
         The words every reader of ``cues`` knows are numbered once (in sorted
         order) and shared; a coder's further words follow them, sorted.
         """
         self.cues = cues
-        numbers, arrays = _known(cues)
+        self.neutral_names = neutral_names
+        self.follow_speakers = follow_speakers
+        numbers, arrays = _known(cues, neutral_names)
         extra = sorted(set(words).difference(numbers))
         self.numbers = {**numbers, **{word: number for number, word
                                       in enumerate(extra, start=len(numbers) + 1)}}
         (self.valence, self.negator, self.cue, self.clause_start, self.mark, self.essential,
-         self.purpose) = (
+         self.purpose, self.topic, self.linking) = (
             np.concatenate([array, np.zeros(len(extra), dtype=array.dtype)]) for array in arrays)
         self.end = self.numbers[SENTENCE_END]
 
@@ -289,10 +335,11 @@ class Reader:
         valence = np.where(negator, 0.0, self.valence[numbers])  # negators carry no valence
         valence[self._not_evaluative(numbers, clause)] = 0.0
         valence[negated] *= N_SCALAR
-        holder, voice_sentence, voice = _claims(self.cues, self.cue[numbers], sentence,
-                                                sentences)
         sentence_paragraph = np.zeros(sentences, dtype=np.int64)
         sentence_paragraph[sentence] = paragraph
+        holder, voice_sentence, voice = _claims(
+            self.cues, self.cue[numbers], sentence, sentences,
+            sentence_paragraph if self.follow_speakers else None)
         slots = 2 * len(CLAIM_HOLDERS)
         scored = valence != 0
         slot = (paragraph * slots + 2 * holder[sentence] + (valence < 0))[scored]
@@ -306,9 +353,15 @@ class Reader:
 
 
     def _not_evaluative(self, numbers: np.ndarray, clause: np.ndarray) -> np.ndarray:
-        """Words whose valence is no evaluation in their construction (``ESSENTIAL_SENSE``)."""
+        """Words whose valence is no evaluation in their construction.
+
+        ``ESSENTIAL_SENSE`` before a purpose word, and ``TOPIC_SENSE`` before
+        any word of its clause but a linking word.
+        """
         same = np.r_[clause[1:] == clause[:-1], False]  # the next word is in the same clause
-        return self.essential[numbers] & same & np.r_[self.purpose[numbers][1:], False]
+        following = np.r_[numbers[1:], 0]
+        return same & ((self.essential[numbers] & self.purpose[following])
+                       | (self.topic[numbers] & ~self.linking[following]))
 
 
 def _negated(negator: np.ndarray, clause: np.ndarray) -> np.ndarray:
@@ -322,8 +375,13 @@ def _negated(negator: np.ndarray, clause: np.ndarray) -> np.ndarray:
     return ~negator & (latest >= clause_start)
 
 
-def _claims(cues: VoiceCues, numbers: np.ndarray, sentence: np.ndarray, sentences: int):
-    """Each sentence's claim holder, and the (sentence, voice number) pairs it reports."""
+def _claims(cues: VoiceCues, numbers: np.ndarray, sentence: np.ndarray, sentences: int,
+            follow_in: np.ndarray | None = None):
+    """Each sentence's claim holder, and the (sentence, voice number) pairs it reports.
+
+    With ``follow_in`` (each sentence's paragraph), a claim reported without a
+    named speaker follows the last one named (see :class:`Reader`).
+    """
     in_sentence, reports, voice, frames = cues.hits(numbers, sentence)
     reporting = np.bincount(in_sentence[reports], minlength=sentences) > 0
     framing = np.bincount(in_sentence[frames], minlength=sentences) > 0
@@ -333,4 +391,10 @@ def _claims(cues: VoiceCues, numbers: np.ndarray, sentence: np.ndarray, sentence
                              minlength=sentences)
     holder = np.where(reported == 0, np.where(framing, OTHER, OWN),
                       np.where(unofficial == 0, OFFICIAL, OTHER))
+    if follow_in is not None:
+        last = np.maximum.accumulate(np.where(reported > 0, np.arange(sentences), -1))
+        earlier = np.maximum(last, 0)
+        known = (last >= 0) & (follow_in[earlier] == follow_in)
+        anonymous = reporting & (reported == 0) & ~framing
+        holder = np.where(anonymous, np.where(known, holder[earlier], OTHER), holder)
     return holder, in_sentence[actor], voice[actor]

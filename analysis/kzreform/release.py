@@ -18,6 +18,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from .errors import ReleaseError
 from .paths import DATA, OUTPUT, ROOT, relative
 from .report import (CHANGELOG, CITATION, SEMVER, changelog_entry,
                      load_citation, write_report_assets)
@@ -27,10 +28,6 @@ RELEASES = ROOT / "releases"
 REPORT_FILES = ("report/index.html", "report/index.pdf", "report/supplement.html")
 # Fixed timestamp for zip members, so the same data gives the same zip bytes.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-
-
-class ReleaseError(RuntimeError):
-    """A release check failed; the message says what to fix."""
 
 
 def check_release(version: str | None = None, root: Path = ROOT, citation_path: Path = CITATION,

@@ -6,23 +6,31 @@ never seen its text (or anything else from its source). The measures:
 Krippendorff's alpha (``krippendorff`` package) for stance (ordinal), primary
 frame and stance target (nominal), and per-frame precision and recall of a frame's
 presence (primary or secondary) with the hand coding as the reference. Each
-comes with a percentile bootstrap 95% interval over paragraphs (fixed seed).
+comes with a percentile bootstrap 95% interval (fixed seed) that resamples
+the sources and then the paragraphs within each drawn source, since the
+paragraphs of one source are not independent (paragraphs alone where their
+sources are not known, as between two hand codings).
+Between hand codings the set of voices is compared too, with Krippendorff's
+alpha on the MASI distance between sets (Passonneau 2006).
 The "check by hand" flag is measured too: the share of paragraphs flagged, and
 the share of the wrongly coded paragraphs (stance of the wrong sign, or the
-wrong primary frame) that it flags.
+wrong primary frame) that it flags; and the calibration of each coder's
+confidence: per confidence bin, the mean confidence against the share of
+paragraphs coded rightly (:func:`calibration`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import krippendorff
 import numpy as np
 import pandas as pd
 
-from .autocoders import CHECK_BY_HAND_BELOW
-from .codebook import Codebook, split_list
+from .autocoders import check_by_hand
+from .autocoders import coded_wrongly as wrong_codes
+from .codebook import NO_VOICE, Codebook, split_list
 from .data import resource_path
 from .errors import Issue, raise_issues
 from .paths import DATA
@@ -35,6 +43,10 @@ SEED = 20260315
 INTERVAL = (2.5, 97.5)
 RELIABILITY_COLUMNS = ["coder", "coder_label", "evaluation", "chosen", "measure", "item",
                        "paragraphs", "estimate", "ci_low", "ci_high"]
+# Confidence from 0 to 1 in bins of equal width, for the calibration curve.
+CALIBRATION_BINS = 10
+CALIBRATION_COLUMNS = ["coder", "evaluation", "bin_low", "bin_high", "paragraphs",
+                       "mean_confidence", "share_right"]
 
 
 @dataclass(frozen=True)
@@ -47,6 +59,11 @@ class PairedCodes:
     present_hand: np.ndarray  # (n, frames) bools: frame is primary or secondary
     present_auto: np.ndarray
     flagged: np.ndarray | None = None  # (n,) bools: the coder flagged it for checking by hand
+    confidence: np.ndarray | None = None  # (n,) the coder's confidence
+    sources: np.ndarray | None = None  # (n,) source ids, where the codes carry them
+    # (2, n) numbers of each coding's set of voices, indexing voice_sets; None if not compared.
+    voices: np.ndarray | None = None
+    voice_sets: tuple[frozenset, ...] = ()
 
 
 def pair_codes(manual: pd.DataFrame, auto: pd.DataFrame, codebook: Codebook) -> PairedCodes:
@@ -71,7 +88,51 @@ def pair_codes(manual: pd.DataFrame, auto: pd.DataFrame, codebook: Codebook) -> 
                          pair["stance_target_auto"].map(target_number)], dtype=float),
         present_hand=present("hand"), present_auto=present("auto"),
         flagged=(pair["check_by_hand"].astype(bool).to_numpy() if "check_by_hand" in pair
-                 else None))
+                 else None),
+        confidence=pair["confidence"].to_numpy(dtype=float) if "confidence" in pair else None,
+        sources=pair["source_id"].to_numpy() if "source_id" in pair else None)
+
+
+def voice_set(cell: str) -> frozenset:
+    """The voices of a cell as a set ('none' is the empty set)."""
+    return frozenset(voice for voice in split_list(cell) if voice != NO_VOICE)
+
+
+def with_voices(paired: PairedCodes, first: pd.DataFrame, second: pd.DataFrame) -> PairedCodes:
+    """``paired`` with the two codings' sets of voices (rows in the order ``pair_codes`` made)."""
+    pair = first.merge(second, on="paragraph_id", suffixes=("_1", "_2"), validate="one_to_one")
+    sets = [pair[f"voices_{side}"].map(voice_set) for side in (1, 2)]
+    domain = tuple(sorted(set(sets[0]) | set(sets[1]), key=sorted))
+    number = {voices: index for index, voices in enumerate(domain)}
+    return replace(paired, voices=np.array([side.map(number) for side in sets]),
+                   voice_sets=domain)
+
+
+def masi_distance(first: frozenset, second: frozenset) -> float:
+    """MASI distance of two sets (Passonneau 2006): 1 - Jaccard x monotonicity.
+
+    Monotonicity is 1 for equal sets, 2/3 when one contains the other, 1/3
+    when they overlap otherwise and 0 when disjoint; two empty sets are equal.
+    """
+    if first == second:
+        return 0.0
+    shared = len(first & second)
+    monotonicity = 2 / 3 if first <= second or second <= first else 1 / 3 if shared else 0.0
+    return 1 - shared / len(first | second) * monotonicity
+
+
+def set_alpha(values: np.ndarray, sets: tuple[frozenset, ...]) -> float:
+    """Krippendorff's alpha of two codings of sets (numbers into ``sets``), MASI distance."""
+    if np.unique(values).size < 2:
+        return float("nan")
+    distances = np.array([[masi_distance(a, b) for b in sets] for a in sets])
+
+    def masi(v1, v2, i1, i2, n_v, dtype=np.float64):
+        return distances[v1.astype(int), v2.astype(int)].astype(dtype)
+
+    return float(krippendorff.alpha(reliability_data=values.astype(float),
+                                    level_of_measurement=masi,
+                                    value_domain=np.arange(len(sets), dtype=float)))
 
 
 def alpha(values: np.ndarray, level: str, domain=None) -> float:
@@ -97,6 +158,8 @@ def measures(paired: PairedCodes, codebook: Codebook,
         ("alpha", "primary_frame"): alpha(paired.frame[:, rows], "nominal"),
         ("alpha", "stance_target"): alpha(paired.target[:, rows], "nominal"),
     }
+    if paired.voices is not None:
+        result["alpha", "voices"] = set_alpha(paired.voices[:, rows], paired.voice_sets)
     hand, auto = paired.present_hand[rows], paired.present_auto[rows]
     both = (hand & auto).sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -115,14 +178,32 @@ def measures(paired: PairedCodes, codebook: Codebook,
 
 def coded_wrongly(paired: PairedCodes) -> np.ndarray:
     """Paragraphs whose automated stance has the wrong sign or whose primary frame is wrong."""
-    return ((np.sign(paired.stance[0]) != np.sign(paired.stance[1]))
-            | (paired.frame[0] != paired.frame[1]))
+    return wrong_codes(paired.stance[0], paired.stance[1], paired.frame[0], paired.frame[1])
+
+
+def calibration(paired: PairedCodes) -> pd.DataFrame:
+    """The calibration curve: per bin of confidence, its mean and the share coded rightly.
+
+    Bins of equal width from 0 to 1 (``CALIBRATION_BINS``; a confidence of 1
+    falls in the last); empty bins are left out. A coder whose confidence is
+    calibrated codes rightly about as often as its mean confidence says.
+    """
+    confidence = paired.confidence
+    right = ~coded_wrongly(paired)
+    bins = np.minimum((confidence * CALIBRATION_BINS).astype(int), CALIBRATION_BINS - 1)
+    rows = [{"bin_low": number / CALIBRATION_BINS, "bin_high": (number + 1) / CALIBRATION_BINS,
+             "paragraphs": int((bins == number).sum()),
+             "mean_confidence": float(confidence[bins == number].mean()),
+             "share_right": float(right[bins == number].mean())}
+            for number in np.unique(bins).tolist()]
+    return pd.DataFrame(rows, columns=CALIBRATION_COLUMNS[2:])
 
 
 def paragraphs_compared(paired: PairedCodes, codebook: Codebook) -> dict[tuple[str, str], int]:
     """How many paragraphs each measure rests on (for precision: coded with the frame)."""
     n = paired.stance.shape[1]
-    counts = {("alpha", "stance"): n, ("alpha", "primary_frame"): n, ("alpha", "stance_target"): n}
+    counts = {("alpha", "stance"): n, ("alpha", "primary_frame"): n, ("alpha", "stance_target"): n,
+              ("alpha", "voices"): n}
     for index, frame in enumerate(codebook.frames):
         counts["precision", frame] = int(paired.present_auto[:, index].sum())
         counts["recall", frame] = int(paired.present_hand[:, index].sum())
@@ -132,9 +213,23 @@ def paragraphs_compared(paired: PairedCodes, codebook: Codebook) -> dict[tuple[s
     return counts
 
 
+def resample(rng: np.random.Generator, sources: np.ndarray | None, n: int) -> np.ndarray:
+    """The rows of one bootstrap draw.
+
+    Paragraphs of one source share its author and argument, so they are not
+    independent: sources are drawn with replacement, then each drawn source's
+    paragraphs with replacement; where ``sources`` is None, ``n`` paragraphs alone.
+    """
+    if sources is None:
+        return rng.integers(n, size=n)
+    members = [np.flatnonzero(sources == source) for source in np.unique(sources)]
+    return np.concatenate([rng.choice(members[drawn], size=len(members[drawn]))
+                           for drawn in rng.integers(len(members), size=len(members))])
+
+
 def with_intervals(paired: PairedCodes, codebook: Codebook, resamples: int | None = None,
                    seed: int = SEED) -> pd.DataFrame:
-    """Each measure with its percentile bootstrap interval (``resamples`` of the paragraphs).
+    """Each measure with its percentile bootstrap interval (``resamples`` draws, :func:`resample`).
 
     ``resamples`` defaults to the build settings' (:mod:`kzreform.settings`).
     """
@@ -142,7 +237,8 @@ def with_intervals(paired: PairedCodes, codebook: Codebook, resamples: int | Non
     point = measures(paired, codebook)
     n = paired.stance.shape[1]
     rng = np.random.default_rng(seed)
-    draws = [measures(paired, codebook, rng.integers(n, size=n)) for _ in range(resamples)]
+    draws = [measures(paired, codebook, resample(rng, paired.sources, n))
+             for _ in range(resamples)]
     counts = paragraphs_compared(paired, codebook)
     rows = []
     for key, estimate in point.items():
@@ -160,6 +256,12 @@ def hand_coded_texts(paragraphs: pd.DataFrame, manual: pd.DataFrame) -> pd.DataF
         manual, on="paragraph_id", validate="one_to_one")
 
 
+def out_of_sample_labels(evaluation: pd.DataFrame) -> dict[str, str]:
+    """Each coder evaluated leave-one-source-out, by name, with its display label."""
+    out_of_sample = evaluation[evaluation["evaluation"] == LOSO]
+    return dict(zip(out_of_sample["coder"], out_of_sample["coder_label"]))
+
+
 def leave_one_source_out(coder, labelled: pd.DataFrame) -> pd.DataFrame:
     """Codes of every hand-coded paragraph by ``coder`` fitted without its source."""
     coded = []
@@ -168,17 +270,17 @@ def leave_one_source_out(coder, labelled: pd.DataFrame) -> pd.DataFrame:
         fitted = coder.fit(labelled.loc[~held_out, "text"].tolist(), labelled[~held_out])
         rows = fitted.code(labelled.loc[held_out, "text"].tolist())
         rows.insert(0, "paragraph_id", labelled.loc[held_out, "paragraph_id"].to_numpy())
-        rows["check_by_hand"] = rows["confidence"] < getattr(fitted, "check_by_hand_below",
-                                                             CHECK_BY_HAND_BELOW)
+        rows.insert(1, "source_id", source)
+        rows["check_by_hand"] = check_by_hand(rows, fitted)
         coded.append(rows)
     return pd.concat(coded, ignore_index=True)
 
 
 def _out_of_sample(coder, labelled: pd.DataFrame, manual: pd.DataFrame, codebook: Codebook,
-                   resamples: int) -> pd.DataFrame:
-    """Every measure of one coder, leave-one-source-out, with its bootstrap interval."""
-    return with_intervals(pair_codes(manual, leave_one_source_out(coder, labelled), codebook),
-                          codebook, resamples)
+                   resamples: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One coder, leave-one-source-out: every measure with its interval, and its calibration."""
+    paired = pair_codes(manual, leave_one_source_out(coder, labelled), codebook)
+    return with_intervals(paired, codebook, resamples), calibration(paired)
 
 
 def choose(point: dict[str, dict[tuple[str, str], float]], coders: list) -> str:
@@ -213,8 +315,8 @@ def evaluated_coders(candidates: list, settings: BuildSettings, data_dir: Path =
 
 
 def evaluate(coders: list, paragraphs: pd.DataFrame, manual: pd.DataFrame, codebook: Codebook,
-             resamples: int, data_dir: Path = DATA) -> tuple[pd.DataFrame, str]:
-    """The reliability table of every coder (long format) and the name of the chosen one."""
+             resamples: int, data_dir: Path = DATA) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """Every coder's reliability and calibration tables (long format), and the chosen coder."""
     labelled = hand_coded_texts(paragraphs, manual)
     sources = sorted(labelled["source_id"].unique())
     if len(sources) < MIN_SOURCES:
@@ -223,21 +325,30 @@ def evaluate(coders: list, paragraphs: pd.DataFrame, manual: pd.DataFrame, codeb
                                f"out evaluation of the automated coders needs at least "
                                f"{MIN_SOURCES} hand-coded sources")],
                      "cannot evaluate the automated coders")
-    measured = [_out_of_sample(coder, labelled, manual, codebook, resamples) for coder in coders]
+    measured, calibrations = zip(*(_out_of_sample(coder, labelled, manual, codebook, resamples)
+                                   for coder in coders))
     chosen = choose({coder.name: dict(zip(zip(table["measure"], table["item"]),
                                           table["estimate"]))
                      for coder, table in zip(coders, measured)}, coders)
-    tables = []
-    for coder, table in zip(coders, measured):
-        table.insert(0, "coder", coder.name)
+    for coder, table, curve in zip(coders, measured, calibrations):
+        for shown in (table, curve):
+            shown.insert(0, "coder", coder.name)
+            shown.insert(1, "evaluation", LOSO if coder.fitted else IN_SAMPLE)
         table.insert(1, "coder_label", coder.label)
-        table.insert(2, "evaluation", LOSO if coder.fitted else IN_SAMPLE)
         table.insert(3, "chosen", coder.name == chosen)
-        tables.append(table)
-    return pd.concat(tables, ignore_index=True)[RELIABILITY_COLUMNS], chosen
+    return (pd.concat(measured, ignore_index=True)[RELIABILITY_COLUMNS],
+            pd.concat(calibrations, ignore_index=True)[CALIBRATION_COLUMNS], chosen)
 
 
 # ---- display ----
+
+def overall_calibration(curve: pd.DataFrame, coder: str) -> tuple[float, float]:
+    """A coder's mean confidence and share of paragraphs coded rightly, over all its bins."""
+    own = curve[curve["coder"] == coder]
+    weights = own["paragraphs"] / own["paragraphs"].sum()
+    return float((own["mean_confidence"] * weights).sum()), float((own["share_right"]
+                                                                   * weights).sum())
+
 
 def _shown(value: float, percent: bool) -> str:
     if pd.isna(value):
@@ -270,6 +381,24 @@ def alpha_table(table: pd.DataFrame) -> pd.DataFrame:
         "alpha, stance (ordinal)": wide.loc[coders.index, "stance"].to_numpy(),
         "alpha, primary frame (nominal)": wide.loc[coders.index, "primary_frame"].to_numpy(),
         "alpha, stance target (nominal)": wide.loc[coders.index, "stance_target"].to_numpy(),
+    })
+
+
+def flag_table(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per coder: the shares of paragraphs and of wrong codes its flag holds.
+
+    The flag marks paragraphs for checking by hand; both shares come with their
+    intervals.
+    """
+    flags = table[table["measure"] == "flagged"]
+    shown = flags.assign(value=interval_text(flags, percent=True)).pivot(
+        index="coder", columns="item", values="value").reindex(flags["coder"].unique())
+    labels = flags.drop_duplicates("coder").set_index("coder")
+    return pd.DataFrame({
+        "coder": labels.loc[shown.index, "coder_label"].to_numpy(),
+        "codes compared": labels.loc[shown.index, "evaluation"].to_numpy(),
+        "paragraphs flagged": shown["paragraphs"].to_numpy(),
+        "wrong codes flagged": shown["errors"].to_numpy(),
     })
 
 

@@ -1,7 +1,8 @@
 """Build settings: how much work the build does, by named profile (``data/build_settings.csv``).
 
 A profile sets the bootstrap resamples behind every interval, the automated
-coders the evaluation compares, and the worker processes that code a large
+coders the evaluation compares, the share of its wrong codes the calibrated
+coder's "check by hand" flag must hold, and the worker processes that code a large
 corpus. The ``default`` profile is what the study reports: ``data/processed/``,
 the notebooks and the report are computed with it. The environment variable
 ``KZREFORM_PROFILE`` names another profile, such as ``fast`` (few resamples),
@@ -34,6 +35,7 @@ class BuildSettings:
     profile: str
     resamples: int
     coders: tuple[str, ...]
+    flag_errors: float  # share of the calibrated coder's wrong codes its flag must hold
     workers: int | None  # None: one per core
 
 
@@ -55,4 +57,5 @@ def build_settings(data_dir: Path = DATA, profile: str | None = None) -> BuildSe
     row = rows.iloc[0]
     return BuildSettings(profile=profile, resamples=int(row["resamples"]),
                          coders=tuple(split_list(row["coders"])),
+                         flag_errors=float(row["flag_errors"]),
                          workers=None if pd.isna(row["workers"]) else int(row["workers"]))

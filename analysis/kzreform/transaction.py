@@ -19,7 +19,24 @@ leaves a journal the next command rolls forward. Either way ``data/`` ends
 either as before or fully updated, never in between. A journal that cannot be
 read, or that names a file outside ``data/``, is refused with a way forward and
 never acted on. ``validate`` locks without needing write access, so it also
-checks a read-only copy.
+checks a read-only copy; if that copy holds an unfinished write, it says so and
+leaves it alone. A full disk stops the write with one line, and the staged copy
+is removed.
+
+**Readers** (every table loader, so the notebooks and the report) are isolated
+from writes by a readers-writer lock on a second file, ``data/.commit.lock``:
+a reader holds it shared while it reads (:func:`reading`; one table, or several
+read as one snapshot), and a commit holds it exclusively, with its pid in the
+file, only while it replaces files (step 4) and while a cut-short write is
+recovered. A reader therefore sees the state before a commit or the state
+after it, never a mix; it is not held up while a writer stages and validates
+(seconds to minutes), only during the renames (milliseconds); and if it waits
+longer than :data:`READ_TIMEOUT_SECONDS` it is told that a write is running
+and by which process. This is the standard design for in-place files: switching
+one pointer (a symbolic link to a versioned folder) would also isolate readers,
+but it would change the layout of ``data/`` that every tool and user relies on,
+and a link inside ``data/`` is what the path checks refuse. The lock needs no
+write access either, so readers of a read-only copy work unchanged.
 """
 
 from __future__ import annotations
@@ -38,32 +55,45 @@ from typing import TypeVar
 from .errors import DataValidationError, Issue, shown, shown_as
 
 LOCK_FILE = ".lock"
+COMMIT_LOCK_FILE = ".commit.lock"
 WORK_DIR = ".transaction"
 JOURNAL = "journal.json"
 STAGED = "staged"
 LOCK_TIMEOUT_SECONDS = 300.0
 LOCK_POLL_SECONDS = 0.1
+# A commit holds readers off only while it renames files: a reader waiting longer
+# than this is stuck behind a commit that is not moving, and is told so.
+READ_TIMEOUT_SECONDS = 30.0
 # What opening a file for writing raises on a read-only file system or folder.
 READ_ONLY_ERRORS = (errno.EROFS, errno.EACCES, errno.EPERM)
+# What writing raises when the disk, or the user's share of it, is full.
+DISK_FULL_ERRORS = (errno.ENOSPC, errno.EDQUOT)
 
 Result = TypeVar("Result")
 
 # Called with a short description after every step of a commit. Tests replace it
 # (in a child process) to kill the writer at each step; it does nothing otherwise.
 after_step: Callable[[str], None] = lambda step: None  # noqa: E731
+# Called with the lock file's name each time a lock is busy, before waiting for it.
+# Tests replace it to know that a reader or writer is waiting, without sleeping.
+while_waiting: Callable[[str], None] = lambda lock_file: None  # noqa: E731
 
 
 class TransactionError(DataValidationError):
     """The data directory is busy or was left mid-write; the message says what to do."""
 
 
+class ReadOnlyError(TransactionError):
+    """The data directory cannot be written (a read-only file system or folder)."""
+
+
 def _private(name: str) -> bool:
-    return name in (LOCK_FILE, WORK_DIR)
+    return name in (LOCK_FILE, COMMIT_LOCK_FILE, WORK_DIR)
 
 
-def _open_lock(data_dir: Path, writing: bool):
-    """The lock file, open for ``flock``; None for a reader of a read-only copy without one."""
-    path = data_dir / LOCK_FILE
+def _open_lock(data_dir: Path, name: str, writing: bool):
+    """Lock file ``name``, open for ``flock``; None for a reader of a read-only copy without one."""
+    path = data_dir / name
     if path.is_symlink() or (path.exists() and not path.is_file()):
         raise TransactionError(
             f"{shown(path)}: is not a plain file; kzreform commands take turns by locking this "
@@ -74,12 +104,43 @@ def _open_lock(data_dir: Path, writing: bool):
         if exc.errno not in READ_ONLY_ERRORS:
             raise
         if writing:
-            raise TransactionError(
+            raise ReadOnlyError(
                 f"{shown(data_dir)}: is read-only ({exc.strerror}); a command that changes the "
                 "data needs write access to it") from None
     # flock needs no write access, so a reader locks an existing lock file read-only.
     # Without one, no writer has ever worked here: a writer creates it first.
     return open(path, "rb") if path.exists() else None
+
+
+def _wait_for(handle, mode: int, name: str, timeout: float, refusal: Callable[[], str]) -> None:
+    """Take ``flock`` ``mode`` on ``handle``, polling for at most ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(handle, mode | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise TransactionError(refusal()) from None
+            while_waiting(name)
+            time.sleep(LOCK_POLL_SECONDS)
+
+
+@contextlib.contextmanager
+def _holding(data_dir: Path, name: str, mode: int, writing: bool, timeout: float,
+             refusal: Callable[[], str]) -> Iterator[object]:
+    """Hold lock file ``name`` of ``data_dir`` in ``mode``; yield its handle (None: no lock)."""
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise TransactionError(f"{shown(data_dir)}: the data directory does not exist")
+    with _open_lock(data_dir, name, writing) or contextlib.nullcontext() as handle:
+        if handle is not None:
+            _wait_for(handle, mode, name, timeout, refusal)
+        try:
+            yield handle
+        finally:
+            if handle is not None:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @contextlib.contextmanager
@@ -89,43 +150,89 @@ def locked(data_dir: Path, timeout: float = LOCK_TIMEOUT_SECONDS,
 
     ``writing=False`` (validate) also works on a read-only copy, such as a released zip.
     """
+    def refusal() -> str:
+        return (f"{shown(data_dir)} is being changed by another kzreform command "
+                f"(it holds {shown(Path(data_dir) / LOCK_FILE)}); waited {timeout:g} s. "
+                "Try again when that command has finished.")
+
+    with _holding(data_dir, LOCK_FILE, fcntl.LOCK_EX, writing, timeout, refusal):
+        yield
+
+
+@contextlib.contextmanager
+def reading(data_dir: Path, timeout: float | None = None) -> Iterator[None]:
+    """Read ``data_dir`` as one snapshot: no commit replaces a file until the block ends.
+
+    Blocks nest (the lock is shared). A commit under way is waited for, at most
+    ``timeout`` seconds (default :data:`READ_TIMEOUT_SECONDS`); then the reader is
+    refused, naming the writer's process. A write that was cut short mid-commit
+    is refused until it is recovered.
+    """
+    timeout = READ_TIMEOUT_SECONDS if timeout is None else timeout
+
+    def refusal() -> str:
+        return (f"{shown(data_dir)}: a write is running ({_committer(Path(data_dir))}) and "
+                f"has been replacing files for over {timeout:g} s; try again when it has "
+                "finished")
+
+    with _holding(data_dir, COMMIT_LOCK_FILE, fcntl.LOCK_SH, False, timeout, refusal):
+        refuse_if_interrupted(data_dir)
+        yield
+
+
+def _committer(data_dir: Path) -> str:
+    """Which process holds the commit lock, as the commit wrote it into the file."""
+    written = (data_dir / COMMIT_LOCK_FILE).read_text(encoding="utf-8", errors="replace")
+    return f"pid {written.strip()}" if written.strip().isdigit() else "process unknown"
+
+
+@contextlib.contextmanager
+def _committing(data_dir: Path, timeout: float) -> Iterator[None]:
+    """Hold readers off while files are replaced; the lock file names this process."""
+    def refusal() -> str:
+        return (f"{shown(data_dir)} is being read by another process (it holds "
+                f"{shown(data_dir / COMMIT_LOCK_FILE)}); waited {timeout:g} s to replace "
+                "files. Nothing was written; try again when it has finished.")
+
+    with _holding(data_dir, COMMIT_LOCK_FILE, fcntl.LOCK_EX, True, timeout,
+                  refusal) as handle:
+        handle.truncate(0)
+        handle.write(f"{os.getpid()}\n".encode("ascii"))
+        handle.flush()
+        yield
+
+
+def recover(data_dir: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> str | None:
+    """Finish or discard a write that was cut short; say which (call with the lock held).
+
+    On a read-only copy nothing can be moved: a write cut short mid-commit is
+    refused with a way forward, one that never began its commit is left in place
+    (the data directory is as before it) and only reported.
+    """
     data_dir = Path(data_dir)
-    if not data_dir.is_dir():
-        raise TransactionError(f"{shown(data_dir)}: the data directory does not exist")
-    deadline = time.monotonic() + timeout
-    with _open_lock(data_dir, writing) or contextlib.nullcontext() as handle:
-        while handle is not None:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise TransactionError(
-                        f"{shown(data_dir)} is being changed by another kzreform command "
-                        f"(it holds {shown(data_dir / LOCK_FILE)}); waited {timeout:g} s. "
-                        "Try again when that command has finished.") from None
-                time.sleep(LOCK_POLL_SECONDS)
-        try:
-            yield
-        finally:
-            if handle is not None:
-                fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def recover(data_dir: Path) -> str | None:
-    """Finish or discard a write that was cut short; say which (call with the lock held)."""
-    work = Path(data_dir) / WORK_DIR
+    work = data_dir / WORK_DIR
     if not work.exists():
         return None
     journal = work / JOURNAL
-    outcome = "discarded an unfinished write (nothing had been replaced)"
-    if journal.exists():
-        _move_into_place(journal_entries(Path(data_dir)), work / STAGED, Path(data_dir))
-        journal.unlink()
-        _sync_directory(work)
-        outcome = "completed an interrupted write"
-    shutil.rmtree(work)
-    return outcome
+    try:
+        with _committing(data_dir, timeout):
+            if not journal.exists():
+                shutil.rmtree(work)
+                return "discarded an unfinished write (nothing had been replaced)"
+            _move_into_place(journal_entries(data_dir), work / STAGED, data_dir)
+            journal.unlink()
+            _sync_directory(work)
+            shutil.rmtree(work)
+            return "completed an interrupted write"
+    except ReadOnlyError as exc:
+        if journal.exists():
+            raise TransactionError(
+                f"{shown(data_dir)}: a write was interrupted while it replaced files and is not "
+                f"finished ({shown(work)} holds the rest); this copy is read-only, so it cannot "
+                "be completed here and was left as it is: run 'python -m kzreform validate' on "
+                "a writable copy to complete it") from exc
+        return (f"left an unfinished write in {shown(work)} alone (read-only copy; it never "
+                "began replacing files, so the data is as before it)")
 
 
 def journal_entries(data_dir: Path) -> list[str]:
@@ -180,30 +287,75 @@ def write(data_dir: Path, change: Callable[[Path], Result],
     """
     data_dir = Path(data_dir)
     with locked(data_dir, timeout):
-        recover(data_dir)
+        recover(data_dir, timeout)
         work = data_dir / WORK_DIR
         staged = work / STAGED
-        shutil.copytree(data_dir, staged,
-                        ignore=lambda folder, names: [n for n in names if _private(n)]
-                        if Path(folder) == data_dir else [])
         try:
+            _stage(data_dir, staged)
             with shown_as(staged, shown_name or shown(data_dir)):
                 result = change(staged)
                 validate(staged)
             after_step("validated")
-            _commit(staged, data_dir, work)
-        except BaseException:
-            if not (work / JOURNAL).exists():
+            _commit(staged, data_dir, work, timeout)
+        except BaseException as exc:
+            interrupted = (work / JOURNAL).exists()
+            if not interrupted:
                 shutil.rmtree(work, ignore_errors=True)
+            if isinstance(exc, OSError) and exc.errno in DISK_FULL_ERRORS:
+                raise TransactionError(_disk_full(data_dir, exc, interrupted)) from None
             raise
     return result
 
 
+class _CopyStopped(Exception):
+    """Carries the first error of a staging copy out of ``shutil.copytree``.
+
+    copytree catches an ``OSError`` of one file and goes on with the next, then
+    raises them all at once (on a full disk, a line for every file); an exception
+    of another kind stops it at the first.
+    """
+
+    def __init__(self, error: OSError):
+        super().__init__(error)
+        self.error = error
+
+
+def _copy_or_stop(source: str, target: str) -> None:
+    try:
+        shutil.copy2(source, target)
+    except OSError as exc:
+        raise _CopyStopped(exc) from exc
+
+
+def _stage(data_dir: Path, staged: Path) -> None:
+    """Copy ``data_dir`` to ``staged``, less the lock files and the work folder."""
+    try:
+        shutil.copytree(data_dir, staged, copy_function=_copy_or_stop,
+                        ignore=lambda folder, names: [n for n in names if _private(n)]
+                        if Path(folder) == data_dir else [])
+    except _CopyStopped as stopped:
+        raise stopped.error from None
+
+
+def _disk_full(data_dir: Path, error: OSError, interrupted: bool) -> str:
+    """One line for a write stopped by a full disk, saying what state it left."""
+    size = sum(path.stat().st_size for path in data_dir.rglob("*")
+               if path.is_file() and not _private(path.relative_to(data_dir).parts[0]))
+    state = ("it had begun replacing files: free some space, then run 'python -m kzreform "
+             "validate' to complete it" if interrupted else
+             f"nothing was written and {shown(data_dir)} is as it was; a write needs room for a "
+             f"copy of it (about {size / 1e6:.1f} MB): free some space and try again")
+    return f"{shown(data_dir)}: the disk is full ({error.strerror}); {state}"
+
+
 def changed_files(staged: Path, live: Path) -> list[str]:
-    """Files of ``staged`` that are new or differ from ``live`` (paths relative to both)."""
+    """Data files of ``staged`` that are new or differ from ``live`` (paths relative to both).
+
+    A lock file is not data: a reader of the staged copy may have created one.
+    """
     changed = []
     for path in sorted(staged.rglob("*")):
-        if path.is_file():
+        if path.is_file() and not _private(path.relative_to(staged).parts[0]):
             relative = path.relative_to(staged).as_posix()
             target = live / relative
             if not target.is_file() or target.read_bytes() != path.read_bytes():
@@ -211,7 +363,7 @@ def changed_files(staged: Path, live: Path) -> list[str]:
     return changed
 
 
-def _commit(staged: Path, live: Path, work: Path) -> None:
+def _commit(staged: Path, live: Path, work: Path, timeout: float) -> None:
     changed = changed_files(staged, live)
     # The staged copy has real folders where data/ may have a symbolic link out of it;
     # writing through the link would change files outside the data directory.
@@ -229,13 +381,14 @@ def _commit(staged: Path, live: Path, work: Path) -> None:
     temporary = work / (JOURNAL + ".tmp")
     temporary.write_text(json.dumps({"replace": changed}, indent=1) + "\n", encoding="utf-8")
     _sync_file(temporary)
-    os.replace(temporary, work / JOURNAL)
-    _sync_directory(work)
-    after_step("journal written")
-    _move_into_place(changed, staged, live)
-    (work / JOURNAL).unlink()
-    _sync_directory(work)
-    after_step("journal removed")
+    with _committing(live, timeout):
+        os.replace(temporary, work / JOURNAL)
+        _sync_directory(work)
+        after_step("journal written")
+        _move_into_place(changed, staged, live)
+        (work / JOURNAL).unlink()
+        _sync_directory(work)
+        after_step("journal removed")
     shutil.rmtree(work)
 
 

@@ -18,10 +18,11 @@ from frictionless import Package
 from frictionless.exception import FrictionlessException
 
 from . import checks
-from .data import DESCRIPTOR, descriptor, path_issues, table_issues, text_issues
+from .data import DESCRIPTOR, descriptor, load_table, path_issues, table_issues, text_issues
 from .errors import NO_VALUE, Issue, raise_issues
 from .paths import DATA
 from .schema import descriptor_issues
+from .stages import STAGES
 
 DERIVED_FOLDER = "processed/"
 TYPE_NOTE = re.compile(r'type is "(\w+)/')
@@ -98,7 +99,17 @@ def package_issues(data_dir: Path = DATA) -> list[Issue]:
     issues = structure_issues(package, data_dir) or frictionless_issues(package, data_dir)
     if issues:
         return issues
-    return descriptor_issues(data_dir) or checks.content_issues(data_dir)
+    return descriptor_issues(data_dir) or content_issues(data_dir)
+
+
+def content_issues(data_dir: Path = DATA) -> list[Issue]:
+    """Every content rule: on the inputs, then each stage's on the tables it made (as stored)."""
+    issues = checks.input_rule_issues(data_dir)
+    for stage in STAGES:
+        if stage.rules:
+            stored = {name: load_table(name, data_dir) for name in stage.makes}
+            issues += [issue for rule in stage.rules for issue in rule(data_dir, stored)]
+    return issues
 
 
 def validate_inputs(data_dir: Path = DATA) -> None:
