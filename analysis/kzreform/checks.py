@@ -24,8 +24,8 @@ from .paths import DATA, ROOT
 from .fact_check import contradicted_claims, fact_check_issues, law_issues
 from .provisions import (ADOPTED_KINDS, DIFFER, NOT_STATED_EXTERNAL,
                          expected_cells, external_period_ids)
-from .vocabulary import (ACTOR_CUE, DATED_BY_CORPUS, DAY_PRECISION, IN_FORCE, MONTH_PRECISION,
-                         NOT_STATED, PROPOSAL, PROPOSED_ONLY, RANGE_PRECISION,
+from .vocabulary import (ACTOR_CUE, AGREEMENT, DATED_BY_CORPUS, DAY_PRECISION, IN_FORCE,
+                         MONTH_PRECISION, NOT_STATED, PROPOSAL, PROPOSED_ONLY, RANGE_PRECISION,
                          YEAR_PRECISION)
 
 REFERENCES = ROOT / "report" / "references.bib"
@@ -410,7 +410,7 @@ def codebook_change_issues(paragraphs: pd.DataFrame, data_dir: Path = DATA) -> l
     """
     codebook = load_codebook(codebook_path(data_dir))
     reconciled = load_table("framing-reconciled", data_dir)
-    agreed = set(reconciled.loc[reconciled["decided_by"] == adjudication.AGREEMENT,
+    agreed = set(reconciled.loc[reconciled["decided_by"] == AGREEMENT,
                                 "paragraph_id"])
     known = set(paragraphs["paragraph_id"])
     return [Issue.at(codebook_path(data_dir),

@@ -37,6 +37,11 @@ DAY_PRECISION, MONTH_PRECISION, YEAR_PRECISION, RANGE_PRECISION = field_enum(
     "sources", "date_precision")
 # What a term of the voice cues marks.
 ACTOR_CUE, REPORTING_CUE, FRAMING_CUE = field_enum("framing-voice-cues", "role")
+# How the reconciled coding decided a paragraph: the two codings agree; the
+# reconciled codes are one coder's in every variable; or they are neither's (a
+# mix of both, or a code neither gave).
+DECIDED_BY = field_enum("framing-reconciled", "decided_by")
+AGREEMENT, CODER_1, CODER_2, NEW_CODE = DECIDED_BY
 # The mark of a row of the automated coding.
 (AUTOMATED,) = field_enum("framing-auto", "coding")
 # The ends of the stance scale (the codebook's levels, generated into the schema).
