@@ -21,7 +21,9 @@ read, or that names a file outside ``data/``, is refused with a way forward and
 never acted on. ``validate`` locks without needing write access, so it also
 checks a read-only copy; if that copy holds an unfinished write, it says so and
 leaves it alone. A full disk stops the write with one line, and the staged copy
-is removed.
+is removed. Only the files the change wrote are committed (each staged file is
+fingerprinted first), so a file edited by hand while a write runs keeps the
+edit; if the change wrote that very file, the write is refused and writes nothing.
 
 **Readers** (every table loader, so the notebooks and the report) are isolated
 from writes by a readers-writer lock on a second file, ``data/.commit.lock``:
