@@ -130,6 +130,23 @@ def test_pdf_has_the_expected_sections(rendered):
     assert "alt.Chart(" not in text, "a chart was rendered as its Python repr"
 
 
+# The article body, from the page after the title page and contents to the
+# references, reads in this many pages at most; long tables go to the appendices.
+BODY_PAGES = 16
+
+
+def test_the_article_body_is_at_most_sixteen_pages(rendered):
+    needs_poppler()
+    pages = subprocess.run(["pdftotext", "-layout", str(rendered[1]), "-"], capture_output=True,
+                           text=True, check=True).stdout.split("\f")
+    starts = [number for number, page in enumerate(pages, start=1)
+              if re.search(r"^\s*1 Introduction\s*$", page, re.MULTILINE)]
+    ends = [number for number, page in enumerate(pages, start=1)
+            if re.search(r"^\s*References\s*$", page, re.MULTILINE)]
+    assert starts and ends, "no page starts the Introduction or the References"
+    assert ends[-1] - starts[-1] <= BODY_PAGES
+
+
 WORD_BOX = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
                       r"([^<]*)</word>")
 

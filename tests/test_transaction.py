@@ -497,3 +497,36 @@ def test_validate_checks_a_read_only_copy_with_a_write_that_never_committed(data
     assert f"left an unfinished write in {work.as_posix()} alone (read-only copy" in out
     assert "data package valid" in out
     assert work.is_dir() and snapshot(data_copy) == before
+
+
+def _edit_live_while_validating(data_dir, relative, text):
+    """A change to the staged copy (the descriptor), and an edit of ``relative`` in the
+    live directory made while the write validates, as a person might make by hand."""
+    def change(staged):
+        descriptor = staged / "datapackage.json"
+        package = json.loads(descriptor.read_text(encoding="utf-8"))
+        package["description"] = "Changed by the transaction tests."
+        descriptor.write_text(json.dumps(package, indent=2) + "\n", encoding="utf-8")
+
+    def validate(staged):
+        (data_dir / relative).write_text(text, encoding="utf-8")
+    return change, validate
+
+
+def test_a_file_edited_by_hand_while_a_write_runs_is_not_put_back(data_copy):
+    change, validate = _edit_live_while_validating(data_copy, "README.md", "edited by hand\n")
+    transaction.write(data_copy, change, validate)
+    assert (data_copy / "README.md").read_text(encoding="utf-8") == "edited by hand\n"
+    assert "Changed by the transaction tests." in (data_copy / "datapackage.json").read_text(
+        encoding="utf-8")
+
+
+def test_a_write_to_a_file_edited_meanwhile_is_refused_and_keeps_the_edit(data_copy):
+    before = snapshot(data_copy)
+    change, validate = _edit_live_while_validating(data_copy, "datapackage.json", "{}\n")
+    with pytest.raises(TransactionError, match=r"edited while it ran; nothing was written.*\n"
+                                               r".*datapackage\.json"):
+        transaction.write(data_copy, change, validate)
+    assert (data_copy / "datapackage.json").read_text(encoding="utf-8") == "{}\n"
+    after = snapshot(data_copy)
+    assert {path.as_posix() for path in after if after[path] != before.get(path)} == {"datapackage.json"}

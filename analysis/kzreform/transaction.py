@@ -21,7 +21,9 @@ read, or that names a file outside ``data/``, is refused with a way forward and
 never acted on. ``validate`` locks without needing write access, so it also
 checks a read-only copy; if that copy holds an unfinished write, it says so and
 leaves it alone. A full disk stops the write with one line, and the staged copy
-is removed.
+is removed. Only the files the change wrote are committed (each staged file is
+fingerprinted first), so a file edited by hand while a write runs keeps the
+edit; if the change wrote that very file, the write is refused and writes nothing.
 
 **Readers** (every table loader, so the notebooks and the report) are isolated
 from writes by a readers-writer lock on a second file, ``data/.commit.lock``:
@@ -42,6 +44,7 @@ write access either, so readers of a read-only copy work unchanged.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import errno
 import fcntl
 import json
@@ -292,11 +295,12 @@ def write(data_dir: Path, change: Callable[[Path], Result],
         staged = work / STAGED
         try:
             _stage(data_dir, staged)
+            as_staged = fingerprints(staged)
             with shown_as(staged, shown_name or shown(data_dir)):
                 result = change(staged)
                 validate(staged)
             after_step("validated")
-            _commit(staged, data_dir, work, timeout)
+            _commit(staged, data_dir, work, timeout, as_staged)
         except BaseException as exc:
             interrupted = (work / JOURNAL).exists()
             if not interrupted:
@@ -348,23 +352,43 @@ def _disk_full(data_dir: Path, error: OSError, interrupted: bool) -> str:
     return f"{shown(data_dir)}: the disk is full ({error.strerror}); {state}"
 
 
-def changed_files(staged: Path, live: Path) -> list[str]:
-    """Data files of ``staged`` that are new or differ from ``live`` (paths relative to both).
+def fingerprints(root: Path) -> dict[str, str]:
+    """SHA-256 of each data file below ``root`` (paths relative to it).
 
     A lock file is not data: a reader of the staged copy may have created one.
     """
-    changed = []
-    for path in sorted(staged.rglob("*")):
-        if path.is_file() and not _private(path.relative_to(staged).parts[0]):
-            relative = path.relative_to(staged).as_posix()
-            target = live / relative
-            if not target.is_file() or target.read_bytes() != path.read_bytes():
-                changed.append(relative)
-    return changed
+    return {path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(root.rglob("*"))
+            if path.is_file() and not _private(path.relative_to(root).parts[0])}
 
 
-def _commit(staged: Path, live: Path, work: Path, timeout: float) -> None:
-    changed = changed_files(staged, live)
+def changed_files(staged: Path, as_staged: dict[str, str]) -> list[str]:
+    """Data files the change wrote: new in ``staged`` or different from when it was staged.
+
+    Only these are committed, so a file edited in the live directory while the
+    write ran (a README, a coding sheet) is never put back as it was.
+    """
+    now = fingerprints(staged)
+    return [relative for relative, digest in now.items() if as_staged.get(relative) != digest]
+
+
+def _edited_meanwhile(live: Path, changed: list[str], as_staged: dict[str, str]) -> list[str]:
+    """Files the change wrote that were also edited in ``live`` since they were staged."""
+    return [relative for relative in changed
+            if (live / relative).is_file()
+            and hashlib.sha256((live / relative).read_bytes()).hexdigest()
+            != as_staged.get(relative)]
+
+
+def _commit(staged: Path, live: Path, work: Path, timeout: float,
+            as_staged: dict[str, str]) -> None:
+    changed = changed_files(staged, as_staged)
+    edited = _edited_meanwhile(live, changed, as_staged)
+    if edited:
+        raise TransactionError("\n  ".join(
+            [f"{shown(live)}: files this write changes were edited while it ran; nothing was "
+             "written, so the edits are kept. Run the command again:"]
+            + [shown(live / relative) for relative in edited]))
     # The staged copy has real folders where data/ may have a symbolic link out of it;
     # writing through the link would change files outside the data directory.
     root = live.resolve()
