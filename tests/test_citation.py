@@ -160,3 +160,15 @@ def test_unreadable_citation_file_names_the_file(tmp_path):
     path.write_text("title: [unclosed\n", encoding="utf-8")
     with pytest.raises(DataValidationError, match="CITATION.cff: cannot be read as YAML"):
         report.load_citation(path)
+
+
+def test_the_readme_gives_the_citation_of_a_released_version():
+    """Once released, the README's 'Citing' section carries the report's own citation."""
+    citation = report.load_citation()
+    if not citation.date_released:
+        pytest.skip("the version is not released yet")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    quoted = " ".join(line.removeprefix(">").strip() for line in readme.splitlines()
+                      if line.startswith(">"))
+    assert " ".join(report.citation_text(citation).split()) in quoted
+    assert report.citation_bibtex(citation) in readme
