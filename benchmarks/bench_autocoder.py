@@ -27,8 +27,8 @@ import pandas as pd
 
 from kzreform.autocoders import LexiconCoder, auto_code, load_candidate_coders, load_lexicon
 from kzreform.codebook import load_codebook
-from kzreform.corpus import load_boilerplate_rules, read_raw_text, segment_source
-from kzreform.data import load_table
+from kzreform.corpus import load_boilerplate_rules, segment_source
+from kzreform.data import load_table, read_text
 from kzreform.reliability import hand_coded_texts
 from kzreform.settings import build_settings
 
@@ -61,7 +61,7 @@ def synthetic_corpus(paragraphs: int, seed: int = SEED) -> str:
 
 def ingest_and_code(raw_file: Path, rules, coder) -> pd.DataFrame:
     """Segment and auto-code one raw file, as add-source does."""
-    kept, _ = segment_source("bench-2026", "not stated", read_raw_text(raw_file), rules)
+    kept, _ = segment_source("bench-2026", "not stated", read_text(raw_file), rules)
     return auto_code(pd.DataFrame(kept), coder)
 
 

@@ -14,11 +14,12 @@ from pathlib import Path
 import nbformat
 import yaml
 
+from kzreform.checks import REFERENCES
 from kzreform.paths import ROOT
 
 QUARTO_PROJECT = ROOT / "_quarto.yml"
 ARTICLE = ROOT / "report" / "index.qmd"
-BIBLIOGRAPHY = ROOT / "report" / "references.bib"
+BIBLIOGRAPHY = REFERENCES  # the package reads it (kzreform.checks.bibliography_keys)
 
 EMBED = re.compile(r"\{\{<\s*embed\s+(?P<path>[^#\s>]+)#(?P<label>[^\s>]+)[^>]*>\}\}")
 CROSS_REF = re.compile(r"(?<![\w@])@(?P<label>(?:fig|tbl|sec)-[A-Za-z0-9_-]*[A-Za-z0-9_])")
@@ -26,7 +27,6 @@ CITATION_KEY = re.compile(r"(?<![\w@])-?@(?P<key>[A-Za-z0-9_][\w:.#$%&+?<>~/-]*[
 CELL_OPTION = re.compile(r"^#\|\s*(?P<name>[\w-]+)\s*:\s*(?P<value>.*?)\s*$", re.MULTILINE)
 SECTION_ID = re.compile(r"^#+ .*\{[^}]*#(?P<id>sec-[A-Za-z0-9_-]+)[^}]*\}\s*$", re.MULTILINE)
 FENCED_CODE = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
-BIB_ENTRY = re.compile(r"^@(?P<type>\w+)\s*\{\s*(?P<key>[^,\s]+)\s*,", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -106,10 +106,6 @@ def defined_labels(path: Path = ARTICLE) -> set[str]:
     labels |= {options["label"] for options, _ in article_code_cells(path) if "label" in options}
     labels |= {embed.label for embed in embeds(path)}
     return labels
-
-
-def bibliography_keys(path: Path = BIBLIOGRAPHY) -> list[str]:
-    return [m["key"] for m in BIB_ENTRY.finditer(path.read_text(encoding="utf-8"))]
 
 
 def vega_lite_spec(chart_html: str) -> dict:

@@ -13,7 +13,8 @@ from kzreform import add_source as adding
 from kzreform.cli import main
 from kzreform.data import load_table, read_text
 from kzreform.errors import DataValidationError
-from kzreform.codebook import AUTOMATED, load_codebook
+from kzreform.codebook import load_codebook
+from kzreform.vocabulary import AUTOMATED
 from kzreform.paths import DATA
 from kzreform.validation import validate_package
 

@@ -10,6 +10,7 @@ from kzreform.cli import main
 from kzreform.codebook import MANUAL_COLUMNS
 from kzreform.data import field_enum, load_table
 from kzreform.intercoder import COMPARISONS, comparison_name
+from kzreform.vocabulary import AGREEMENT, CODER_1, CODER_2, NEW_CODE
 
 RECONCILED = "framing_reconciled.csv"
 
@@ -34,26 +35,22 @@ def problems(data_dir, paragraphs):
 
 def first_differing(data_dir):
     """Row index (in the reconciled table) of the first paragraph the codings differ on."""
-    return read(data_dir).index[read(data_dir)["decided_by"] != adjudication.AGREEMENT][0]
+    return read(data_dir).index[read(data_dir)["decided_by"] != AGREEMENT][0]
 
 
 # ---- what decided_by says ----
 
 @pytest.mark.parametrize("first, second, reconciled, expected", [
     (coding(), coding(secondary_frames="economic;political", voices="experts_analysts;media"),
-     coding(), adjudication.AGREEMENT),  # lists are sets: order does not matter
-    (coding(), coding(stance=1), coding(), adjudication.CODER_1),
-    (coding(), coding(stance=1), coding(stance=1), adjudication.CODER_2),
-    (coding(), coding(stance=1, voices="none"), coding(stance=1), adjudication.NEW_CODE),
-    (coding(), coding(stance=1), coding(stance=-1), adjudication.NEW_CODE),
+     coding(), AGREEMENT),  # lists are sets: order does not matter
+    (coding(), coding(stance=1), coding(), CODER_1),
+    (coding(), coding(stance=1), coding(stance=1), CODER_2),
+    (coding(), coding(stance=1, voices="none"), coding(stance=1), NEW_CODE),
+    (coding(), coding(stance=1), coding(stance=-1), NEW_CODE),
 ])
 def test_decided_by_names_the_coding_the_reconciled_codes_follow(first, second, reconciled,
                                                                  expected):
     assert adjudication.decision(first, second, reconciled) == expected
-
-
-def test_decided_by_and_the_schema_list_the_same_terms():
-    assert field_enum("framing-reconciled", "decided_by") == adjudication.DECIDED_BY
 
 
 def test_the_reconciled_coding_uses_the_codebook_s_ids(codebook):
@@ -82,7 +79,7 @@ def test_a_difference_without_a_note_is_named(data_copy, paragraphs):
 def test_a_misreported_decision_is_named_with_what_it_should_be(data_copy, paragraphs):
     table = read(data_copy)
     row = first_differing(data_copy)
-    table.loc[row, "decided_by"] = adjudication.AGREEMENT
+    table.loc[row, "decided_by"] = AGREEMENT
     write(data_copy, table)
     assert [issue for issue in problems(data_copy, paragraphs)
             if f"row {row + 2}, field 'decided_by', value 'agreement': should be " in issue]
@@ -167,10 +164,10 @@ def test_an_adjudication_is_stored_and_the_findings_rebuilt_from_it(tmp_path, da
     paragraph = table.loc[row, "paragraph_id"]
     first = read(data_copy, "framing_manual.csv").set_index("paragraph_id").loc[paragraph]
     table.loc[row, MANUAL_COLUMNS[1:-1]] = first[MANUAL_COLUMNS[1:-1]].to_numpy()
-    table.loc[row, "decided_by"] = adjudication.CODER_1
+    table.loc[row, "decided_by"] = CODER_1
     path = tmp_path / "adjudication.csv"
     table.to_csv(path, index=False)
     assert main(["import-reconciled", str(path), "--data-dir", str(data_copy)]) == 0
-    assert read(data_copy).loc[row, "decided_by"] == adjudication.CODER_1
+    assert read(data_copy).loc[row, "decided_by"] == CODER_1
     agreement = load_table("intercoder-reliability", data_copy)
     assert set(agreement["comparison"]) == {comparison_name(*pair) for pair in COMPARISONS}

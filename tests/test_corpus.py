@@ -14,10 +14,10 @@ from conftest import STUDY_PROFILE
 
 from kzreform.checks import boilerplate_issues
 from kzreform.corpus import (
-    BoilerplateRule, classify_line, count_words, load_boilerplate_rules, quote_in_text, read_raw_text,
+    BoilerplateRule, classify_line, count_words, load_boilerplate_rules, quote_in_text,
     rule_regex, segment_source,
 )
-from kzreform.data import resource_path
+from kzreform.data import read_text, resource_path
 from kzreform.errors import DataValidationError
 from kzreform.paths import DATA, DATAPACKAGE, ROOT
 
@@ -53,7 +53,7 @@ def test_datapackage_records_the_sha256_of_every_raw_file(sources):
 
 
 def test_every_paragraph_is_its_raw_text_between_its_offsets(sources, paragraphs):
-    raw = {s.source_id: read_raw_text(DATA / s.raw_file) for s in sources.itertuples()}
+    raw = {s.source_id: read_text(DATA / s.raw_file) for s in sources.itertuples()}
     for p in paragraphs.itertuples():
         assert raw[p.source_id][p.char_start:p.char_end] == p.text, p.paragraph_id
         assert p.word_count == count_words(p.text)
@@ -68,7 +68,7 @@ def test_paragraph_ids_number_each_source_from_one(paragraphs):
 def test_nothing_is_lost_between_body_and_removed_text(sources, paragraphs, removed):
     """Every non-blank character of a raw file is body text, removed boilerplate or a bullet."""
     for source in sources.itertuples():
-        raw = read_raw_text(DATA / source.raw_file)
+        raw = read_text(DATA / source.raw_file)
         covered = [False] * len(raw)
         spans = pd.concat([paragraphs[paragraphs.source_id == source.source_id],
                            removed[removed.source_id == source.source_id]])
@@ -137,11 +137,11 @@ def test_segment_source_removes_rules_and_keeps_offsets():
         assert raw[piece["char_start"]:piece["char_end"]] == piece["text"]
 
 
-def test_read_raw_text_names_a_file_that_is_not_utf8(tmp_path):
+def test_reading_a_raw_text_names_a_file_that_is_not_utf8(tmp_path):
     bad = tmp_path / "latin1.txt"
     bad.write_bytes("Kazakhstan’s reforms".encode("cp1252"))
     with pytest.raises(DataValidationError, match=r"latin1\.txt, value b.\\x92.: not valid UTF-8 at byte 10"):
-        read_raw_text(bad)
+        read_text(bad)
 
 
 # '(unclosed' is invalid anywhere; the others are valid Python but need backtracking,

@@ -172,7 +172,7 @@ def test_a_2026_cell_whose_ledger_row_is_deleted_is_an_error(data_copy, external
 
 def test_every_external_fact_cites_a_key_of_the_report_bibliography():
     external = load_table("external-facts")
-    assert set(external["reference"]) <= bibliography_keys()
+    assert set(external["reference"]) <= set(bibliography_keys())
 
 
 # --- the matrix --------------------------------------------------------------------
@@ -209,7 +209,7 @@ def test_every_stated_cell_is_backed_by_claims_for_that_provision_and_period(
 
 def test_external_cells_cite_keys_of_the_bibliography_and_only_external_periods_have_them(
         external_claims, periods):
-    assert set(external_claims["reference"]) <= bibliography_keys()
+    assert set(external_claims["reference"]) <= set(bibliography_keys())
     assert set(external_claims["period_id"]) <= set(external_period_ids(periods))
 
 

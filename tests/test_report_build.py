@@ -7,6 +7,7 @@ import json
 import yaml
 
 from kzreform import report
+from kzreform.paths import DATAPACKAGE
 from kzreform.rendered_html import fix_rendered_pages, remove_jupyter_cdn_scripts
 
 QUARTO_WIDGET_HEAD_CDNJS = (
@@ -97,7 +98,7 @@ def test_data_dictionary_lists_every_field_with_its_rules(tmp_path):
                  "constraints": {"pattern": r"^[a-z0-9]+(-[a-z0-9]+)*-p\d{2,}(-[a-z]+)?$"}},
             ]}},
     ]}), encoding="utf-8")
-    table = report.data_dictionary(descriptor)
+    table = report.data_dictionary(tmp_path)
     assert table.to_dict("records") == [
         {"Table": "codes", "Field": "code_id", "Type": "string", "Description": "Id.",
          "Rules": "primary key; required; unique"},
@@ -110,13 +111,13 @@ def test_data_dictionary_lists_every_field_with_its_rules(tmp_path):
         {"Table": "codes", "Field": "id", "Type": "string", "Description": "",
          "Rules": "pattern (see datapackage.json)"},
     ]
-    files = report.data_tables(descriptor)
+    files = report.data_tables(tmp_path)
     assert files["File"].tolist() == ["data/raw/a.txt", "data/codes.csv"]
 
 
 def test_data_dictionary_covers_the_real_data_package():
     table = report.data_dictionary()
-    descriptor = json.loads(report.DATAPACKAGE.read_text(encoding="utf-8"))
+    descriptor = json.loads(DATAPACKAGE.read_text(encoding="utf-8"))
     fields = sum(len(r["schema"]["fields"]) for r in descriptor["resources"] if "schema" in r)
     assert len(table) == fields
     assert table["Description"].str.len().gt(0).all(), "a field of the data package has no description"

@@ -20,11 +20,12 @@ import vl_convert
 import yaml
 
 from kzreform import report
+from kzreform.checks import bibliography_keys
 from kzreform.corpus import quote_in_text
 from kzreform.data import load_table
 from kzreform.paths import DATA, DATAPACKAGE, ROOT
 from report_source import (ARTICLE, BIBLIOGRAPHY, EMBED, QUARTO_PROJECT, article_code_cells,
-                           bibliography_keys, citation_keys, cross_references, defined_labels,
+                           citation_keys, cross_references, defined_labels,
                            embeds, front_matter_and_body, inline_expressions, labelled_cells,
                            output_data, prose, vega_lite_spec)
 

@@ -40,14 +40,15 @@ KILLED = 75
 # step: it records the step and, at step number argv[1], dies at once. The
 # writer is the command line (argv[3:]), or with argv[3] == "stub" the stub
 # change committed to the data directory argv[4]. The stub keeps the package
-# valid and changes no derived table: it describes the package, appends a
-# cleaning rule that matches nothing and writes a file in a new folder. Its
-# commit skips validating the staged copy (the tests validate what is left),
-# so the child needs no more than the transaction module.
+# valid and changes no derived table: it describes the package (in the schema
+# source, then the descriptor generated from it), appends a cleaning rule that
+# matches nothing and writes a file in a new folder. Its commit skips validating
+# the staged copy (the tests validate what is left).
 CHILD = textwrap.dedent("""
-    import json, os, sys
+    import os, sys
     from pathlib import Path
     from kzreform import transaction
+    from kzreform.schema import write_descriptor
     kill_at, log, command = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
     steps = []
     def step(description):
@@ -57,10 +58,10 @@ CHILD = textwrap.dedent("""
         if len(steps) == kill_at:
             os._exit(%d)
     def stub_change(staged):
-        descriptor = staged / "datapackage.json"
-        package = json.loads(descriptor.read_text(encoding="utf-8"))
-        package["description"] = "Changed by the transaction tests."
-        descriptor.write_text(json.dumps(package, indent=2) + "\\n", encoding="utf-8")
+        source = staged / "schema" / "package.yml"
+        with open(source, "a", encoding="utf-8") as package:
+            package.write("description: Changed by the transaction tests.\\n")
+        write_descriptor(staged)
         with open(staged / "rules" / "boilerplate.csv", "a", encoding="utf-8") as rules:
             rules.write("transaction-test,*,line,no line reads so,navigation,matches nothing\\n")
         (staged / "transaction-test").mkdir()
@@ -132,7 +133,7 @@ def test_the_commit_has_a_step_per_replaced_file(added_steps, completed):
     assert len(replaced) >= 7  # raw text, three inputs, three derived tables at least
     assert sorted(step for step in stub_steps if step.startswith("replaced ")) == [
         "replaced datapackage.json", "replaced rules/boilerplate.csv",
-        "replaced transaction-test/note.txt"]
+        "replaced schema/package.yml", "replaced transaction-test/note.txt"]
 
 
 def test_a_writer_killed_after_any_step_leaves_data_before_or_after(tmp_path, completed):

@@ -8,8 +8,8 @@ import pytest
 from kzreform import build
 from kzreform.cli import main
 from kzreform.codebook import hand_coded_sources, load_codebook
-from kzreform.corpus import BODY_KINDS, read_raw_text
-from kzreform.data import descriptor, load_table
+from kzreform.corpus import BODY_KINDS
+from kzreform.data import descriptor, load_table, read_text
 from kzreform.errors import SHOWN_PER_KIND, DataValidationError
 from kzreform.validation import package_issues, validate_package
 
@@ -90,7 +90,7 @@ def test_non_utf8_raw_file(data_copy, sources):
     raw.write_bytes(raw.read_bytes() + "café".encode("cp1252"))
     with pytest.raises(DataValidationError, match=r"\.txt, value b'\\xe9': not valid UTF-8 at "
                                                   r"byte \d+ \(line \d+\)"):
-        read_raw_text(raw)
+        read_text(raw)
     assert "not valid UTF-8" in errors_of(data_copy)
 
 

@@ -23,21 +23,20 @@ a row of a staged table) and the data directory as the user named it.
 
 from __future__ import annotations
 
-import copy
 import csv
 import datetime
 import hashlib
 import io
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import build, checks, transaction
-from .data import csv_rows, descriptor, load_table, read_text, read_yaml, resource_path
+from .data import csv_rows, load_table, read_text, read_yaml, resource_path
 from .duplicates import duplicate_problem
 from .errors import Issue, raise_issues, shown
 from .paths import DATA
+from .schema import write_descriptor
 from .validation import input_issues, validate_package
 
 RAW_DIR = Path("raw") / "corpus"
@@ -168,20 +167,6 @@ def _append_rows(path: Path, rows: list[dict]) -> int:
     return len(existing) + 2
 
 
-def _register_raw_file(data_dir: Path, raw_file: str, digest: str) -> None:
-    package = copy.deepcopy(descriptor(data_dir))
-    resources = package["resources"]
-    last_raw = max(i for i, r in enumerate(resources) if r["name"].startswith("raw-"))
-    resources.insert(last_raw + 1, {
-        **resources[last_raw],
-        "name": "raw-" + Path(raw_file).name.split("_")[0],
-        "path": raw_file,
-        "hash": f"sha256:{digest}",
-    })
-    (Path(data_dir) / "datapackage.json").write_text(
-        json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-
-
 def _in_metadata(issues: list[Issue], new: NewSource, first_rows: dict[str, int],
                  provenance_fields: list[str], data_dir: Path) -> list[Issue]:
     """Issues in the rows just appended, renamed to the metadata field they came from."""
@@ -225,7 +210,7 @@ def append_source(staged: Path, text: str, new: NewSource, today: datetime.date)
         "boilerplate-rules": _append_rows(resource_path("boilerplate-rules", staged),
                                           boilerplate_rows(new)),
     }
-    _register_raw_file(staged, raw_file, digest)
+    write_descriptor(staged)  # the new raw file becomes a hashed resource
     raise_issues(_in_metadata(input_issues(staged), new, first_rows, list(new.provenance),
                               staged), f"cannot add the source of {shown(new.metadata)}")
     return raw_file

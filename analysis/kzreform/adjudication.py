@@ -13,14 +13,11 @@ from __future__ import annotations
 import pandas as pd
 
 from .codebook import split_list
+from .vocabulary import AGREEMENT, CODER_1, CODER_2, NEW_CODE
 
 # The coded variables two codings are compared on; lists compare as sets.
 CODED = ["primary_frame", "secondary_frames", "stance", "stance_target", "voices"]
 LISTS = ("secondary_frames", "voices")
-# decided_by: the codings agree; the reconciled codes are one coder's in every
-# variable; or they are neither's (a mix of both, or a code neither gave).
-AGREEMENT, CODER_1, CODER_2, NEW_CODE = "agreement", "coder 1", "coder 2", "new code"
-DECIDED_BY = [AGREEMENT, CODER_1, CODER_2, NEW_CODE]
 RECONCILED_COLUMNS = ["paragraph_id", *CODED, "decided_by", "note"]
 
 

@@ -46,19 +46,20 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler, normalize
 from threadpoolctl import threadpool_limits
 
-from .codebook import (AUTOMATED, LIST_SEPARATOR, NO_VOICE, Codebook, body_paragraphs,
-                       load_stopwords, split_list)
+from .codebook import (LIST_SEPARATOR, NO_VOICE, Codebook, body_paragraphs, load_stopwords,
+                       split_list)
 from .corpus import WORD
 from .data import load_table
 from .paths import DATA
 from .reading import NEGATED, Reader, Reading, VoiceCues, load_voice_cues
 from .settings import BuildSettings
+from .vocabulary import AUTOMATED, STANCE_RANGE
 
 CODE_COLUMNS = ["primary_frame", "secondary_frames", "stance", "stance_uncertain",
                 "stance_target", "voices", "confidence"]
 NOT_CODED = ""
 AUTO_COLUMNS = ["paragraph_id", "source_id", *CODE_COLUMNS, "check_by_hand", "coding"]
-MIN_STANCE, MAX_STANCE = -2, 2
+MIN_STANCE, MAX_STANCE = STANCE_RANGE
 # A paragraph whose codes the coder is less sure of than this is flagged for
 # reading (the coders without a threshold of their own: an even chance). The
 # supervised coders choose theirs by an inner leave-one-source-out evaluation.
@@ -90,9 +91,6 @@ def _coded(primary: str, secondary: list[str], stance: float, target: str, voice
 
 LEXICON_KINDS = ("frame", "voice", "stance")
 NO_MATCH: tuple[frozenset[int], tuple, tuple] = (frozenset(), (), ())
-# When no frame cue matches, the paragraph is most likely a bare statement of
-# what a measure contains, which the codebook codes as policy_prescription.
-FALLBACK_FRAME = "policy_prescription"
 # A frame other than the primary becomes a secondary frame once its cues weigh
 # at least this much: one strong cue (weight 2) or two ordinary ones.
 SECONDARY_MIN_SCORE = 2.0
@@ -106,9 +104,14 @@ class Lexicon:
     occurs, so coding time grows linearly with the number of words coded.
     """
 
-    def __init__(self, rules: list[tuple[str, str, str, float]], frame_order: tuple[str, ...]):
-        """Index ``rules`` (kind, target, term, weight); frame ties go by ``frame_order``."""
+    def __init__(self, rules: list[tuple[str, str, str, float]], frame_order: tuple[str, ...],
+                 fallback_frame: str):
+        """Index ``rules`` (kind, target, term, weight); frame ties go by ``frame_order``.
+
+        ``fallback_frame`` (the codebook's) codes a paragraph no frame cue matches.
+        """
         self.frame_order = frame_order
+        self.fallback_frame = fallback_frame
         self._word_ids: dict[str, int] = {}
         self._exact: dict[str, set[int]] = {}
         self._prefix: dict[str, set[int]] = {}
@@ -169,7 +172,7 @@ def load_lexicon(codebook: Codebook, data_dir: Path = DATA) -> Lexicon:
     """The keyword rules of ``data_dir`` (checked by its schema and :mod:`kzreform.checks`)."""
     table = load_table("framing-lexicon", data_dir)
     rules = list(zip(table["kind"], table["target"], table["term"], table["weight"]))
-    return Lexicon(rules, tuple(codebook.frames))
+    return Lexicon(rules, tuple(codebook.frames), codebook.fallback_frame)
 
 
 def code_text(text: str, lexicon: Lexicon) -> dict:
@@ -186,7 +189,7 @@ def code_text(text: str, lexicon: Lexicon) -> dict:
         total = sum(weight for weight in frames.values() if weight > 0)
         confidence = max(frames[primary], 0.0) / total if total else 0.0
     else:
-        primary, confidence = FALLBACK_FRAME, 0.0
+        primary, confidence = lexicon.fallback_frame, 0.0
     secondary = [frame for frame in lexicon.frame_order
                  if frame != primary and frames.get(frame, 0.0) >= SECONDARY_MIN_SCORE]
     return _coded(primary, secondary, scores["stance"].get("stance", 0.0), NOT_CODED,
@@ -792,7 +795,8 @@ def candidate_coders(codebook: Codebook, lexicon: Lexicon, cues: VoiceCues,
 def load_candidate_coders(codebook: Codebook, settings: BuildSettings,
                           data_dir: Path = DATA) -> list:
     """The :func:`candidate_coders` with the rules of ``data_dir`` and the flag of ``settings``."""
-    return candidate_coders(codebook, load_lexicon(codebook, data_dir), load_voice_cues(data_dir),
+    return candidate_coders(codebook, load_lexicon(codebook, data_dir),
+                            load_voice_cues(codebook, data_dir),
                             settings.flag_errors, load_stopwords(data_dir))
 
 

@@ -57,11 +57,6 @@ def chart_png(chart: alt.TopLevelMixin, scale: float = PNG_SCALE) -> bytes:
     return vl_convert.vegalite_to_png(chart_spec(chart), scale=scale)
 
 
-def chart_svg(chart: alt.TopLevelMixin) -> str:
-    """The chart as an SVG document."""
-    return vl_convert.vegalite_to_svg(chart_spec(chart))
-
-
 def vega_javascript_bundle() -> str:
     """Vega, Vega-Lite and Vega-Embed as one offline script (defines window.vegaEmbed)."""
     return vl_convert.javascript_bundle()

@@ -22,18 +22,22 @@ from .codebook import (Codebook, codebook_path, hand_coded_sources, load_codeboo
                        stopwords_path)
 from .paths import DATA, ROOT
 from .fact_check import contradicted_claims, fact_check_issues, law_issues
-from .provisions import NOT_STATED as NOT_STATED_IN_CORPUS
-from .provisions import (ADOPTED_KINDS, DIFFER, NOT_STATED_EXTERNAL, PROPOSED_ONLY,
+from .provisions import (ADOPTED_KINDS, DIFFER, NOT_STATED_EXTERNAL,
                          expected_cells, external_period_ids)
+from .vocabulary import (ACTOR_CUE, AGREEMENT, DATED_BY_CORPUS, DAY_PRECISION, IN_FORCE,
+                         MONTH_PRECISION, NOT_STATED, PROPOSAL, PROPOSED_ONLY, RANGE_PRECISION,
+                         YEAR_PRECISION)
 
 REFERENCES = ROOT / "report" / "references.bib"
-NOT_STATED = "not stated"
+# An entry starts a line: "@book{key," (an '@' inside a field's text starts none).
+BIBTEX_ENTRY = re.compile(r"^@\w+\s*\{\s*([^,\s]+)\s*,", re.MULTILINE)
+# How sources.csv marks a fact about a source that is not known.
+UNKNOWN = "not stated"
 # Values YAML or a spreadsheet writes for "nothing": never a real value of a field.
 EMPTY_MARKERS = {"", "none", "null", "nan", "~"}
 # The precision a publication date written as YYYY-MM-DD, YYYY-MM, YYYY or
 # 'not stated' is given to.
-PRECISION_OF_LENGTH = {10: "day", 7: "month", 4: "year"}
-UNSTATED_PRECISION = "range"
+PRECISION_OF_LENGTH = {10: DAY_PRECISION, 7: MONTH_PRECISION, 4: YEAR_PRECISION}
 # The study reads commentary on the constitutions of independent Kazakhstan (1991
 # on): a source dated earlier is a typo, such as a year 1 or 1066.
 EARLIEST_DATE = datetime.date(1991, 1, 1)
@@ -98,7 +102,7 @@ def source_problems(row: dict, today: datetime.date) -> list[tuple[str, object, 
         problems.append(("date_earliest", row["date_earliest"],
                          f"is later than date_latest {row['date_latest']!r}"))
     published = row["date_published"]
-    expected = UNSTATED_PRECISION if published == NOT_STATED else PRECISION_OF_LENGTH.get(
+    expected = RANGE_PRECISION if published == UNKNOWN else PRECISION_OF_LENGTH.get(
         len(published))
     if expected and row["date_precision"] != expected:
         problems.append(("date_precision", row["date_precision"],
@@ -168,15 +172,15 @@ def quote_issues(name: str, paragraphs: pd.DataFrame, data_dir: Path = DATA,
     return issues
 
 
-def bibliography_keys(path: Path = REFERENCES) -> set[str]:
-    """Citation keys defined in a BibTeX file."""
+def bibliography_keys(path: Path = REFERENCES) -> list[str]:
+    """Citation keys defined in a BibTeX file, in file order (a key given twice, twice)."""
     text = read_text(path) if path.exists() else ""
-    return set(re.findall(r"@\w+\s*\{\s*([^,\s]+)\s*,", text))
+    return BIBTEX_ENTRY.findall(text)
 
 
 def reference_issues(data_dir: Path = DATA, references: Path = REFERENCES) -> list[Issue]:
     """Every reference key of a ledger (external claims and facts, events, law, checks) exists."""
-    keys = bibliography_keys(references)
+    keys = set(bibliography_keys(references))
     issues = []
     for name in ("external-claims", "external-facts", "events", "law", "fact-checks"):
         table = load_table(name, data_dir)
@@ -196,7 +200,7 @@ def event_issues(data_dir: Path = DATA) -> list[Issue]:
     path = resource_path("events", data_dir)
     issues = []
     for number, row in enumerate(events.to_dict("records"), start=2):
-        needed = ("paragraph_id", "quote") if row["basis"] == "corpus" else ("reference",)
+        needed = ("paragraph_id", "quote") if row["basis"] == DATED_BY_CORPUS else ("reference",)
         issues += [Issue.at(path, f"is empty, but an event dated by the {row['basis']} needs "
                                   f"its {field}", row=number, field=field, value=row[field])
                    for field in needed if not row[field].strip()]
@@ -237,8 +241,8 @@ def change_kind_issues(data_dir: Path = DATA) -> list[Issue]:
     stated = set(zip(claims["provision_id"], claims["period_id"]))
     reported = set(zip(external_claims["provision_id"], external_claims["period_id"]))
     external = set(external_period_ids(periods))
-    in_force = periods.loc[periods["kind"] == "in force", "period_id"].tolist()
-    proposals = periods.loc[periods["kind"] == "proposal", "period_id"].tolist()
+    in_force = periods.loc[periods["kind"] == IN_FORCE, "period_id"].tolist()
+    proposals = periods.loc[periods["kind"] == PROPOSAL, "period_id"].tolist()
     issues = []
     for number, row in enumerate(provisions.to_dict("records"), start=2):
         provision, judged = row["provision_id"], row["direction_refers_to"]
@@ -288,7 +292,7 @@ def matrix_cell_issues(data_dir: Path, built: dict) -> list[Issue]:
             if row[period_id] == cell:
                 continue
             ledger = "external_claims.csv" if period_id in external else "claims.csv"
-            silent = cell in (NOT_STATED_EXTERNAL, NOT_STATED_IN_CORPUS)
+            silent = cell in (NOT_STATED_EXTERNAL, NOT_STATED)
             problem = (f"states a value, but {ledger} has no row for {row['provision_id']} in "
                        f"{period_id}" if silent else
                        f"differs from what {ledger} states ({cell!r})")
@@ -329,23 +333,6 @@ def reform_issues(data_dir: Path = DATA) -> list[Issue]:
 
 
 # ---- framing: codebook, hand coding, lexicon ------------------------------------
-
-def codebook_issues(codebook: Codebook, data_dir: Path = DATA) -> list[Issue]:
-    """The schema's enums list the codebook's frames, targets and power directions, in order."""
-    enums = [("frames", "framing-manual", "primary_frame", codebook.frames),
-             ("stance_targets", "framing-manual", "stance_target", codebook.targets),
-             ("stance_targets", "framing-auto", "stance_target", codebook.targets),
-             ("frames", "framing-second", "primary_frame", codebook.frames),
-             ("stance_targets", "framing-second", "stance_target", codebook.targets),
-             ("frames", "framing-reconciled", "primary_frame", codebook.frames),
-             ("stance_targets", "framing-reconciled", "stance_target", codebook.targets),
-             ("power_directions", "provisions", "power_direction", codebook.power_directions)]
-    return [Issue.at(codebook_path(data_dir), f"the {section} ({', '.join(ids)}) differ from "
-                                               f"the enum of {resource} {name} in "
-                                               "datapackage.json", field=section)
-            for section, resource, name, ids in enums
-            if field_enum(resource, name, data_dir) != list(ids)]
-
 
 def coded_row_issues(name: str, paragraphs: pd.DataFrame, data_dir: Path = DATA) -> list[Issue]:
     """A hand coding (or its reconciliation) codes body paragraphs only, each frame once."""
@@ -423,7 +410,7 @@ def codebook_change_issues(paragraphs: pd.DataFrame, data_dir: Path = DATA) -> l
     """
     codebook = load_codebook(codebook_path(data_dir))
     reconciled = load_table("framing-reconciled", data_dir)
-    agreed = set(reconciled.loc[reconciled["decided_by"] == adjudication.AGREEMENT,
+    agreed = set(reconciled.loc[reconciled["decided_by"] == AGREEMENT,
                                 "paragraph_id"])
     known = set(paragraphs["paragraph_id"])
     return [Issue.at(codebook_path(data_dir),
@@ -452,10 +439,10 @@ def voice_cue_issues(data_dir: Path = DATA) -> list[Issue]:
     path = resource_path("framing-voice-cues", data_dir)
     issues = []
     for number, row in enumerate(cues.to_dict("records"), start=2):
-        if row["role"] == "actor" and not row["voice"]:
+        if row["role"] == ACTOR_CUE and not row["voice"]:
             issues.append(Issue.at(path, "is empty; an actor cue needs its voice", row=number,
                                    field="voice", value=row["voice"]))
-        elif row["role"] != "actor" and row["voice"]:
+        elif row["role"] != ACTOR_CUE and row["voice"]:
             issues.append(Issue.at(path, f"is given for a {row['role']} cue, which belongs to "
                                          "no voice", row=number, field="voice",
                                    value=row["voice"]))
@@ -504,7 +491,6 @@ def input_rule_issues(data_dir: Path = DATA) -> list[Issue]:
         *reform_issues(data_dir),
         *law_issues(data_dir),
         *fact_check_issues(data_dir),
-        *codebook_issues(codebook, data_dir),
         *lexicon_issues(codebook, data_dir),
         *voice_cue_issues(data_dir),
         *stopword_issues(data_dir),

@@ -9,8 +9,10 @@ from pathlib import Path
 from . import build, transaction
 from .add_source import add_source
 from .coding_sheet import import_coding, import_reconciled, write_coding_sheet
+from .data import DESCRIPTOR
 from .errors import DataValidationError, ReleaseError, shown
-from .paths import DATA, OUTPUT, relative
+from .paths import DATA, relative
+from .schema import write_descriptor
 from .settings import DEFAULT_PROFILE, PROFILE_VARIABLE, selected_profile
 from .stages import STAGE_NAMES, STAGES
 from .validation import validate_package
@@ -20,7 +22,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kzreform", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     for name, text in (("build", "validate inputs and regenerate data/processed/"),
-                       ("validate", "finish any interrupted write, then validate the data")):
+                       ("validate", "finish any interrupted write, then validate the data"),
+                       ("schema", "regenerate data/datapackage.json from data/schema/ and the "
+                                  "codebook")):
         command = commands.add_parser(name, help=text)
         command.add_argument("--data-dir", type=Path, help="data directory (default: data/)")
     commands.choices["build"].add_argument(
@@ -32,8 +36,6 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("paths", nargs="+", type=Path)
     commands.add_parser("report-assets",
                         help="write report/_generated/ (Vega JavaScript, version metadata)")
-    commands.add_parser(
-        "fix-html", help="fix links and remove CDN script tags in _output/ (Quarto post-render)")
     cut = commands.add_parser("release", help="check, render and write releases/X.Y.Z/")
     cut.add_argument("version", nargs="?", help="must equal the version in CITATION.cff")
     cut.add_argument("--check", action="store_true",
@@ -98,6 +100,12 @@ def _validate(args) -> None:
     print(f"{name}: data package valid")
 
 
+def _schema(args) -> None:
+    data_dir, name = _data_dir(args)
+    transaction.write(data_dir, write_descriptor, validate_package, name)
+    print(f"wrote {name}/{DESCRIPTOR}")
+
+
 # The notebook, report and release commands import Jupyter, Altair and their
 # JSON-schema stack (seconds) only when they run, so that build and validate
 # start, and refuse bad input, without them.
@@ -119,13 +127,6 @@ def _report_assets(args) -> None:
 
     for path in write_report_assets():
         print(f"wrote {relative(path)}")
-
-
-def _fix_html(args) -> None:
-    from .rendered_html import fix_rendered_pages
-
-    for path in fix_rendered_pages(OUTPUT):
-        print(f"fixed links and scripts in {relative(path)}")
 
 
 def _release(args) -> None:
@@ -176,8 +177,8 @@ def _import_reconciled(args) -> None:
     print(f"stored the reconciled coding of {stored} paragraphs; derived tables rebuilt in {name}")
 
 
-COMMANDS = {"build": _build, "stages": _stages, "validate": _validate, "notebooks": _notebooks,
-            "report-assets": _report_assets, "fix-html": _fix_html, "release": _release,
+COMMANDS = {"build": _build, "stages": _stages, "validate": _validate, "schema": _schema,
+            "notebooks": _notebooks, "report-assets": _report_assets, "release": _release,
             "changelog": _changelog,
             "add-source": _add_source, "coding-sheet": _coding_sheet,
             "import-coding": _import_coding, "import-reconciled": _import_reconciled}

@@ -30,7 +30,6 @@ MANUAL_COLUMNS = ["paragraph_id", "primary_frame", "secondary_frames", "stance",
 LIST_SEPARATOR = ";"
 NO_VOICE = "none"
 HAND_CODED = "hand-coded"
-AUTOMATED = "automated, not hand-coded"
 # The codebook once listed its hand-coded sources; the hand coding itself says
 # which they are now, and a list kept beside it could only disagree with it.
 RETIRED_KEYS = {"hand_coded_sources": "a source is hand-coded when data/coding/"
@@ -52,6 +51,10 @@ class Codebook:
     target_definitions: dict[str, str] = field(default_factory=dict)
     # Where a reform moves power (the scheme of provisions.csv power_direction): id -> definition.
     power_directions: dict[str, str] = field(default_factory=dict)
+    # The frame the keyword coder gives a paragraph none of its cues match.
+    fallback_frame: str = ""
+    # Voices whose reported claims the automated coders weigh apart from other actors'.
+    official_voices: frozenset[str] = frozenset()
     # Revisions of the definitions: date, what changed, why, and the paragraphs the
     # two hand codings differed on that prompted it (ids are never changed).
     changes: tuple[dict, ...] = ()
@@ -129,6 +132,24 @@ def _stance_levels(document: dict, path: Path, where: str) -> dict[int, str]:
     return stance
 
 
+def _marked(entries: list[dict], flag: str, path: Path, section: str) -> list[str]:
+    """The ids of the entries marked ``flag: true`` (an optional key, false when absent)."""
+    raise_issues([Issue.at(path, "is not true or false", value=entry[flag],
+                           field=f"{section}[{entry['id']}].{flag}")
+                  for entry in entries if not isinstance(entry.get(flag, False), bool)],
+                 "invalid codebook")
+    return [entry["id"] for entry in entries if entry.get(flag, False)]
+
+
+def _fallback_frame(frames: list[dict], path: Path) -> str:
+    fallback = _marked(frames, "fallback", path, "frames")
+    if len(fallback) != 1:
+        raise_issues([Issue.at(path, "exactly one frame must be marked 'fallback: true' (the "
+                                     "keyword coder's frame when no cue matches)",
+                               field="frames", value=fallback)], "invalid codebook")
+    return fallback[0]
+
+
 def _changes(document: dict, path: Path, where: str) -> tuple[dict, ...]:
     """The revisions listed under 'changes' (none if absent), each with its fields and a date."""
     changes = document.get("changes") or []
@@ -154,11 +175,11 @@ def load_codebook(path: Path = CODEBOOK) -> Codebook:
     raise_issues([Issue.at(path, f"is no longer read: {why}", field=key)
                   for key, why in RETIRED_KEYS.items() if isinstance(document, dict)
                   and key in document], "invalid codebook")
-    labels, definitions = {}, {}
+    labels, definitions, entries = {}, {}, {}
     for section in ("frames", "voices"):
-        entries = _entries(document, section, where)
-        labels[section] = {entry["id"]: entry["label"] for entry in entries}
-        definitions.update({entry["id"]: _definition(entry) for entry in entries})
+        entries[section] = _entries(document, section, where)
+        labels[section] = {entry["id"]: entry["label"] for entry in entries[section]}
+        definitions.update({entry["id"]: _definition(entry) for entry in entries[section]})
     targets = _entries(document, "stance_targets", where)
     raise_issues([Issue.at(path, "is not true or false", value=entry["stance_on_target"],
                            field=f"stance_targets[{entry['id']}].stance_on_target")
@@ -173,6 +194,9 @@ def load_codebook(path: Path = CODEBOOK) -> Codebook:
                     target_definitions={entry["id"]: _definition(entry) for entry in targets},
                     power_directions={entry["id"]: _definition(entry) for entry in
                                       _entries(document, "power_directions", where)},
+                    fallback_frame=_fallback_frame(entries["frames"], path),
+                    official_voices=frozenset(_marked(entries["voices"], "official", path,
+                                                      "voices")),
                     changes=_changes(document, path, where))
 
 

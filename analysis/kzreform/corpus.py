@@ -21,15 +21,16 @@ import re2
 from .data import load_table, read_text
 from .errors import Issue, raise_issues
 from .paths import DATA
+from .vocabulary import FOOTNOTE, HEADING, LIST_ITEM, PARAGRAPH
 
 TITLE_PLACEHOLDER = "<title>"
 BULLET = re.compile(r"[•▪◦‣\-\*]\s+")
-FOOTNOTE = re.compile(r"\[\d+\]\s")
+FOOTNOTE_MARK = re.compile(r"\[\d+\]\s")
 WORD = re.compile(r"\w[\w'’\-]*")
 # A heading is short and does not end like a sentence, a quote or a list lead-in.
 HEADING_MAX_WORDS = 12
 # The kinds of paragraph that carry the article's argument (and are coded).
-BODY_KINDS = ("paragraph", "list_item")
+BODY_KINDS = (PARAGRAPH, LIST_ITEM)
 SENTENCE_END = tuple(".!?:;,\"”’)]…")
 
 PARAGRAPH_COLUMNS = [
@@ -150,11 +151,6 @@ class BoilerplateRule:
         return re.escape(title) if self.pattern == TITLE_PLACEHOLDER else self.pattern
 
 
-def read_raw_text(path: Path) -> str:
-    """A raw source text, decoded strictly as UTF-8 (a named error otherwise)."""
-    return read_text(path)
-
-
 def load_boilerplate_rules(data_dir: Path = DATA) -> list[BoilerplateRule]:
     """The cleaning rules of ``data_dir`` (patterns are checked by :mod:`kzreform.checks`)."""
     table = load_table("boilerplate-rules", data_dir)
@@ -165,12 +161,12 @@ def load_boilerplate_rules(data_dir: Path = DATA) -> list[BoilerplateRule]:
 def classify_line(line: str) -> str:
     """A kept line's kind: list item, footnote, heading or paragraph."""
     if BULLET.match(line):
-        return "list_item"
-    if FOOTNOTE.match(line):
-        return "footnote"
+        return LIST_ITEM
+    if FOOTNOTE_MARK.match(line):
+        return FOOTNOTE
     if len(WORD.findall(line)) <= HEADING_MAX_WORDS and not line.endswith(SENTENCE_END):
-        return "heading"
-    return "paragraph"
+        return HEADING
+    return PARAGRAPH
 
 
 def count_words(text: str) -> int:
@@ -208,7 +204,7 @@ def segment_source(source_id: str, title: str, raw: str,
                 removed.append(_removed(source_id, rule, start + match.start(), end, raw))
                 end = start + match.start()
         kind = classify_line(raw[start:end])
-        if kind == "list_item":
+        if kind == LIST_ITEM:
             start += BULLET.match(raw, start).end() - start
         text = raw[start:end]
         paragraphs.append({
@@ -234,7 +230,7 @@ def segment_corpus(sources: pd.DataFrame, rules: list[BoilerplateRule],
     """Paragraph and removed-boilerplate tables for every source in ``sources``."""
     paragraphs, removed, issues = [], [], []
     for source in sources.sort_values("source_id").to_dict("records"):
-        raw = read_raw_text(Path(data_dir) / source["raw_file"])
+        raw = read_text(Path(data_dir) / source["raw_file"])
         kept, dropped = segment_source(source["source_id"], source["title"], raw, rules)
         if not any(paragraph["kind"] in BODY_KINDS for paragraph in kept):
             issues.append(Issue.at(Path(data_dir) / source["raw_file"],

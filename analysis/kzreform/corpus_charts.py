@@ -5,6 +5,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from .vocabulary import EVENT_BASES
+
 DOMAIN = (pd.Timestamp("2018-07-01"), pd.Timestamp("2026-12-31"))
 WIDTH = 560
 # Event labels run upwards from their date; labels closer than this many
@@ -46,7 +48,7 @@ def timeline_chart(sources: pd.DataFrame, events: pd.DataFrame) -> alt.LayerChar
     event_base = alt.Chart(events).encode(
         x=alt.X("date_earliest:T", scale=x_scale),
         color=alt.Color("basis:N", title="Event dated by",
-                        scale=alt.Scale(domain=["corpus", "external"],
+                        scale=alt.Scale(domain=EVENT_BASES,
                                         range=["#e45756", "#9d755d"])),
         tooltip=[alt.Tooltip("label:N", title="Event"),
                  alt.Tooltip("date_precision:N", title="Date known to the"),

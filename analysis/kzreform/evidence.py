@@ -26,6 +26,7 @@ import pandas as pd
 from .corpus import quote_in_text
 from .data import load_table
 from .errors import DataValidationError
+from .vocabulary import DATED_BY_REFERENCE
 
 ANCHOR_PREFIX = "ev-"
 EXTERNAL_ANCHOR_PREFIX = "extev-"
@@ -130,7 +131,7 @@ def external_fact_reports(external: pd.DataFrame, facts: pd.DataFrame) -> pd.Dat
 
 def external_event_reports(events: pd.DataFrame) -> pd.DataFrame:
     """Events of the timeline that a reference dates."""
-    dated = events[events["basis"] == "external"]
+    dated = events[events["basis"] == DATED_BY_REFERENCE]
     return pd.DataFrame({
         "reference": dated["reference"],
         "reported": dated["label"] + ", " + dated["date_earliest"].astype(str).str[:10],
@@ -190,7 +191,7 @@ class Evidence:
         return re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, known)) + r")(?![\w-])")
 
     def _pieces(self, text: str) -> list[tuple[str, str | None]]:
-        """``text`` split into (piece, kind) in order; kind is "paragraph", "reference" or None.
+        """``text`` split into (piece, kind) in order; kind is "quotes", "reference" or None.
 
         A paragraph id without evidence would be a dead link: it is an error.
         """
@@ -202,7 +203,7 @@ class Evidence:
             if key in references:
                 kind = "reference"
             elif key in cited:
-                kind = "paragraph"
+                kind = "quotes"
             else:
                 raise DataValidationError(
                     f"a table cites paragraph {key!r}, which has no quote in the evidence")

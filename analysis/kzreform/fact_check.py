@@ -24,14 +24,9 @@ import pandas as pd
 from .data import field_enum, load_table, resource_path
 from .errors import Issue
 from .paths import DATA, ROOT
+from .vocabulary import CONTRADICTED, EXTERNAL, IN_FORCE, NOT_VERIFIABLE, NOT_VERIFIED
 
 REPORT = ROOT / "report" / "index.qmd"
-CONTRADICTED = "source claim contradicted"
-NOT_VERIFIABLE = "not verifiable here"
-NOT_VERIFIED = "not verified"
-# Kinds of period (periods.csv): the law held, or an external period cited reporting describes.
-IN_FORCE = "in force"
-EXTERNAL = "external"
 # Ledgers whose rows are statements of a corpus source (the law may contradict
 # them) and ledgers of the study's own statements from cited reporting.
 CORPUS_LEDGERS = {"claims": "claim_id", "fact-statements": "statement_id"}

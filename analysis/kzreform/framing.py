@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .autocoders import auto_code, load_candidate_coders
-from .codebook import (AUTOMATED, HAND_CODED, MANUAL_COLUMNS, Codebook, body_paragraphs,
+from .codebook import (HAND_CODED, MANUAL_COLUMNS, Codebook, body_paragraphs,
                        codebook_path, load_codebook, load_stopwords, split_list)
 from .corpus import BODY_KINDS, WORD
 from .data import load_table
@@ -25,6 +25,7 @@ from .paths import DATA
 from .reliability import (INTERVAL, SEED, evaluate, evaluated_coders, hand_coded_texts,
                           interval_text)
 from .settings import build_settings
+from .vocabulary import AUTOMATED
 
 # A source's mean stance over all its paragraphs mixes stance targets (what each
 # paragraph evaluates); the name says so wherever it is shown.

@@ -5,8 +5,10 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from .vocabulary import STANCE_RANGE
+
 WIDTH = 560
-STANCE_DOMAIN = [-2, 2]
+STANCE_DOMAIN = list(STANCE_RANGE)
 
 
 def share_heatmap(shares: pd.DataFrame, category: str, title: str,

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .adjudication import CODER_1, CODER_2
 from .codebook import codebook_path, load_codebook
 from .data import load_table
 from .reliability import interval_text, pair_codes, with_intervals, with_voices
+from .vocabulary import CODER_1, CODER_2
 
 RECONCILED = "reconciled"
 # The codings compared, by their name in the table; the first of a pair is the

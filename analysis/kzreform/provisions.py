@@ -18,9 +18,10 @@ from pathlib import Path
 import pandas as pd
 
 from .data import field_enum, load_table
-from .fact_check import EXTERNAL, contradicted_claims, law_beside_sources, source_accuracy
+from .fact_check import contradicted_claims, law_beside_sources, source_accuracy
+from .vocabulary import (ABOLISHED, AGREE, EXTERNAL, FACT_TOPIC, INTRODUCED, MODIFIED, NOT_STATED,
+                         PROPOSED_ONLY, UNCHANGED)
 
-NOT_STATED = "not stated in the corpus"
 NOT_STATED_EXTERNAL = "not stated in the cited references"
 # Marks what rests on cited reporting rather than on the corpus.
 EXTERNAL_MARK = "†"
@@ -29,12 +30,10 @@ LAW_CONTRADICTS = " (contradicted by the law)"
 # Reports of an external period may each state another part of a provision;
 # whether they contradict one another is judged in the consistency table.
 REPORTS_STATE = "reports state"
-ADOPTED_KINDS = ("introduced", "abolished", "modified", "unchanged")
+ADOPTED_KINDS = (INTRODUCED, ABOLISHED, MODIFIED, UNCHANGED)
 # The kinds of an adopted change that change something.
-CHANGE_KINDS = ("introduced", "abolished", "modified")
-PROPOSED_ONLY = "proposed only"
+CHANGE_KINDS = ADOPTED_KINDS[:-1]
 # The relation of statements that agree; kinds of difference are judged (comparisons.csv).
-AGREE = "agree"
 DIFFER = "differ"
 
 
@@ -183,12 +182,12 @@ def fact_consistency(claims: pd.DataFrame, provisions: pd.DataFrame, periods: pd
         said = everything[everything["fact_id"] == fact["fact_id"]].drop_duplicates(
             ["who", "value"])
         # corpus sources first, then the external references
-        said = said.assign(external=said["who"].str.startswith("external: ")).sort_values(
-            ["external", "who"], kind="stable")
+        said = said.assign(reported=said["who"].str.startswith("external: ")).sort_values(
+            ["reported", "who"], kind="stable")
         if said["who"].nunique() >= 2:
             tolerance = float(fact["tolerance"]) if fact["comparison"] == "number" else None
-            rows.append(_consistency_row(fact["fact_id"], fact["label"], "fact", said, tolerance,
-                                         relations))
+            rows.append(_consistency_row(fact["fact_id"], fact["label"], FACT_TOPIC,
+                                         said, tolerance, relations))
     return pd.DataFrame(rows)
 
 

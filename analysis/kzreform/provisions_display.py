@@ -18,15 +18,15 @@ import pandas as pd
 
 from .codebook import HAND_CODED, Codebook
 from .evidence import Evidence
-from .fact_check import IN_FORCE, NOT_VERIFIED
-from .provisions import (ADOPTED_KINDS, EXTERNAL, EXTERNAL_MARK, NOT_STATED, NOT_STATED_EXTERNAL,
-                         PROPOSED_ONLY, external_period_ids)
+from .provisions import (ADOPTED_KINDS, EXTERNAL_MARK, NOT_STATED_EXTERNAL,
+                         external_period_ids)
 from .tables import ReportTable, report_table
+from .vocabulary import EXTERNAL, IN_FORCE, NOT_STATED, NOT_VERIFIED, PROPOSAL, PROPOSED_ONLY
 
 SILENT = "—"
 PARAGRAPH_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*-p\d+")
 # How each kind of period is named where a chart says what a judgement rests on.
-BASIS = {"in force": "adopted change (corpus)", "proposal": "proposal (corpus)",
+BASIS = {IN_FORCE: "adopted change (corpus)", PROPOSAL: "proposal (corpus)",
          EXTERNAL: f"2026 constitution{EXTERNAL_MARK} (its text and external reporting)"}
 
 
@@ -76,7 +76,7 @@ def _marked_judgements(matrix: pd.DataFrame, periods: pd.DataFrame) -> pd.Series
 def provisions_overview(matrix: pd.DataFrame, periods: pd.DataFrame,
                         evidence: Evidence) -> ReportTable:
     """Provision by in-force and external period, with the kind of change and where power moves."""
-    shown_periods = [*_period_ids(periods, "in force"), *_period_ids(periods, EXTERNAL)]
+    shown_periods = [*_period_ids(periods, IN_FORCE), *_period_ids(periods, EXTERNAL)]
     shown = _marked_silence(matrix.assign(change_kind=_marked_judgements(matrix, periods)),
                             [*shown_periods, "change_kind"])[
         ["domain", "provision", *shown_periods, "change_kind", "power_direction"]]
@@ -109,8 +109,8 @@ def judgement_rationales(matrix: pd.DataFrame, periods: pd.DataFrame,
 def proposals_overview(matrix: pd.DataFrame, periods: pd.DataFrame,
                        evidence: Evidence) -> ReportTable:
     """Provisions the proposals address: each proposal beside what was adopted."""
-    proposals = _period_ids(periods, "proposal")
-    adopted = _period_ids(periods, "in force")[1:]
+    proposals = _period_ids(periods, PROPOSAL)
+    adopted = _period_ids(periods, IN_FORCE)[1:]
     addressed = matrix[(matrix[proposals] != NOT_STATED).any(axis=1)]
     order = [proposals[0], *adopted, *proposals[1:], *_period_ids(periods, EXTERNAL)]
     shown = _marked_silence(addressed, order)[["provision", *order]].rename(
@@ -141,7 +141,7 @@ def adopted_overview(matrix: pd.DataFrame, periods: pd.DataFrame, coded: pd.Data
     One row per provision the latest proposal period states; the stance is the
     framing code of each paragraph the proposal cell cites.
     """
-    latest = _period_ids(periods, "proposal")[-1]
+    latest = _period_ids(periods, PROPOSAL)[-1]
     external = _period_ids(periods, EXTERNAL)
     labels = _period_labels(periods)
     addressed = matrix[matrix[latest] != NOT_STATED]
@@ -253,10 +253,10 @@ def power_direction_chart(matrix: pd.DataFrame, periods: pd.DataFrame) -> alt.Ch
         x=alt.X("count():Q", title="Reforms", axis=alt.Axis(tickMinStep=1, format="d")),
         y=alt.Y("power_direction:N", title="Power moves", sort="-x"),
         row=alt.Row("basis:N", title=None,
-                    sort=[BASIS[IN_FORCE], BASIS[EXTERNAL], BASIS["proposal"]],
+                    sort=[BASIS[IN_FORCE], BASIS[EXTERNAL], BASIS[PROPOSAL]],
                     header=alt.Header(labelAngle=0, labelAlign="left", labelLimit=200)),
         color=alt.Color("basis:N", title="Direction of",
-                        sort=[BASIS["in force"], BASIS["proposal"], BASIS[EXTERNAL]],
+                        sort=[BASIS[IN_FORCE], BASIS[PROPOSAL], BASIS[EXTERNAL]],
                         legend=alt.Legend(labelLimit=260)),
         tooltip=[alt.Tooltip("reform:N", title="Reform"),
                  alt.Tooltip("power_direction:N", title="Power moves"),

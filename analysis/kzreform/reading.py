@@ -38,9 +38,11 @@ from pathlib import Path
 import numpy as np
 from vaderSentiment.vaderSentiment import NEGATE, N_SCALAR, SentimentIntensityAnalyzer
 
+from .codebook import Codebook
 from .corpus import WORD
 from .data import load_table
 from .paths import DATA
+from .vocabulary import ACTOR_CUE, FRAMING_CUE, REPORTING_CUE
 
 # VADER's negators, plus 'no', which VADER leaves to its own rules.
 NEGATORS = frozenset(NEGATE) | {"no"}
@@ -99,7 +101,6 @@ def _derived_valences(lexicon: dict[str, float]) -> dict[str, float]:
 
 # VADER's lexicon, with the regular forms it lacks.
 VALENCE: dict[str, float] = {**VADER, **_derived_valences(VADER)}
-OFFICIAL_VOICES = frozenset({"president_government", "ruling_party"})
 # Stance cues are summed by whose claim they sit in: the text's own voice, an
 # official's reported claim, or any other reported actor's.
 CLAIM_HOLDERS = ("own", "official", "other")
@@ -115,8 +116,10 @@ class VoiceCues:
     """
 
     def __init__(self, actors: dict[str, str], reporting: set[str],
-                 framing: frozenset[str] = frozenset()):
+                 framing: frozenset[str] = frozenset(), official: frozenset[str] = frozenset()):
         """Index the actor terms (term -> voice id), the reporting and the framing terms.
+
+        Claims reported from the ``official`` voices are summed apart from other actors'.
 
         A framing term reports a claim as a reporting term does, and also
         attributes it when no actor is named.
@@ -126,7 +129,7 @@ class VoiceCues:
         self.term_set = frozenset(terms)  # every actor, reporting and framing term
         self.actor_words = frozenset(word for term in actors for word in term.split(" "))
         self.voices = sorted(set(actors.values()))  # voice numbers, alphabetical
-        self.official = np.array([voice in OFFICIAL_VOICES for voice in self.voices], dtype=bool)
+        self.official = np.array([voice in official for voice in self.voices], dtype=bool)
         self.word_numbers = {word: number for number, word in enumerate(
             sorted({word for term in terms for word in term.split(" ")}), start=1)}
         self.base = len(self.word_numbers) + 1
@@ -183,13 +186,14 @@ class VoiceCues:
         return list(map(names.__getitem__, sets.tolist()))
 
 
-def load_voice_cues(data_dir: Path = DATA) -> VoiceCues:
+def load_voice_cues(codebook: Codebook, data_dir: Path = DATA) -> VoiceCues:
     """The voice cues of ``data_dir`` (checked by its schema and :mod:`kzreform.checks`)."""
     table = load_table("framing-voice-cues", data_dir)
-    actors = table[table["role"] == "actor"]
+    actors = table[table["role"] == ACTOR_CUE]
     return VoiceCues(dict(zip(actors["term"], actors["voice"])),
-                     set(table.loc[table["role"] == "reporting", "term"]),
-                     frozenset(table.loc[table["role"] == "framing", "term"]))
+                     set(table.loc[table["role"] == REPORTING_CUE, "term"]),
+                     frozenset(table.loc[table["role"] == FRAMING_CUE, "term"]),
+                     codebook.official_voices)
 
 
 @dataclass(frozen=True)

@@ -35,13 +35,12 @@ from .data import resource_path
 from .errors import Issue, raise_issues
 from .paths import DATA
 from .settings import SETTINGS, BuildSettings, build_settings
+from .vocabulary import IN_SAMPLE, LOSO
 
 # Leave-one-source-out needs a source to fit on and another to code.
 MIN_SOURCES = 2
 SEED = 20260315
 INTERVAL = (2.5, 97.5)
-LOSO = "leave-one-source-out"
-IN_SAMPLE = "in-sample"
 RELIABILITY_COLUMNS = ["coder", "coder_label", "evaluation", "chosen", "measure", "item",
                        "paragraphs", "estimate", "ci_low", "ci_high"]
 # Confidence from 0 to 1 in bins of equal width, for the calibration curve.

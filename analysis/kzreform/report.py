@@ -7,7 +7,6 @@ its "How to cite" section and the release command all read it from here.
 from __future__ import annotations
 
 import importlib.metadata
-import json
 import platform
 import re
 import subprocess
@@ -19,10 +18,11 @@ import yaml
 
 from .charts import vega_javascript_bundle
 from .errors import DataValidationError
-from .paths import DATAPACKAGE, ROOT, relative
+from .codebook import CODEBOOK, load_codebook
+from .data import descriptor, read_yaml
+from .paths import DATA, ROOT, relative
 
 CITATION = ROOT / "CITATION.cff"
-CODEBOOK = ROOT / "data" / "coding" / "codebook.yml"
 CHANGELOG = ROOT / "CHANGELOG.md"
 REQUIREMENTS = ROOT / "requirements.txt"
 GENERATED = ROOT / "report" / "_generated"
@@ -184,9 +184,9 @@ def _constraint_summary(constraints: dict) -> str:
     return "; ".join(rules)
 
 
-def data_dictionary(descriptor: Path = DATAPACKAGE) -> pd.DataFrame:
+def data_dictionary(data_dir: Path = DATA) -> pd.DataFrame:
     """Every field of every table in the data package, with type, meaning and rules."""
-    package = json.loads(Path(descriptor).read_text(encoding="utf-8"))
+    package = descriptor(data_dir)
     rows = []
     for resource in package["resources"]:
         schema = resource.get("schema")
@@ -205,9 +205,9 @@ def data_dictionary(descriptor: Path = DATAPACKAGE) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Table", "Field", "Type", "Description", "Rules"])
 
 
-def data_tables(descriptor: Path = DATAPACKAGE) -> pd.DataFrame:
+def data_tables(data_dir: Path = DATA) -> pd.DataFrame:
     """One row per file of the data package: its path and what it holds."""
-    package = json.loads(Path(descriptor).read_text(encoding="utf-8"))
+    package = descriptor(data_dir)
     return pd.DataFrame(
         [{"Table": r["name"], "File": "data/" + r["path"], "Description": r.get("description", "")}
          for r in package["resources"]],
@@ -215,8 +215,13 @@ def data_tables(descriptor: Path = DATAPACKAGE) -> pd.DataFrame:
 
 
 def codebook_tables(path: Path = CODEBOOK) -> dict[str, pd.DataFrame]:
-    """The framing codebook as tables for the report: frames, stance levels, voices, targets."""
-    document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    """The framing codebook as tables for the report: frames, stance levels, voices, targets.
+
+    The codebook is validated first; the tables show fields the analysis does not
+    need (the frame each adapts, the definitions and coding rules apart).
+    """
+    load_codebook(path)
+    document = read_yaml(path)
     frames = pd.DataFrame(
         [{"Frame": f["label"], "Adapted from": f.get("source_frame", ""),
           "Definition": f["definition"], "Code when": f.get("code_when", "")}

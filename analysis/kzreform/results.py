@@ -13,11 +13,11 @@ from pathlib import Path
 import pandas as pd
 
 from . import framing
-from .adjudication import DECIDED_BY
 from .codebook import body_paragraphs, codebook_path, load_codebook
 from .data import load_table
 from .provisions import reforms_by_direction
 from .settings import build_settings
+from .vocabulary import DECIDED_BY
 
 # How a stored publication midpoint is written (the schema's datetime format).
 MIDPOINT_FORMAT = "%Y-%m-%dT%H:%M:%S"
@@ -61,7 +61,7 @@ def headline_figures(paragraphs: pd.DataFrame, accuracy: pd.DataFrame,
     """The totals the report's prose quotes, one row each: ``figure``, ``value``.
 
     ``adjudicated_<decision>`` counts the reconciled paragraphs by how they were
-    decided (:data:`kzreform.adjudication.DECIDED_BY`, spaces as underscores).
+    decided (:data:`kzreform.vocabulary.DECIDED_BY`, spaces as underscores).
     """
     body = body_paragraphs(paragraphs)
     all_sources = target_counts[target_counts["source_id"] == framing.TOTAL].set_index(

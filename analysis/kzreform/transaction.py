@@ -1,7 +1,7 @@
 """The one way to write a data directory: lock, stage, validate, commit with a journal.
 
 Every command that changes ``data/`` (``build``, ``add-source``,
-``import-coding``) runs its change through :func:`write`:
+``import-coding``, ``schema``) runs its change through :func:`write`:
 
 1. **Lock**: an exclusive ``flock`` on ``data/.lock``. A second writer waits up
    to :data:`LOCK_TIMEOUT_SECONDS`, then is refused with a clear message.

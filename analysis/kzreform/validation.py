@@ -1,8 +1,9 @@
 """Validation of a data directory: structure, the Frictionless schema, then the content rules.
 
 Table rules (types, enums, patterns, required fields, keys, foreign keys,
-raw-file hashes) live only in ``datapackage.json`` and are checked by
-Frictionless, with untrusted paths: every resource must stay inside the data
+raw-file hashes) live only in ``datapackage.json``, generated from ``data/schema/``
+and the codebook (:mod:`kzreform.schema`), and are checked by Frictionless, with
+untrusted paths: every resource must stay inside the data
 directory. Before Frictionless sees a table, the reading layer checks its
 structure (:mod:`kzreform.data`), so a stray comma or a byte-order mark is
 named as such. Rules a schema cannot state live in :mod:`kzreform.checks`.
@@ -20,6 +21,7 @@ from . import checks
 from .data import DESCRIPTOR, descriptor, load_table, path_issues, table_issues, text_issues
 from .errors import NO_VALUE, Issue, raise_issues
 from .paths import DATA
+from .schema import descriptor_issues
 from .stages import STAGES
 
 DERIVED_FOLDER = "processed/"
@@ -88,7 +90,7 @@ def input_issues(data_dir: Path = DATA) -> list[Issue]:
                                      if key["reference"]["resource"] in names]
     subset = {**package, "resources": inputs}
     return (structure_issues(subset, data_dir) or frictionless_issues(subset, data_dir)
-            or checks.input_rule_issues(data_dir))
+            or descriptor_issues(data_dir) or checks.input_rule_issues(data_dir))
 
 
 def package_issues(data_dir: Path = DATA) -> list[Issue]:
@@ -97,7 +99,7 @@ def package_issues(data_dir: Path = DATA) -> list[Issue]:
     issues = structure_issues(package, data_dir) or frictionless_issues(package, data_dir)
     if issues:
         return issues
-    return _raw_file_issues(package, data_dir) or content_issues(data_dir)
+    return descriptor_issues(data_dir) or content_issues(data_dir)
 
 
 def content_issues(data_dir: Path = DATA) -> list[Issue]:
@@ -108,17 +110,6 @@ def content_issues(data_dir: Path = DATA) -> list[Issue]:
             stored = {name: load_table(name, data_dir) for name in stage.makes}
             issues += [issue for rule in stage.rules for issue in rule(data_dir, stored)]
     return issues
-
-
-def _raw_file_issues(package: dict, data_dir: Path) -> list[Issue]:
-    """Every source's raw file must be a resource of the package with a SHA-256."""
-    hashed = {r["path"] for r in package["resources"] if r.get("hash", "").startswith("sha256:")}
-    sources = load_table("sources", data_dir)
-    path = Path(data_dir) / next(r["path"] for r in package["resources"] if r["name"] == "sources")
-    return [Issue.at(path, f"is not listed with a sha256 hash in {DESCRIPTOR}", row=number,
-                     field="raw_file", value=raw_file)
-            for number, raw_file in enumerate(sources["raw_file"], start=2)
-            if raw_file not in hashed]
 
 
 def validate_inputs(data_dir: Path = DATA) -> None:

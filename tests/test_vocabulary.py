@@ -1,0 +1,73 @@
+"""No codebook id or schema value the package names is spelled in it (issue 20)."""
+
+import ast
+from pathlib import Path
+
+from kzreform import vocabulary
+from kzreform.codebook import load_codebook
+from kzreform.data import descriptor, field_enum
+from kzreform.paths import ROOT
+
+PACKAGE = ROOT / "analysis" / "kzreform"
+
+
+def named_fields() -> list[tuple[str, str]]:
+    """The (table, field) of every enum kzreform/vocabulary.py unpacks."""
+    tree = ast.parse((PACKAGE / "vocabulary.py").read_text(encoding="utf-8"))
+    return [(call.args[0].value, call.args[1].value) for call in ast.walk(tree)
+            if isinstance(call, ast.Call) and getattr(call.func, "id", None) == "field_enum"]
+
+
+# The same word with another meaning: (module, text) -> what it means there.
+OTHER_MEANINGS = {
+    ("codebook.py", "none"): "the marker of a paragraph without voices, not the target 'none'",
+    ("checks.py", "none"): "a spelling of 'nothing' that YAML or a spreadsheet writes",
+    ("framing.py", "paragraph"): "a column of the exemplar table the notebook shows",
+    ("evidence.py", "paragraph"): "that column, read back",
+    ("add_source.py", "corpus"): "the folder raw/corpus/",
+    ("framing_charts.py", "year"): "Vega-Lite's time unit",
+    ("report.py", "year"): "a BibTeX field",
+    ("provisions_display.py", "none"): "the prose's word for no direction of power",
+    ("stages.py", "corpus"): "the name of the build stage that segments the corpus",
+}
+
+
+def string_literals(path: Path) -> list[tuple[str, int]]:
+    """Every string constant of a module that is not a docstring, with its line."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef))
+                  and node.body and isinstance(node.body[0], ast.Expr)
+                  and isinstance(node.body[0].value, ast.Constant)}
+    return [(node.value, node.lineno) for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)
+            and id(node) not in docstrings]
+
+
+def test_no_codebook_id_or_named_schema_value_is_a_literal_in_the_package():
+    codebook = load_codebook()
+    terms = {*codebook.frames, *codebook.voices, *codebook.targets, *codebook.power_directions}
+    fields = named_fields()
+    assert ("periods", "kind") in fields
+    for table, field in fields:
+        terms.update(field_enum(table, field))
+    # A value that is also a column name (source-accuracy counts each verdict in a
+    # column of its name) cannot be told from the column by its spelling.
+    terms -= {field["name"] for resource in descriptor()["resources"]
+              for field in resource.get("schema", {}).get("fields", [])} | {""}
+    found = [f"{path.name}:{line}: {text!r}" for path in sorted(PACKAGE.glob("*.py"))
+             for text, line in string_literals(path)
+             if text in terms and (path.name, text) not in OTHER_MEANINGS]
+    assert found == []
+
+
+def test_string_literals_skip_docstrings_only(tmp_path):
+    module = tmp_path / "module.py"
+    module.write_text('"""in force"""\n\ndef f():\n    """proposal"""\n    return "external"\n',
+                      encoding="utf-8")
+    assert string_literals(module) == [("external", 5)]
+
+
+def test_the_stance_range_is_the_codebook_scale():
+    assert vocabulary.STANCE_RANGE == (min(load_codebook().stance_levels),
+                                       max(load_codebook().stance_levels))
