@@ -387,17 +387,3 @@ def test_direction_counts_name_each_direction_but_the_one_left_out_largest_first
     assert direction_counts(pd.Series({"stays": 3}), "stays") == "none"
     assert direction_counts(pd.Series({"x": 1, "y": 1, "z": 1}), "w") == "1 x, 1 y and 1 z"
 
-
-@pytest.mark.corpus
-def test_the_report_s_reading_of_where_the_2022_reforms_move_power_holds():
-    """Results and Discussion: most enacted reforms move no power, courts gain more often
-    than the legislature, and the one move towards the president is the First President's status."""
-    from kzreform.provisions import reforms_by_direction
-    matrix = load_table("provisions-matrix")
-    reforms = reforms_by_direction(matrix, load_table("periods"))
-    enacted = reforms[reforms["kind"] == "in force"].set_index("power_direction")["reforms"]
-    assert enacted.get("no shift between branches", 0) > enacted.sum() / 2
-    assert enacted.get("towards courts and oversight bodies", 0) > enacted.get("towards legislature", 0)
-    towards_president = matrix[(matrix["power_direction"] == "towards president")
-                               & (matrix["direction_refers_to"].isin(["amend-2022", "post-2022"]))]
-    assert set(towards_president["provision_id"]) == {"first-president"}

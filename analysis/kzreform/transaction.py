@@ -357,7 +357,7 @@ def fingerprints(root: Path) -> dict[str, str]:
 
     A lock file is not data: a reader of the staged copy may have created one.
     """
-    return {path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+    return {path.relative_to(root).as_posix(): _digest(path)
             for path in sorted(root.rglob("*"))
             if path.is_file() and not _private(path.relative_to(root).parts[0])}
 
@@ -375,9 +375,11 @@ def changed_files(staged: Path, as_staged: dict[str, str]) -> list[str]:
 def _edited_meanwhile(live: Path, changed: list[str], as_staged: dict[str, str]) -> list[str]:
     """Files the change wrote that were also edited in ``live`` since they were staged."""
     return [relative for relative in changed
-            if (live / relative).is_file()
-            and hashlib.sha256((live / relative).read_bytes()).hexdigest()
-            != as_staged.get(relative)]
+            if (live / relative).is_file() and _digest(live / relative) != as_staged.get(relative)]
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _commit(staged: Path, live: Path, work: Path, timeout: float,
