@@ -945,3 +945,14 @@ def test_a_claim_without_a_named_speaker_follows_the_last_one_named(cues):
     # A paragraph's reading does not depend on the paragraphs read before it.
     alone = reading.Reader(cues, follow_speakers=True).read(texts[1:]).cues
     assert (alone == following[1:]).all()
+
+
+def test_a_flag_beats_chance_only_when_it_holds_more_wrong_codes_than_paragraphs():
+    from kzreform.reliability import flag_beats_chance
+
+    def flags(errors_low, paragraphs):
+        return pd.DataFrame({"coder": "c", "measure": "flagged", "item": ["paragraphs", "errors"],
+                             "estimate": [paragraphs, errors_low + 0.1],
+                             "ci_low": [paragraphs - 0.1, errors_low]})
+    assert flag_beats_chance(flags(0.7, 0.5), "c")
+    assert not flag_beats_chance(flags(0.5, 0.6), "c")

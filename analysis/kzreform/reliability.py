@@ -384,6 +384,17 @@ def alpha_table(table: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+def flag_beats_chance(table: pd.DataFrame, coder: str) -> bool:
+    """Whether ``coder``'s flag holds more of its wrong codes than a random flag of its size.
+
+    A random flag holds the same share of wrong codes as of paragraphs; the flag
+    beats it when even the lower end of its interval for wrong codes lies above
+    the share of paragraphs it flags.
+    """
+    flags = table[(table["coder"] == coder) & (table["measure"] == "flagged")].set_index("item")
+    return bool(flags.loc["errors", "ci_low"] > flags.loc["paragraphs", "estimate"])
+
+
 def flag_table(table: pd.DataFrame) -> pd.DataFrame:
     """One row per coder: the shares of paragraphs and of wrong codes its flag holds.
 
