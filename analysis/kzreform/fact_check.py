@@ -24,7 +24,8 @@ import pandas as pd
 from .data import field_enum, load_table, resource_path
 from .errors import Issue
 from .paths import DATA, ROOT
-from .vocabulary import CONTRADICTED, EXTERNAL, IN_FORCE, NOT_VERIFIABLE, NOT_VERIFIED
+from .vocabulary import (CONTRADICTED, DATED_BY_REFERENCE, EXTERNAL, IN_FORCE, NOT_VERIFIABLE,
+                         NOT_VERIFIED)
 
 REPORT = ROOT / "report" / "index.qmd"
 # Ledgers whose rows are statements of a corpus source (the law may contradict
@@ -148,7 +149,7 @@ def required_targets(data_dir: Path = DATA) -> set[str]:
         if ledger == "claims":
             table = table[table["period_id"].isin(in_force)]
         if ledger == "events":
-            table = table[table["basis"] == EXTERNAL]
+            table = table[table["basis"] == DATED_BY_REFERENCE]
         targets |= {target_of(ledger, row_id) for row_id in table[id_column]}
     return targets
 

@@ -14,7 +14,6 @@ independent of one another.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -22,6 +21,7 @@ import pandas as pd
 from .codebook import codebook_path, load_codebook
 from .data import load_table
 from .reliability import interval_text, pair_codes, with_intervals, with_voices
+from .settings import build_settings
 from .vocabulary import CODER_1, CODER_2
 
 RECONCILED = "reconciled"
@@ -43,16 +43,16 @@ BETWEEN_CODERS = comparison_name(*COMPARISONS[0])
 
 
 def intercoder_agreement(first: pd.DataFrame, second: pd.DataFrame, codebook,
-                         sources: pd.DataFrame) -> pd.DataFrame:
+                         sources: pd.DataFrame, resamples: int | None = None) -> pd.DataFrame:
     """Alpha per code and per-frame precision and recall of ``second`` against ``first``.
 
-    ``sources`` maps each paragraph_id to its source_id (the bootstrap draws sources).
+    ``sources`` maps each paragraph_id to its source_id (the bootstrap draws sources);
+    ``resamples`` as in :func:`kzreform.reliability.with_intervals`.
     """
     first, second = coded_by_both(first, second)
-    paired = with_voices(pair_codes(first, second, codebook), first, second)
-    source_of = dict(zip(sources["paragraph_id"], sources["source_id"]))
-    order = first.merge(second[["paragraph_id"]], on="paragraph_id")["paragraph_id"]
-    return with_intervals(replace(paired, sources=order.map(source_of).to_numpy()), codebook)
+    with_source = second.merge(sources[["paragraph_id", "source_id"]], on="paragraph_id")
+    paired = with_voices(pair_codes(first, with_source, codebook), first, second)
+    return with_intervals(paired, codebook, resamples)
 
 
 def coded_by_both(first: pd.DataFrame, second: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -65,8 +65,9 @@ def intercoder_tables(data_dir: Path, tables: dict) -> dict:
     """Builder: agreement of the two hand codings, and of each with the reconciled coding."""
     codings = {name: load_table(resource, data_dir) for name, resource in CODINGS.items()}
     codebook = load_codebook(codebook_path(data_dir))
+    resamples = build_settings(data_dir).resamples
     measured = [intercoder_agreement(codings[first], codings[second], codebook,
-                                     tables["paragraphs"]).assign(
+                                     tables["paragraphs"], resamples).assign(
                     comparison=comparison_name(first, second))
                 for first, second in COMPARISONS]
     table = pd.concat(measured, ignore_index=True)

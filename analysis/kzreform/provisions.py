@@ -216,17 +216,22 @@ def provisions_tables(data_dir: Path, tables: dict) -> dict:
     }
 
 
-def reforms_by_direction(matrix: pd.DataFrame, periods: pd.DataFrame) -> pd.DataFrame:
-    """Reforms (each counted once) by the kind of period judged and where they move power.
+def reforms(matrix: pd.DataFrame) -> pd.DataFrame:
+    """One row per reform (its first provision), changes only.
 
-    Only changes count: a provision judged unchanged, or whose change the corpus
-    does not state, is no reform.
+    A provision judged unchanged, or whose change the corpus does not state, is
+    no reform.
     """
-    kinds = periods.set_index("period_id")["kind"]
     changed = matrix["change_kind"].isin([*CHANGE_KINDS, PROPOSED_ONLY])
-    reforms = matrix[changed].drop_duplicates("reform")
-    counts = reforms.groupby([reforms["direction_refers_to"].map(kinds).rename("kind"),
-                              reforms["power_direction"]]).size()
+    return matrix[changed].drop_duplicates("reform")
+
+
+def reforms_by_direction(matrix: pd.DataFrame, periods: pd.DataFrame) -> pd.DataFrame:
+    """Reforms (each counted once, :func:`reforms`) by kind of period judged and direction."""
+    kinds = periods.set_index("period_id")["kind"]
+    judged = reforms(matrix)
+    counts = judged.groupby([judged["direction_refers_to"].map(kinds).rename("kind"),
+                             judged["power_direction"]]).size()
     return counts.rename("reforms").reset_index()
 
 

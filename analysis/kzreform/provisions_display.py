@@ -19,7 +19,7 @@ import pandas as pd
 from .codebook import HAND_CODED, Codebook
 from .evidence import Evidence
 from .provisions import (ADOPTED_KINDS, EXTERNAL_MARK, NOT_STATED_EXTERNAL,
-                         external_period_ids)
+                         external_period_ids, reforms)
 from .tables import ReportTable, report_table
 from .vocabulary import EXTERNAL, IN_FORCE, NOT_STATED, NOT_VERIFIED, PROPOSAL, PROPOSED_ONLY
 
@@ -248,8 +248,8 @@ def change_kind_chart(matrix: pd.DataFrame, periods: pd.DataFrame) -> alt.Chart:
 
 def power_direction_chart(matrix: pd.DataFrame, periods: pd.DataFrame) -> alt.Chart:
     """Bars counting reforms (each judged once) by where they move power; proposals apart."""
-    reforms = _with_basis(matrix.drop_duplicates("reform"), periods)
-    return alt.Chart(reforms).mark_bar().encode(
+    judged = _with_basis(reforms(matrix), periods)
+    return alt.Chart(judged).mark_bar().encode(
         x=alt.X("count():Q", title="Reforms", axis=alt.Axis(tickMinStep=1, format="d")),
         y=alt.Y("power_direction:N", title="Power moves", sort="-x"),
         row=alt.Row("basis:N", title=None,
