@@ -7,6 +7,7 @@ from conftest import snapshot
 from kzreform import adjudication, framing
 from kzreform.checks import codebook_change_issues, reconciled_coding_issues
 from kzreform.cli import main
+from kzreform.results import decision_figure
 from kzreform.codebook import MANUAL_COLUMNS
 from kzreform.data import field_enum, load_table
 from kzreform.intercoder import COMPARISONS, comparison_name
@@ -163,11 +164,16 @@ def test_an_adjudication_is_stored_and_the_findings_rebuilt_from_it(tmp_path, da
     row = first_differing(data_copy)
     paragraph = table.loc[row, "paragraph_id"]
     first = read(data_copy, "framing_manual.csv").set_index("paragraph_id").loc[paragraph]
+    was_coder_1 = table.loc[row, "decided_by"] == CODER_1
     table.loc[row, MANUAL_COLUMNS[1:-1]] = first[MANUAL_COLUMNS[1:-1]].to_numpy()
     table.loc[row, "decided_by"] = CODER_1
     path = tmp_path / "adjudication.csv"
     table.to_csv(path, index=False)
+    counted = load_table("headline-figures", data_copy).set_index("figure")["value"]
     assert main(["import-reconciled", str(path), "--data-dir", str(data_copy)]) == 0
     assert read(data_copy).loc[row, "decided_by"] == CODER_1
+    recounted = load_table("headline-figures", data_copy).set_index("figure")["value"]
+    figure = decision_figure(CODER_1)
+    assert recounted[figure] == counted[figure] + (0 if was_coder_1 else 1)
     agreement = load_table("intercoder-reliability", data_copy)
     assert set(agreement["comparison"]) == {comparison_name(*pair) for pair in COMPARISONS}

@@ -19,8 +19,8 @@ NOTEBOOKS = sorted((ROOT / "analysis").glob("*.ipynb"))
 # What computes a framing figure: the results stage calls these, a display never does.
 STATISTICS = re.compile(
     r"groupby|crosstab|value_counts|bootstrap\w*\(|drop_duplicates|pivot_table|"
-    r"framing\.(coded_paragraphs|stance_by_target|source_summary|frame_shares|voice_shares|"
-    r"exemplars|distinctive_words|target_counts|coded_per_source|leading_categories)\(")
+    r"framing\.(hand_coding|coded_paragraphs|stance_by_target|source_summary|frame_shares|"
+    r"voice_shares|exemplars|distinctive_words|target_counts|coded_per_source|leading_categories)\(")
 
 
 def display_code():

@@ -171,7 +171,7 @@ def import_coding(path: Path, data_dir: Path = DATA, shown_name: str | None = No
         issues = input_issues(staged) or manual_coding_issues(paragraphs, staged)
         raise_issues(_in_sheet(issues, path, placed["first_row"], placed["from_sheet"], staged),
                      heading)
-        build.rebuild(staged)
+        build.rebuild(staged, inputs_checked=True)
         return {"sources": sources, "paragraphs": len(coded)}
 
     def validate(staged: Path) -> None:
@@ -209,7 +209,7 @@ def import_reconciled(path: Path, data_dir: Path = DATA, shown_name: str | None 
         found = input_issues(staged) or reconciled_coding_issues(
             load_table("paragraphs", staged), staged)
         raise_issues(_in_file(found, shown(stored), path), heading)
-        build.rebuild(staged)
+        build.rebuild(staged, inputs_checked=True)
         return len(reconciled)
 
     def validate(staged: Path) -> None:

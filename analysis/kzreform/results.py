@@ -56,7 +56,7 @@ def decision_figure(decision: str) -> str:
 
 
 def headline_figures(paragraphs: pd.DataFrame, accuracy: pd.DataFrame,
-                     target_counts: pd.DataFrame, codebook,
+                     target_counts: pd.DataFrame, codebook, hand: pd.DataFrame,
                      reconciled: pd.DataFrame) -> pd.DataFrame:
     """The totals the report's prose quotes, one row each: ``figure``, ``value``.
 
@@ -74,6 +74,7 @@ def headline_figures(paragraphs: pd.DataFrame, accuracy: pd.DataFrame,
         # Paragraphs about the order before 2022 or about nothing: no stance is compared.
         "coded_paragraphs_not_compared": int(all_sources.drop(
             [framing.TOTAL, *codebook.stance_on_target]).sum()),
+        "hand_coded_paragraphs": len(hand),
         "reconciled_paragraphs": len(reconciled),
         **{decision_figure(decision): int((reconciled["decided_by"] == decision).sum())
            for decision in DECIDED_BY},
@@ -87,8 +88,8 @@ def results_tables(data_dir: Path, tables: dict) -> dict:
     sources = load_table("sources", data_dir)
     resamples = build_settings(data_dir).resamples
     paragraphs = tables["paragraphs"]
-    coded = framing.coded_paragraphs(paragraphs, framing.hand_coding(data_dir),
-                                     tables["framing-auto"])
+    hand = framing.hand_coding(data_dir)
+    coded = framing.coded_paragraphs(paragraphs, hand, tables["framing-auto"])
     stance = framing.stance_by_target(coded, sources, codebook, resamples)
     counts = framing.target_counts_long(framing.target_counts(coded, codebook, sources))
     frames = framing.frame_shares(coded, codebook)
@@ -108,6 +109,6 @@ def results_tables(data_dir: Path, tables: dict) -> dict:
         "reforms-by-direction": reforms_by_direction(tables["provisions-matrix"],
                                                      load_table("periods", data_dir)),
         "headline-figures": headline_figures(paragraphs, tables["source-accuracy"], counts,
-                                             codebook,
+                                             codebook, hand,
                                              load_table("framing-reconciled", data_dir)),
     }
