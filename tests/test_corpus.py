@@ -159,15 +159,19 @@ def test_a_bad_rule_pattern_is_named_with_its_row(data_copy, sources, pattern):
 
 
 @pytest.fixture
-def interrupt_after(monkeypatch):
+def interrupt_after():
     """Raise TimeoutError in the test after ``seconds`` (Python's re checks for signals)."""
+    previous = []
+
     def arm(seconds):
         def expire(signum, frame):
             raise TimeoutError(f"still running after {seconds} s")
-        monkeypatch.setattr(signal, "signal", signal.signal(signal.SIGALRM, expire))
+        previous.append(signal.signal(signal.SIGALRM, expire))
         signal.alarm(seconds)
     yield arm
     signal.alarm(0)
+    for handler in previous[:1]:
+        signal.signal(signal.SIGALRM, handler)
 
 
 @pytest.mark.parametrize("scope", ["line", "trailing"])

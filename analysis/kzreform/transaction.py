@@ -250,11 +250,11 @@ def journal_entries(data_dir: Path) -> list[str]:
                    f"restore what differs, delete {shown(data_dir / WORK_DIR)}, and try again")
     try:
         entries = json.loads(journal.read_text(encoding="utf-8"))["replace"]
+        if not isinstance(entries, list):
+            raise TypeError(f"'replace' is {type(entries).__name__}, not a list")
     except (ValueError, KeyError, TypeError) as exc:
         raise TransactionError(f"{shown(journal)}: is not a journal written by kzreform "
                                f"({type(exc).__name__}: {exc}); {way_forward}") from None
-    if not isinstance(entries, list):
-        entries = [entries]
     root = data_dir.resolve()
     unsafe = [entry for entry in entries if not isinstance(entry, str)
               or not _replaceable(root, (root / entry).resolve())]
