@@ -36,6 +36,7 @@ from concurrent.futures import ProcessPoolExecutor
 from itertools import repeat
 from pathlib import Path
 
+import krippendorff
 import numpy as np
 import pandas as pd
 from scipy import sparse
@@ -674,12 +675,17 @@ def scale_distribution(location: np.ndarray, spread: float, levels: np.ndarray) 
     return np.maximum(np.diff(below, axis=1), np.finfo(float).tiny)
 
 
-def _stance_alpha(hand: np.ndarray, auto: np.ndarray, levels: list[int]) -> float:
-    import krippendorff  # the reliability measure of the study (kzreform.reliability)
-    if np.unique(np.r_[hand, auto]).size < 2:
+def alpha(values: np.ndarray, level: str, domain=None) -> float:
+    """Krippendorff's alpha of two codings (rows); undefined (NaN) without variation.
+
+    Also undefined where a coder left a paragraph uncoded (the lexicon codes no
+    stance target): alpha over the paragraphs it did code would not compare
+    like with like.
+    """
+    if np.isnan(values.astype(float)).any() or np.unique(values).size < 2:
         return float("nan")
-    return float(krippendorff.alpha(reliability_data=np.array([hand, auto], dtype=float),
-                                    level_of_measurement="ordinal", value_domain=levels))
+    return float(krippendorff.alpha(reliability_data=values.astype(float),
+                                    level_of_measurement=level, value_domain=domain))
 
 
 def top_margin(probabilities: np.ndarray) -> np.ndarray:
@@ -720,8 +726,8 @@ def choose_margin(probabilities: np.ndarray, levels: np.ndarray, hand: np.ndarra
 
     Agreement is the ordinal alpha of the study; ties go to the smaller margin.
     """
-    scores = [_stance_alpha(hand, abstained(probabilities, levels, margin),
-                            sorted(levels.tolist())) for margin in MARGINS]
+    scores = [alpha(np.array([hand, abstained(probabilities, levels, margin)]), "ordinal",
+                    sorted(levels.tolist())) for margin in MARGINS]
     scores = [-np.inf if np.isnan(score) else score for score in scores]
     return float(MARGINS[int(np.argmax(scores))])
 

@@ -28,7 +28,7 @@ import krippendorff
 import numpy as np
 import pandas as pd
 
-from .autocoders import check_by_hand
+from .autocoders import alpha, check_by_hand
 from .autocoders import coded_wrongly as wrong_codes
 from .codebook import NO_VOICE, Codebook, split_list
 from .data import resource_path
@@ -133,19 +133,6 @@ def set_alpha(values: np.ndarray, sets: tuple[frozenset, ...]) -> float:
     return float(krippendorff.alpha(reliability_data=values.astype(float),
                                     level_of_measurement=masi,
                                     value_domain=np.arange(len(sets), dtype=float)))
-
-
-def alpha(values: np.ndarray, level: str, domain=None) -> float:
-    """Krippendorff's alpha of two codings (rows); undefined (NaN) without variation.
-
-    Also undefined where a coder left a paragraph uncoded (the lexicon codes no
-    stance target): alpha over the paragraphs it did code would not compare
-    like with like.
-    """
-    if np.isnan(values.astype(float)).any() or np.unique(values).size < 2:
-        return float("nan")
-    return float(krippendorff.alpha(reliability_data=values.astype(float),
-                                    level_of_measurement=level, value_domain=domain))
 
 
 def measures(paired: PairedCodes, codebook: Codebook,
