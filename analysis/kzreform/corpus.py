@@ -259,3 +259,8 @@ def normalise_whitespace(text: str) -> str:
 def quote_in_text(quote: str, text: str) -> bool:
     """A quote is verbatim if it occurs in the text once runs of whitespace are folded."""
     return normalise_whitespace(quote) in normalise_whitespace(text)
+
+
+def by_publication_date(sources: pd.DataFrame) -> pd.DataFrame:
+    """Rows with ``date_earliest`` and ``source_id`` in order of publication (date, then id)."""
+    return sources.sort_values(["date_earliest", "source_id"])

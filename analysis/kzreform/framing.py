@@ -19,7 +19,7 @@ import pandas as pd
 from .autocoders import auto_code, load_candidate_coders
 from .codebook import (HAND_CODED, MANUAL_COLUMNS, Codebook, body_paragraphs,
                        codebook_path, load_codebook, load_stopwords, split_list)
-from .corpus import BODY_KINDS, WORD
+from .corpus import BODY_KINDS, WORD, by_publication_date
 from .data import load_table
 from .paths import DATA
 from .reliability import (INTERVAL, SEED, evaluate, evaluated_coders, hand_coded_texts,
@@ -109,8 +109,7 @@ def with_source_labels(coded: pd.DataFrame) -> pd.DataFrame:
 def sources_by_date(coded: pd.DataFrame, sources: pd.DataFrame) -> list[str]:
     """Source labels in order of publication (earliest possible date, then id)."""
     labels = with_source_labels(coded).drop_duplicates("source_id").set_index("source_id")
-    dated = sources[sources["source_id"].isin(labels.index)].sort_values(
-        ["date_earliest", "source_id"])
+    dated = by_publication_date(sources[sources["source_id"].isin(labels.index)])
     return labels.loc[dated["source_id"], "source"].tolist()
 
 
@@ -258,7 +257,7 @@ def target_counts(coded: pd.DataFrame, codebook: Codebook,
     counts = pd.crosstab(coded["stance_target"], coded["source_id"], margins=True,
                          margins_name=TOTAL)
     order = (counts.columns.drop(TOTAL).tolist() if sources is None else
-             sources.sort_values(["date_earliest", "source_id"])["source_id"]
+             by_publication_date(sources)["source_id"]
              .loc[lambda ids: ids.isin(counts.columns)].tolist())
     counts = counts.reindex(index=[*codebook.targets, TOTAL], columns=[*order, TOTAL],
                             fill_value=0)

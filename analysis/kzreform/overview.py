@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .corpus import BODY_KINDS
+from .corpus import BODY_KINDS, by_publication_date
 from .data import load_table
 from .paths import DATA
 
@@ -25,7 +25,7 @@ def corpus_overview(sources: pd.DataFrame, paragraphs: pd.DataFrame) -> pd.DataF
     counts = body.groupby("source_id").agg(
         words=("word_count", "sum"), paragraphs=("paragraph_id", "size"))
     table = sources.set_index("source_id").join(counts).reset_index()
-    table = table.sort_values(["date_earliest", "source_id"])
+    table = by_publication_date(table)
     return table.rename(columns={
         "source_id": "Source", "outlet": "Outlet", "source_type": "Type",
         "date_published": "Published", "words": "Words", "paragraphs": "Paragraphs",
