@@ -283,10 +283,14 @@ def schema_fields(name: str, data_dir: Path = DATA) -> list[dict]:
     return resource(name, data_dir)["schema"]["fields"]
 
 
+def field_constraints(name: str, field: str, data_dir: Path = DATA) -> dict:
+    """The schema's constraints on ``field`` of table ``name``."""
+    return next(f for f in schema_fields(name, data_dir) if f["name"] == field)["constraints"]
+
+
 def field_enum(name: str, field: str, data_dir: Path = DATA) -> list[str]:
     """The allowed values of ``field`` in table ``name``, in schema order."""
-    spec = next(f for f in schema_fields(name, data_dir) if f["name"] == field)
-    return list(spec["constraints"]["enum"])
+    return list(field_constraints(name, field, data_dir)["enum"])
 
 
 def table_issues(name: str, data_dir: Path = DATA) -> list[Issue]:

@@ -10,7 +10,7 @@ nothing.
 
 from __future__ import annotations
 
-from .data import field_enum, schema_fields
+from .data import field_constraints, field_enum
 
 # Structural roles of a paragraph.
 PARAGRAPH, HEADING, LIST_ITEM, FOOTNOTE = field_enum("paragraphs", "kind")
@@ -45,6 +45,5 @@ AGREEMENT, CODER_1, CODER_2, NEW_CODE = DECIDED_BY
 # The mark of a row of the automated coding.
 (AUTOMATED,) = field_enum("framing-auto", "coding")
 # The ends of the stance scale (the codebook's levels, generated into the schema).
-STANCE_RANGE = tuple(next(spec for spec in schema_fields("framing-manual")
-                          if spec["name"] == "stance")["constraints"][bound]
+STANCE_RANGE = tuple(field_constraints("framing-manual", "stance")[bound]
                      for bound in ("minimum", "maximum"))
