@@ -99,7 +99,7 @@ $(RENDERED): $(NOTEBOOKS_EXECUTED) $(DATA_BUILT) $(GENERATED) $(REPORT_INPUTS) |
 report: $(RENDERED)
 
 clean:
-	rm -rf _output .quarto $(STAMPS)
+	rm -rf _output .quarto .cache $(STAMPS)
 
 # Files the Quarto project includes (git-ignored): the Vega JavaScript for the
 # interactive charts, and the version metadata read from CITATION.cff.

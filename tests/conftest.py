@@ -3,15 +3,21 @@
 Tests whose point is not the statistics build with the ``fast`` profile of
 ``data/build_settings.csv`` (fixture ``fast_build``); the one fresh build the
 committed tables are compared with (``fresh_build``) uses the profile the run
-was started with, the default one unless ``KZREFORM_PROFILE`` names another.
+was started with, the default one unless ``KZREFORM_PROFILE`` names another,
+and computes everything afresh (no cached step, :mod:`kzreform.cache`). The
+other builds of a run share a cache of their own, empty when the run starts,
+unless ``KZREFORM_CACHE`` names one.
 """
 
+import os
 import shutil
+import tempfile
 
 import pytest
 import yaml
 
 from kzreform import build
+from kzreform.cache import CACHE_OFF, CACHE_VARIABLE
 from kzreform.codebook import load_codebook
 from kzreform.data import load_table
 from kzreform.paths import DATA
@@ -63,6 +69,19 @@ def snapshot(directory):
             if path.is_file() and path.name not in (LOCK_FILE, COMMIT_LOCK_FILE)}
 
 
+def pytest_configure(config):
+    """Every build of the run, in this process and in the commands it starts, shares one cache."""
+    if CACHE_VARIABLE not in os.environ:
+        config.run_cache = tempfile.TemporaryDirectory(prefix="kzreform-cache-")
+        os.environ[CACHE_VARIABLE] = config.run_cache.name
+
+
+def pytest_unconfigure(config):
+    if hasattr(config, "run_cache"):
+        del os.environ[CACHE_VARIABLE]
+        config.run_cache.cleanup()
+
+
 @pytest.fixture
 def fast_build(monkeypatch):
     """Builds in this test (and the commands it starts) use the fast profile."""
@@ -74,6 +93,7 @@ def fresh_build():
     """Every derived table of data/, built once per test run with the run's profile."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(PROFILE_VARIABLE, STUDY_PROFILE)
+        patch.setenv(CACHE_VARIABLE, CACHE_OFF)
         return build.build_tables()
 
 

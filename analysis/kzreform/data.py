@@ -12,11 +12,13 @@ arithmetic is needed).
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime
 import io
 import json
 from collections.abc import Hashable
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 import pandas as pd
@@ -126,6 +128,13 @@ _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
                               _mapping_of_unique_keys)
 
 
+@lru_cache(maxsize=64)
+def _parsed_yaml(text: str):
+    # The pure-Python loader (the strict checks need it) takes a tenth of a second
+    # on the codebook, which one build reads a dozen times.
+    return yaml.load(text, Loader=_StrictLoader)  # a safe loader (see above)
+
+
 def read_yaml(path: Path):
     """A YAML document, with a named error for a missing, non-UTF-8 or malformed file.
 
@@ -138,7 +147,7 @@ def read_yaml(path: Path):
                                      f"have at most {YAML_MAX_CHARACTERS:,}")],
                      "cannot read a YAML file")
     try:
-        return yaml.load(text, Loader=_StrictLoader)  # a safe loader (see above)
+        return copy.deepcopy(_parsed_yaml(text))  # a copy: callers may change what they get
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark else None

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .autocoders import auto_code, load_candidate_coders
+from .cache import cached_call
 from .codebook import (HAND_CODED, MANUAL_COLUMNS, Codebook, body_paragraphs,
                        codebook_path, load_codebook, load_stopwords, split_list)
 from .corpus import BODY_KINDS, WORD, by_publication_date
@@ -24,7 +25,7 @@ from .data import load_table
 from .paths import DATA
 from .reliability import (INTERVAL, SEED, evaluate, evaluated_coders, hand_coded_texts,
                           interval_text)
-from .settings import build_settings
+from .settings import BuildSettings, build_settings
 from .vocabulary import AUTOMATED
 
 # A source's mean stance over all its paragraphs mixes stance targets (what each
@@ -41,24 +42,39 @@ def framing_tables(data_dir: Path, tables: dict) -> dict:
 
     The build settings of ``data_dir`` say which coders are evaluated, with how
     many bootstrap resamples, and how many processes code the corpus. The
-    coder the leave-one-source-out evaluation chose is fitted on every
-    hand-coded paragraph and codes every body paragraph of every source. The
     coders learn from, and are measured against, the hand coding the findings
     rest on (:func:`hand_coding`), whose content rules the corpus stage has checked
-    (:func:`kzreform.checks.corpus_rule_issues`).
+    (:func:`kzreform.checks.corpus_rule_issues`). The evaluation sees only the
+    hand-coded paragraphs, so a build that changes neither them nor the coding
+    inputs reuses its stored result (:mod:`kzreform.cache`).
     """
-    codebook = load_codebook(codebook_path(data_dir))
     paragraphs = tables["paragraphs"]
     manual = hand_coding(data_dir)
+    hand_coded = paragraphs.loc[paragraphs["paragraph_id"].isin(manual["paragraph_id"]),
+                                ["paragraph_id", "source_id", "text"]].reset_index(drop=True)
     settings = build_settings(data_dir)
-    coders = evaluated_coders(load_candidate_coders(codebook, settings, data_dir), settings,
-                              data_dir)
-    reliability, calibration, chosen = evaluate(coders, paragraphs, manual, codebook,
-                                                settings.resamples, data_dir)
-    labelled = hand_coded_texts(paragraphs, manual)
-    coder = next(c for c in coders if c.name == chosen).fit(labelled["text"].tolist(), labelled)
+    reliability, calibration, coder = cached_call(evaluate_and_fit, data_dir, hand_coded,
+                                                  manual, settings)
     return {"framing-auto": auto_code(paragraphs, coder, settings.workers),
             "framing-reliability": reliability, "framing-calibration": calibration}
+
+
+def evaluate_and_fit(data_dir: Path, hand_coded: pd.DataFrame, manual: pd.DataFrame,
+                     settings: BuildSettings) -> tuple[pd.DataFrame, pd.DataFrame, object]:
+    """The coders' reliability and calibration tables, and the chosen coder fitted on them all.
+
+    The coder the leave-one-source-out evaluation chose is fitted on every
+    hand-coded paragraph; the build codes every body paragraph of every source
+    with it.
+    """
+    codebook = load_codebook(codebook_path(data_dir))
+    coders = evaluated_coders(load_candidate_coders(codebook, settings, data_dir), settings,
+                              data_dir)
+    reliability, calibration, chosen = evaluate(coders, hand_coded, manual, codebook,
+                                                settings.resamples, data_dir)
+    labelled = hand_coded_texts(hand_coded, manual)
+    coder = next(c for c in coders if c.name == chosen).fit(labelled["text"].tolist(), labelled)
+    return reliability, calibration, coder
 
 
 def hand_coding(data_dir: Path = DATA) -> pd.DataFrame:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .cache import cached_call
 from .codebook import codebook_path, load_codebook
 from .data import load_table
 from .reliability import interval_text, pair_codes, with_intervals, with_voices
@@ -62,16 +63,30 @@ def coded_by_both(first: pd.DataFrame, second: pd.DataFrame) -> tuple[pd.DataFra
 
 
 def intercoder_tables(data_dir: Path, tables: dict) -> dict:
-    """Builder: agreement of the two hand codings, and of each with the reconciled coding."""
+    """Builder: agreement of the two hand codings, and of each with the reconciled coding.
+
+    Only the hand-coded paragraphs' sources matter, so a build that changes
+    neither them nor the codings reuses the stored result (:mod:`kzreform.cache`).
+    """
     codings = {name: load_table(resource, data_dir) for name, resource in CODINGS.items()}
+    coded = pd.concat([coding["paragraph_id"] for coding in codings.values()]).unique()
+    paragraphs = tables["paragraphs"]
+    sources = paragraphs.loc[paragraphs["paragraph_id"].isin(coded),
+                             ["paragraph_id", "source_id"]].reset_index(drop=True)
+    table = cached_call(agreement_of_codings, data_dir, codings, sources,
+                        build_settings(data_dir).resamples)
+    return {"intercoder-reliability": table}
+
+
+def agreement_of_codings(data_dir: Path, codings: dict[str, pd.DataFrame], sources: pd.DataFrame,
+                         resamples: int) -> pd.DataFrame:
+    """Every comparison of :data:`COMPARISONS`, one table; ``sources`` as in the agreement."""
     codebook = load_codebook(codebook_path(data_dir))
-    resamples = build_settings(data_dir).resamples
-    measured = [intercoder_agreement(codings[first], codings[second], codebook,
-                                     tables["paragraphs"], resamples).assign(
-                    comparison=comparison_name(first, second))
+    measured = [intercoder_agreement(codings[first], codings[second], codebook, sources,
+                                     resamples).assign(comparison=comparison_name(first, second))
                 for first, second in COMPARISONS]
     table = pd.concat(measured, ignore_index=True)
-    return {"intercoder-reliability": table[["comparison", *table.columns[:-1]]]}
+    return table[["comparison", *table.columns[:-1]]]
 
 
 def agreement_table(agreement: pd.DataFrame) -> pd.DataFrame:

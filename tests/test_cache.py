@@ -1,0 +1,119 @@
+"""The disk cache of slow build steps (kzreform.cache): a stored result is a fresh result."""
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from kzreform import cache, framing
+from kzreform.cache import CACHE_OFF, CACHE_VARIABLE, cached_call
+
+CALLS = []
+
+
+def counted_step(data_dir, table, number):
+    """A stand-in for a slow step: records each call, reads a coding input of data_dir."""
+    CALLS.append(number)
+    rules = (data_dir / "coding" / "stopwords.txt").read_text(encoding="utf-8")
+    return table.assign(total=table["value"] * number), len(rules)
+
+
+@pytest.fixture
+def own_cache(tmp_path, monkeypatch):
+    CALLS.clear()
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+TABLE = pd.DataFrame({"value": [1, 2, 3]})
+
+
+def test_a_second_call_with_the_same_inputs_is_not_computed_and_equals_the_first(
+        own_cache, data_copy):
+    first = cached_call(counted_step, data_copy, TABLE, 2)
+    second = cached_call(counted_step, data_copy, TABLE, 2)
+    assert CALLS == [2]
+    pd.testing.assert_frame_equal(first[0], second[0])
+    assert first[1] == second[1]
+    assert any(own_cache.rglob("*")), "the result is stored in the folder KZREFORM_CACHE names"
+
+
+def test_another_argument_is_computed_again(own_cache, data_copy):
+    cached_call(counted_step, data_copy, TABLE, 2)
+    cached_call(counted_step, data_copy, TABLE, 3)
+    cached_call(counted_step, data_copy, TABLE.assign(value=[1, 2, 4]), 3)
+    assert CALLS == [2, 3, 3]
+
+
+def test_a_changed_coding_input_is_computed_again(own_cache, data_copy):
+    cached_call(counted_step, data_copy, TABLE, 2)
+    with open(data_copy / "coding" / "stopwords.txt", "a", encoding="utf-8") as stopwords:
+        stopwords.write("zzz\n")
+    _, length = cached_call(counted_step, data_copy, TABLE, 2)
+    assert CALLS == [2, 2]
+    assert length == len((data_copy / "coding" / "stopwords.txt").read_text(encoding="utf-8"))
+
+
+def test_the_corpus_and_the_folder_s_path_are_not_part_of_the_key(own_cache, data_copy,
+                                                                    tmp_path):
+    cached_call(counted_step, data_copy, TABLE, 2)
+    raw = next((data_copy / "raw").rglob("*.txt"))
+    raw.write_text(raw.read_text(encoding="utf-8") + "\nOne more paragraph.\n",
+                   encoding="utf-8")
+    (data_copy / "metadata" / "sources.csv").write_text("changed\n", encoding="utf-8")
+    moved = data_copy.rename(tmp_path / "elsewhere")
+    cached_call(counted_step, moved, TABLE, 2)
+    assert CALLS == [2]
+
+
+def test_changed_code_is_computed_again(own_cache, data_copy, monkeypatch):
+    cached_call(counted_step, data_copy, TABLE, 2)
+    monkeypatch.setattr(cache, "code_version", lambda: "another version of the package")
+    cached_call(counted_step, data_copy, TABLE, 2)
+    assert CALLS == [2, 2]
+
+
+def test_off_computes_every_time_and_stores_nothing(own_cache, data_copy, monkeypatch):
+    monkeypatch.setenv(CACHE_VARIABLE, CACHE_OFF)
+    cached_call(counted_step, data_copy, TABLE, 2)
+    cached_call(counted_step, data_copy, TABLE, 2)
+    assert CALLS == [2, 2]
+    assert not own_cache.exists()
+
+
+def test_the_code_version_changes_with_any_module_of_the_package(tmp_path):
+    package = shutil.copytree(Path(cache.__file__).parent, tmp_path / "kzreform",
+                              ignore=shutil.ignore_patterns("__pycache__"))
+    assert cache.source_digest(package) == cache.code_version()
+    for module in sorted(package.glob("*.py")):
+        before = cache.source_digest(package)
+        module.write_bytes(module.read_bytes() + b"\n")
+        assert cache.source_digest(package) != before, module.name
+
+
+def test_the_coders_are_not_evaluated_again_for_a_paragraph_nobody_hand_coded(
+        own_cache, data_copy, paragraphs, monkeypatch, fast_build):
+    evaluations = []
+    evaluate = framing.evaluate
+
+    def counted_evaluate(*arguments):
+        evaluations.append(1)
+        return evaluate(*arguments)
+
+    monkeypatch.setattr(framing, "evaluate", counted_evaluate)
+    first = framing.framing_tables(data_copy, {"paragraphs": paragraphs})
+    added = paragraphs.tail(1).assign(paragraph_id="added-2026-p01", source_id="added-2026",
+                                      text="Critics call the new referendum a sham.")
+    grown = pd.concat([paragraphs, added], ignore_index=True)
+    second = framing.framing_tables(data_copy, {"paragraphs": grown})
+    assert evaluations == [1]
+    pd.testing.assert_frame_equal(first["framing-reliability"], second["framing-reliability"])
+    pd.testing.assert_frame_equal(first["framing-calibration"], second["framing-calibration"])
+    assert "added-2026-p01" in set(second["framing-auto"]["paragraph_id"]), (
+        "the new paragraph is coded by the stored coder")
+    hand_coded = grown["paragraph_id"].isin(framing.hand_coding(data_copy)["paragraph_id"])
+    first_hand_coded = grown.index[hand_coded][0]
+    grown.loc[first_hand_coded, "text"] += " Critics call it a sham."
+    framing.framing_tables(data_copy, {"paragraphs": grown})
+    assert evaluations == [1, 1], "a changed hand-coded paragraph is evaluated again"
