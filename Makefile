@@ -57,7 +57,7 @@ notebooks: data
 	$(BIN)/python -m kzreform notebooks $(NOTEBOOKS)
 
 test: $(INSTALLED)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 # quarto-cli (PyPI) downloads the Quarto binary when it is installed; where
 # that is impossible the report target stops after everything else is done.

@@ -129,23 +129,6 @@ def new_source(tmp_path):
     return write
 
 
-@pytest.fixture(scope="session", autouse=True)
-def add_source_workflow(request, tmp_path_factory):
-    """The add-source workflow of test_workflow.py, started as the session starts.
-
-    It runs the suite again in a copy of the repository, in child processes
-    that use the core the other tests (one process) leave idle; its test waits
-    for it. None when that test is not among the tests selected.
-    """
-    items = [item for item in request.session.items if item.path.name == "test_workflow.py"]
-    if not items:
-        yield None
-        return
-    workflow = items[0].module.Workflow(tmp_path_factory.mktemp("workflow"))
-    yield workflow
-    workflow.stop()
-
-
 @pytest.fixture(scope="session")
 def sources():
     return load_table("sources")
@@ -164,3 +147,30 @@ def removed():
 @pytest.fixture(scope="session")
 def codebook():
     return load_codebook()
+
+
+# A test with one of these builds its own inputs; --study-data-only leaves it out.
+PRIVATE_FIXTURES = {"tmp_path", "tmp_path_factory", "data_copy", "new_source"}
+WORKFLOW_TESTS = "test_workflow.py"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--study-data-only", action="store_true",
+                     help="run only the tests that read the repository's data as it is "
+                          "(no private copy, no temporary folder)")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Select (``--study-data-only``), then put the add-source workflow first.
+
+    ``make test`` runs the tests in parallel workers, a file to a worker
+    (pytest-xdist, ``--dist loadfile``: a notebook's cells run in order in one
+    kernel). The workflow (test_workflow.py) spends its time in commands of its
+    own, so it starts first and the other tests run beside it.
+    """
+    if config.getoption("--study-data-only"):
+        kept = [item for item in items
+                if not PRIVATE_FIXTURES.intersection(getattr(item, "fixturenames", ()))]
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
+    items.sort(key=lambda item: item.path.name != WORKFLOW_TESTS)  # stable: order kept otherwise

@@ -39,10 +39,6 @@ def test_a_stage_reads_only_tables_of_earlier_stages():
         made.update(stage.makes)
 
 
-def test_the_build_makes_each_stage_s_tables_in_stage_order(fresh_build):
-    assert list(fresh_build) == [name for stage in STAGES for name in stage.makes]
-
-
 STUB = pd.DataFrame({"paragraph_id": ["x-p01"]})
 GIVEN = {}
 

@@ -31,6 +31,8 @@ RAW_TEMPLATE, TABLE_TEMPLATE, RESOURCES = "raw_text", "table", "resources"
 # The table whose raw_file column names the raw texts, each a resource of its own.
 SOURCES = "sources"
 RAW_FILE = "raw_file"
+# The digest that fixes each raw text's bytes in the descriptor (Frictionless's `hash` property).
+RAW_HASH = "sha256"
 REFERENCE = "codebook"
 # What a {codebook: ...} reference stands for.
 CODE_LISTS: dict[str, Callable[[Codebook], object]] = {
@@ -124,8 +126,13 @@ def _raw_resources(template: dict, tables: list[dict], data_dir: Path
     if missing:
         return [], missing
     return [{"name": "raw-" + Path(raw_file).name.split("_")[0], "path": raw_file, **template,
-             "hash": "sha256:" + hashlib.sha256((Path(data_dir) / raw_file).read_bytes())
-             .hexdigest()} for raw_file in raw_files], []
+             "hash": raw_hash((Path(data_dir) / raw_file).read_bytes())}
+            for raw_file in raw_files], []
+
+
+def raw_hash(data: bytes) -> str:
+    """A raw text's ``hash`` in the descriptor: ``sha256:`` and the hex digest."""
+    return f"{RAW_HASH}:{hashlib.new(RAW_HASH, data).hexdigest()}"
 
 
 def _generated(data_dir: Path) -> tuple[dict, list[Issue]]:
