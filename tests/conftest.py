@@ -21,7 +21,7 @@ from kzreform.cache import CACHE_OFF, CACHE_VARIABLE
 from kzreform.codebook import load_codebook
 from kzreform.data import load_table
 from kzreform.paths import DATA
-from kzreform.settings import PROFILE_VARIABLE, selected_profile
+from kzreform.settings import PROFILE_VARIABLE, build_settings, selected_profile
 from kzreform.transaction import COMMIT_LOCK_FILE, LOCK_FILE, WORK_DIR
 
 FAST_PROFILE = "fast"
@@ -101,6 +101,14 @@ def fresh_build():
 def data_copy(tmp_path):
     """A private copy of data/ that a test may break without touching the real one."""
     return copy_data(tmp_path / "data")
+
+
+def add_profile(data_dir, profile, resamples, coders):
+    """Add a build profile to data_dir's build settings (the default profile's flag share)."""
+    path = data_dir / "build_settings.csv"
+    with open(path, "a", encoding="utf-8") as table:
+        table.write(f"{profile},{resamples},{coders},{build_settings().flag_errors},,"
+                    "a profile of the tests\n")
 
 
 def write_source(directory, text=ARTICLE, name="article", document=None, **source_changes):

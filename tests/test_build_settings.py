@@ -4,7 +4,7 @@ import re
 
 import pandas as pd
 import pytest
-from conftest import FAST_PROFILE
+from conftest import FAST_PROFILE, add_profile
 
 from kzreform import autocoders, framing, reliability
 from kzreform.cli import main
@@ -24,13 +24,6 @@ def candidates(codebook):
 def coded(paragraphs):
     return framing.coded_paragraphs(paragraphs, load_table("framing-manual"),
                                     load_table("framing-auto"))
-
-
-def add_profile(data_dir, profile, resamples, coders):
-    path = data_dir / "build_settings.csv"
-    with open(path, "a", encoding="utf-8") as table:
-        table.write(f"{profile},{resamples},{coders},{build_settings().flag_errors},,"
-                    "a profile of the tests\n")
 
 
 def test_the_default_and_fast_profiles_exist():
