@@ -9,7 +9,8 @@ from conftest import snapshot
 
 from kzreform import coding_sheet
 from kzreform.cli import main
-from kzreform.codebook import MANUAL_COLUMNS, body_paragraphs, hand_coded_sources
+from kzreform.codebook import MANUAL_COLUMNS, hand_coded_sources
+from kzreform.corpus import body_paragraphs
 from kzreform.data import load_table
 from kzreform.errors import DataValidationError
 from kzreform.validation import validate_package

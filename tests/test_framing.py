@@ -9,7 +9,7 @@ import pytest
 
 from kzreform import autocoders, build, checks, framing, reading, reliability
 from kzreform import codebook as codebook_module
-from kzreform.corpus import WORD
+from kzreform.corpus import WORD, body_paragraphs
 from kzreform.data import load_table, read_yaml
 from kzreform.errors import DataValidationError
 from kzreform.paths import DATAPACKAGE
@@ -75,7 +75,7 @@ def test_codebook_defines_every_frame_fully(codebook):
 
 def test_hand_coding_covers_every_body_paragraph_of_the_sources_it_codes(manual, paragraphs):
     assert checks.manual_coding_issues(paragraphs) == []
-    body = codebook_module.body_paragraphs(paragraphs)
+    body = body_paragraphs(paragraphs)
     body = body[body["source_id"].isin(codebook_module.hand_coded_sources(manual, paragraphs))]
     assert sorted(manual["paragraph_id"]) == sorted(body["paragraph_id"])
 
@@ -232,7 +232,7 @@ def test_prefix_and_phrase_terms(codebook):
 
 def test_auto_code_skips_headings_and_footnotes(paragraphs, lexicon):
     coded = autocoders.auto_code(paragraphs, autocoders.LexiconCoder(lexicon))
-    body = codebook_module.body_paragraphs(paragraphs)
+    body = body_paragraphs(paragraphs)
     assert coded["paragraph_id"].tolist() == body["paragraph_id"].tolist()
     assert (coded["coding"] == AUTOMATED).all()
     assert coded["check_by_hand"].equals(coded["confidence"] < autocoders.CHECK_BY_HAND_BELOW)
@@ -612,7 +612,7 @@ def test_parallel_coding_equals_coding_in_turn(paragraphs, lexicon, codebook, cu
         labelled["text"].tolist(), labelled)
     many = pd.concat([paragraphs] * 25, ignore_index=True)
     many["paragraph_id"] = [f"x-p{number:05d}" for number in range(len(many))]
-    assert len(codebook_module.body_paragraphs(many)) >= autocoders.PARALLEL_MIN_PARAGRAPHS
+    assert len(body_paragraphs(many)) >= autocoders.PARALLEL_MIN_PARAGRAPHS
     for coder in (autocoders.LexiconCoder(lexicon), supervised):
         pd.testing.assert_frame_equal(autocoders.auto_code(many, coder, workers=2),
                                       autocoders.auto_code(many, coder, workers=1))
@@ -800,7 +800,7 @@ def test_coded_paragraphs_prefer_hand_coding(paragraphs, manual, stored_auto):
     coded = framing.coded_paragraphs(paragraphs, only_first, stored_auto)
     hand = coded["coding"] == codebook_module.HAND_CODED
     assert set(coded.loc[hand, "source_id"]) == {first}
-    assert len(coded) == len(codebook_module.body_paragraphs(paragraphs))
+    assert len(coded) == len(body_paragraphs(paragraphs))
     assert not coded.loc[hand, "check_by_hand"].any()
     labels = set(framing.with_source_labels(coded)["source"])
     assert {f"{source} ({AUTOMATED})" for source in others} <= labels
@@ -917,7 +917,7 @@ def test_the_source_summary_shows_sources_in_the_order_given():
 
 
 def test_page_clutter_is_not_coded(paragraphs, lexicon):
-    body = codebook_module.body_paragraphs(paragraphs)
+    body = body_paragraphs(paragraphs)
     clutter = ["Tokayev votes in Astana on 5 June, the day of the referendum. Photo: Reuters",
                "© AP Photo.", "Share on Facebook. Tweet this."]
     prose = ["The photographer said the vote was peaceful.",

@@ -47,9 +47,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler, normalize
 from threadpoolctl import threadpool_limits
 
-from .codebook import (LIST_SEPARATOR, NO_VOICE, Codebook, body_paragraphs, load_stopwords,
+from .codebook import (LIST_SEPARATOR, NO_VOICE, Codebook, load_stopwords,
                        split_list)
-from .corpus import WORD
+from .corpus import WORD, body_paragraphs
 from .data import load_table
 from .paths import DATA
 from .reading import NEGATED, Reader, Reading, VoiceCues, load_voice_cues

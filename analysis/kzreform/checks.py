@@ -14,7 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from . import adjudication
-from .corpus import BODY_KINDS, TITLE_PLACEHOLDER, PatternError, quote_in_text, rule_regex
+from .corpus import (BODY_KINDS, TITLE_PLACEHOLDER, PatternError, body_paragraphs, quote_in_text,
+                     rule_regex)
 from .data import field_enum, load_table, read_text, resource_path, text_issues
 from .duplicates import duplicated_sources
 from .errors import Issue, shown
@@ -357,7 +358,7 @@ def manual_coding_issues(paragraphs: pd.DataFrame, data_dir: Path = DATA) -> lis
     manual = load_table("framing-manual", data_dir)
     path = resource_path("framing-manual", data_dir)
     issues = coded_row_issues("framing-manual", paragraphs, data_dir)
-    body = paragraphs[paragraphs["kind"].isin(BODY_KINDS)]
+    body = body_paragraphs(paragraphs)
     body = body[body["source_id"].isin(hand_coded_sources(manual, paragraphs))]
     coded = set(manual["paragraph_id"])
     issues += [Issue.at(path, "is a body paragraph of a hand-coded source (one the hand coding "

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from .corpus import BODY_KINDS
 from .data import read_text, read_yaml
 from .errors import DataValidationError, Issue, raise_issues, shown
 from .paths import CODING, DATA, in_data_dir
@@ -203,11 +202,6 @@ def load_codebook(path: Path = CODEBOOK) -> Codebook:
 def split_list(cell: str) -> list[str]:
     """The ids of a ';'-separated cell (an empty cell has none)."""
     return [item for item in str(cell).split(LIST_SEPARATOR) if item]
-
-
-def body_paragraphs(paragraphs: pd.DataFrame) -> pd.DataFrame:
-    """The paragraphs that are coded: body paragraphs and list items."""
-    return paragraphs[paragraphs["kind"].isin(BODY_KINDS)]
 
 
 def hand_coded_sources(manual: pd.DataFrame, paragraphs: pd.DataFrame) -> list[str]:

@@ -23,8 +23,8 @@ import pandas as pd
 from . import build, transaction
 from .adjudication import RECONCILED_COLUMNS
 from .checks import manual_coding_issues, reconciled_coding_issues
-from .codebook import (MANUAL_COLUMNS, Codebook, body_paragraphs, codebook_path, load_codebook,
-                       split_list)
+from .codebook import MANUAL_COLUMNS, Codebook, codebook_path, load_codebook, split_list
+from .corpus import body_paragraphs
 from .data import csv_rows, load_table, resource_path
 from .errors import Issue, raise_issues, shown
 from .paths import DATA

@@ -264,3 +264,8 @@ def quote_in_text(quote: str, text: str) -> bool:
 def by_publication_date(sources: pd.DataFrame) -> pd.DataFrame:
     """Rows with ``date_earliest`` and ``source_id`` in order of publication (date, then id)."""
     return sources.sort_values(["date_earliest", "source_id"])
+
+
+def body_paragraphs(paragraphs: pd.DataFrame) -> pd.DataFrame:
+    """The paragraphs that are coded: body paragraphs and list items (:data:`BODY_KINDS`)."""
+    return paragraphs[paragraphs["kind"].isin(BODY_KINDS)]

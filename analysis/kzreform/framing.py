@@ -18,9 +18,9 @@ import pandas as pd
 
 from .autocoders import auto_code, load_candidate_coders
 from .cache import cached_call
-from .codebook import (HAND_CODED, MANUAL_COLUMNS, Codebook, body_paragraphs,
+from .codebook import (HAND_CODED, MANUAL_COLUMNS, Codebook,
                        codebook_path, load_codebook, load_stopwords, split_list)
-from .corpus import BODY_KINDS, WORD, by_publication_date
+from .corpus import BODY_KINDS, WORD, body_paragraphs, by_publication_date
 from .data import load_table
 from .paths import DATA
 from .reliability import (INTERVAL, SEED, evaluate, evaluated_coders, hand_coded_texts,

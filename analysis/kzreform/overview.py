@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .corpus import BODY_KINDS, by_publication_date
+from .corpus import body_paragraphs, by_publication_date
 from .data import load_table
 from .paths import DATA
 
@@ -21,7 +21,7 @@ def load_events(data_dir: Path = DATA) -> pd.DataFrame:
 
 def corpus_overview(sources: pd.DataFrame, paragraphs: pd.DataFrame) -> pd.DataFrame:
     """One row per source: who published it, when, and how much body text it has."""
-    body = paragraphs[paragraphs["kind"].isin(BODY_KINDS)]
+    body = body_paragraphs(paragraphs)
     counts = body.groupby("source_id").agg(
         words=("word_count", "sum"), paragraphs=("paragraph_id", "size"))
     table = sources.set_index("source_id").join(counts).reset_index()

@@ -13,7 +13,8 @@ from pathlib import Path
 import pandas as pd
 
 from . import framing
-from .codebook import body_paragraphs, codebook_path, load_codebook
+from .codebook import codebook_path, load_codebook
+from .corpus import body_paragraphs
 from .data import load_table
 from .provisions import reforms_by_direction
 from .settings import build_settings
