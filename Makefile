@@ -56,8 +56,11 @@ data-%: $(INSTALLED)
 notebooks: data
 	$(BIN)/python -m kzreform notebooks $(NOTEBOOKS)
 
+# Two workers on a 2-core machine (one per core), a test file to each worker at a
+# time (pytest-xdist; conftest.py says why). PYTEST_ARGS adds options, such as
+# --durations=30 in benchmarks/bench_test_suite.sh.
 test: $(INSTALLED)
-	$(BIN)/python -m pytest -n auto --dist loadfile
+	$(BIN)/python -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
 
 # quarto-cli (PyPI) downloads the Quarto binary when it is installed; where
 # that is impossible the report target stops after everything else is done.

@@ -4,7 +4,7 @@
 #
 #   benchmarks/bench_test_suite.sh [PYTEST OPTIONS]      (from any folder; .venv built)
 #
-# Prints pytest's 30 slowest steps, then wall, user and system time (user and
+# Runs `make test` itself (two workers) and prints pytest's 30 slowest steps, then wall, user and system time (user and
 # system include the child processes the tests start).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +12,6 @@ python3 -c 'import os, time; t = time.perf_counter(); sum(range(10**6)); print(f
 echo "load average before: $(cat /proc/loadavg)"
 TIMEFORMAT='make test: wall %R s, user %U s, system %S s'
 status=0
-time .venv/bin/python -m pytest --durations=30 "$@" || status=$?
+time make -s test PYTEST_ARGS="--durations=30 $*" || status=$?
 echo "load average after: $(cat /proc/loadavg)"
 exit "$status"

@@ -385,12 +385,11 @@ def short_quote(text: str, max_words: int) -> str:
 
 # ---- distinctive vocabulary ----
 
-def word_counts(texts: pd.Series, stopwords: frozenset[str] = frozenset()) -> pd.Series:
-    """How often each lower-case word of ``texts`` occurs (numbers and stopwords left out)."""
+def counted_words(text: str, stopwords: frozenset[str] = frozenset()) -> list[str]:
+    """The lower-case words of ``text`` that are counted (numbers and stopwords left out)."""
     # Sources differ in typography only: count "Russia’s" and "Russia's" as one word.
-    words = [word for text in texts for word in WORD.findall(text.lower().replace("’", "'"))
-             if not word[0].isdigit() and word not in stopwords]
-    return pd.Series(words, dtype=str).value_counts()
+    return [word for word in WORD.findall(text.lower().replace("’", "'"))
+            if not word[0].isdigit() and word not in stopwords]
 
 
 def weighted_log_odds(texts: pd.Series, groups: pd.Series, prior_scale: float = 1.0,
@@ -402,23 +401,31 @@ def weighted_log_odds(texts: pd.Series, groups: pd.Series, prior_scale: float = 
     prior: the prior for word w is ``prior_scale`` times its count in the whole
     corpus, so frequent words need more evidence to stand out. The returned
     ``z`` is the log-odds difference divided by its estimated standard deviation.
+    Only the (group, word) pairs that occur are scored, unless ``min_count`` is
+    below one, and the rest of the corpus is the whole corpus less the group:
+    the cost grows with the text, not with the vocabulary times the groups.
     """
-    counts = pd.DataFrame({group: word_counts(texts[groups == group], stopwords)
-                           for group in sorted(groups.unique())}).fillna(0)
-    prior = counts.sum(axis=1) * prior_scale
-    prior_total = prior.sum()
-    rows = []
-    for group in counts.columns:
-        own = counts[group]
-        rest = counts.drop(columns=group).sum(axis=1)
-        own_odds = (own + prior) / (own.sum() + prior_total - own - prior)
-        rest_odds = (rest + prior) / (rest.sum() + prior_total - rest - prior)
-        delta = np.log(own_odds) - np.log(rest_odds)
-        variance = 1 / (own + prior) + 1 / (rest + prior)
-        result = pd.DataFrame({"group": group, "word": counts.index, "count": own.astype(int),
-                               "log_odds": delta, "z": delta / np.sqrt(variance)})
-        rows.append(result[result["count"] >= min_count])
-    return pd.concat(rows, ignore_index=True)
+    pairs = pd.DataFrame([(group, word) for text, group in zip(texts, groups)
+                          for word in counted_words(text, stopwords)], columns=["group", "word"])
+    counts = pairs.groupby(["group", "word"]).size()
+    if min_count < 1:  # score the words a group never uses too
+        counts = counts.unstack(fill_value=0).stack()
+    counts = counts[counts >= min_count].astype(float).rename("count").reset_index()
+    total = pairs["word"].value_counts().astype(float)
+    group_total = pairs["group"].value_counts().astype(float)
+    own = counts["count"]
+    prior = counts["word"].map(total) * prior_scale
+    prior_total = len(pairs) * prior_scale
+    own_sum = counts["group"].map(group_total)
+    rest = counts["word"].map(total) - own
+    rest_sum = len(pairs) - own_sum
+    own_odds = (own + prior) / (own_sum + prior_total - own - prior)
+    rest_odds = (rest + prior) / (rest_sum + prior_total - rest - prior)
+    delta = np.log(own_odds) - np.log(rest_odds)
+    variance = 1 / (own + prior) + 1 / (rest + prior)
+    return pd.DataFrame({"group": counts["group"], "word": counts["word"],
+                         "count": own.astype(int), "log_odds": delta,
+                         "z": delta / np.sqrt(variance)})
 
 
 def distinctive_words(coded: pd.DataFrame, top: int = 8,
