@@ -31,6 +31,8 @@ WORD = re.compile(r"\w[\w'’\-]*")
 HEADING_MAX_WORDS = 12
 # The kinds of paragraph that carry the article's argument (and are coded).
 BODY_KINDS = (PARAGRAPH, LIST_ITEM)
+# The columns that bound when a source was published or an event happened.
+DATE_WINDOW = ("date_earliest", "date_latest")
 SENTENCE_END = tuple(".!?:;,\"”’)]…")
 
 PARAGRAPH_COLUMNS = [
@@ -269,3 +271,12 @@ def by_publication_date(sources: pd.DataFrame) -> pd.DataFrame:
 def body_paragraphs(paragraphs: pd.DataFrame) -> pd.DataFrame:
     """The paragraphs that are coded: body paragraphs and list items (:data:`BODY_KINDS`)."""
     return paragraphs[paragraphs["kind"].isin(BODY_KINDS)]
+
+
+def with_dated_window(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with its date window (``date_earliest``, ``date_latest``) as timestamps.
+
+    The tables store dates as ISO text (:mod:`kzreform.data`); charts and date
+    arithmetic need them as timestamps.
+    """
+    return table.assign(**{column: pd.to_datetime(table[column]) for column in DATE_WINDOW})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from .corpus import with_dated_window
 from .vocabulary import EVENT_BASES
 
 DOMAIN = (pd.Timestamp("2018-07-01"), pd.Timestamp("2026-12-31"))
@@ -27,9 +28,8 @@ def label_positions(dates: pd.Series, domain=DOMAIN, width: int = WIDTH,
 
 def timeline_chart(sources: pd.DataFrame, events: pd.DataFrame) -> alt.LayerChart:
     """Sources' publication windows against the key events the corpus names."""
-    spans = sources.assign(
-        start=pd.to_datetime(sources["date_earliest"]),
-        end=pd.to_datetime(sources["date_latest"]),
+    spans = with_dated_window(sources).rename(
+        columns={"date_earliest": "start", "date_latest": "end"},
     )[["source_id", "outlet", "date_published", "start", "end"]]
     x_scale = alt.Scale(domain=[day.strftime("%Y-%m-%d") for day in DOMAIN])
     events = events.assign(label_at=label_positions(events["date_earliest"]))

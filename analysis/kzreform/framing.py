@@ -20,7 +20,8 @@ from .autocoders import auto_code, load_candidate_coders
 from .cache import cached_call
 from .codebook import (HAND_CODED, MANUAL_COLUMNS, Codebook,
                        codebook_path, load_codebook, load_stopwords, split_list)
-from .corpus import BODY_KINDS, WORD, body_paragraphs, by_publication_date
+from .corpus import (BODY_KINDS, DATE_WINDOW, WORD, body_paragraphs, by_publication_date,
+                     with_dated_window)
 from .data import load_table
 from .paths import DATA
 from .reliability import (INTERVAL, SEED, evaluate, evaluated_coders, hand_coded_texts,
@@ -201,9 +202,7 @@ def bootstrap_means(values: np.ndarray, rng: np.random.Generator,
 
 def with_publication_window(summary: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     """``summary`` (one or more rows per source_id) with each source's window and its middle."""
-    dates = sources[["source_id", "date_earliest", "date_latest"]].copy()
-    for column in ("date_earliest", "date_latest"):
-        dates[column] = pd.to_datetime(dates[column])
+    dates = with_dated_window(sources[["source_id", *DATE_WINDOW]])
     summary = summary.merge(dates, on="source_id", validate="many_to_one")
     summary["date_mid"] = summary["date_earliest"] + (
         summary["date_latest"] - summary["date_earliest"]) / 2

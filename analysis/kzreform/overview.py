@@ -6,17 +6,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from .corpus import body_paragraphs, by_publication_date
+from .corpus import body_paragraphs, by_publication_date, with_dated_window
 from .data import load_table
 from .paths import DATA
 
 
 def load_events(data_dir: Path = DATA) -> pd.DataFrame:
     """Key events with their dates as timestamps (each quote is checked by the build)."""
-    events = load_table("events", data_dir)
-    for column in ("date_earliest", "date_latest"):
-        events[column] = pd.to_datetime(events[column])
-    return events
+    return with_dated_window(load_table("events", data_dir))
 
 
 def corpus_overview(sources: pd.DataFrame, paragraphs: pd.DataFrame) -> pd.DataFrame:
