@@ -7,7 +7,9 @@ from kzreform.codebook import load_codebook
 from kzreform.data import field_enum, load_table
 from kzreform.fact_check import (CONTRADICTED, NOT_VERIFIABLE, NOT_VERIFIED, law_periods,
                                  law_rows, required_targets)
-from kzreform.provisions import LAW_CONTRADICTS, NOT_STATED_EXTERNAL, external_period_ids
+from kzreform.periods import period_ids
+from kzreform.provisions import LAW_CONTRADICTS, NOT_STATED_EXTERNAL
+from kzreform.vocabulary import EXTERNAL
 from kzreform.validation import package_issues
 
 # A refusal after a build does not test the statistics.
@@ -110,7 +112,7 @@ def test_every_contradicted_claim_is_flagged_in_its_matrix_cell():
 def test_no_external_cell_is_silent_while_its_ledger_states_a_value():
     matrix = load_table("provisions-matrix")
     external_claims = load_table("external-claims")
-    for period_id in external_period_ids(load_table("periods")):
+    for period_id in period_ids(load_table("periods"), EXTERNAL):
         stated = set(external_claims.loc[external_claims["period_id"] == period_id,
                                          "provision_id"])
         silent = set(matrix.loc[matrix[period_id] == NOT_STATED_EXTERNAL, "provision_id"])
@@ -175,7 +177,7 @@ def test_the_report_s_reading_of_today_s_checks_holds():
 def test_a_law_row_of_an_external_period_without_an_external_claim_is_an_error(data_copy):
     external_law = load_table("law", data_copy)
     periods = load_table("periods", data_copy)
-    row = external_law[external_law["period_id"].isin(external_period_ids(periods))].iloc[0]
+    row = external_law[external_law["period_id"].isin(period_ids(periods, EXTERNAL))].iloc[0]
     rewrite(data_copy, "external_claims.csv", lambda t: t[
         ~((t["provision_id"] == row["provision_id"]) & (t["period_id"] == row["period_id"]))])
     assert f"external_claims.csv states nothing for {row['provision_id']} there" \

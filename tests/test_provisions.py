@@ -12,9 +12,11 @@ from kzreform.data import field_enum, load_table
 from kzreform.errors import DataValidationError
 from kzreform.provisions import (EXTERNAL_MARK, LAW_CONTRADICTS, NOT_STATED, NOT_STATED_EXTERNAL,
                                  REPORTS_STATE, cell_text,
-                                 claims_per_source, external_cell_text, external_period_ids,
+                                 claims_per_source, external_cell_text,
                                  fact_consistency)
+from kzreform.periods import period_ids
 from kzreform.validation import package_issues
+from kzreform.vocabulary import EXTERNAL
 
 # The refusals below come after a build; its statistics are not what they test.
 pytestmark = pytest.mark.usefixtures("fast_build")
@@ -140,7 +142,7 @@ def external_cells_without_a_ledger_row(matrix, external_claims, periods):
     reported = set(zip(external_claims["provision_id"], external_claims["period_id"]))
     return [(number, period_id)
             for number, provision_id in enumerate(matrix["provision_id"], start=2)
-            for period_id in external_period_ids(periods)
+            for period_id in period_ids(periods, EXTERNAL)
             if (provision_id, period_id) not in reported]
 
 
@@ -185,7 +187,7 @@ def cell_values(cell: str) -> list[str]:
 
 def test_every_stated_cell_is_backed_by_claims_for_that_provision_and_period(
         matrix, claims, external_claims, periods):
-    external = set(external_period_ids(periods))
+    external = set(period_ids(periods, EXTERNAL))
     for row in matrix.to_dict("records"):
         for period_id in periods["period_id"]:
             cell = row[period_id]
@@ -209,7 +211,7 @@ def test_every_stated_cell_is_backed_by_claims_for_that_provision_and_period(
 def test_external_cells_cite_keys_of_the_bibliography_and_only_external_periods_have_them(
         external_claims, periods):
     assert set(external_claims["reference"]) <= set(bibliography_keys())
-    assert set(external_claims["period_id"]) <= set(external_period_ids(periods))
+    assert set(external_claims["period_id"]) <= set(period_ids(periods, EXTERNAL))
 
 
 def test_an_external_cell_lists_its_reference_keys_after_a_dagger():
@@ -341,7 +343,7 @@ def test_claims_per_source_counts_every_claim_and_every_source(claims, sources):
 def test_a_change_judged_on_the_2026_constitution_needs_an_external_claim(data_copy, provisions):
     """An institution the 2026 constitution adds or removes is judged on a ledger row."""
     judged = provisions[provisions["direction_refers_to"].isin(
-        external_period_ids(load_table("periods")))]
+        period_ids(load_table("periods"), EXTERNAL))]
     row = judged.index[0] + 2
     provision_id = judged["provision_id"].iloc[0]
     ledger = load_table("external-claims")

@@ -23,9 +23,9 @@ from .codebook import (Codebook, codebook_path, hand_coded_sources, load_codeboo
                        stopwords_path)
 from .paths import DATA, ROOT
 from .fact_check import contradicted_claims, fact_check_issues, law_issues
-from .provisions import (ADOPTED_KINDS, DIFFER, NOT_STATED_EXTERNAL,
-                         expected_cells, external_period_ids)
-from .vocabulary import (ACTOR_CUE, AGREEMENT, DATED_BY_CORPUS, DAY_PRECISION, IN_FORCE,
+from .periods import period_ids
+from .provisions import ADOPTED_KINDS, DIFFER, NOT_STATED_EXTERNAL, expected_cells
+from .vocabulary import (ACTOR_CUE, AGREEMENT, DATED_BY_CORPUS, DAY_PRECISION, EXTERNAL, IN_FORCE,
                          MONTH_PRECISION, NOT_STATED, PROPOSAL, PROPOSED_ONLY, RANGE_PRECISION,
                          YEAR_PRECISION)
 
@@ -216,7 +216,7 @@ def event_issues(data_dir: Path = DATA) -> list[Issue]:
 def external_claim_issues(data_dir: Path = DATA) -> list[Issue]:
     """External claims state something, and only for external periods."""
     periods = load_table("periods", data_dir)
-    external = set(external_period_ids(periods))
+    external = set(period_ids(periods, EXTERNAL))
     ledger = load_table("external-claims", data_dir)
     path = resource_path("external-claims", data_dir)
     issues = []
@@ -241,9 +241,9 @@ def change_kind_issues(data_dir: Path = DATA) -> list[Issue]:
     path = resource_path("provisions", data_dir)
     stated = set(zip(claims["provision_id"], claims["period_id"]))
     reported = set(zip(external_claims["provision_id"], external_claims["period_id"]))
-    external = set(external_period_ids(periods))
-    in_force = periods.loc[periods["kind"] == IN_FORCE, "period_id"].tolist()
-    proposals = periods.loc[periods["kind"] == PROPOSAL, "period_id"].tolist()
+    external = set(period_ids(periods, EXTERNAL))
+    in_force = period_ids(periods, IN_FORCE)
+    proposals = period_ids(periods, PROPOSAL)
     issues = []
     for number, row in enumerate(provisions.to_dict("records"), start=2):
         provision, judged = row["provision_id"], row["direction_refers_to"]
@@ -283,7 +283,7 @@ def matrix_cell_issues(data_dir: Path, built: dict) -> list[Issue]:
     external_claims = load_table("external-claims", data_dir)
     matrix = built["provisions-matrix"]
     path = resource_path("provisions-matrix", data_dir)
-    external = set(external_period_ids(periods))
+    external = set(period_ids(periods, EXTERNAL))
     contradicted = frozenset(contradicted_claims(load_table("fact-checks", data_dir)))
     issues = []
     for number, row in enumerate(matrix.to_dict("records"), start=2):

@@ -24,6 +24,7 @@ import pandas as pd
 from .data import field_enum, load_table, resource_path
 from .errors import Issue
 from .paths import DATA, ROOT
+from .periods import period_ids
 from .vocabulary import (CONTRADICTED, DATED_BY_REFERENCE, EXTERNAL, IN_FORCE, NOT_VERIFIABLE,
                          NOT_VERIFIED)
 
@@ -112,7 +113,7 @@ def source_accuracy(sources: pd.DataFrame, claims: pd.DataFrame, statements: pd.
     A source's claims about periods in force (what the law provided) and its
     statements of facts count; its proposals do not, as they state no law.
     """
-    in_force = periods.loc[periods["kind"] == IN_FORCE, "period_id"]
+    in_force = period_ids(periods, IN_FORCE)
     stated = pd.concat([
         claims[claims["period_id"].isin(in_force)].rename(columns={"claim_id": "row_id"})
         .merge(checked_rows(checks, "claims"), on="row_id"),
@@ -142,7 +143,7 @@ def report_sections(report: Path = REPORT) -> set[str]:
 def required_targets(data_dir: Path = DATA) -> set[str]:
     """Every statement that needs a check: claims about the law in force, facts, externals."""
     periods = load_table("periods", data_dir)
-    in_force = set(periods.loc[periods["kind"] == IN_FORCE, "period_id"])
+    in_force = set(period_ids(periods, IN_FORCE))
     targets = set()
     for ledger, id_column in {**CORPUS_LEDGERS, **EXTERNAL_LEDGERS}.items():
         table = load_table(ledger, data_dir)
@@ -208,7 +209,7 @@ def law_issues(data_dir: Path = DATA) -> list[Issue]:
         if (row["basis"] == NOT_VERIFIED) != (not row["reference"].strip()):
             issues.append(Issue.at(path, "must be empty exactly when the basis is 'not verified'",
                                    row=number, field="reference", value=row["reference"]))
-    external = set(periods.loc[periods["kind"] == EXTERNAL, "period_id"])
+    external = set(period_ids(periods, EXTERNAL))
     external_claims = load_table("external-claims", data_dir)
     reported = set(zip(external_claims["provision_id"], external_claims["period_id"]))
     issues += [Issue.at(path, "states the law of an external period, but external_claims.csv "

@@ -19,6 +19,7 @@ import pandas as pd
 
 from .data import field_enum, load_table
 from .fact_check import contradicted_claims, law_beside_sources, source_accuracy
+from .periods import period_ids
 from .vocabulary import (ABOLISHED, AGREE, EXTERNAL, FACT_TOPIC, INTRODUCED, MODIFIED, NOT_STATED,
                          PROPOSED_ONLY, UNCHANGED)
 
@@ -70,16 +71,11 @@ def _cell(cell_claims: pd.DataFrame, who: str, evidence: str, silent: str, mark:
     return f"{lead}: " + "; ".join(parts)
 
 
-def external_period_ids(periods: pd.DataFrame) -> list[str]:
-    """Periods whose cells come from cited reporting, not from the corpus."""
-    return periods.loc[periods["kind"] == EXTERNAL, "period_id"].tolist()
-
-
 def expected_cells(claims: pd.DataFrame, external_claims: pd.DataFrame,
                    periods: pd.DataFrame, provision_id: str,
                    contradicted: frozenset[str] = frozenset()) -> dict[str, str]:
     """Each period's cell for one provision, from the ledger that period draws on."""
-    external = set(external_period_ids(periods))
+    external = set(period_ids(periods, EXTERNAL))
     cells = {}
     for period_id in periods["period_id"]:
         ledger = external_claims if period_id in external else claims

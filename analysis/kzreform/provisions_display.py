@@ -18,8 +18,8 @@ import pandas as pd
 
 from .codebook import HAND_CODED, Codebook
 from .evidence import Evidence
-from .provisions import (ADOPTED_KINDS, EXTERNAL_MARK, NOT_STATED_EXTERNAL,
-                         external_period_ids, reforms)
+from .periods import period_ids
+from .provisions import ADOPTED_KINDS, EXTERNAL_MARK, NOT_STATED_EXTERNAL, reforms
 from .tables import ReportTable, report_table
 from .vocabulary import EXTERNAL, IN_FORCE, NOT_STATED, NOT_VERIFIED, PROPOSAL, PROPOSED_ONLY
 
@@ -51,10 +51,6 @@ def _grouped(table: pd.DataFrame, group: str) -> pd.DataFrame:
     return shown.reset_index(drop=True)
 
 
-def _period_ids(periods: pd.DataFrame, kind: str) -> list[str]:
-    return periods[periods["kind"] == kind].sort_values("order")["period_id"].tolist()
-
-
 def _period_labels(periods: pd.DataFrame) -> dict[str, str]:
     """Labels for column headers; external periods carry the dagger."""
     return {period_id: label + (EXTERNAL_MARK if kind == EXTERNAL else "")
@@ -69,14 +65,14 @@ def _marked_silence(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 def _marked_judgements(matrix: pd.DataFrame, periods: pd.DataFrame) -> pd.Series:
     """The kind of change, with a dagger where it is judged on an external period."""
-    external = matrix["direction_refers_to"].isin(external_period_ids(periods))
+    external = matrix["direction_refers_to"].isin(period_ids(periods, EXTERNAL))
     return matrix["change_kind"] + external.map({True: EXTERNAL_MARK, False: ""})
 
 
 def provisions_overview(matrix: pd.DataFrame, periods: pd.DataFrame,
                         evidence: Evidence) -> ReportTable:
     """Provision by in-force and external period, with the kind of change and where power moves."""
-    shown_periods = [*_period_ids(periods, IN_FORCE), *_period_ids(periods, EXTERNAL)]
+    shown_periods = [*period_ids(periods, IN_FORCE), *period_ids(periods, EXTERNAL)]
     shown = _marked_silence(matrix.assign(change_kind=_marked_judgements(matrix, periods)),
                             [*shown_periods, "change_kind"])[
         ["domain", "provision", *shown_periods, "change_kind", "power_direction"]]
@@ -109,10 +105,10 @@ def judgement_rationales(matrix: pd.DataFrame, periods: pd.DataFrame,
 def proposals_overview(matrix: pd.DataFrame, periods: pd.DataFrame,
                        evidence: Evidence) -> ReportTable:
     """Provisions the proposals address: each proposal beside what was adopted."""
-    proposals = _period_ids(periods, PROPOSAL)
-    adopted = _period_ids(periods, IN_FORCE)[1:]
+    proposals = period_ids(periods, PROPOSAL)
+    adopted = period_ids(periods, IN_FORCE)[1:]
     addressed = matrix[(matrix[proposals] != NOT_STATED).any(axis=1)]
-    order = [proposals[0], *adopted, *proposals[1:], *_period_ids(periods, EXTERNAL)]
+    order = [proposals[0], *adopted, *proposals[1:], *period_ids(periods, EXTERNAL)]
     shown = _marked_silence(addressed, order)[["provision", *order]].rename(
         columns={**_period_labels(periods), "provision": "Provision"})
     period_width = 0.82 / len(order)
@@ -141,8 +137,8 @@ def adopted_overview(matrix: pd.DataFrame, periods: pd.DataFrame, coded: pd.Data
     One row per provision the latest proposal period states; the stance is the
     framing code of each paragraph the proposal cell cites.
     """
-    latest = _period_ids(periods, PROPOSAL)[-1]
-    external = _period_ids(periods, EXTERNAL)
+    latest = period_ids(periods, PROPOSAL)[-1]
+    external = period_ids(periods, EXTERNAL)
     labels = _period_labels(periods)
     addressed = matrix[matrix[latest] != NOT_STATED]
     stances = paragraph_stances(coded, codebook)
