@@ -290,3 +290,11 @@ def test_a_stopword_list_that_is_not_utf8_is_named_in_the_copy_given(data_copy, 
     assert "coding/stopwords.txt" in build_error(data_copy)
     with pytest.raises(DataValidationError, match="stopwords.txt, value b'\\\\xe9': not valid"):
         framing.load_stopwords(data_copy)
+
+
+def test_a_stored_evidence_quote_not_in_its_paragraph_is_named(data_copy):
+    path = data_copy / "processed/evidence_quotes.csv"
+    set_cell(path, 0, "quote", "words that no paragraph holds")
+    errors = errors_of(data_copy)
+    assert ("data/processed/evidence_quotes.csv, row 2, field 'quote', value 'words that no "
+            "paragraph holds': is not found verbatim in paragraph") in errors

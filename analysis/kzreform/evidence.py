@@ -20,12 +20,13 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
 from .corpus import quote_in_text
-from .data import load_table
-from .errors import DataValidationError
+from .data import load_table, resource_path
+from .errors import DataValidationError, Issue
 from .vocabulary import DATED_BY_REFERENCE
 
 ANCHOR_PREFIX = "ev-"
@@ -275,18 +276,35 @@ class Evidence:
         return "\n\n".join(blocks)
 
 
+def evidence_tables(data_dir: Path, tables: dict) -> dict:
+    """Builder: every quote the report's tables cite, and what each cited reference reports."""
+    provisions, periods, facts, events = (load_table(name, data_dir) for name in
+                                          ("provisions", "periods", "facts", "events"))
+    quotes = pd.concat([claim_quotes(load_table("claims", data_dir), provisions, periods),
+                        fact_quotes(load_table("fact-statements", data_dir), facts),
+                        event_quotes(events), exemplar_quotes(tables["exemplars"])],
+                       ignore_index=True)
+    reports = pd.concat([external_claim_reports(load_table("external-claims", data_dir),
+                                                provisions, periods),
+                         external_fact_reports(load_table("external-facts", data_dir), facts),
+                         external_event_reports(events)], ignore_index=True)
+    return {"evidence-quotes": quotes.drop_duplicates(ignore_index=True),
+            "evidence-reports": reports.drop_duplicates(ignore_index=True)}
+
+
+def evidence_issues(data_dir: Path, tables: dict) -> list[Issue]:
+    """Rule of the evidence stage: every stored quote occurs verbatim in its paragraph."""
+    text = load_table("paragraphs", data_dir).set_index("paragraph_id")["text"]
+    path = resource_path("evidence-quotes", data_dir)
+    return [Issue.at(path, f"is not found verbatim in paragraph {row.paragraph_id} "
+                           f"({row.supports})", row=number, field="quote", value=row.quote)
+            for number, row in enumerate(tables["evidence-quotes"].itertuples(index=False),
+                                         start=2)
+            if row.paragraph_id in text.index and not quote_in_text(row.quote,
+                                                                   text[row.paragraph_id])]
+
+
 def load_evidence() -> Evidence:
-    """Every quote the report's tables cite, read from the data package."""
-    paragraphs = load_table("paragraphs")
-    exemplars = load_table("exemplars")
-    provisions, periods, facts = (load_table(name) for name in ("provisions", "periods", "facts"))
-    events = load_table("events")
-    return Evidence.from_quotes(
-        [claim_quotes(load_table("claims"), provisions, periods),
-         fact_quotes(load_table("fact-statements"), facts),
-         event_quotes(events),
-         exemplar_quotes(exemplars)],
-        paragraphs, load_table("sources"),
-        (external_claim_reports(load_table("external-claims"), provisions, periods),
-         external_fact_reports(load_table("external-facts"), facts),
-         external_event_reports(events)))
+    """Every quote the report's tables cite, as the build stored it (stage evidence)."""
+    return Evidence.from_quotes([load_table("evidence-quotes")], load_table("paragraphs"),
+                                load_table("sources"), (load_table("evidence-reports"),))

@@ -27,6 +27,7 @@ import pandas as pd
 
 from . import checks
 from .errors import DataValidationError
+from .evidence import evidence_issues
 
 # Tables by resource name.
 Tables = dict[str, pd.DataFrame]
@@ -82,6 +83,9 @@ STAGES: tuple[Stage, ...] = (
                  "source-summary", "frame-shares", "voice-shares", "leading-categories",
                  "exemplars", "distinctive-words", "reforms-by-direction", "headline-figures"),
           rules=()),
+    Stage("evidence", "every quote and report the report's tables cite, for its appendices",
+          ("kzreform.evidence:evidence_tables",), reads=("exemplars",),
+          makes=("evidence-quotes", "evidence-reports"), rules=(evidence_issues,)),
 )
 STAGE_NAMES = tuple(stage.name for stage in STAGES)
 
