@@ -9,9 +9,13 @@ other builds of a run share a cache of their own, empty when the run starts,
 unless ``KZREFORM_CACHE`` names one.
 """
 
+import fcntl
+import hashlib
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 import yaml
@@ -20,7 +24,7 @@ from kzreform import build
 from kzreform.cache import CACHE_OFF, CACHE_VARIABLE
 from kzreform.codebook import load_codebook
 from kzreform.data import load_table
-from kzreform.paths import DATA
+from kzreform.paths import DATA, ROOT
 from kzreform.settings import PROFILE_VARIABLE, build_settings, selected_profile
 from kzreform.transaction import COMMIT_LOCK_FILE, LOCK_FILE, WORK_DIR
 
@@ -53,6 +57,24 @@ METADATA = {
     "cleaning": [{"line": "More in this series", "category": "related_links",
                   "reason": "Link to the publisher's other articles."}],
 }
+
+
+# Outside the tree (a render must leave it as it was), one per clone.
+RENDER_LOCK = (Path(tempfile.gettempdir())
+               / f"kzreform-render-{hashlib.sha256(str(ROOT).encode()).hexdigest()[:12]}.lock")
+
+
+@contextmanager
+def rendered_output():
+    """Exclusive use of _output/: Quarto writing it, or a test reading what it wrote.
+
+    ``make test`` runs test_render.py (which renders) and test_browser.py (which
+    opens the rendered pages) in different workers at the same time; a page read
+    mid-render is one the post-render step has not yet made offline.
+    """
+    with open(RENDER_LOCK, "w", encoding="utf-8") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 def copy_data(target):

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import rendered_output
+
 from kzreform.paths import ROOT
 from kzreform.report import vega_bundle_include
 from report_source import embeds, labelled_cells, output_data
@@ -150,8 +152,9 @@ def needs_rendered_report():
 
 @needs_chromium
 def test_rendered_report_has_no_errors_offline_and_every_chart_draws(tmp_path):
-    needs_rendered_report()
-    dom, errors = load_offline(RENDERED_HTML, tmp_path)
+    with rendered_output():
+        needs_rendered_report()
+        dom, errors = load_offline(RENDERED_HTML, tmp_path)
     assert errors == []
     charts = drawn_charts(dom)
     expected = sum(1 for embed in embeds() if embed.label.startswith("fig-"))
@@ -161,10 +164,11 @@ def test_rendered_report_has_no_errors_offline_and_every_chart_draws(tmp_path):
 
 @needs_chromium
 def test_rendered_notebook_pages_have_no_errors_offline_and_draw_their_charts(tmp_path):
-    needs_rendered_report()
-    pages = sorted((ROOT / "_output" / "analysis").glob("*.html"))
-    assert pages, "make report renders each notebook as a page; none found"
-    for page in pages:
-        dom, errors = load_offline(page, tmp_path)
-        assert errors == [], page.name
-        assert all(chart["svg"] and not chart["img"] for chart in drawn_charts(dom)), page.name
+    with rendered_output():
+        needs_rendered_report()
+        pages = sorted((ROOT / "_output" / "analysis").glob("*.html"))
+        assert pages, "make report renders each notebook as a page; none found"
+        loaded = {page.name: load_offline(page, tmp_path) for page in pages}
+    for name, (dom, errors) in loaded.items():
+        assert errors == [], name
+        assert all(chart["svg"] and not chart["img"] for chart in drawn_charts(dom)), name

@@ -18,6 +18,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import rendered_output
 
 from kzreform import report
 from kzreform.corpus import quote_in_text
@@ -53,7 +54,8 @@ def render_changes():
     report.write_report_assets()
     before = tracked_changes()
     environment = dict(os.environ, PATH=SEARCH_PATH)
-    subprocess.run([QUARTO, "render"], cwd=ROOT, env=environment, check=True, timeout=3600)
+    with rendered_output():
+        subprocess.run([QUARTO, "render"], cwd=ROOT, env=environment, check=True, timeout=3600)
     return before, tracked_changes()
 
 
