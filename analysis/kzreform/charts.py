@@ -22,6 +22,7 @@ import base64
 import hashlib
 import html
 import json
+import re
 
 import importlib.resources
 
@@ -29,6 +30,8 @@ import altair as alt
 import vl_convert
 
 PNG_SCALE = 2
+# Where StaticAndInteractiveChart's HTML gives Vega-Embed the chart's specification.
+EMBEDDED_SPEC = re.compile(r'window\.vegaEmbed\("#[\w-]+", (\{.*\}),\n')
 CHART_FONT = '"Hanken Grotesk", sans-serif'
 CHART_FONT_DIRECTORY = importlib.resources.files("font_hanken_grotesk") / "files"
 
@@ -54,7 +57,17 @@ def script_json(value) -> str:
 
 def chart_png(chart: alt.TopLevelMixin, scale: float = PNG_SCALE) -> bytes:
     """The chart as a PNG image (``scale`` times its size in pixels)."""
-    return vl_convert.vegalite_to_png(chart_spec(chart), scale=scale)
+    return spec_png(chart_spec(chart), scale)
+
+
+def spec_png(spec: dict, scale: float = PNG_SCALE) -> bytes:
+    """A Vega-Lite specification (:func:`chart_spec`) drawn as a PNG image, in the chart font."""
+    return vl_convert.vegalite_to_png(spec, scale=scale)
+
+
+def embedded_spec(markup: str) -> dict:
+    """The specification a chart's HTML output (:class:`StaticAndInteractiveChart`) embeds."""
+    return json.loads(EMBEDDED_SPEC.search(markup).group(1))
 
 
 def vega_javascript_bundle() -> str:
