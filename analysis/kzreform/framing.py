@@ -117,10 +117,10 @@ def source_label(source_id: str, coding: str) -> str:
 
 def with_source_labels(coded: pd.DataFrame) -> pd.DataFrame:
     """``coded`` with a column ``source``: hand-coded only if all its paragraphs are."""
-    coding = coded.groupby("source_id")["coding"].agg(
-        lambda values: HAND_CODED if (values == HAND_CODED).all() else AUTOMATED)
-    return coded.assign(source=coded["source_id"].map(
-        lambda source: source_label(source, coding[source])))
+    hand_coded = coded["coding"].eq(HAND_CODED).groupby(coded["source_id"]).all()
+    labels = {source: source_label(source, HAND_CODED if all_hand else AUTOMATED)
+              for source, all_hand in hand_coded.items()}
+    return coded.assign(source=coded["source_id"].map(labels))
 
 
 def sources_by_date(coded: pd.DataFrame, sources: pd.DataFrame) -> list[str]:
@@ -167,13 +167,16 @@ def frame_shares(coded: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
 def voice_shares(coded: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     """Share of each source's paragraphs that quote or paraphrase each voice (long format)."""
     labelled = with_source_labels(coded)
+    quoted = (labelled.assign(voice=labelled["voices"].map(lambda cell: set(split_list(cell))))
+              .explode("voice"))
+    counts = quoted.groupby(["source", "voice"]).size()
+    paragraphs = labelled["source"].value_counts()
     rows = []
-    for source, group in labelled.groupby("source"):
-        voices = group["voices"].map(split_list)
+    for source in sorted(paragraphs.index):
         for voice, label in codebook.voices.items():
-            count = int(voices.map(lambda listed, v=voice: v in listed).sum())
+            count = int(counts.get((source, voice), 0))
             rows.append({"source": source, "voice": label, "paragraphs": count,
-                         "share": count / len(group)})
+                         "share": count / paragraphs[source]})
     return pd.DataFrame(rows)
 
 
