@@ -299,8 +299,3 @@ def test_a_stored_evidence_quote_not_in_its_paragraph_is_named(data_copy):
     assert ("data/processed/evidence_quotes.csv, row 2, field 'quote', value 'words that no "
             "paragraph holds': is not found verbatim in paragraph") in errors
 
-
-def test_a_stored_evidence_quote_of_an_unknown_paragraph_is_named(data_copy):
-    set_cell(data_copy / "processed/evidence_quotes.csv", 0, "paragraph_id", "nowhere-2026-p01")
-    assert ("data/processed/evidence_quotes.csv, row 2, field 'paragraph_id', value "
-            "'nowhere-2026-p01': names no paragraph of paragraphs.csv") in errors_of(data_copy)
