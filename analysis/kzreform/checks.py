@@ -154,8 +154,19 @@ def source_issues(data_dir: Path = DATA, today: datetime.date | None = None) -> 
 def quote_issues(name: str, paragraphs: pd.DataFrame, data_dir: Path = DATA,
                  check_source: bool = True) -> list[Issue]:
     """Each row's quote occurs (whitespace folded) in its paragraph, of its source."""
-    table = load_table(name, data_dir)
-    path = resource_path(name, data_dir)
+    return quote_row_issues(load_table(name, data_dir), resource_path(name, data_dir),
+                            paragraphs, check_source)
+
+
+def evidence_quote_issues(data_dir: Path, tables: dict) -> list[Issue]:
+    """Rule of the evidence stage: every stored quote occurs verbatim in its paragraph."""
+    return quote_row_issues(tables["evidence-quotes"], resource_path("evidence-quotes", data_dir),
+                            load_table("paragraphs", data_dir), check_source=False)
+
+
+def quote_row_issues(table: pd.DataFrame, path: Path, paragraphs: pd.DataFrame,
+                     check_source: bool = True) -> list[Issue]:
+    """:func:`quote_issues` on a table already read (``path`` names it in messages)."""
     known = paragraphs.set_index("paragraph_id")
     issues = []
     for number, row in enumerate(table.to_dict("records"), start=2):

@@ -25,8 +25,8 @@ from pathlib import Path
 import pandas as pd
 
 from .corpus import quote_in_text
-from .data import load_table, resource_path
-from .errors import DataValidationError, Issue
+from .data import load_table
+from .errors import DataValidationError
 from .vocabulary import DATED_BY_REFERENCE
 
 ANCHOR_PREFIX = "ev-"
@@ -290,23 +290,6 @@ def evidence_tables(data_dir: Path, tables: dict) -> dict:
                          external_event_reports(events)], ignore_index=True)
     return {"evidence-quotes": quotes.drop_duplicates(ignore_index=True),
             "evidence-reports": reports.drop_duplicates(ignore_index=True)}
-
-
-def evidence_issues(data_dir: Path, tables: dict) -> list[Issue]:
-    """Rule of the evidence stage: every stored quote occurs verbatim in its paragraph.
-
-    A quote whose paragraph does not exist is left to the foreign key of the
-    ledger it comes from (claims, fact statements, events, the hand coding),
-    which names the user's own file and row.
-    """
-    text = load_table("paragraphs", data_dir).set_index("paragraph_id")["text"]
-    path = resource_path("evidence-quotes", data_dir)
-    return [Issue.at(path, f"is not found verbatim in paragraph {row.paragraph_id} "
-                           f"({row.supports})", row=number, field="quote", value=row.quote)
-            for number, row in enumerate(tables["evidence-quotes"].itertuples(index=False),
-                                         start=2)
-            if row.paragraph_id in text.index and not quote_in_text(row.quote,
-                                                                   text[row.paragraph_id])]
 
 
 def load_evidence() -> Evidence:

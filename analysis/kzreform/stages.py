@@ -27,7 +27,6 @@ import pandas as pd
 
 from . import checks
 from .errors import DataValidationError
-from .evidence import evidence_issues
 
 # Tables by resource name.
 Tables = dict[str, pd.DataFrame]
@@ -85,7 +84,7 @@ STAGES: tuple[Stage, ...] = (
           rules=()),
     Stage("evidence", "every quote and report the report's tables cite, for its appendices",
           ("kzreform.evidence:evidence_tables",), reads=("exemplars",),
-          makes=("evidence-quotes", "evidence-reports"), rules=(evidence_issues,)),
+          makes=("evidence-quotes", "evidence-reports"), rules=(checks.evidence_quote_issues,)),
 )
 STAGE_NAMES = tuple(stage.name for stage in STAGES)
 

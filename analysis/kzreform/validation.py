@@ -83,11 +83,13 @@ def raw_text_issues(resource: dict, data_dir: Path) -> list[Issue]:
     """A raw text must be clean UTF-8 with the bytes its ``hash`` names (:func:`raw_hash`)."""
     path = Path(data_dir) / resource["path"]
     issues = text_issues(path)[1]
-    if not issues and "hash" in resource and raw_hash(path.read_bytes()) != resource["hash"]:
+    if issues or "hash" not in resource:
+        return issues
+    found = raw_hash(path.read_bytes())
+    if found != resource["hash"]:
         issues.append(Issue.at(path, f"[hash-count] its bytes do not have the hash the "
-                                     f"descriptor gives ({resource['hash']}, found "
-                                     f"{raw_hash(path.read_bytes())}); a raw text is kept as "
-                                     "collected, never edited"))
+                                     f"descriptor gives ({resource['hash']}, found {found}); "
+                                     "a raw text is kept as collected, never edited"))
     return issues
 
 
