@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 RENDER_INSTALLED := $(VENV)/.render-installed
 NOTEBOOKS := $(sort $(wildcard analysis/*.ipynb))
-PACKAGE := $(sort $(wildcard analysis/kzreform/*.py))
+PACKAGE := $(sort $(wildcard analysis/kzreform/*.py analysis/kzreform/*/*.py))
 # Hand-made inputs of the data build (data/processed/ is what it writes; data/.lock
 # and data/.transaction/ belong to a running writer).
 DATA_INPUTS := $(shell find data -type f ! -path 'data/processed/*' ! -path 'data/.*' ! -name '*.tmp' | sort)
@@ -25,7 +25,7 @@ RENDERED := _output/report/index.html
 .PHONY: help env data notebooks test report quarto clean FORCE
 .DEFAULT_GOAL := help
 
-# The build stages are declared once, in analysis/kzreform/stages.py; help lists them.
+# The build stages are declared once, in analysis/kzreform/pipeline/stages.py; help lists them.
 help:
 	@echo "make report     set up .venv, validate data, execute notebooks, render with Quarto"
 	@echo "make test       set up .venv and run every test (data, code, notebooks, report checks)"

@@ -34,10 +34,10 @@ import numpy as np
 import yaml
 from bench_autocoder import machine_speed_ms
 
-from kzreform import build
-from kzreform.data import read_text, resource_path
-from kzreform.duplicates import duplicate_problem, duplicated_sources
-from kzreform.paths import DATA, ROOT
+from kzreform.pipeline import build
+from kzreform.core.data import read_text, resource_path
+from kzreform.corpus.duplicates import duplicate_problem, duplicated_sources
+from kzreform.core.paths import DATA, ROOT
 
 SEED = 18
 RUNS = 3

@@ -4,7 +4,7 @@ Run with ``.venv/bin/python benchmarks/bench_autocoder.py [SIZES...]``. For each
 size it writes one synthetic raw text (blank-line separated paragraphs of about
 60 words mixing lexicon terms and filler words, from a fixed random seed), then
 times the whole ingest: strict UTF-8 read, boilerplate removal and segmentation
-(kzreform.corpus) and automated framing coding (kzreform.autocoders), once with
+(kzreform.corpus) and automated framing coding (kzreform.framing.coders), once with
 the keyword lexicon coder and once with the coder the build chose (fitted on
 the hand coding before timing starts). Generating the text and fitting are not
 timed; each size and coder is run five times, the two coders taking turns so
@@ -25,12 +25,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kzreform.autocoders import LexiconCoder, auto_code, load_candidate_coders, load_lexicon
-from kzreform.codebook import load_codebook
-from kzreform.corpus import load_boilerplate_rules, segment_source
-from kzreform.data import load_table, read_text
-from kzreform.reliability import hand_coded_texts
-from kzreform.settings import build_settings
+from kzreform.framing.coders import auto_code, LexiconCoder, load_candidate_coders, load_lexicon
+from kzreform.core.codebook import load_codebook
+from kzreform.corpus.segment import load_boilerplate_rules, segment_source
+from kzreform.core.data import load_table, read_text
+from kzreform.framing.reliability import hand_coded_texts
+from kzreform.core.settings import build_settings
 
 DEFAULT_SIZES = (1_000, 10_000, 100_000)
 WORDS_PER_PARAGRAPH = 60

@@ -6,12 +6,12 @@ temporary folder, except ``make data``, which rewrites ``data/processed/``
 with the same bytes. It prints the machine yardstick of ``bench_autocoder.py``
 and the load average beside every figure (the machine may be shared), then:
 
-- the input check and each stage of :mod:`kzreform.stages` in process, in
+- the input check and each stage of :mod:`kzreform.pipeline.stages` in process, in
   order, each with its rules (``build.run_stages`` on one stage; the tables it
   reads are those the stage before it wrote), and the validation of the whole
   package that ends every build;
 - the commands: ``make data`` (a full build in a fresh process, imports
-  included) with the cache of slow steps off (:mod:`kzreform.cache`; what a
+  included) with the cache of slow steps off (:mod:`kzreform.core.cache`; what a
   fresh clone pays once) and warm (nothing those steps read has changed),
   ``build --only results``, and a build refused for a quote that is not in
   its paragraph (the time until the error).
@@ -39,13 +39,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from kzreform import build
-from kzreform.cache import CACHE_OFF, CACHE_VARIABLE
-from kzreform.data import resource_path
-from kzreform.paths import DATA, ROOT
-from kzreform.stages import STAGES
-from kzreform.transaction import LOCK_FILE, WORK_DIR
-from kzreform.validation import validate_inputs, validate_package
+from kzreform.pipeline import build
+from kzreform.core.cache import CACHE_OFF, CACHE_VARIABLE
+from kzreform.core.data import resource_path
+from kzreform.core.paths import DATA, ROOT
+from kzreform.pipeline.stages import STAGES
+from kzreform.core.transaction import LOCK_FILE, WORK_DIR
+from kzreform.pipeline.validation import validate_inputs, validate_package
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_autocoder import machine_speed_ms  # noqa: E402  (a sibling script, not a package)

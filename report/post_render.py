@@ -12,7 +12,7 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT / "analysis"))
 
-from kzreform.rendered_html import fix_rendered_pages  # noqa: E402
+from kzreform.report.rendered_html import fix_rendered_pages
 
 output_dir = PROJECT / os.environ.get("QUARTO_PROJECT_OUTPUT_DIR", "_output")
 for page in fix_rendered_pages(output_dir):

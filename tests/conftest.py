@@ -4,7 +4,7 @@ Tests whose point is not the statistics build with the ``fast`` profile of
 ``data/build_settings.csv`` (fixture ``fast_build``); the one fresh build the
 committed tables are compared with (``fresh_build``) uses the profile the run
 was started with, the default one unless ``KZREFORM_PROFILE`` names another,
-and computes everything afresh (no cached step, :mod:`kzreform.cache`). The
+and computes everything afresh (no cached step, :mod:`kzreform.core.cache`). The
 other builds of a run share a cache of their own, empty when the run starts,
 unless ``KZREFORM_CACHE`` names one.
 """
@@ -20,13 +20,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kzreform import build
-from kzreform.cache import CACHE_OFF, CACHE_VARIABLE
-from kzreform.codebook import load_codebook
-from kzreform.data import load_table
-from kzreform.paths import DATA, ROOT
-from kzreform.settings import PROFILE_VARIABLE, build_settings, selected_profile
-from kzreform.transaction import COMMIT_LOCK_FILE, LOCK_FILE, WORK_DIR
+from kzreform.core.cache import CACHE_OFF, CACHE_VARIABLE
+from kzreform.core.codebook import load_codebook
+from kzreform.core.data import load_table
+from kzreform.core.paths import DATA, ROOT
+from kzreform.core.settings import PROFILE_VARIABLE, build_settings, selected_profile
+from kzreform.core.transaction import COMMIT_LOCK_FILE, LOCK_FILE, WORK_DIR
+from kzreform.pipeline import build
 
 FAST_PROFILE = "fast"
 # Read before any test sets the variable: the profile data/processed/ must match.

@@ -14,12 +14,12 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from kzreform.checks import REFERENCES
-from kzreform.paths import ROOT
+from kzreform.core.paths import ROOT
+from kzreform.provisions.rules import REFERENCES
 
 QUARTO_PROJECT = ROOT / "_quarto.yml"
 ARTICLE = ROOT / "report" / "index.qmd"
-BIBLIOGRAPHY = REFERENCES  # the package reads it (kzreform.checks.bibliography_keys)
+BIBLIOGRAPHY = REFERENCES  # the package reads it (kzreform.provisions.rules.bibliography_keys)
 
 EMBED = re.compile(r"\{\{<\s*embed\s+(?P<path>[^#\s>]+)#(?P<label>[^\s>]+)[^>]*>\}\}")
 CROSS_REF = re.compile(r"(?<![\w@])@(?P<label>(?:fig|tbl|sec)-[A-Za-z0-9_-]*[A-Za-z0-9_])")
@@ -109,7 +109,7 @@ def defined_labels(path: Path = ARTICLE) -> set[str]:
 
 
 def vega_lite_spec(chart_html: str) -> dict:
-    """The Vega-Lite spec inside a chart's HTML output (see kzreform.charts)."""
+    """The Vega-Lite spec inside a chart's HTML output (see kzreform.report.charts)."""
     call = chart_html.index("window.vegaEmbed(")
     start = chart_html.index("{", chart_html.index(",", call))
     # The spec is inline JSON ("</" written "<\\/", a valid JSON escape).

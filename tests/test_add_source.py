@@ -9,15 +9,14 @@ import pytest
 import yaml
 from conftest import METADATA, snapshot
 
-from kzreform import add_source as adding
 from kzreform.cli import main
-from kzreform.data import load_table, read_text
-from kzreform.errors import DataValidationError
-from kzreform.codebook import load_codebook
-from kzreform.vocabulary import AUTOMATED
-from kzreform.paths import DATA
-from kzreform.validation import validate_package
-
+from kzreform.core.codebook import load_codebook
+from kzreform.core.data import load_table, read_text
+from kzreform.core.errors import DataValidationError
+from kzreform.core.paths import DATA
+from kzreform.core.vocabulary import AUTOMATED
+from kzreform.pipeline.validation import validate_package
+from kzreform.workflows import add_source as adding
 
 # Each add-source rebuilds the derived tables; their statistics are not what is tested here.
 pytestmark = pytest.mark.usefixtures("fast_build")

@@ -4,14 +4,14 @@ import pandas as pd
 import pytest
 from conftest import snapshot
 
-from kzreform import adjudication, framing
-from kzreform.checks import codebook_change_issues, reconciled_coding_issues
 from kzreform.cli import main
-from kzreform.results import decision_figure
-from kzreform.codebook import MANUAL_COLUMNS
-from kzreform.data import field_enum, load_table
-from kzreform.intercoder import COMPARISONS, comparison_name
-from kzreform.vocabulary import AGREEMENT, CODER_1, CODER_2, NEW_CODE
+from kzreform.core.codebook import MANUAL_COLUMNS
+from kzreform.core.data import field_enum, load_table
+from kzreform.core.vocabulary import AGREEMENT, CODER_1, CODER_2, NEW_CODE
+from kzreform.framing import adjudication, analysis
+from kzreform.framing.intercoder import COMPARISONS, comparison_name
+from kzreform.framing.rules import codebook_change_issues, reconciled_coding_issues
+from kzreform.pipeline.results import decision_figure
 
 RECONCILED = "framing_reconciled.csv"
 
@@ -134,7 +134,7 @@ def test_the_findings_take_the_reconciled_codes_and_single_codings_as_they_are(d
     settled = reconciled.query("decided_by == 'coder 2'")["paragraph_id"].iloc[0]
     once = reconciled.query("decided_by == 'agreement'")["paragraph_id"].iloc[0]
     write(data_copy, reconciled[reconciled["paragraph_id"] != once])
-    coded = framing.hand_coding(data_copy).astype(str).set_index("paragraph_id")
+    coded = analysis.hand_coding(data_copy).astype(str).set_index("paragraph_id")
     assert list(coded.columns) == MANUAL_COLUMNS[1:]
     assert sorted(coded.index) == sorted(first["paragraph_id"])
     expected = reconciled.set_index("paragraph_id").loc[settled, MANUAL_COLUMNS[1:-1]]

@@ -22,12 +22,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from conftest import rendered_output
-
-from kzreform.paths import ROOT
-from kzreform.report import vega_bundle_include
 from report_source import embeds, labelled_cells, output_data
+
+from kzreform.core.paths import ROOT
+from kzreform.report.assets import vega_bundle_include
 
 RENDERED_HTML = ROOT / "_output" / "report" / "index.html"
 CHROMIUM = next((shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome")

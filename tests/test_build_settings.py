@@ -6,13 +6,20 @@ import pandas as pd
 import pytest
 from conftest import FAST_PROFILE, add_profile
 
-from kzreform import autocoders, framing, reliability
 from kzreform.cli import main
-from kzreform.data import load_table, schema_fields
-from kzreform.errors import DataValidationError
-from kzreform.validation import validate_inputs
-from kzreform.settings import (DEFAULT_PROFILE, PROFILE_VARIABLE, SETTINGS, BuildSettings,
-                               build_settings, selected_profile)
+from kzreform.core.data import load_table, schema_fields
+from kzreform.core.errors import DataValidationError
+from kzreform.core.settings import (
+    DEFAULT_PROFILE,
+    PROFILE_VARIABLE,
+    SETTINGS,
+    BuildSettings,
+    build_settings,
+    selected_profile,
+)
+from kzreform.framing import analysis, build, reliability
+from kzreform.framing import coders as autocoders
+from kzreform.pipeline.validation import validate_inputs
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +29,7 @@ def candidates(codebook):
 
 @pytest.fixture(scope="module")
 def coded(paragraphs):
-    return framing.coded_paragraphs(paragraphs, load_table("framing-manual"),
+    return analysis.coded_paragraphs(paragraphs, load_table("framing-manual"),
                                     load_table("framing-auto"))
 
 
@@ -72,7 +79,7 @@ def test_the_build_evaluates_the_coders_and_resamples_of_the_profile(data_copy, 
                                                                      monkeypatch):
     add_profile(data_copy, "two-coders", 5, "majority;lexicon")
     monkeypatch.setenv(PROFILE_VARIABLE, "two-coders")
-    tables = framing.framing_tables(data_copy, {"paragraphs": paragraphs})
+    tables = build.framing_tables(data_copy, {"paragraphs": paragraphs})
     table = tables["framing-reliability"]
     assert list(table["coder"].unique()) == ["majority", "lexicon"]
     assert table.loc[table["chosen"], "coder"].unique().tolist() == ["majority"]
@@ -80,19 +87,19 @@ def test_the_build_evaluates_the_coders_and_resamples_of_the_profile(data_copy, 
     assert auto["primary_frame"].nunique() == 1  # the baseline codes every paragraph alike
     with_five_resamples, _, _ = reliability.evaluate(
         [coder for coder in candidates if coder.name in ("majority", "lexicon")], paragraphs,
-        framing.hand_coding(data_copy), codebook, 5, data_copy)
+        analysis.hand_coding(data_copy), codebook, 5, data_copy)
     pd.testing.assert_frame_equal(table, with_five_resamples)
 
 
 def test_intervals_resample_as_often_as_the_profile_says(coded, codebook, monkeypatch):
     monkeypatch.setenv(PROFILE_VARIABLE, FAST_PROFILE)
     resamples = build_settings().resamples
-    pd.testing.assert_frame_equal(framing.source_summary(coded, codebook),
-                                  framing.source_summary(coded, codebook, resamples=resamples))
+    pd.testing.assert_frame_equal(analysis.source_summary(coded, codebook),
+                                  analysis.source_summary(coded, codebook, resamples=resamples))
     sources = load_table("sources")
     pd.testing.assert_frame_equal(
-        framing.stance_by_target(coded, sources, codebook),
-        framing.stance_by_target(coded, sources, codebook, resamples=resamples))
+        analysis.stance_by_target(coded, sources, codebook),
+        analysis.stance_by_target(coded, sources, codebook, resamples=resamples))
     manual = load_table("framing-manual")
     paired = reliability.pair_codes(manual, load_table("framing-auto"), codebook)
     pd.testing.assert_frame_equal(reliability.with_intervals(paired, codebook),

@@ -1,16 +1,16 @@
-"""The disk cache of slow build steps (kzreform.cache): a stored result is a fresh result."""
+"""The disk cache of slow build steps (kzreform.core.cache): a stored result is a fresh result."""
 
 import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from conftest import add_profile
 
-from kzreform import cache, framing
-from kzreform.cache import CACHE_OFF, CACHE_VARIABLE, cached_call
-from kzreform.settings import PROFILE_VARIABLE
+from kzreform.core import cache
+from kzreform.core.cache import CACHE_OFF, CACHE_VARIABLE, cached_call
+from kzreform.core.settings import PROFILE_VARIABLE
+from kzreform.framing import analysis, build, reliability
 
 CALLS = []
 
@@ -86,13 +86,13 @@ def test_off_computes_every_time_and_stores_nothing(own_cache, data_copy, monkey
 
 
 def test_the_code_version_changes_with_any_module_of_the_package(tmp_path):
-    package = shutil.copytree(Path(cache.__file__).parent, tmp_path / "kzreform",
+    package = shutil.copytree(Path(cache.__file__).parents[1], tmp_path / "kzreform",
                               ignore=shutil.ignore_patterns("__pycache__"))
     assert cache.source_digest(package) == cache.code_version()
-    for module in sorted(package.glob("*.py")):
+    for module in sorted(package.rglob("*.py")):
         before = cache.source_digest(package)
         module.write_bytes(module.read_bytes() + b"\n")
-        assert cache.source_digest(package) != before, module.name
+        assert cache.source_digest(package) != before, module
 
 
 def test_the_coders_are_not_evaluated_again_for_a_paragraph_nobody_hand_coded(
@@ -100,25 +100,25 @@ def test_the_coders_are_not_evaluated_again_for_a_paragraph_nobody_hand_coded(
     add_profile(data_copy, "two-coders", 5, "majority;lexicon")  # the cache, not the coders
     monkeypatch.setenv(PROFILE_VARIABLE, "two-coders")
     evaluations = []
-    evaluate = framing.evaluate
+    evaluate = reliability.evaluate
 
     def counted_evaluate(*arguments):
         evaluations.append(1)
         return evaluate(*arguments)
 
-    monkeypatch.setattr(framing, "evaluate", counted_evaluate)
-    first = framing.framing_tables(data_copy, {"paragraphs": paragraphs})
+    monkeypatch.setattr(build, "evaluate", counted_evaluate)
+    first = build.framing_tables(data_copy, {"paragraphs": paragraphs})
     added = paragraphs.tail(1).assign(paragraph_id="added-2026-p01", source_id="added-2026",
                                       text="Critics call the new referendum a sham.")
     grown = pd.concat([paragraphs, added], ignore_index=True)
-    second = framing.framing_tables(data_copy, {"paragraphs": grown})
+    second = build.framing_tables(data_copy, {"paragraphs": grown})
     assert evaluations == [1]
     pd.testing.assert_frame_equal(first["framing-reliability"], second["framing-reliability"])
     pd.testing.assert_frame_equal(first["framing-calibration"], second["framing-calibration"])
     assert "added-2026-p01" in set(second["framing-auto"]["paragraph_id"]), (
         "the new paragraph is coded by the stored coder")
-    hand_coded = grown["paragraph_id"].isin(framing.hand_coding(data_copy)["paragraph_id"])
+    hand_coded = grown["paragraph_id"].isin(analysis.hand_coding(data_copy)["paragraph_id"])
     first_hand_coded = grown.index[hand_coded][0]
     grown.loc[first_hand_coded, "text"] += " Critics call it a sham."
-    framing.framing_tables(data_copy, {"paragraphs": grown})
+    build.framing_tables(data_copy, {"paragraphs": grown})
     assert evaluations == [1, 1], "a changed hand-coded paragraph is evaluated again"

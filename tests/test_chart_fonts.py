@@ -23,8 +23,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from kzreform.charts import CHART_FONT_DIRECTORY
-from kzreform.paths import ROOT
+from kzreform.core.paths import ROOT
+from kzreform.report.charts import CHART_FONT_DIRECTORY
 
 SYSTEM_FONTS = Path("/usr/share/fonts")
 NOTEBOOKS = sorted((ROOT / "analysis").glob("*.ipynb"))
@@ -58,7 +58,7 @@ def in_mount_namespace(fonts: Path, command: list[str], home: Path) -> subproces
 REDRAW = """
 import base64, json, sys
 import nbformat
-from kzreform.charts import embedded_spec, spec_png
+from kzreform.report.charts import embedded_spec, spec_png
 drawn = {}
 for path in sys.argv[2:]:
     notebook = nbformat.read(path, as_version=4)

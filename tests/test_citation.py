@@ -13,9 +13,10 @@ import jsonschema
 import pytest
 import yaml
 
-from kzreform import report
-from kzreform.errors import DataValidationError
-from kzreform.paths import ROOT
+from kzreform.core.errors import DataValidationError
+from kzreform.core.paths import ROOT
+from kzreform.report import assets
+from kzreform.report import citation as report_citation
 
 CFF_SCHEMA = Path(__file__).parent / "schemas" / "citation-file-format-1.2.0.schema.json"
 ZENODO = ROOT / ".zenodo.json"
@@ -29,13 +30,13 @@ def cff_errors(document: dict) -> list[str]:
 
 
 def test_citation_cff_is_valid_cff_1_2():
-    document = report.load_cff()
+    document = report_citation.load_cff()
     assert document["cff-version"] == "1.2.0"
     assert cff_errors(document) == []
 
 
 def test_schema_check_rejects_an_invalid_citation_file():
-    broken = dict(report.load_cff())
+    broken = dict(report_citation.load_cff())
     del broken["authors"]
     broken["date-released"] = "23 November 2026"
     errors = cff_errors(broken)
@@ -45,7 +46,7 @@ def test_schema_check_rejects_an_invalid_citation_file():
 
 def test_version_is_semantic_and_matches_the_python_package():
     """pyproject.toml repeats the version for pip; it must not drift from CITATION.cff."""
-    version = report.load_citation().version
+    version = report_citation.load_citation().version
     assert re.fullmatch(r"\d+\.\d+\.\d+", version)
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert pyproject["project"]["version"] == version
@@ -54,8 +55,8 @@ def test_version_is_semantic_and_matches_the_python_package():
 def test_zenodo_metadata_agrees_with_citation_cff():
     """Zenodo archives a release with .zenodo.json: the same metadata as CITATION.cff."""
     zenodo = json.loads(ZENODO.read_text(encoding="utf-8"))
-    cff = report.load_cff()
-    citation = report.load_citation()
+    cff = report_citation.load_cff()
+    citation = report_citation.load_citation()
     assert zenodo["title"] == citation.title
     assert zenodo["version"] == citation.version
     assert [creator["name"] for creator in zenodo["creators"]] == citation.authors
@@ -76,10 +77,10 @@ def test_zenodo_check_catches_a_version_that_drifts(tmp_path, monkeypatch):
 
 
 def test_changelog_has_an_entry_for_the_current_version_state():
-    citation = report.load_citation()
-    entries = report.changelog_entries()
+    citation = report_citation.load_citation()
+    entries = report_citation.changelog_entries()
     assert entries, "CHANGELOG.md has no '## [...]' entries"
-    entry = report.changelog_entry(citation.version)
+    entry = report_citation.changelog_entry(citation.version)
     if citation.date_released:
         assert entry is not None and entry["date"] == citation.date_released
     else:
@@ -99,11 +100,11 @@ def test_changelog_parsing(tmp_path):
         "## [1.1.0] - 2026-12-01\n\n### Added\n\n- a table\n\n"
         "## [1.0.0] - 2026-11-23\n\n- first release\n\n"
         "[1.1.0]: https://example.org/compare/1.0.0...1.1.0\n", encoding="utf-8")
-    entries = report.changelog_entries(changelog)
+    entries = report_citation.changelog_entries(changelog)
     assert [(e["version"], e["date"]) for e in entries] == [
         ("Unreleased", None), ("1.1.0", "2026-12-01"), ("1.0.0", "2026-11-23")]
     assert entries[2]["text"] == "- first release"
-    markdown = report.changelog_markdown(changelog)
+    markdown = report_citation.changelog_markdown(changelog)
     assert "### 1.1.0 (2026-12-01) {.unnumbered}" in markdown
     assert "**Added**\n\n- a table" in markdown
     assert "https://example.org" not in markdown
@@ -121,13 +122,13 @@ def write_cff(tmp_path, **fields) -> Path:
 def test_citation_text_and_bibtex_for_a_released_version(tmp_path):
     path = write_cff(tmp_path, **{"date-released": "2026-11-23", "doi": "10.5281/zenodo.1"})
     path.write_text(path.read_text().replace("'2026-11-23'", "2026-11-23"), encoding="utf-8")
-    citation = report.load_citation(path)
+    citation = report_citation.load_citation(path)
     assert citation.date_released == "2026-11-23"
     assert citation.authors == ["Jane Doe", "A Lab"]
-    text = report.citation_text(citation)
+    text = report_citation.citation_text(citation)
     assert text.startswith("Jane Doe; A Lab. 2026. *A study*. Version 2.0.1.")
     assert "https://doi.org/10.5281/zenodo.1" in text
-    bibtex = report.citation_bibtex(citation)
+    bibtex = report_citation.citation_bibtex(citation)
     assert bibtex.startswith("@software{kzreform-2-0-1,")
     assert "author = {{Jane Doe} and {A Lab}}" in bibtex
     assert "version = {2.0.1}" in bibtex and "year = {2026}" in bibtex
@@ -136,10 +137,10 @@ def test_citation_text_and_bibtex_for_a_released_version(tmp_path):
 
 
 def test_unreleased_version_is_marked_in_metadata_and_citation(tmp_path):
-    citation = report.load_citation(write_cff(tmp_path))
-    assert "Unreleased" in report.citation_text(citation)
-    assert "note = {Unreleased version}" in report.citation_bibtex(citation)
-    metadata = report.release_metadata(citation, "abc123")
+    citation = report_citation.load_citation(write_cff(tmp_path))
+    assert "Unreleased" in report_citation.citation_text(citation)
+    assert "note = {Unreleased version}" in report_citation.citation_bibtex(citation)
+    metadata = assets.release_metadata(citation, "abc123")
     assert metadata == {"version": "2.0.1", "commit": "abc123",
                         "subtitle": "Version 2.0.1 (unreleased draft)"}
 
@@ -152,23 +153,23 @@ def test_unreleased_version_is_marked_in_metadata_and_citation(tmp_path):
 def test_bad_citation_file_is_reported_with_its_field(tmp_path, fields, message):
     path = write_cff(tmp_path, **fields)
     with pytest.raises(DataValidationError, match=re.escape(message)):
-        report.load_citation(path)
+        report_citation.load_citation(path)
 
 
 def test_unreadable_citation_file_names_the_file(tmp_path):
     path = tmp_path / "CITATION.cff"
     path.write_text("title: [unclosed\n", encoding="utf-8")
     with pytest.raises(DataValidationError, match="CITATION.cff: cannot be read as YAML"):
-        report.load_citation(path)
+        report_citation.load_citation(path)
 
 
 def test_the_readme_gives_the_citation_of_a_released_version():
     """Once released, the README's 'Citing' section carries the report's own citation."""
-    citation = report.load_citation()
+    citation = report_citation.load_citation()
     if not citation.date_released:
         pytest.skip("the version is not released yet")
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     quoted = " ".join(line.removeprefix(">").strip() for line in readme.splitlines()
                       if line.startswith(">"))
-    assert " ".join(report.citation_text(citation).split()) in quoted
-    assert report.citation_bibtex(citation) in readme
+    assert " ".join(report_citation.citation_text(citation).split()) in quoted
+    assert report_citation.citation_bibtex(citation) in readme

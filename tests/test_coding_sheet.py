@@ -7,13 +7,13 @@ import pandas as pd
 import pytest
 from conftest import snapshot
 
-from kzreform import coding_sheet
 from kzreform.cli import main
-from kzreform.codebook import MANUAL_COLUMNS, hand_coded_sources
-from kzreform.corpus import body_paragraphs
-from kzreform.data import load_table
-from kzreform.errors import DataValidationError
-from kzreform.validation import validate_package
+from kzreform.core.codebook import MANUAL_COLUMNS, hand_coded_sources
+from kzreform.core.data import load_table
+from kzreform.core.errors import DataValidationError
+from kzreform.corpus.segment import body_paragraphs
+from kzreform.pipeline.validation import validate_package
+from kzreform.workflows import coding_sheet
 
 # Importing a sheet rebuilds the derived tables; their statistics are not tested here.
 pytestmark = pytest.mark.usefixtures("fast_build")

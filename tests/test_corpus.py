@@ -11,14 +11,19 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kzreform.checks import boilerplate_issues
-from kzreform.corpus import (
-    BoilerplateRule, classify_line, count_words, load_boilerplate_rules, quote_in_text,
-    rule_regex, segment_source,
+from kzreform.core.data import read_text
+from kzreform.core.errors import DataValidationError
+from kzreform.core.paths import DATA, DATAPACKAGE, ROOT
+from kzreform.corpus.rules import boilerplate_issues
+from kzreform.corpus.segment import (
+    BoilerplateRule,
+    classify_line,
+    count_words,
+    load_boilerplate_rules,
+    quote_in_text,
+    rule_regex,
+    segment_source,
 )
-from kzreform.data import read_text
-from kzreform.errors import DataValidationError
-from kzreform.paths import DATA, DATAPACKAGE, ROOT
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 

@@ -6,10 +6,15 @@ share of 5-grams two texts have in common is set by how many words they share.
 
 import pytest
 
-from kzreform import duplicates
-from kzreform.data import load_table, resource_path
-from kzreform.duplicates import (
-    NEAR_DUPLICATE_SIMILARITY, DuplicateIndex, fingerprint, fingerprints, shingles, similarity,
+from kzreform.core.data import load_table, resource_path
+from kzreform.corpus import duplicates
+from kzreform.corpus.duplicates import (
+    NEAR_DUPLICATE_SIMILARITY,
+    DuplicateIndex,
+    fingerprint,
+    fingerprints,
+    shingles,
+    similarity,
 )
 
 

@@ -5,7 +5,7 @@ from importlib.metadata import version
 
 import yaml
 
-from kzreform.paths import ROOT
+from kzreform.core.paths import ROOT
 
 PIN = re.compile(r"^([A-Za-z0-9_.\-\[\]]+)==([^\s;]+)$")
 

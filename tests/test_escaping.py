@@ -15,10 +15,10 @@ import html5lib
 import pandas as pd
 import pytest
 
-from kzreform.charts import show
-from kzreform.corpus_charts import timeline_chart
-from kzreform.overview import load_events
-from kzreform.tables import report_table
+from kzreform.corpus.charts import timeline_chart
+from kzreform.corpus.overview import load_events
+from kzreform.report.charts import show
+from kzreform.report.tables import report_table
 
 HOSTILE = ['<!--<script>', '</script><script>alert(1)</script>', 'a "quoted" \'value\'',
            '{{< embed ../x.ipynb#y >}}', '<![CDATA[', '&lt;already escaped&gt;']

@@ -3,14 +3,14 @@
 import pandas as pd
 import pytest
 
-from kzreform.codebook import load_codebook
-from kzreform.data import field_enum, load_table
-from kzreform.fact_check import (CONTRADICTED, NOT_VERIFIABLE, NOT_VERIFIED, law_periods,
-                                 law_rows, required_targets)
-from kzreform.periods import period_ids
-from kzreform.provisions import LAW_CONTRADICTS, NOT_STATED_EXTERNAL
-from kzreform.vocabulary import EXTERNAL
-from kzreform.validation import package_issues
+from kzreform.core.codebook import load_codebook
+from kzreform.core.data import field_enum, load_table
+from kzreform.core.vocabulary import CONTRADICTED, EXTERNAL, NOT_VERIFIABLE, NOT_VERIFIED
+from kzreform.pipeline.validation import package_issues
+from kzreform.provisions.law import law_periods, law_rows
+from kzreform.provisions.matrix import LAW_CONTRADICTS, NOT_STATED_EXTERNAL
+from kzreform.provisions.periods import period_ids
+from kzreform.provisions.rules import required_targets
 
 # A refusal after a build does not test the statistics.
 pytestmark = pytest.mark.usefixtures("fast_build")
@@ -139,8 +139,8 @@ def test_only_statements_that_differ_carry_a_kind_of_difference_from_the_closed_
 def test_a_difference_without_a_judgement_is_an_error(data_copy):
     judged = load_table("comparison-judgements", data_copy)["topic_id"].iloc[0]
     rewrite(data_copy, "comparisons.csv", lambda t: t[t["topic_id"] != judged])
-    from kzreform import build
-    from kzreform.errors import DataValidationError
+    from kzreform.core.errors import DataValidationError
+    from kzreform.pipeline import build
     with pytest.raises(DataValidationError, match=f"value '{judged}': has no judgement"):
         build.build(data_copy)
 

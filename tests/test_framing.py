@@ -7,14 +7,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kzreform import autocoders, build, checks, framing, reading, reliability
-from kzreform import codebook as codebook_module
-from kzreform.corpus import WORD, body_paragraphs
-from kzreform.data import load_table, read_yaml
-from kzreform.errors import DataValidationError
-from kzreform.paths import DATAPACKAGE
-from kzreform.settings import build_settings
-from kzreform.vocabulary import AUTOMATED
+from kzreform.core import codebook as codebook_module
+from kzreform.core.data import load_table, read_yaml
+from kzreform.core.errors import DataValidationError
+from kzreform.core.paths import DATAPACKAGE
+from kzreform.core.settings import build_settings
+from kzreform.core.vocabulary import AUTOMATED
+from kzreform.corpus.segment import WORD, body_paragraphs
+from kzreform.framing import analysis, display, reliability, rules
+from kzreform.framing import coders as autocoders
+from kzreform.framing import features as reading
+from kzreform.pipeline import build
 
 # Builds in these tests end in a refusal; their statistics are not what is tested.
 pytestmark = pytest.mark.usefixtures("fast_build")
@@ -74,7 +77,7 @@ def test_codebook_defines_every_frame_fully(codebook):
 
 
 def test_hand_coding_covers_every_body_paragraph_of_the_sources_it_codes(manual, paragraphs):
-    assert checks.manual_coding_issues(paragraphs) == []
+    assert rules.manual_coding_issues(paragraphs) == []
     body = body_paragraphs(paragraphs)
     body = body[body["source_id"].isin(codebook_module.hand_coded_sources(manual, paragraphs))]
     assert sorted(manual["paragraph_id"]) == sorted(body["paragraph_id"])
@@ -85,7 +88,7 @@ def test_a_source_without_hand_coding_is_automated_not_incomplete(data_copy, man
     source = codebook_module.hand_coded_sources(manual, paragraphs)[0]
     edit_manual(data_copy, lambda table: table[~table["paragraph_id"].isin(
         paragraphs.loc[paragraphs["source_id"] == source, "paragraph_id"])])
-    assert checks.manual_coding_issues(paragraphs, data_copy) == []
+    assert rules.manual_coding_issues(paragraphs, data_copy) == []
     left = load_table("framing-manual", data_copy)
     assert source not in codebook_module.hand_coded_sources(left, paragraphs)
 
@@ -783,7 +786,7 @@ def test_the_display_tables_show_every_coder_and_frame(codebook):
 def test_weighted_log_odds_is_antisymmetric_for_two_groups():
     texts = pd.Series(["reform reform court", "vote reform", "vote vote court", "vote court"])
     groups = pd.Series(["a", "a", "b", "b"])
-    scores = framing.weighted_log_odds(texts, groups, min_count=0).set_index(["group", "word"])
+    scores = analysis.weighted_log_odds(texts, groups, min_count=0).set_index(["group", "word"])
     assert scores.loc[("a", "reform"), "z"] > 0 > scores.loc[("b", "reform"), "z"]
     np.testing.assert_allclose(scores.xs("a")["z"], -scores.xs("b")["z"])
 
@@ -797,22 +800,22 @@ def test_coded_paragraphs_prefer_hand_coding(paragraphs, manual, stored_auto):
     first, *others = codebook_module.hand_coded_sources(manual, paragraphs)
     only_first = manual[manual["paragraph_id"].isin(
         paragraphs.loc[paragraphs["source_id"] == first, "paragraph_id"])]
-    coded = framing.coded_paragraphs(paragraphs, only_first, stored_auto)
+    coded = analysis.coded_paragraphs(paragraphs, only_first, stored_auto)
     hand = coded["coding"] == codebook_module.HAND_CODED
     assert set(coded.loc[hand, "source_id"]) == {first}
     assert len(coded) == len(body_paragraphs(paragraphs))
     assert not coded.loc[hand, "check_by_hand"].any()
-    labels = set(framing.with_source_labels(coded)["source"])
+    labels = set(analysis.with_source_labels(coded)["source"])
     assert {f"{source} ({AUTOMATED})" for source in others} <= labels
 
 
 @pytest.fixture(scope="module")
 def coded(paragraphs, manual, stored_auto):
-    return framing.coded_paragraphs(paragraphs, manual, stored_auto)
+    return analysis.coded_paragraphs(paragraphs, manual, stored_auto)
 
 
 def test_exemplar_quotes_are_verbatim(coded, codebook):
-    table = framing.exemplars(coded, codebook)
+    table = analysis.exemplars(coded, codebook)
     texts = dict(zip(coded["paragraph_id"], coded["text"]))
     for row in table.reset_index().itertuples():
         quote = row.quote.strip("“”").removesuffix(" …")
@@ -821,20 +824,20 @@ def test_exemplar_quotes_are_verbatim(coded, codebook):
 
 
 def test_source_summary_gives_intervals_that_hold_the_estimate(coded, codebook):
-    summary = framing.source_summary(coded, codebook, resamples=200)
-    assert set(summary["source"]) == set(framing.with_source_labels(coded)["source"])
+    summary = analysis.source_summary(coded, codebook, resamples=200)
+    assert set(summary["source"]) == set(analysis.with_source_labels(coded)["source"])
     assert ((summary["ci_low"] <= summary["estimate"] + 1e-9)
             & (summary["estimate"] <= summary["ci_high"] + 1e-9)).all()
-    shares = summary[summary["item"] != framing.MIXED_STANCE].groupby("source")["estimate"].sum()
+    shares = summary[summary["item"] != analysis.MIXED_STANCE].groupby("source")["estimate"].sum()
     np.testing.assert_allclose(shares, 1.0)
     single = coded.groupby("source_id").head(1)
-    one = framing.source_summary(single, codebook, resamples=20)
+    one = analysis.source_summary(single, codebook, resamples=20)
     assert (one["ci_low"] == one["ci_high"]).all()  # one paragraph: no spread to resample
 
 
 def test_stance_by_target_compares_only_targets_the_stance_evaluates(coded, codebook):
     sources = load_table("sources")
-    summary = framing.stance_by_target(coded, sources, codebook, resamples=200)
+    summary = analysis.stance_by_target(coded, sources, codebook, resamples=200)
     assert set(summary["stance_target"]) <= set(codebook.stance_on_target)
     evaluated = coded[coded["stance_target"].isin(codebook.stance_on_target)]
     assert summary["paragraphs"].sum() == len(evaluated)
@@ -843,22 +846,22 @@ def test_stance_by_target_compares_only_targets_the_stance_evaluates(coded, code
         assert row.mean_stance == pytest.approx(means[row.source_id, row.stance_target])
         assert row.ci_low - 1e-9 <= row.mean_stance <= row.ci_high + 1e-9
     assert summary["date_mid"].notna().all()
-    table = framing.stance_by_target_table(summary, codebook)
+    table = display.stance_by_target_table(summary, codebook)
     assert len(table) == summary["stance_target"].nunique()
 
 
 def test_target_counts_cover_every_coded_paragraph(coded, codebook):
-    counts = framing.target_counts(coded, codebook)
+    counts = analysis.target_counts(coded, codebook)
     assert counts.loc["all", "all"] == len(coded)
     assert list(counts.index[:-1]) == list(codebook.targets)
 
 
 def test_distinctive_words_leave_out_function_words(coded):
-    words = framing.distinctive_words(coded, top=20)
-    stopwords = framing.load_stopwords()
+    words = analysis.distinctive_words(coded, top=20)
+    stopwords = codebook_module.load_stopwords()
     assert {"the", "of", "and"} <= stopwords
     assert not set(words["word"]) & stopwords
-    assert set(words["source"]) == set(framing.with_source_labels(coded)["source"])
+    assert set(words["source"]) == set(analysis.with_source_labels(coded)["source"])
 
 
 @pytest.mark.corpus
@@ -880,7 +883,7 @@ def test_the_report_s_reading_of_the_leading_frames_holds(codebook):
     assert [leading["voice", source] for source in ("nca-2025", "tni-2022")] == [officials] * 2
     assert leading["voice", "anon-2026"] == activists
     summary = load_table("source-summary")
-    mean_stance = summary[summary["item"] == framing.MIXED_STANCE].set_index(
+    mean_stance = summary[summary["item"] == analysis.MIXED_STANCE].set_index(
         "source_id")["estimate"].sort_values()
     assert set(mean_stance.index[:2]) == {"anon-2026", "ecfr-2022"}
     assert mean_stance.index[-1] == "nca-2025"
@@ -890,29 +893,29 @@ def test_leading_categories_are_each_source_s_largest_share_ties_in_codebook_ord
     shares = pd.DataFrame({"source": ["a", "a", "a", "b", "b"],
                            "frame": ["first", "second", "third", "first", "second"],
                            "share": [0.25, 0.5, 0.25, 0.5, 0.5]})
-    leading = framing.leading_categories(shares, "frame")
+    leading = analysis.leading_categories(shares, "frame")
     assert leading.to_dict("list") == {"source": ["a", "b"], "label": ["second", "first"],
                                        "share": [0.5, 0.5]}
     stored = leading.assign(kind="frame")
-    assert framing.leading_text(stored, "frame") == "a, second (50%); b, first (50%)"
-    assert framing.leading_text(stored, "voice") == ""
+    assert analysis.leading_text(stored, "frame") == "a, second (50%); b, first (50%)"
+    assert analysis.leading_text(stored, "voice") == ""
 
 
 def test_sources_are_ordered_by_publication_date():
     coded = pd.DataFrame({"source_id": ["b", "a", "c"], "coding": ["hand-coded"] * 3})
     sources = pd.DataFrame({"source_id": ["a", "b", "c"],
                             "date_earliest": ["2024-01-01", "2021-05-01", "2021-05-01"]})
-    assert framing.sources_by_date(coded, sources) == ["b", "c", "a"]
-    counts = framing.target_counts(coded.assign(stance_target="none"),
+    assert analysis.sources_by_date(coded, sources) == ["b", "c", "a"]
+    counts = analysis.target_counts(coded.assign(stance_target="none"),
                                    codebook_module.load_codebook(), sources)
     assert list(counts.columns) == ["b", "c", "a", "all"]
 
 
 def test_the_source_summary_shows_sources_in_the_order_given():
-    summary = pd.DataFrame({"source": ["a", "b"], "item": [framing.MIXED_STANCE] * 2,
+    summary = pd.DataFrame({"source": ["a", "b"], "item": [analysis.MIXED_STANCE] * 2,
                             "paragraphs": [3, 4], "estimate": [0.5, -0.5],
                             "ci_low": [0.0, -1.0], "ci_high": [1.0, 0.0]})
-    table = framing.source_summary_table(summary, ["b", "a"])
+    table = display.source_summary_table(summary, ["b", "a"])
     assert list(table.columns) == ["", "b", "a"]
 
 
@@ -948,7 +951,7 @@ def test_a_claim_without_a_named_speaker_follows_the_last_one_named(cues):
 
 
 def test_a_flag_beats_chance_only_when_it_holds_more_wrong_codes_than_paragraphs():
-    from kzreform.reliability import flag_beats_chance
+    from kzreform.framing.reliability import flag_beats_chance
 
     def flags(errors_low, paragraphs):
         return pd.DataFrame({"coder": "c", "measure": "flagged", "item": ["paragraphs", "errors"],

@@ -7,10 +7,10 @@ the build runs once per test run.
 
 from conftest import STUDY_PROFILE
 
-from kzreform.data import resource_path
-from kzreform.paths import DATA
-from kzreform.provisions import provisions_tables
-from kzreform.stages import STAGES
+from kzreform.core.data import resource_path
+from kzreform.core.paths import DATA
+from kzreform.pipeline.stages import STAGES
+from kzreform.provisions.build import provisions_tables
 
 
 def test_processed_tables_are_exactly_what_the_build_produces(fresh_build):

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kzreform import release
-from kzreform.paths import ROOT
+from kzreform.core.paths import ROOT
+from kzreform.workflows import release
 
 WORKFLOWS = ROOT / ".github" / "workflows"
 CI = WORKFLOWS / "ci.yml"

@@ -4,11 +4,18 @@ import krippendorff
 import numpy as np
 import pytest
 
-from kzreform.data import field_enum, load_table
-from kzreform.intercoder import (BETWEEN_CODERS, COMPARISONS, RECONCILED, agreement_table,
-                                 coded_by_both, comparison_name, intercoder_agreement)
-from kzreform.reliability import masi_distance, set_alpha
-from kzreform.vocabulary import CODER_1, CODER_2
+from kzreform.core.data import field_enum, load_table
+from kzreform.core.vocabulary import CODER_1, CODER_2
+from kzreform.framing.intercoder import (
+    BETWEEN_CODERS,
+    COMPARISONS,
+    RECONCILED,
+    agreement_table,
+    coded_by_both,
+    comparison_name,
+    intercoder_agreement,
+)
+from kzreform.framing.reliability import masi_distance, set_alpha
 
 # Krippendorff (2004) asks alpha >= 0.8 of codes a study relies on.
 RELIABLE = 0.8

@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from kzreform.paths import ROOT
+from kzreform.core.paths import ROOT
 
 
 def test_ruff_finds_nothing_in_the_package():

@@ -5,18 +5,24 @@ import re
 import pandas as pd
 import pytest
 
-from kzreform import build
-from kzreform.checks import bibliography_keys, change_kind_issues
-from kzreform.corpus import quote_in_text
-from kzreform.data import field_enum, load_table
-from kzreform.errors import DataValidationError
-from kzreform.provisions import (EXTERNAL_MARK, LAW_CONTRADICTS, NOT_STATED, NOT_STATED_EXTERNAL,
-                                 REPORTS_STATE, cell_text,
-                                 claims_per_source, external_cell_text,
-                                 fact_consistency)
-from kzreform.periods import period_ids
-from kzreform.validation import package_issues
-from kzreform.vocabulary import EXTERNAL
+from kzreform.core.data import field_enum, load_table
+from kzreform.core.errors import DataValidationError
+from kzreform.core.vocabulary import EXTERNAL, NOT_STATED
+from kzreform.corpus.segment import quote_in_text
+from kzreform.pipeline import build
+from kzreform.pipeline.validation import package_issues
+from kzreform.provisions.matrix import (
+    EXTERNAL_MARK,
+    LAW_CONTRADICTS,
+    NOT_STATED_EXTERNAL,
+    REPORTS_STATE,
+    cell_text,
+    claims_per_source,
+    external_cell_text,
+    fact_consistency,
+)
+from kzreform.provisions.periods import period_ids
+from kzreform.provisions.rules import bibliography_keys, change_kind_issues
 
 # The refusals below come after a build; its statistics are not what they test.
 pytestmark = pytest.mark.usefixtures("fast_build")
@@ -372,7 +378,7 @@ def test_the_report_s_reading_of_the_timeline_holds(sources):
 
 
 def test_direction_counts_name_each_direction_but_the_one_left_out_largest_first():
-    from kzreform.provisions_display import direction_counts
+    from kzreform.provisions.display import direction_counts
     counts = pd.Series({"stays": 5, "towards a": 1, "towards b": 2, "towards c": 0})
     assert direction_counts(counts, "stays") == "2 towards b and 1 towards a"
     assert direction_counts(counts.drop("towards b"), "stays") == "1 towards a"

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from kzreform import cli, release
-from kzreform.release import ReleaseError
+from kzreform import cli
+from kzreform.core.errors import ReleaseError
+from kzreform.workflows import release
 
 VERSION = "1.2.3"
 DAY = "2026-11-23"

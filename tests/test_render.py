@@ -19,13 +19,13 @@ from pathlib import Path
 
 import pytest
 from conftest import rendered_output
-
-from kzreform import report
-from kzreform.corpus import quote_in_text
-from kzreform.data import load_table
-from kzreform.evidence import PARAPHRASE_LABEL
-from kzreform.paths import ROOT
 from report_source import embeds
+
+from kzreform.core.data import load_table
+from kzreform.core.paths import ROOT
+from kzreform.corpus.segment import quote_in_text
+from kzreform.evidence.quotes import PARAPHRASE_LABEL
+from kzreform.report import assets, citation
 
 VENV_BIN = Path(sys.executable).parent
 SEARCH_PATH = os.pathsep.join([str(VENV_BIN), os.environ.get("PATH", "")])
@@ -51,7 +51,7 @@ def tracked_changes() -> str:
 @pytest.fixture(scope="module")
 def render_changes():
     """Render as `make report` does (with the post-render step); what it changed in the tree."""
-    report.write_report_assets()
+    assets.write_report_assets()
     before = tracked_changes()
     environment = dict(os.environ, PATH=SEARCH_PATH)
     with rendered_output():
@@ -96,7 +96,7 @@ def test_html_contains_every_label_and_the_version(rendered):
     html = rendered[0].read_text(encoding="utf-8")
     missing = [embed.label for embed in embeds() if f'id="{embed.label}"' not in html]
     assert missing == []
-    assert f"Version {report.load_citation().version}" in html
+    assert f"Version {citation.load_citation().version}" in html
     assert "How to cite" in html
 
 

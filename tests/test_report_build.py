@@ -6,9 +6,11 @@ import json
 
 import yaml
 
-from kzreform import report
-from kzreform.paths import DATAPACKAGE
-from kzreform.rendered_html import fix_rendered_pages, remove_jupyter_cdn_scripts
+from kzreform.core import codebook
+from kzreform.core.paths import DATAPACKAGE
+from kzreform.report import assets, dictionary, environment
+from kzreform.report import citation as report_citation
+from kzreform.report.rendered_html import fix_rendered_pages, remove_jupyter_cdn_scripts
 
 QUARTO_WIDGET_HEAD_CDNJS = (
     '<script src="https://cdnjs.cloudflare.com/ajax/libs/require.js/2.3.6/require.min.js" '
@@ -64,7 +66,7 @@ def test_notebook_pages_send_evidence_links_to_the_report(tmp_path):
 
 
 def test_vega_bundle_include_defines_vega_embed_in_its_own_scope():
-    include = report.vega_bundle_include()
+    include = assets.vega_bundle_include()
     assert include.startswith('<script type="text/javascript">\n(function () {\n')
     assert include.rstrip().endswith("})();\n</script>")
     assert "window.vegaEmbed=" in include
@@ -72,10 +74,10 @@ def test_vega_bundle_include_defines_vega_embed_in_its_own_scope():
 
 
 def test_report_assets_are_written_from_citation_cff(tmp_path):
-    written = report.write_report_assets(out_dir=tmp_path)
+    written = assets.write_report_assets(out_dir=tmp_path)
     assert sorted(path.name for path in written) == ["release.yml", "vega-bundle.html"]
     metadata = yaml.safe_load((tmp_path / "release.yml").read_text(encoding="utf-8"))
-    citation = report.load_citation()
+    citation = report_citation.load_citation()
     assert metadata["version"] == citation.version
     assert metadata["subtitle"].startswith(f"Version {citation.version}")
     assert metadata["commit"]
@@ -98,7 +100,7 @@ def test_data_dictionary_lists_every_field_with_its_rules(tmp_path):
                  "constraints": {"pattern": r"^[a-z0-9]+(-[a-z0-9]+)*-p\d{2,}(-[a-z]+)?$"}},
             ]}},
     ]}), encoding="utf-8")
-    table = report.data_dictionary(tmp_path)
+    table = dictionary.data_dictionary(tmp_path)
     assert table.to_dict("records") == [
         {"Table": "codes", "Field": "code_id", "Type": "string", "Description": "Id.",
          "Rules": "primary key; required; unique"},
@@ -111,12 +113,12 @@ def test_data_dictionary_lists_every_field_with_its_rules(tmp_path):
         {"Table": "codes", "Field": "id", "Type": "string", "Description": "",
          "Rules": "pattern (see datapackage.json)"},
     ]
-    files = report.data_tables(tmp_path)
+    files = dictionary.data_tables(tmp_path)
     assert files["File"].tolist() == ["data/raw/a.txt", "data/codes.csv"]
 
 
 def test_data_dictionary_covers_the_real_data_package():
-    table = report.data_dictionary()
+    table = dictionary.data_dictionary()
     descriptor = json.loads(DATAPACKAGE.read_text(encoding="utf-8"))
     fields = sum(len(r["schema"]["fields"]) for r in descriptor["resources"] if "schema" in r)
     assert len(table) == fields
@@ -127,7 +129,7 @@ def test_environment_table_reports_pinned_and_installed_versions(tmp_path):
     requirements = tmp_path / "requirements.txt"
     requirements.write_text("# pins\nPyYAML==6.0.3\nno-such-package-kz==1.0\n-r other.txt\n",
                             encoding="utf-8")
-    table = report.environment_table(requirements)
+    table = environment.environment_table(requirements)
     rows = {row["Package"]: row for row in table.to_dict("records")}
     assert list(rows) == ["Python", "no-such-package-kz", "PyYAML"]
     assert rows["no-such-package-kz"]["Installed"] == "not installed"
@@ -135,13 +137,13 @@ def test_environment_table_reports_pinned_and_installed_versions(tmp_path):
 
 
 def test_source_commit_names_a_commit():
-    commit = report.source_commit()
+    commit = environment.source_commit()
     assert commit == "not a git checkout" or len(commit.split()[0]) == 40
 
 
 def test_codebook_tables_show_every_frame_stance_level_and_voice():
-    document = yaml.safe_load(report.CODEBOOK.read_text(encoding="utf-8"))
-    tables = report.codebook_tables()
+    document = yaml.safe_load(codebook.CODEBOOK.read_text(encoding="utf-8"))
+    tables = dictionary.codebook_tables()
     assert tables["frames"]["Frame"].tolist() == [f["label"] for f in document["frames"]]
     assert tables["stance"]["Value"].tolist() == [l["value"] for l in document["stance"]["levels"]]
     assert tables["voices"]["Voice"].tolist() == [v["label"] for v in document["voices"]]

@@ -9,25 +9,38 @@ images, and the article's own code runs.
 from __future__ import annotations
 
 import base64
+import re
 import subprocess
 import sys
-import re
 from collections import Counter
 
 import pandas as pd
 import pytest
 import vl_convert
 import yaml
+from report_source import (
+    ARTICLE,
+    BIBLIOGRAPHY,
+    EMBED,
+    QUARTO_PROJECT,
+    article_code_cells,
+    citation_keys,
+    cross_references,
+    defined_labels,
+    embeds,
+    front_matter_and_body,
+    inline_expressions,
+    labelled_cells,
+    output_data,
+    prose,
+    vega_lite_spec,
+)
 
-from kzreform import report
-from kzreform.checks import bibliography_keys
-from kzreform.corpus import quote_in_text
-from kzreform.data import load_table
-from kzreform.paths import DATA, DATAPACKAGE, ROOT
-from report_source import (ARTICLE, BIBLIOGRAPHY, EMBED, QUARTO_PROJECT, article_code_cells,
-                           citation_keys, cross_references, defined_labels,
-                           embeds, front_matter_and_body, inline_expressions, labelled_cells,
-                           output_data, prose, vega_lite_spec)
+from kzreform.core.data import load_table
+from kzreform.core.paths import DATA, DATAPACKAGE, ROOT
+from kzreform.corpus.segment import quote_in_text
+from kzreform.provisions.rules import bibliography_keys
+from kzreform.report import assets
 
 EMBEDS = embeds()
 CHART_EMBEDS = [embed for embed in EMBEDS if embed.label.startswith("fig-")]
@@ -59,7 +72,7 @@ def test_embedded_tables_are_report_tables_without_a_row_index(embed):
     assert re.search(r"<table", html, re.IGNORECASE), \
         f"{embed.notebook.name}#{embed.label}: output has no HTML table"
     assert 'class="kz-table"' in html, \
-        f"{embed.notebook.name}#{embed.label}: not shown with kzreform.tables.report_table"
+        f"{embed.notebook.name}#{embed.label}: not shown with kzreform.report.tables.report_table"
     assert "<th></th>" not in html and 'class="dataframe"' not in html
 
 
@@ -121,11 +134,11 @@ def test_quarto_project_parses_and_names_existing_files(tmp_path):
     assert sorted(config["project"]["render"]) == ["analysis/*.ipynb", "report/index.qmd",
                                                    "report/supplement.qmd"]
     generated = [config["metadata-files"], html["include-in-header"]]
-    written = {path.name for path in report.write_report_assets(out_dir=tmp_path)}
+    written = {path.name for path in assets.write_report_assets(out_dir=tmp_path)}
     for path in (p for group in generated for p in group):
         target = ROOT / path
         assert target.is_file() or (
-            target.parent == report.GENERATED and target.name in written), \
+            target.parent == assets.GENERATED and target.name in written), \
             f"_quarto.yml names {path}, which neither exists nor is written by report-assets"
 
 
@@ -193,7 +206,7 @@ def test_embedded_chart_exports_to_static_images(embed):
     """The chart's stored output has a PNG (for Typst) and HTML whose spec vl-convert renders."""
     data = output_data(labelled_cells(embed.notebook)[embed.label])
     assert "image/png" in data and "text/html" in data, \
-        f"{embed.notebook.name}#{embed.label}: chart not shown with kzreform.charts.show()"
+        f"{embed.notebook.name}#{embed.label}: chart not shown with kzreform.report.charts.show()"
     assert base64.b64decode(data["image/png"]).startswith(b"\x89PNG\r\n\x1a\n")
     assert "image/svg+xml" not in data and "text/markdown" not in data, \
         "Quarto would prefer SVG or markdown over the PNG for Typst"

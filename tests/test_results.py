@@ -5,13 +5,14 @@ import re
 import nbformat
 import pandas as pd
 import pytest
-
-from kzreform import framing, results
-from kzreform.codebook import HAND_CODED, load_codebook
-from kzreform.data import load_table
-from kzreform.paths import DATA, ROOT
-from kzreform.stages import stage
 from report_source import article_code_cells, inline_expressions
+
+from kzreform.core.codebook import HAND_CODED, load_codebook
+from kzreform.core.data import load_table
+from kzreform.core.paths import DATA, ROOT
+from kzreform.framing import analysis, display
+from kzreform.pipeline import results
+from kzreform.pipeline.stages import stage
 
 pytestmark = pytest.mark.usefixtures("fast_build")
 
@@ -49,9 +50,9 @@ def test_the_statistics_pattern_finds_what_it_forbids():
 
 
 def test_the_framing_results_rest_on_the_findings_coding(monkeypatch):
-    manual = framing.hand_coding(DATA)
+    manual = analysis.hand_coding(DATA)
     changed = manual.assign(stance=-manual["stance"])
-    monkeypatch.setattr(framing, "hand_coding", lambda data_dir=DATA: changed)
+    monkeypatch.setattr(analysis, "hand_coding", lambda data_dir=DATA: changed)
     tables = results.results_tables(DATA, {name: load_table(name)
                                            for name in stage("results").reads})
     coded = tables["coded-paragraphs"].set_index("paragraph_id")
@@ -70,23 +71,23 @@ def test_the_framing_results_rest_on_the_findings_coding(monkeypatch):
 def test_the_per_source_coding_lists_sources_by_date_then_their_totals(sources):
     coding = load_table("coding-per-source")
     counts = coding.drop(columns=["source_id", "source"])
-    assert coding["source_id"].iloc[-1] == framing.ALL_SOURCES
+    assert coding["source_id"].iloc[-1] == analysis.ALL_SOURCES
     assert (counts.iloc[:-1].sum() == counts.iloc[-1]).all()
     dates = sources.set_index("source_id").loc[coding["source_id"].iloc[:-1], "date_earliest"]
     assert list(dates) == sorted(dates)
-    assert framing.source_labels_in_order(coding) == coding["source"].iloc[:-1].tolist()
+    assert analysis.source_labels_in_order(coding) == coding["source"].iloc[:-1].tolist()
 
 
 def test_stored_target_counts_show_as_the_counts_they_store():
     codebook = load_codebook()
     targets = list(codebook.targets)[:2]
     wide = pd.DataFrame([[1, 2, 3], [0, 4, 4], [1, 6, 7]],
-                        index=pd.Index([*targets, framing.TOTAL], name="stance target"),
-                        columns=["z-2021", "a-2022", framing.TOTAL])
-    shown = framing.target_counts_table(framing.target_counts_long(wide), codebook)
+                        index=pd.Index([*targets, analysis.TOTAL], name="stance target"),
+                        columns=["z-2021", "a-2022", analysis.TOTAL])
+    shown = display.target_counts_table(analysis.target_counts_long(wide), codebook)
     expected = wide.rename(index=codebook.targets).rename_axis(columns=None)
     pd.testing.assert_frame_equal(shown, expected, check_names=False)
-    assert list(shown.columns) == ["z-2021", "a-2022", framing.TOTAL]
+    assert list(shown.columns) == ["z-2021", "a-2022", analysis.TOTAL]
 
 
 def test_headline_figures_total_the_tables_they_summarise():

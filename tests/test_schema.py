@@ -5,13 +5,15 @@ import re
 
 import pytest
 
-from kzreform import autocoders, build, schema
 from kzreform.cli import main
-from kzreform.codebook import load_codebook
-from kzreform.data import DESCRIPTOR, read_yaml
-from kzreform.paths import DATA
-from kzreform.transaction import WORK_DIR
-from kzreform.validation import package_issues
+from kzreform.core import schema
+from kzreform.core.codebook import load_codebook
+from kzreform.core.data import DESCRIPTOR, read_yaml
+from kzreform.core.paths import DATA
+from kzreform.core.transaction import WORK_DIR
+from kzreform.framing import coders as autocoders
+from kzreform.pipeline import build
+from kzreform.pipeline.validation import package_issues
 
 
 def fields_of(package, table):

@@ -8,15 +8,16 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from conftest import snapshot
-from kzreform import build, framing
+
 from kzreform.cli import main
-from kzreform.data import load_table, resource_path
-from kzreform.errors import DataValidationError
-from kzreform.paths import DATA, ROOT
-from kzreform.stages import STAGE_NAMES, STAGES, Stage, stages_from
-from kzreform.validation import is_derived
+from kzreform.core.data import load_table, resource_path
+from kzreform.core.errors import DataValidationError
+from kzreform.core.paths import DATA, ROOT
+from kzreform.framing import build as framing_build
+from kzreform.pipeline import build
+from kzreform.pipeline.stages import STAGE_NAMES, STAGES, Stage, stages_from
+from kzreform.pipeline.validation import is_derived
 
 pytestmark = pytest.mark.usefixtures("fast_build")
 
@@ -73,7 +74,7 @@ def test_every_builder_a_stage_names_exists():
 
 def test_listing_the_stages_imports_no_builder():
     code = ("import sys; from kzreform.cli import main; main(['stages']); "
-            "print(sorted(m for m in sys.modules if m in ('kzreform.framing', 'sklearn')))")
+            "print(sorted(m for m in sys.modules if m in ('kzreform.framing.build', 'sklearn')))")
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            check=True).stdout
     assert shown.splitlines()[-1] == "[]"
@@ -104,7 +105,7 @@ def test_a_bad_quote_is_refused_after_the_corpus_stage_before_any_coder_is_evalu
     def evaluated(*arguments, **keywords):
         pytest.fail("a coder was evaluated although the corpus stage refused a quote")
 
-    monkeypatch.setattr(framing, "evaluate", evaluated)
+    monkeypatch.setattr(framing_build, "evaluate", evaluated)
     with pytest.raises(DataValidationError) as error:
         build.build(data_copy)
     assert "checked after the corpus stage" in str(error.value)

@@ -12,14 +12,13 @@ from html.parser import HTMLParser
 
 import pandas as pd
 import pytest
-
-from kzreform.corpus import quote_in_text
-from kzreform.data import load_table
-from kzreform.errors import DataValidationError
-from kzreform.evidence import (Evidence, anchor, external_anchor, load_evidence,
-                               markdown_text)
-from kzreform.tables import report_table
 from report_source import embeds, labelled_cells, output_data
+
+from kzreform.core.data import load_table
+from kzreform.core.errors import DataValidationError
+from kzreform.corpus.segment import quote_in_text
+from kzreform.evidence.quotes import Evidence, anchor, external_anchor, load_evidence, markdown_text
+from kzreform.report.tables import report_table
 
 TABLE_EMBEDS = [embed for embed in embeds() if embed.label.startswith("tbl-")]
 

@@ -23,14 +23,14 @@ from pathlib import Path
 import pytest
 from conftest import FAST_PROFILE, STUDY_PROFILE, copy_data, snapshot, write_source
 
-from kzreform import transaction
-from kzreform.add_source import add_source
 from kzreform.cli import main
-from kzreform.data import load_table, resource_path
-from kzreform.errors import DataValidationError
-from kzreform.settings import PROFILE_VARIABLE
-from kzreform.transaction import TransactionError
-from kzreform.validation import validate_package
+from kzreform.core import transaction
+from kzreform.core.data import load_table, resource_path
+from kzreform.core.errors import DataValidationError
+from kzreform.core.settings import PROFILE_VARIABLE
+from kzreform.core.transaction import TransactionError
+from kzreform.pipeline.validation import validate_package
+from kzreform.workflows.add_source import add_source
 
 # Commands started here build with the fast profile: what they commit is not the point.
 pytestmark = pytest.mark.usefixtures("fast_build")
@@ -47,8 +47,8 @@ KILLED = 75
 CHILD = textwrap.dedent("""
     import os, sys
     from pathlib import Path
-    from kzreform import transaction
-    from kzreform.schema import write_descriptor
+    from kzreform.core import transaction
+    from kzreform.core.schema import write_descriptor
     kill_at, log, command = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
     steps = []
     def step(description):

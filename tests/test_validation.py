@@ -5,13 +5,13 @@ import json
 import pandas as pd
 import pytest
 
-from kzreform import build
 from kzreform.cli import main
-from kzreform.codebook import hand_coded_sources, load_codebook
-from kzreform.corpus import BODY_KINDS
-from kzreform.data import descriptor, load_table, read_text
-from kzreform.errors import SHOWN_PER_KIND, DataValidationError
-from kzreform.validation import package_issues, validate_package
+from kzreform.core.codebook import hand_coded_sources, load_codebook
+from kzreform.core.data import descriptor, load_table, read_text
+from kzreform.core.errors import SHOWN_PER_KIND, DataValidationError
+from kzreform.corpus.segment import BODY_KINDS
+from kzreform.pipeline import build
+from kzreform.pipeline.validation import package_issues, validate_package
 
 # Builds in these tests end in a refusal; their statistics are not what is tested.
 pytestmark = pytest.mark.usefixtures("fast_build")
@@ -282,14 +282,14 @@ def test_a_header_only_table_is_refused_alike_by_validate_and_build(data_copy, n
 # ---- issue 18, case 10: the stopword list of the data directory is validated -----------
 
 def test_a_stopword_list_that_is_not_utf8_is_named_in_the_copy_given(data_copy, capsys):
-    from kzreform import framing
+    from kzreform.core import codebook
     path = data_copy / "coding" / "stopwords.txt"
     path.write_bytes(path.read_bytes() + "café\n".encode("latin-1"))
     assert main(["validate", "--data-dir", str(data_copy)]) == 1
     assert "coding/stopwords.txt, value b'\\xe9': not valid UTF-8" in capsys.readouterr().err
     assert "coding/stopwords.txt" in build_error(data_copy)
     with pytest.raises(DataValidationError, match="stopwords.txt, value b'\\\\xe9': not valid"):
-        framing.load_stopwords(data_copy)
+        codebook.load_stopwords(data_copy)
 
 
 def test_a_stored_evidence_quote_not_in_its_paragraph_is_named(data_copy):

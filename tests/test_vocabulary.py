@@ -3,32 +3,32 @@
 import ast
 from pathlib import Path
 
-from kzreform import vocabulary
-from kzreform.codebook import load_codebook
-from kzreform.data import descriptor, field_enum
-from kzreform.paths import ROOT
+from kzreform.core import vocabulary
+from kzreform.core.codebook import load_codebook
+from kzreform.core.data import descriptor, field_enum
+from kzreform.core.paths import ROOT
 
 PACKAGE = ROOT / "analysis" / "kzreform"
 
 
 def named_fields() -> list[tuple[str, str]]:
-    """The (table, field) of every enum kzreform/vocabulary.py unpacks."""
-    tree = ast.parse((PACKAGE / "vocabulary.py").read_text(encoding="utf-8"))
+    """The (table, field) of every enum kzreform/core/vocabulary.py unpacks."""
+    tree = ast.parse((PACKAGE / "core" / "vocabulary.py").read_text(encoding="utf-8"))
     return [(call.args[0].value, call.args[1].value) for call in ast.walk(tree)
             if isinstance(call, ast.Call) and getattr(call.func, "id", None) == "field_enum"]
 
 
 # The same word with another meaning: (module, text) -> what it means there.
 OTHER_MEANINGS = {
-    ("codebook.py", "none"): "the marker of a paragraph without voices, not the target 'none'",
-    ("checks.py", "none"): "a spelling of 'nothing' that YAML or a spreadsheet writes",
-    ("framing.py", "paragraph"): "a column of the exemplar table the notebook shows",
-    ("evidence.py", "paragraph"): "that column, read back",
-    ("add_source.py", "corpus"): "the folder raw/corpus/",
-    ("framing_charts.py", "year"): "Vega-Lite's time unit",
-    ("report.py", "year"): "a BibTeX field",
-    ("provisions_display.py", "none"): "the prose's word for no direction of power",
-    ("stages.py", "corpus"): "the name of the build stage that segments the corpus",
+    ("core/codebook.py", "none"): "the marker of a paragraph without voices, not the target 'none'",
+    ("corpus/rules.py", "none"): "a spelling of 'nothing' that YAML or a spreadsheet writes",
+    ("framing/analysis.py", "paragraph"): "a column of the exemplar table the notebook shows",
+    ("evidence/quotes.py", "paragraph"): "that column, read back",
+    ("workflows/add_source.py", "corpus"): "the folder raw/corpus/",
+    ("framing/charts.py", "year"): "Vega-Lite's time unit",
+    ("report/citation.py", "year"): "a BibTeX field",
+    ("provisions/display.py", "none"): "the prose's word for no direction of power",
+    ("pipeline/stages.py", "corpus"): "the name of the build stage that segments the corpus",
 }
 
 
@@ -55,9 +55,10 @@ def test_no_codebook_id_or_named_schema_value_is_a_literal_in_the_package():
     # column of its name) cannot be told from the column by its spelling.
     terms -= {field["name"] for resource in descriptor()["resources"]
               for field in resource.get("schema", {}).get("fields", [])} | {""}
-    found = [f"{path.name}:{line}: {text!r}" for path in sorted(PACKAGE.glob("*.py"))
+    found = [f"{module}:{line}: {text!r}" for path in sorted(PACKAGE.rglob("*.py"))
              for text, line in string_literals(path)
-             if text in terms and (path.name, text) not in OTHER_MEANINGS]
+             if text in terms
+             and ((module := path.relative_to(PACKAGE).as_posix()), text) not in OTHER_MEANINGS]
     assert found == []
 
 

@@ -20,8 +20,8 @@ import sys
 
 from conftest import FAST_PROFILE, write_source
 
-from kzreform.paths import ROOT
-from kzreform.settings import PROFILE_VARIABLE
+from kzreform.core.paths import ROOT
+from kzreform.core.settings import PROFILE_VARIABLE
 
 WORKFLOW_ARTICLE = """Regional Councils Gain New Powers
 

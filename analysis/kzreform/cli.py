@@ -6,16 +6,17 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import build, transaction
-from .add_source import add_source
-from .coding_sheet import import_coding, import_reconciled, write_coding_sheet
-from .data import DESCRIPTOR
-from .errors import DataValidationError, ReleaseError, shown
-from .paths import DATA, relative
-from .schema import write_descriptor
-from .settings import DEFAULT_PROFILE, PROFILE_VARIABLE, selected_profile
-from .stages import STAGE_NAMES, STAGES
-from .validation import validate_package
+from kzreform.core import transaction
+from kzreform.core.data import DESCRIPTOR
+from kzreform.core.errors import DataValidationError, ReleaseError, shown
+from kzreform.core.paths import DATA, relative
+from kzreform.core.schema import write_descriptor
+from kzreform.core.settings import DEFAULT_PROFILE, PROFILE_VARIABLE, selected_profile
+from kzreform.pipeline import build
+from kzreform.pipeline.stages import STAGE_NAMES, STAGES
+from kzreform.pipeline.validation import validate_package
+from kzreform.workflows.add_source import add_source
+from kzreform.workflows.coding_sheet import import_coding, import_reconciled, write_coding_sheet
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -111,7 +112,7 @@ def _schema(args) -> None:
 # start, and refuse bad input, without them.
 
 def _notebooks(args) -> None:
-    from .notebooks import execute_notebook
+    from kzreform.workflows.notebooks import execute_notebook
 
     _validate(args)
     data_dir, _ = _data_dir(args)
@@ -123,14 +124,14 @@ def _notebooks(args) -> None:
 
 
 def _report_assets(args) -> None:
-    from .report import write_report_assets
+    from kzreform.report.assets import write_report_assets
 
     for path in write_report_assets():
         print(f"wrote {relative(path)}")
 
 
 def _release(args) -> None:
-    from .release import check_release, check_tag, release
+    from kzreform.workflows.release import check_release, check_tag, release
 
     if args.check_tag is not None:
         version = check_tag(args.check_tag)
@@ -145,7 +146,7 @@ def _release(args) -> None:
 
 
 def _changelog(args) -> None:
-    from .release import release_notes
+    from kzreform.workflows.release import release_notes
 
     print(release_notes(args.version))
 

@@ -1,0 +1,1 @@
+"""Core: paths, errors, the data package and its schema, transactions, settings, cache."""

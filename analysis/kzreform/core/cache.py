@@ -1,0 +1,109 @@
+"""A disk cache for build steps that are slow and depend on few inputs (joblib's ``Memory``).
+
+The evaluation of the automated coders (leave-one-source-out fits, bootstrap
+intervals) depends on the hand-coded paragraphs and the coding inputs, not on
+the rest of the corpus. Adding a source, or any build that changes neither,
+reuses the stored result instead of fitting every coder again. A result is
+found by a key made of:
+
+- the arguments the step is given (the hand-coded paragraphs, their codes,
+  the build settings);
+- every input file of the data directory except the corpus itself (see
+  :func:`input_digest`), which the step may read;
+- the package's source code and the versions of Python and of the libraries
+  that compute the figures (:func:`code_version`).
+
+Change any of these and the step runs again, so a cached result is the result
+a fresh computation gives. The cache lives in ``.cache/`` at the repository
+root (git-ignored); ``KZREFORM_CACHE`` names another folder, or ``off`` to
+compute everything afresh, as the test that compares the committed tables
+with a fresh build does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import platform
+from collections.abc import Callable
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+import joblib
+
+from kzreform.core.paths import DATAPACKAGE, ROOT
+
+CACHE_VARIABLE = "KZREFORM_CACHE"
+CACHE_OFF = "off"
+DEFAULT_CACHE = ROOT / ".cache"
+# Libraries whose version can change a computed figure.
+COMPUTING_LIBRARIES = ("numpy", "scipy", "pandas", "scikit-learn", "joblib", "krippendorff",
+                       "vaderSentiment", "google-re2")
+# Parts of data/ that are the corpus (raw texts, their metadata, the descriptor
+# that lists them), or the build's own output and locks: the cached steps see
+# the corpus only through the arguments they are given.
+NOT_INPUTS = ("raw", "metadata", "processed", DATAPACKAGE.name)
+# The cache keeps at most this much; the least recently used results go first.
+CACHE_LIMIT = "500M"
+
+
+def cache_location() -> Path | None:
+    """Where results are stored, or None when ``KZREFORM_CACHE`` turns the cache off."""
+    chosen = os.environ.get(CACHE_VARIABLE)
+    if chosen == CACHE_OFF:
+        return None
+    return Path(chosen) if chosen else DEFAULT_CACHE
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """:func:`source_digest` of this package, computed once per process."""
+    return source_digest(Path(__file__).parents[1])
+
+
+def source_digest(package: Path) -> str:
+    """A digest of a package's Python files, subpackages included, and of the versions used."""
+    digest = hashlib.sha256(platform.python_version().encode())
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes()
+                      + b"\0")
+    for library in COMPUTING_LIBRARIES:
+        digest.update(f"{library}=={metadata.version(library)}\0".encode())
+    return digest.hexdigest()
+
+
+def input_digest(data_dir: Path) -> str:
+    """A digest of every file of ``data_dir`` outside :data:`NOT_INPUTS` (and hidden files)."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(data_dir).rglob("*")):
+        relative = path.relative_to(data_dir)
+        if (not path.is_file() or relative.parts[0] in NOT_INPUTS
+                or any(part.startswith(".") for part in relative.parts)):
+            continue
+        digest.update(relative.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def cached_call(step: Callable, data_dir: Path, *arguments):
+    """``step(data_dir, *arguments)``, or its stored result for the same inputs and code.
+
+    ``step`` reads from ``data_dir`` only files that :func:`input_digest` covers;
+    the folder's own path is not part of the key, so copies of one data
+    directory share results.
+    """
+    location = cache_location()
+    if location is None:
+        return step(data_dir, *arguments)
+    memory = joblib.Memory(location, verbose=0)
+    stored = memory.cache(_keyed, ignore=["step", "data_dir"])
+    result = stored(step, data_dir, arguments, f"{step.__module__}.{step.__qualname__}",
+                    input_digest(data_dir), code_version())
+    memory.reduce_size(bytes_limit=CACHE_LIMIT)
+    return result
+
+
+def _keyed(step: Callable, data_dir: Path, arguments: tuple, step_name: str, inputs: str,
+           code: str):
+    # step_name, inputs and code are the key's other parts; the step does not need them.
+    return step(data_dir, *arguments)

@@ -1,0 +1,1 @@
+"""The corpus: raw texts to paragraphs, duplicates, its rules, overview and timeline."""

@@ -1,0 +1,1 @@
+"""Evidence: the index of quotes and reports behind every table cell."""

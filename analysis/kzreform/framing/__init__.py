@@ -1,0 +1,1 @@
+"""Framing: codebook, hand and automated coding, reliability, analyses, display."""

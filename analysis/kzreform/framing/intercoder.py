@@ -1,0 +1,108 @@
+"""Agreement between two independent hand codings, and of each with their reconciliation.
+
+Reliability in content analysis is agreement between coders who code the same
+units independently (Krippendorff 2004). ``data/coding/framing_second.csv`` is
+a second coder's coding of the hand-coded paragraphs, made from the paragraphs
+and the codebook alone; ``framing_reconciled.csv`` settles every paragraph the
+two codings differ on (:mod:`kzreform.framing.adjudication`). This module measures the
+agreement of the first coding (``framing_manual.csv``) with the second, and of
+each with the reconciled coding, with the measures the automated coders are
+evaluated with (:mod:`kzreform.framing.reliability`), the set of voices added. Intervals
+resample sources and the paragraphs within them: paragraphs of one text are not
+independent of one another.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from kzreform.core.vocabulary import CODER_1, CODER_2
+from kzreform.core.codebook import codebook_path, load_codebook
+from kzreform.framing.reliability import interval_text, pair_codes, with_intervals, with_voices
+
+RECONCILED = "reconciled"
+# The codings compared, by their name in the table; the first of a pair is the
+# reference of per-frame precision and recall.
+CODINGS = {CODER_1: "framing-manual", CODER_2: "framing-second",
+           RECONCILED: "framing-reconciled"}
+COMPARISONS = [(CODER_1, CODER_2), (CODER_1, RECONCILED), (CODER_2, RECONCILED)]
+ALPHA_ITEMS = {"stance": "stance (ordinal)", "primary_frame": "primary frame (nominal)",
+               "stance_target": "stance target (nominal)", "voices": "voices (set, MASI)"}
+
+
+def comparison_name(first: str, second: str) -> str:
+    """'coder 1 vs coder 2': how a comparison is named in the table."""
+    return f"{first} vs {second}"
+
+
+BETWEEN_CODERS = comparison_name(*COMPARISONS[0])
+
+
+def intercoder_agreement(first: pd.DataFrame, second: pd.DataFrame, codebook,
+                         sources: pd.DataFrame, resamples: int | None = None) -> pd.DataFrame:
+    """Alpha per code and per-frame precision and recall of ``second`` against ``first``.
+
+    ``sources`` maps each paragraph_id to its source_id (the bootstrap draws sources);
+    ``resamples`` as in :func:`kzreform.framing.reliability.with_intervals`.
+    """
+    first, second = coded_by_both(first, second)
+    with_source = second.merge(sources[["paragraph_id", "source_id"]], on="paragraph_id")
+    paired = with_voices(pair_codes(first, with_source, codebook), first, second)
+    return with_intervals(paired, codebook, resamples)
+
+
+def coded_by_both(first: pd.DataFrame, second: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows of each coding for the paragraphs both code (a source being recoded drops out)."""
+    both = set(first["paragraph_id"]) & set(second["paragraph_id"])
+    return (first[first["paragraph_id"].isin(both)], second[second["paragraph_id"].isin(both)])
+
+
+def agreement_of_codings(data_dir: Path, codings: dict[str, pd.DataFrame], sources: pd.DataFrame,
+                         resamples: int) -> pd.DataFrame:
+    """Every comparison of :data:`COMPARISONS`, one table; ``sources`` as in the agreement."""
+    codebook = load_codebook(codebook_path(data_dir))
+    measured = [intercoder_agreement(codings[first], codings[second], codebook, sources,
+                                     resamples).assign(comparison=comparison_name(first, second))
+                for first, second in COMPARISONS]
+    table = pd.concat(measured, ignore_index=True)
+    return table[["comparison", *table.columns[:-1]]]
+
+
+def agreement_table(agreement: pd.DataFrame) -> pd.DataFrame:
+    """Krippendorff's alpha per code (rows) and comparison (columns), with its interval."""
+    alphas = agreement[agreement["measure"] == "alpha"]
+    shown = alphas.assign(value=interval_text(alphas)).pivot(
+        index="item", columns="comparison", values="value")
+    shown = shown.reindex(index=list(ALPHA_ITEMS),
+                          columns=[comparison_name(*pair) for pair in COMPARISONS])
+    paragraphs = alphas.drop_duplicates("item").set_index("item")["paragraphs"]
+    return pd.DataFrame({"code": list(ALPHA_ITEMS.values()),
+                         "paragraphs": paragraphs.reindex(list(ALPHA_ITEMS)).to_numpy(),
+                         **{f"alpha, {column} [95% interval]": shown[column].to_numpy()
+                            for column in shown.columns}})
+
+
+def frame_agreement_table(agreement: pd.DataFrame, codebook) -> pd.DataFrame:
+    """Per frame: how many of each coder's uses (primary or secondary) the other coder shares."""
+    frames = agreement[(agreement["measure"] != "alpha")
+                       & (agreement["comparison"] == BETWEEN_CODERS)]
+    wide = frames.assign(value=interval_text(frames, percent=True)).pivot(
+        index="item", columns="measure", values="value").reindex(list(codebook.frames))
+    uses = frames.pivot(index="item", columns="measure", values="paragraphs").reindex(
+        list(codebook.frames))
+    return pd.DataFrame({
+        "frame": [codebook.frames[frame] for frame in wide.index],
+        "first coder's uses": uses["recall"].to_numpy(),
+        "of these, the second codes too": wide["recall"].to_numpy(),
+        "second coder's uses": uses["precision"].to_numpy(),
+        "of these, the first codes too": wide["precision"].to_numpy(),
+    })
+
+
+def alpha_between(agreement: pd.DataFrame, comparison: str, item: str) -> str:
+    """'0.86 [0.76, 0.93]': one alpha of one comparison, for prose."""
+    row = agreement[(agreement["comparison"] == comparison) & (agreement["measure"] == "alpha")
+                    & (agreement["item"] == item)]
+    return interval_text(row).iloc[0]

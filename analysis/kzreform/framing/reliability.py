@@ -1,0 +1,426 @@
+"""How far the automated coders reproduce the hand coding, measured out of sample.
+
+Leave-one-source-out: each hand-coded source is coded by a coder fitted on the
+other hand-coded sources only, so every paragraph is coded by a model that has
+never seen its text (or anything else from its source). The measures:
+Krippendorff's alpha (``krippendorff`` package) for stance (ordinal), primary
+frame and stance target (nominal), and per-frame precision and recall of a frame's
+presence (primary or secondary) with the hand coding as the reference. Each
+comes with a percentile bootstrap 95% interval (fixed seed) that resamples
+the sources and then the paragraphs within each drawn source, since the
+paragraphs of one source are not independent (paragraphs alone where their
+sources are not known, as between two hand codings).
+Between hand codings the set of voices is compared too, with Krippendorff's
+alpha on the MASI distance between sets (Passonneau 2006).
+The "check by hand" flag is measured too: the share of paragraphs flagged, and
+the share of the wrongly coded paragraphs (stance of the wrong sign, or the
+wrong primary frame) that it flags; and the calibration of each coder's
+confidence: per confidence bin, the mean confidence against the share of
+paragraphs coded rightly (:func:`calibration`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import krippendorff
+import numpy as np
+import pandas as pd
+
+from kzreform.core.data import resource_path
+from kzreform.core.errors import Issue, raise_issues
+from kzreform.core.paths import DATA
+from kzreform.core.settings import SETTINGS, BuildSettings, build_settings
+from kzreform.core.vocabulary import IN_SAMPLE, LOSO
+from kzreform.core.codebook import NO_VOICE, Codebook, split_list
+from kzreform.framing.coders import alpha, check_by_hand
+from kzreform.framing.coders import coded_wrongly as wrong_codes
+
+# Leave-one-source-out needs a source to fit on and another to code.
+MIN_SOURCES = 2
+SEED = 20260315
+INTERVAL = (2.5, 97.5)
+RELIABILITY_COLUMNS = ["coder", "coder_label", "evaluation", "chosen", "measure", "item",
+                       "paragraphs", "estimate", "ci_low", "ci_high"]
+# Confidence from 0 to 1 in bins of equal width, for the calibration curve.
+CALIBRATION_BINS = 10
+CALIBRATION_COLUMNS = ["coder", "evaluation", "bin_low", "bin_high", "paragraphs",
+                       "mean_confidence", "share_right"]
+
+
+@dataclass(frozen=True)
+class PairedCodes:
+    """Hand and automated codes of the same paragraphs, as arrays."""
+
+    stance: np.ndarray        # (2, n) ints: hand, automated
+    frame: np.ndarray         # (2, n) frame numbers
+    target: np.ndarray        # (2, n) stance target numbers; NaN where a coder codes none
+    present_hand: np.ndarray  # (n, frames) bools: frame is primary or secondary
+    present_auto: np.ndarray
+    flagged: np.ndarray | None = None  # (n,) bools: the coder flagged it for checking by hand
+    confidence: np.ndarray | None = None  # (n,) the coder's confidence
+    sources: np.ndarray | None = None  # (n,) source ids, where the codes carry them
+    # (2, n) numbers of each coding's set of voices, indexing voice_sets; None if not compared.
+    voices: np.ndarray | None = None
+    voice_sets: tuple[frozenset, ...] = ()
+
+
+def pair_codes(manual: pd.DataFrame, auto: pd.DataFrame, codebook: Codebook) -> PairedCodes:
+    """The hand and automated codes of the paragraphs both code, as arrays."""
+    pair = manual.merge(auto, on="paragraph_id", suffixes=("_hand", "_auto"),
+                        validate="one_to_one")
+    number = {frame: index for index, frame in enumerate(codebook.frames)}
+    target_number = {target: index for index, target in enumerate(codebook.targets)}
+
+    def present(side):
+        return np.array([[frame == primary or frame in split_list(secondary)
+                          for frame in codebook.frames]
+                         for primary, secondary in zip(pair[f"primary_frame_{side}"],
+                                                       pair[f"secondary_frames_{side}"])],
+                        dtype=bool).reshape(len(pair), len(codebook.frames))
+
+    return PairedCodes(
+        stance=np.array([pair["stance_hand"].astype(int), pair["stance_auto"].astype(int)]),
+        frame=np.array([pair["primary_frame_hand"].map(number),
+                        pair["primary_frame_auto"].map(number)]),
+        target=np.array([pair["stance_target_hand"].map(target_number),
+                         pair["stance_target_auto"].map(target_number)], dtype=float),
+        present_hand=present("hand"), present_auto=present("auto"),
+        flagged=(pair["check_by_hand"].astype(bool).to_numpy() if "check_by_hand" in pair
+                 else None),
+        confidence=pair["confidence"].to_numpy(dtype=float) if "confidence" in pair else None,
+        sources=pair["source_id"].to_numpy() if "source_id" in pair else None)
+
+
+def voice_set(cell: str) -> frozenset:
+    """The voices of a cell as a set ('none' is the empty set)."""
+    return frozenset(voice for voice in split_list(cell) if voice != NO_VOICE)
+
+
+def with_voices(paired: PairedCodes, first: pd.DataFrame, second: pd.DataFrame) -> PairedCodes:
+    """``paired`` with the two codings' sets of voices (rows in the order ``pair_codes`` made)."""
+    pair = first.merge(second, on="paragraph_id", suffixes=("_1", "_2"), validate="one_to_one")
+    sets = [pair[f"voices_{side}"].map(voice_set) for side in (1, 2)]
+    domain = tuple(sorted(set(sets[0]) | set(sets[1]), key=sorted))
+    number = {voices: index for index, voices in enumerate(domain)}
+    return replace(paired, voices=np.array([side.map(number) for side in sets]),
+                   voice_sets=domain)
+
+
+def masi_distance(first: frozenset, second: frozenset) -> float:
+    """MASI distance of two sets (Passonneau 2006): 1 - Jaccard x monotonicity.
+
+    Monotonicity is 1 for equal sets, 2/3 when one contains the other, 1/3
+    when they overlap otherwise and 0 when disjoint; two empty sets are equal.
+    """
+    if first == second:
+        return 0.0
+    shared = len(first & second)
+    monotonicity = 2 / 3 if first <= second or second <= first else 1 / 3 if shared else 0.0
+    return 1 - shared / len(first | second) * monotonicity
+
+
+def set_alpha(values: np.ndarray, sets: tuple[frozenset, ...]) -> float:
+    """Krippendorff's alpha of two codings of sets (numbers into ``sets``), MASI distance."""
+    if np.unique(values).size < 2:
+        return float("nan")
+    distances = np.array([[masi_distance(a, b) for b in sets] for a in sets])
+
+    def masi(v1, v2, i1, i2, n_v, dtype=np.float64):
+        return distances[v1.astype(int), v2.astype(int)].astype(dtype)
+
+    return float(krippendorff.alpha(reliability_data=values.astype(float),
+                                    level_of_measurement=masi,
+                                    value_domain=np.arange(len(sets), dtype=float)))
+
+
+def measures(paired: PairedCodes, codebook: Codebook,
+             rows: np.ndarray | None = None) -> dict[tuple[str, str], float]:
+    """Every measure, keyed by (measure, item), over ``rows`` (all paragraphs if None)."""
+    rows = np.arange(paired.stance.shape[1]) if rows is None else rows
+    result = {
+        ("alpha", "stance"): alpha(paired.stance[:, rows], "ordinal",
+                                   sorted(codebook.stance_levels)),
+        ("alpha", "primary_frame"): alpha(paired.frame[:, rows], "nominal"),
+        ("alpha", "stance_target"): alpha(paired.target[:, rows], "nominal"),
+    }
+    if paired.voices is not None:
+        result["alpha", "voices"] = set_alpha(paired.voices[:, rows], paired.voice_sets)
+    hand, auto = paired.present_hand[rows], paired.present_auto[rows]
+    both = (hand & auto).sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        precision = both / auto.sum(axis=0)
+        recall = both / hand.sum(axis=0)
+    for index, frame in enumerate(codebook.frames):
+        result["precision", frame] = float(precision[index])
+        result["recall", frame] = float(recall[index])
+    if paired.flagged is not None:
+        flagged, wrong = paired.flagged[rows], coded_wrongly(paired)[rows]
+        result["flagged", "paragraphs"] = float(flagged.mean()) if len(rows) else float("nan")
+        result["flagged", "errors"] = (float(flagged[wrong].mean()) if wrong.any()
+                                       else float("nan"))
+    return result
+
+
+def coded_wrongly(paired: PairedCodes) -> np.ndarray:
+    """Paragraphs whose automated stance has the wrong sign or whose primary frame is wrong."""
+    return wrong_codes(paired.stance[0], paired.stance[1], paired.frame[0], paired.frame[1])
+
+
+def calibration(paired: PairedCodes) -> pd.DataFrame:
+    """The calibration curve: per bin of confidence, its mean and the share coded rightly.
+
+    Bins of equal width from 0 to 1 (``CALIBRATION_BINS``; a confidence of 1
+    falls in the last); empty bins are left out. A coder whose confidence is
+    calibrated codes rightly about as often as its mean confidence says.
+    """
+    confidence = paired.confidence
+    right = ~coded_wrongly(paired)
+    bins = np.minimum((confidence * CALIBRATION_BINS).astype(int), CALIBRATION_BINS - 1)
+    rows = [{"bin_low": number / CALIBRATION_BINS, "bin_high": (number + 1) / CALIBRATION_BINS,
+             "paragraphs": int((bins == number).sum()),
+             "mean_confidence": float(confidence[bins == number].mean()),
+             "share_right": float(right[bins == number].mean())}
+            for number in np.unique(bins).tolist()]
+    return pd.DataFrame(rows, columns=CALIBRATION_COLUMNS[2:])
+
+
+def paragraphs_compared(paired: PairedCodes, codebook: Codebook) -> dict[tuple[str, str], int]:
+    """How many paragraphs each measure rests on (for precision: coded with the frame)."""
+    n = paired.stance.shape[1]
+    counts = {("alpha", "stance"): n, ("alpha", "primary_frame"): n, ("alpha", "stance_target"): n,
+              ("alpha", "voices"): n}
+    for index, frame in enumerate(codebook.frames):
+        counts["precision", frame] = int(paired.present_auto[:, index].sum())
+        counts["recall", frame] = int(paired.present_hand[:, index].sum())
+    if paired.flagged is not None:
+        counts["flagged", "paragraphs"] = n
+        counts["flagged", "errors"] = int(coded_wrongly(paired).sum())
+    return counts
+
+
+def resample(rng: np.random.Generator, sources: np.ndarray | None, n: int) -> np.ndarray:
+    """The rows of one bootstrap draw.
+
+    Paragraphs of one source share its author and argument, so they are not
+    independent: sources are drawn with replacement, then each drawn source's
+    paragraphs with replacement; where ``sources`` is None, ``n`` paragraphs alone.
+    """
+    if sources is None:
+        return rng.integers(n, size=n)
+    members = [np.flatnonzero(sources == source) for source in np.unique(sources)]
+    return np.concatenate([rng.choice(members[drawn], size=len(members[drawn]))
+                           for drawn in rng.integers(len(members), size=len(members))])
+
+
+def with_intervals(paired: PairedCodes, codebook: Codebook, resamples: int | None = None,
+                   seed: int = SEED) -> pd.DataFrame:
+    """Each measure with its percentile bootstrap interval (``resamples`` draws, :func:`resample`).
+
+    ``resamples`` defaults to the build settings' (:mod:`kzreform.core.settings`).
+    """
+    resamples = resamples or build_settings().resamples
+    point = measures(paired, codebook)
+    n = paired.stance.shape[1]
+    rng = np.random.default_rng(seed)
+    draws = [measures(paired, codebook, resample(rng, paired.sources, n))
+             for _ in range(resamples)]
+    counts = paragraphs_compared(paired, codebook)
+    rows = []
+    for key, estimate in point.items():
+        values = np.array([draw[key] for draw in draws])
+        values = values[~np.isnan(values)]
+        low, high = np.percentile(values, INTERVAL) if values.size else (np.nan, np.nan)
+        rows.append({"measure": key[0], "item": key[1], "paragraphs": counts[key],
+                     "estimate": estimate, "ci_low": low, "ci_high": high})
+    return pd.DataFrame(rows)
+
+
+def hand_coded_texts(paragraphs: pd.DataFrame, manual: pd.DataFrame) -> pd.DataFrame:
+    """Hand-coded paragraphs with their text and source, in paragraph order."""
+    return paragraphs[["paragraph_id", "source_id", "text"]].merge(
+        manual, on="paragraph_id", validate="one_to_one")
+
+
+def out_of_sample_labels(evaluation: pd.DataFrame) -> dict[str, str]:
+    """Each coder evaluated leave-one-source-out, by name, with its display label."""
+    out_of_sample = evaluation[evaluation["evaluation"] == LOSO]
+    return dict(zip(out_of_sample["coder"], out_of_sample["coder_label"]))
+
+
+def leave_one_source_out(coder, labelled: pd.DataFrame) -> pd.DataFrame:
+    """Codes of every hand-coded paragraph by ``coder`` fitted without its source."""
+    coded = []
+    for source in sorted(labelled["source_id"].unique()):
+        held_out = labelled["source_id"] == source
+        fitted = coder.fit(labelled.loc[~held_out, "text"].tolist(), labelled[~held_out])
+        rows = fitted.code(labelled.loc[held_out, "text"].tolist())
+        rows.insert(0, "paragraph_id", labelled.loc[held_out, "paragraph_id"].to_numpy())
+        rows.insert(1, "source_id", source)
+        rows["check_by_hand"] = check_by_hand(rows, fitted)
+        coded.append(rows)
+    return pd.concat(coded, ignore_index=True)
+
+
+def _out_of_sample(coder, labelled: pd.DataFrame, manual: pd.DataFrame, codebook: Codebook,
+                   resamples: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One coder, leave-one-source-out: every measure with its interval, and its calibration."""
+    paired = pair_codes(manual, leave_one_source_out(coder, labelled), codebook)
+    return with_intervals(paired, codebook, resamples), calibration(paired)
+
+
+def choose(point: dict[str, dict[tuple[str, str], float]], coders: list) -> str:
+    """The coder evaluated out of sample with the highest mean of the stance and frame alphas.
+
+    Only coders fitted per fold compete: the others' figures are in-sample. A
+    coder whose alpha is undefined counts that alpha as zero (no agreement
+    beyond chance); ties go to the coder listed first (the baseline).
+    """
+    def score(coder):
+        alphas = [point[coder.name]["alpha", item] for item in ("stance", "primary_frame")]
+        return np.mean([0.0 if np.isnan(value) else value for value in alphas])
+
+    return max((coder for coder in coders if coder.fitted), key=score).name
+
+
+def evaluated_coders(candidates: list, settings: BuildSettings, data_dir: Path = DATA) -> list:
+    """The candidate coders the build settings name, in candidate order (the baseline first).
+
+    The evaluation chooses among coders fitted per fold only, so at least one
+    must be named.
+    """
+    coders = [coder for coder in candidates if coder.name in settings.coders]
+    if not any(coder.fitted for coder in coders):
+        raise_issues([Issue.at(resource_path(SETTINGS, data_dir),
+                               f"profile {settings.profile!r} names no coder fitted per fold "
+                               f"({', '.join(c.name for c in candidates if c.fitted)}); the "
+                               "evaluation chooses among those only", field="coders",
+                               value=";".join(settings.coders))],
+                     "cannot evaluate the automated coders")
+    return coders
+
+
+def evaluate(coders: list, paragraphs: pd.DataFrame, manual: pd.DataFrame, codebook: Codebook,
+             resamples: int, data_dir: Path = DATA) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """Every coder's reliability and calibration tables (long format), and the chosen coder."""
+    labelled = hand_coded_texts(paragraphs, manual)
+    sources = sorted(labelled["source_id"].unique())
+    if len(sources) < MIN_SOURCES:
+        raise_issues([Issue.at(resource_path("framing-manual", data_dir),
+                               f"codes {len(sources)} source(s) {sources}; the leave-one-source-"
+                               f"out evaluation of the automated coders needs at least "
+                               f"{MIN_SOURCES} hand-coded sources")],
+                     "cannot evaluate the automated coders")
+    measured, calibrations = zip(*(_out_of_sample(coder, labelled, manual, codebook, resamples)
+                                   for coder in coders))
+    chosen = choose({coder.name: dict(zip(zip(table["measure"], table["item"]),
+                                          table["estimate"]))
+                     for coder, table in zip(coders, measured)}, coders)
+    for coder, table, curve in zip(coders, measured, calibrations):
+        for shown in (table, curve):
+            shown.insert(0, "coder", coder.name)
+            shown.insert(1, "evaluation", LOSO if coder.fitted else IN_SAMPLE)
+        table.insert(1, "coder_label", coder.label)
+        table.insert(3, "chosen", coder.name == chosen)
+    return (pd.concat(measured, ignore_index=True)[RELIABILITY_COLUMNS],
+            pd.concat(calibrations, ignore_index=True)[CALIBRATION_COLUMNS], chosen)
+
+
+# ---- display ----
+
+def overall_calibration(curve: pd.DataFrame, coder: str) -> tuple[float, float]:
+    """A coder's mean confidence and share of paragraphs coded rightly, over all its bins."""
+    own = curve[curve["coder"] == coder]
+    weights = own["paragraphs"] / own["paragraphs"].sum()
+    return float((own["mean_confidence"] * weights).sum()), float((own["share_right"]
+                                                                   * weights).sum())
+
+
+def _shown(value: float, percent: bool) -> str:
+    if pd.isna(value):
+        return "–"
+    return f"{value:.0%}" if percent else f"{value:.2f}".replace("-", "−")
+
+
+def _interval_text(row: pd.Series, percent: bool) -> str:
+    if pd.isna(row["estimate"]):
+        return _shown(row["estimate"], percent)
+    return (f"{_shown(row['estimate'], percent)} [{_shown(row['ci_low'], percent)}, "
+            f"{_shown(row['ci_high'], percent)}]")
+
+
+def interval_text(table: pd.DataFrame, percent: bool = False) -> pd.Series:
+    """'estimate [low, high]' for display, as a percentage or to two decimals; '–' if undefined."""
+    return table.apply(_interval_text, axis=1, percent=percent)
+
+
+def alpha_table(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per coder: how it was evaluated and its alphas with their intervals."""
+    alphas = table[table["measure"] == "alpha"]
+    wide = alphas.assign(value=interval_text(alphas)).pivot(
+        index="coder", columns="item", values="value").reindex(alphas["coder"].unique())
+    coders = alphas.drop_duplicates("coder").set_index("coder")
+    label = coders["coder_label"].where(~coders["chosen"], coders["coder_label"] + " (chosen)")
+    return pd.DataFrame({
+        "coder": label.to_numpy(),
+        "codes compared": coders["evaluation"].to_numpy(),
+        "alpha, stance (ordinal)": wide.loc[coders.index, "stance"].to_numpy(),
+        "alpha, primary frame (nominal)": wide.loc[coders.index, "primary_frame"].to_numpy(),
+        "alpha, stance target (nominal)": wide.loc[coders.index, "stance_target"].to_numpy(),
+    })
+
+
+def flag_beats_chance(table: pd.DataFrame, coder: str) -> bool:
+    """Whether ``coder``'s flag holds more of its wrong codes than a random flag of its size.
+
+    A random flag holds the same share of wrong codes as of paragraphs; the flag
+    beats it when even the lower end of its interval for wrong codes lies above
+    the share of paragraphs it flags.
+    """
+    flags = table[(table["coder"] == coder) & (table["measure"] == "flagged")].set_index("item")
+    return bool(flags.loc["errors", "ci_low"] > flags.loc["paragraphs", "estimate"])
+
+
+def flag_table(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per coder: the shares of paragraphs and of wrong codes its flag holds.
+
+    The flag marks paragraphs for checking by hand; both shares come with their
+    intervals.
+    """
+    flags = table[table["measure"] == "flagged"]
+    shown = flags.assign(value=interval_text(flags, percent=True)).pivot(
+        index="coder", columns="item", values="value").reindex(flags["coder"].unique())
+    labels = flags.drop_duplicates("coder").set_index("coder")
+    return pd.DataFrame({
+        "coder": labels.loc[shown.index, "coder_label"].to_numpy(),
+        "codes compared": labels.loc[shown.index, "evaluation"].to_numpy(),
+        "paragraphs flagged": shown["paragraphs"].to_numpy(),
+        "wrong codes flagged": shown["errors"].to_numpy(),
+    })
+
+
+def frame_table(table: pd.DataFrame, codebook: Codebook, coders: list[str]) -> pd.DataFrame:
+    """Per-frame precision and recall with intervals: frames down, each coder's two across."""
+    rows = table[table["measure"].isin(["precision", "recall"])]
+    recall = rows[rows["measure"] == "recall"].drop_duplicates("item").set_index("item")
+    shown = pd.DataFrame({"frame": list(codebook.frames.values()),
+                          "hand-coded paragraphs": recall["paragraphs"].reindex(
+                              list(codebook.frames)).to_numpy()})
+    for coder in coders:
+        own = rows[rows["coder"] == coder]
+        name = coder if own["evaluation"].iloc[0] == LOSO else f"{coder} ({IN_SAMPLE})"
+        for measure in ("precision", "recall"):
+            values = own[own["measure"] == measure].set_index("item")
+            shown[f"{name}: {measure}"] = interval_text(
+                values, percent=True).reindex(list(codebook.frames)).to_numpy()
+    return shown
+
+
+def headline(table: pd.DataFrame, coder: str, item: str) -> str:
+    """'0.18 (95% interval 0.01 to 0.35)' for the report's prose."""
+    row = table[(table["coder"] == coder) & (table["measure"] == "alpha")
+                & (table["item"] == item)].iloc[0]
+    estimate, low, high = (_shown(row[column], percent=False)
+                           for column in ("estimate", "ci_low", "ci_high"))
+    return f"{estimate} (95% interval {low} to {high})"

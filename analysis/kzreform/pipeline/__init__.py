@@ -1,0 +1,1 @@
+"""The data build: its stages, their rules, validation and the results stage."""

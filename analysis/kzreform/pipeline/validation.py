@@ -1,0 +1,149 @@
+"""Validation of a data directory: structure, the Frictionless schema, then the content rules.
+
+Table rules (types, enums, patterns, required fields, keys, foreign keys,
+raw-file hashes) live only in ``datapackage.json``, generated from ``data/schema/``
+and the codebook (:mod:`kzreform.core.schema`), and are checked by Frictionless, with
+untrusted paths: every resource must stay inside the data
+directory. Before Frictionless sees a table, the reading layer checks its
+structure (:mod:`kzreform.core.data`), so a stray comma or a byte-order mark is
+named as such. Rules a schema cannot state live in each domain's ``rules``
+module; :mod:`kzreform.pipeline.rules` gathers them.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from frictionless import Package
+from frictionless.exception import FrictionlessException
+
+from kzreform.core.data import (
+    DESCRIPTOR,
+    descriptor,
+    load_table,
+    path_issues,
+    table_issues,
+    text_issues,
+)
+from kzreform.core.errors import NO_VALUE, Issue, raise_issues
+from kzreform.core.paths import DATA
+from kzreform.core.schema import descriptor_issues, raw_hash
+from kzreform.pipeline import rules
+from kzreform.pipeline.stages import STAGES
+
+DERIVED_FOLDER = "processed/"
+TYPE_NOTE = re.compile(r'type is "(\w+)/')
+
+
+def is_derived(resource: dict) -> bool:
+    """Derived tables are written by the build only (never edited by hand)."""
+    return resource["path"].startswith(DERIVED_FOLDER)
+
+
+def _issue(path: Path, error) -> Issue:
+    """A Frictionless error as an :class:`Issue` naming row, field and the bad value."""
+    field = getattr(error, "field_name", None) or getattr(error, "label", None)
+    value = getattr(error, "cell", NO_VALUE)
+    if getattr(error, "field_names", None):
+        field = ", ".join(error.field_names)
+        value = error.field_cells[0] if len(error.field_cells) == 1 else error.field_cells
+    note = error.note or error.message
+    typed = TYPE_NOTE.match(note) if error.type == "type-error" else None
+    problem = f"is not a valid {typed.group(1)}" if typed else note
+    return Issue.at(path, f"[{error.type}] {problem}", row=getattr(error, "row_number", None),
+                    field=field, value=value)
+
+
+def frictionless_issues(package: dict, data_dir: Path) -> list[Issue]:
+    """Validate the tables of ``package`` (paths inside ``data_dir``) with Frictionless.
+
+    The raw texts are checked by :func:`structure_issues`, which reads them
+    anyway: Frictionless's fixed cost per resource, paid for every raw text on
+    every validation, made validation grow with the corpus.
+    """
+    tables = [resource for resource in package["resources"] if resource.get("type") == "table"]
+    paths = {resource["name"]: Path(data_dir) / resource["path"] for resource in tables}
+    try:
+        report = Package({**package, "resources": tables}, basepath=str(data_dir)).validate()
+    except FrictionlessException as exc:
+        return [Issue.at(Path(data_dir) / DESCRIPTOR, f"not a valid data package ({exc})")]
+    issues = [_issue(Path(data_dir) / DESCRIPTOR, error) for error in report.errors]
+    for task in report.tasks:
+        issues += [_issue(paths[task.name], error) for error in task.errors]
+    return issues
+
+
+def structure_issues(package: dict, data_dir: Path) -> list[Issue]:
+    """Unsafe paths, unreadable tables and raw texts: what must be fixed before anything else."""
+    issues = path_issues(package, data_dir)
+    if issues:
+        return issues
+    for resource in package["resources"]:
+        if resource.get("type") == "table":
+            issues += table_issues(resource["name"], data_dir)
+        else:
+            issues += raw_text_issues(resource, data_dir)
+    return issues
+
+
+def raw_text_issues(resource: dict, data_dir: Path) -> list[Issue]:
+    """A raw text must be clean UTF-8 with the bytes its ``hash`` names (:func:`raw_hash`)."""
+    path = Path(data_dir) / resource["path"]
+    issues = text_issues(path)[1]
+    if issues or "hash" not in resource:
+        return issues
+    found = raw_hash(path.read_bytes())
+    if found != resource["hash"]:
+        issues.append(Issue.at(path, f"[hash-count] its bytes do not have the hash the "
+                                     f"descriptor gives ({resource['hash']}, found {found}); "
+                                     "a raw text is kept as collected, never edited"))
+    return issues
+
+
+def input_issues(data_dir: Path = DATA) -> list[Issue]:
+    """Problems in the hand-edited inputs, checked before anything is built from them.
+
+    Foreign keys into derived tables are left for :func:`package_issues`: those
+    tables are rebuilt from these inputs.
+    """
+    package = descriptor(data_dir)
+    inputs = [dict(resource) for resource in package["resources"] if not is_derived(resource)]
+    names = {resource["name"] for resource in inputs}
+    for resource in inputs:
+        if "schema" in resource:
+            schema = resource["schema"] = dict(resource["schema"])
+            schema["foreignKeys"] = [key for key in schema.get("foreignKeys", [])
+                                     if key["reference"]["resource"] in names]
+    subset = {**package, "resources": inputs}
+    return (structure_issues(subset, data_dir) or frictionless_issues(subset, data_dir)
+            or descriptor_issues(data_dir) or rules.input_rule_issues(data_dir))
+
+
+def package_issues(data_dir: Path = DATA) -> list[Issue]:
+    """Every problem in the data directory, one issue each (empty when valid)."""
+    package = descriptor(data_dir)
+    issues = structure_issues(package, data_dir) or frictionless_issues(package, data_dir)
+    if issues:
+        return issues
+    return descriptor_issues(data_dir) or content_issues(data_dir)
+
+
+def content_issues(data_dir: Path = DATA) -> list[Issue]:
+    """Every content rule: on the inputs, then each stage's on the tables it made (as stored)."""
+    issues = rules.input_rule_issues(data_dir)
+    for stage in STAGES:
+        if stage.rules:
+            stored = {name: load_table(name, data_dir) for name in stage.makes}
+            issues += [issue for rule in stage.rules for issue in rule(data_dir, stored)]
+    return issues
+
+
+def validate_inputs(data_dir: Path = DATA) -> None:
+    """Raise a :class:`~kzreform.core.errors.DataValidationError` for bad hand-edited inputs."""
+    raise_issues(input_issues(data_dir), "invalid input data")
+
+
+def validate_package(data_dir: Path = DATA) -> None:
+    """Raise a :class:`~kzreform.core.errors.DataValidationError` listing what is wrong."""
+    raise_issues(package_issues(data_dir), "invalid data package")

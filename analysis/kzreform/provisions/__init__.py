@@ -1,0 +1,1 @@
+"""Provisions: the matrix, the law beside the commentary, their rules and display."""

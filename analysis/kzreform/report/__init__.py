@@ -1,0 +1,1 @@
+"""Presentation: report tables, charts, citation, data dictionary, rendered pages."""

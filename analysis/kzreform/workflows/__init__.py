@@ -1,0 +1,1 @@
+"""Workflows users run: add a source, coding sheets, notebooks, releases."""
