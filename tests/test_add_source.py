@@ -237,9 +237,9 @@ def test_a_bad_cleaning_rule_names_its_entry(data_copy, new_source):
         adding.add_source(*new_source(document=broken_pattern), data_copy)
 
 
-def test_the_readme_example_metadata_works_as_documented(data_copy, tmp_path):
-    readme = (DATA.parent / "README.md").read_text(encoding="utf-8")
-    example = readme.split("```yaml\n", 1)[1].split("```", 1)[0]
+def test_the_contributing_example_metadata_works_as_documented(data_copy, tmp_path):
+    guide = (DATA.parent / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    example = guide.split("```yaml\n", 1)[1].split("```", 1)[0]
     metadata = tmp_path / "example.yml"
     metadata.write_text(example, encoding="utf-8")
     text = tmp_path / "example.txt"

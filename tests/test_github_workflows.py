@@ -1,4 +1,7 @@
-"""The GitHub workflows are valid, pass zizmor, and run the README's commands (issue 21).
+"""The GitHub workflows are valid, pass zizmor, and run the documented commands (issue 21).
+
+The two commands are in README.md ("Two commands"), the release command in
+CONTRIBUTING.md ("Releasing").
 
 ``check-jsonschema`` carries GitHub's workflow schema and ``zizmor --offline``
 audits the workflows without a network, so a broken or unsafe workflow fails
@@ -180,11 +183,11 @@ def test_the_report_job_runs_the_readmes_report_command_then_the_render_tests():
     assert "chromium" in installs and "poppler-utils" in installs
 
 
-def test_release_runs_on_version_tags_and_the_readmes_release_command():
+def test_release_runs_on_version_tags_and_the_documented_release_command():
     _, quarto = readme_versions()
     workflow = load(RELEASE)
     assert workflow["on"] == {"push": {"tags": ["v*"]}}
-    assert "`make release`" in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "`make release`" in (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
     lines = runs(RELEASE, "release")
     check = next(i for i, line in enumerate(lines) if "--check-tag" in line)
     assert check < lines.index("make release")

@@ -1,4 +1,4 @@
-"""The README's workflow for adding a source keeps the study's tests green (issue 11, case 11).
+"""CONTRIBUTING.md's workflow for adding a source keeps the study's tests green (issue 11, case 11).
 
 In a copy of the repository (its tracked files): ``add-source`` a synthetic
 article, rebuild (``make data``), re-execute the notebooks (``make

@@ -5,7 +5,7 @@ directory, append the text and its metadata there, rebuild every derived
 table, validate the whole package, then commit. The new text is coded by the
 automated coder only (marked 'automated, not hand-coded').
 
-The metadata file is YAML (README, "Adding a source", has a complete example)::
+The metadata file is YAML (CONTRIBUTING.md, "Adding a source", has a complete example)::
 
     source:       # every column of sources.csv except raw_file
       source_id: example-2026

@@ -103,8 +103,8 @@ def render_report(root: Path = ROOT) -> None:
     quarto = shutil.which("quarto")
     if quarto is None:
         raise ReleaseError("the release checks passed, but rendering needs Quarto 1.7 or newer, "
-                           "which is not on PATH; install it (README, 'Rendering') and run "
-                           "'make release' again. Nothing was written.")
+                           "which is not on PATH; install it (README.md, 'Reading the report') "
+                           "and run 'make release' again. Nothing was written.")
     write_report_assets()
     subprocess.run([quarto, "render"], cwd=root, check=True)
 
