@@ -694,18 +694,6 @@ def test_bootstrap_intervals_are_deterministic_and_bracket_the_spread(manual, co
     assert stance["ci_low"] < stance["ci_high"] < 1.0
 
 
-def test_intervals_resample_whole_sources_then_their_paragraphs():
-    sources = np.array(["a"] * 3 + ["b"] * 5 + ["c"] * 2)
-    rng = np.random.default_rng(3)
-    for _ in range(50):
-        rows = reliability.resample(rng, sources, len(sources))
-        drawn = pd.Series(sources[rows]).value_counts()
-        sizes = pd.Series(sources).value_counts()
-        # Each draw of a source brings as many paragraphs as it has.
-        assert (drawn % sizes[drawn.index] == 0).all()
-    assert len(reliability.resample(rng, None, 10)) == 10
-
-
 def test_calibration_bins_hold_every_paragraph_once():
     rng = np.random.default_rng(5)
     n = 60

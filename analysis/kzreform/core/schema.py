@@ -18,10 +18,10 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from kzreform.core.codebook import LIST_SEPARATOR, Codebook, codebook_path, load_codebook
 from kzreform.core.data import DESCRIPTOR, csv_rows, descriptor, read_yaml
 from kzreform.core.errors import Issue, raise_issues
 from kzreform.core.paths import DATA
-from kzreform.core.codebook import LIST_SEPARATOR, Codebook, codebook_path, load_codebook
 
 SCHEMA_DIR = "schema"
 PACKAGE_SOURCE = "package.yml"

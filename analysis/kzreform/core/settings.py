@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from kzreform.core.codebook import split_list
 from kzreform.core.data import load_table, resource_path
 from kzreform.core.errors import Issue, raise_issues
 from kzreform.core.paths import DATA
-from kzreform.core.codebook import split_list
 
 PROFILE_VARIABLE = "KZREFORM_PROFILE"
 DEFAULT_PROFILE = "default"

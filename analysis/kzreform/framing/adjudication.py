@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kzreform.core.vocabulary import AGREEMENT, CODER_1, CODER_2, NEW_CODE
 from kzreform.core.codebook import split_list
+from kzreform.core.vocabulary import AGREEMENT, CODER_1, CODER_2, NEW_CODE
 
 # The coded variables two codings are compared on; lists compare as sets.
 CODED = ["primary_frame", "secondary_frames", "stance", "stance_target", "voices"]

@@ -13,6 +13,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kzreform.core.bootstrap import SEED, bootstrap_means
+from kzreform.core.codebook import (
+    HAND_CODED,
+    MANUAL_COLUMNS,
+    Codebook,
+    load_stopwords,
+    split_list,
+)
 from kzreform.core.data import load_table
 from kzreform.core.paths import DATA
 from kzreform.core.settings import build_settings
@@ -25,14 +33,6 @@ from kzreform.corpus.segment import (
     by_publication_date,
     with_dated_window,
 )
-from kzreform.core.codebook import (
-    HAND_CODED,
-    MANUAL_COLUMNS,
-    Codebook,
-    load_stopwords,
-    split_list,
-)
-from kzreform.framing.reliability import INTERVAL, SEED
 
 # A source's mean stance over all its paragraphs mixes stance targets (what each
 # paragraph evaluates); the name says so wherever it is shown.
@@ -158,14 +158,6 @@ def leading_text(leading: pd.DataFrame, kind: str) -> str:
     rows = leading[leading["kind"] == kind]
     return "; ".join(f"{source}, {label} ({share:.0%})"
                      for source, label, share in zip(rows["source"], rows["label"], rows["share"]))
-
-
-def bootstrap_means(values: np.ndarray, rng: np.random.Generator,
-                    resamples: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Column means of ``values`` (rows: paragraphs) with percentile bootstrap intervals."""
-    draws = values[rng.integers(len(values), size=(resamples, len(values)))].mean(axis=1)
-    low, high = np.percentile(draws, INTERVAL, axis=0)
-    return values.mean(axis=0), low, high
 
 
 def with_publication_window(summary: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:

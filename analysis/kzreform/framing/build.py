@@ -14,10 +14,10 @@ from pathlib import Path
 import pandas as pd
 
 from kzreform.core.cache import cached_call
+from kzreform.core.codebook import codebook_path, load_codebook
 from kzreform.core.data import load_table
 from kzreform.core.settings import BuildSettings, build_settings
 from kzreform.framing.analysis import hand_coding
-from kzreform.core.codebook import codebook_path, load_codebook
 from kzreform.framing.coders import auto_code, load_candidate_coders
 from kzreform.framing.intercoder import CODINGS, agreement_of_codings
 from kzreform.framing.reliability import evaluate, evaluated_coders, hand_coded_texts

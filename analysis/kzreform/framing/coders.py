@@ -47,12 +47,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler, normalize
 from threadpoolctl import threadpool_limits
 
+from kzreform.core.codebook import LIST_SEPARATOR, NO_VOICE, Codebook, load_stopwords, split_list
 from kzreform.core.data import load_table
 from kzreform.core.paths import DATA
 from kzreform.core.settings import BuildSettings
 from kzreform.core.vocabulary import AUTOMATED, STANCE_RANGE
 from kzreform.corpus.segment import WORD, body_paragraphs
-from kzreform.core.codebook import LIST_SEPARATOR, NO_VOICE, Codebook, load_stopwords, split_list
 from kzreform.framing.features import NEGATED, Reader, Reading, VoiceCues, load_voice_cues
 
 CODE_COLUMNS = ["primary_frame", "secondary_frames", "stance", "stance_uncertain",

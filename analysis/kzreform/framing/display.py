@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kzreform.framing.analysis import MIXED_STANCE
 from kzreform.core.codebook import Codebook
+from kzreform.framing.analysis import MIXED_STANCE
 from kzreform.framing.reliability import interval_text
 
 

@@ -38,11 +38,11 @@ from pathlib import Path
 import numpy as np
 from vaderSentiment.vaderSentiment import N_SCALAR, NEGATE, SentimentIntensityAnalyzer
 
+from kzreform.core.codebook import Codebook
 from kzreform.core.data import load_table
 from kzreform.core.paths import DATA
 from kzreform.core.vocabulary import ACTOR_CUE, FRAMING_CUE, REPORTING_CUE
 from kzreform.corpus.segment import WORD
-from kzreform.core.codebook import Codebook
 
 # VADER's negators, plus 'no', which VADER leaves to its own rules.
 NEGATORS = frozenset(NEGATE) | {"no"}

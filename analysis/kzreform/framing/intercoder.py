@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from kzreform.core.vocabulary import CODER_1, CODER_2
 from kzreform.core.codebook import codebook_path, load_codebook
+from kzreform.core.vocabulary import CODER_1, CODER_2
 from kzreform.framing.reliability import interval_text, pair_codes, with_intervals, with_voices
 
 RECONCILED = "reconciled"

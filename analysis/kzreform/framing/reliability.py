@@ -28,19 +28,18 @@ import krippendorff
 import numpy as np
 import pandas as pd
 
+from kzreform.core.bootstrap import SEED, draws, percentile_interval
+from kzreform.core.codebook import NO_VOICE, Codebook, split_list
 from kzreform.core.data import resource_path
 from kzreform.core.errors import Issue, raise_issues
 from kzreform.core.paths import DATA
 from kzreform.core.settings import SETTINGS, BuildSettings, build_settings
 from kzreform.core.vocabulary import IN_SAMPLE, LOSO
-from kzreform.core.codebook import NO_VOICE, Codebook, split_list
 from kzreform.framing.coders import alpha, check_by_hand
 from kzreform.framing.coders import coded_wrongly as wrong_codes
 
 # Leave-one-source-out needs a source to fit on and another to code.
 MIN_SOURCES = 2
-SEED = 20260315
-INTERVAL = (2.5, 97.5)
 RELIABILITY_COLUMNS = ["coder", "coder_label", "evaluation", "chosen", "measure", "item",
                        "paragraphs", "estimate", "ci_low", "ci_high"]
 # Confidence from 0 to 1 in bins of equal width, for the calibration curve.
@@ -200,23 +199,9 @@ def paragraphs_compared(paired: PairedCodes, codebook: Codebook) -> dict[tuple[s
     return counts
 
 
-def resample(rng: np.random.Generator, sources: np.ndarray | None, n: int) -> np.ndarray:
-    """The rows of one bootstrap draw.
-
-    Paragraphs of one source share its author and argument, so they are not
-    independent: sources are drawn with replacement, then each drawn source's
-    paragraphs with replacement; where ``sources`` is None, ``n`` paragraphs alone.
-    """
-    if sources is None:
-        return rng.integers(n, size=n)
-    members = [np.flatnonzero(sources == source) for source in np.unique(sources)]
-    return np.concatenate([rng.choice(members[drawn], size=len(members[drawn]))
-                           for drawn in rng.integers(len(members), size=len(members))])
-
-
 def with_intervals(paired: PairedCodes, codebook: Codebook, resamples: int | None = None,
                    seed: int = SEED) -> pd.DataFrame:
-    """Each measure with its percentile bootstrap interval (``resamples`` draws, :func:`resample`).
+    """Each measure with its percentile bootstrap interval (:mod:`kzreform.core.bootstrap`).
 
     ``resamples`` defaults to the build settings' (:mod:`kzreform.core.settings`).
     """
@@ -224,14 +209,13 @@ def with_intervals(paired: PairedCodes, codebook: Codebook, resamples: int | Non
     point = measures(paired, codebook)
     n = paired.stance.shape[1]
     rng = np.random.default_rng(seed)
-    draws = [measures(paired, codebook, resample(rng, paired.sources, n))
-             for _ in range(resamples)]
+    drawn = [measures(paired, codebook, rows)
+             for rows in draws(rng, paired.sources, n, resamples)]
     counts = paragraphs_compared(paired, codebook)
     rows = []
     for key, estimate in point.items():
-        values = np.array([draw[key] for draw in draws])
-        values = values[~np.isnan(values)]
-        low, high = np.percentile(values, INTERVAL) if values.size else (np.nan, np.nan)
+        values = np.array([one[key] for one in drawn])
+        low, high = percentile_interval(values[~np.isnan(values)])
         rows.append({"measure": key[0], "item": key[1], "paragraphs": counts[key],
                      "estimate": estimate, "ci_low": low, "ci_high": high})
     return pd.DataFrame(rows)

@@ -11,12 +11,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from kzreform.core.data import load_table, resource_path, text_issues
-from kzreform.core.errors import Issue
-from kzreform.core.paths import DATA
-from kzreform.core.vocabulary import ACTOR_CUE, AGREEMENT
-from kzreform.corpus.segment import BODY_KINDS, body_paragraphs
-from kzreform.framing import adjudication
 from kzreform.core.codebook import (
     Codebook,
     codebook_path,
@@ -25,6 +19,12 @@ from kzreform.core.codebook import (
     split_list,
     stopwords_path,
 )
+from kzreform.core.data import load_table, resource_path, text_issues
+from kzreform.core.errors import Issue
+from kzreform.core.paths import DATA
+from kzreform.core.vocabulary import ACTOR_CUE, AGREEMENT
+from kzreform.corpus.segment import BODY_KINDS, body_paragraphs
+from kzreform.framing import adjudication
 
 # ---- framing: codebook, hand coding, lexicon ------------------------------------
 

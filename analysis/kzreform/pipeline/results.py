@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from kzreform.core.codebook import codebook_path, load_codebook
 from kzreform.core.data import load_table
 from kzreform.core.settings import build_settings
 from kzreform.core.vocabulary import DECIDED_BY
 from kzreform.corpus.segment import body_paragraphs
 from kzreform.framing import analysis
-from kzreform.core.codebook import codebook_path, load_codebook
 from kzreform.provisions.matrix import reforms_by_direction
 
 # How a stored publication midpoint is written (the schema's datetime format).

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kzreform.core.codebook import codebook_path, load_codebook
 from kzreform.core.data import load_table, resource_path
 from kzreform.core.errors import Issue
 from kzreform.core.paths import DATA
 from kzreform.corpus.rules import boilerplate_issues, event_issues, quote_issues, source_issues
-from kzreform.core.codebook import codebook_path, load_codebook
 from kzreform.framing.rules import (
     codebook_change_issues,
     lexicon_issues,

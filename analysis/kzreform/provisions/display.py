@@ -16,6 +16,7 @@ import re
 import altair as alt
 import pandas as pd
 
+from kzreform.core.codebook import HAND_CODED, Codebook
 from kzreform.core.vocabulary import (
     EXTERNAL,
     IN_FORCE,
@@ -25,7 +26,6 @@ from kzreform.core.vocabulary import (
     PROPOSED_ONLY,
 )
 from kzreform.evidence.quotes import Evidence
-from kzreform.core.codebook import HAND_CODED, Codebook
 from kzreform.provisions.matrix import ADOPTED_KINDS, EXTERNAL_MARK, NOT_STATED_EXTERNAL, reforms
 from kzreform.provisions.periods import period_ids
 from kzreform.report.tables import ReportTable, report_table

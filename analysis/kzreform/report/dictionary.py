@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from kzreform.core.codebook import CODEBOOK, load_codebook
 from kzreform.core.data import descriptor, read_yaml
 from kzreform.core.paths import DATA
-from kzreform.core.codebook import CODEBOOK, load_codebook
 
 MAX_PATTERN_SHOWN = 24
 

@@ -21,11 +21,6 @@ from pathlib import Path
 import pandas as pd
 
 from kzreform.core import transaction
-from kzreform.core.data import csv_rows, load_table, resource_path
-from kzreform.core.errors import Issue, raise_issues, shown
-from kzreform.core.paths import DATA
-from kzreform.corpus.segment import body_paragraphs
-from kzreform.framing.adjudication import RECONCILED_COLUMNS
 from kzreform.core.codebook import (
     MANUAL_COLUMNS,
     Codebook,
@@ -33,6 +28,11 @@ from kzreform.core.codebook import (
     load_codebook,
     split_list,
 )
+from kzreform.core.data import csv_rows, load_table, resource_path
+from kzreform.core.errors import Issue, raise_issues, shown
+from kzreform.core.paths import DATA
+from kzreform.corpus.segment import body_paragraphs
+from kzreform.framing.adjudication import RECONCILED_COLUMNS
 from kzreform.framing.rules import manual_coding_issues, reconciled_coding_issues
 from kzreform.pipeline import build
 from kzreform.pipeline.validation import input_issues, package_issues
