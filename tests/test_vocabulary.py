@@ -25,6 +25,8 @@ OTHER_MEANINGS = {
     ("framing/analysis.py", "paragraph"): "a column of the exemplar table the notebook shows",
     ("evidence/quotes.py", "paragraph"): "that column, read back",
     ("workflows/add_source.py", "corpus"): "the folder raw/corpus/",
+    ("workflows/add_source.py", "line"): "the metadata's key for a line's literal text",
+    ("workflows/add_source.py", "trailing"): "the metadata's key for a pattern at a line's end",
     ("framing/charts.py", "year"): "Vega-Lite's time unit",
     ("report/citation.py", "year"): "a BibTeX field",
     ("provisions/display.py", "none"): "the prose's word for no direction of power",

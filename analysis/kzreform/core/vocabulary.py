@@ -30,6 +30,12 @@ _, _, _, NOT_VERIFIED = field_enum("law", "basis")
 # Who dates an event: a paragraph of the corpus, or a reference.
 EVENT_BASES = field_enum("events", "basis")
 DATED_BY_CORPUS, DATED_BY_REFERENCE = EVENT_BASES
+# What a cleaning rule's pattern must match: a whole line, or the end of one.
+LINE, TRAILING = field_enum("boilerplate-rules", "scope")
+# How a coding is compared with another: agreement measures, and the "check by
+# hand" flag's shares of all paragraphs and of the wrongly coded ones (its items).
+ALPHA, PRECISION, RECALL, FLAGGED = field_enum("framing-reliability", "measure")
+*_, FLAGGED_PARAGRAPHS, FLAGGED_ERRORS = field_enum("framing-reliability", "item")
 # How a coder's reliability was estimated.
 LOSO, IN_SAMPLE = field_enum("framing-reliability", "evaluation")
 # How precisely a publication date is known.

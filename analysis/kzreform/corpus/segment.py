@@ -21,7 +21,7 @@ import re2
 from kzreform.core.data import load_table, read_text
 from kzreform.core.errors import Issue, raise_issues
 from kzreform.core.paths import DATA
-from kzreform.core.vocabulary import FOOTNOTE, HEADING, LIST_ITEM, PARAGRAPH
+from kzreform.core.vocabulary import FOOTNOTE, HEADING, LINE, LIST_ITEM, PARAGRAPH, TRAILING
 
 TITLE_PLACEHOLDER = "<title>"
 BULLET = re.compile(r"[•▪◦‣\-\*]\s+")
@@ -189,10 +189,10 @@ def segment_source(source_id: str, title: str, raw: str,
                    rules: list[BoilerplateRule]) -> tuple[list[dict], list[dict]]:
     """Split one raw text into body paragraphs and the boilerplate removed from it."""
     own_rules = [rule for rule in rules if rule.applies_to(source_id)]
-    line_rules = [rule for rule in own_rules if rule.scope == "line"]
+    line_rules = [rule for rule in own_rules if rule.scope == LINE]
     line_rule_matching = first_full_match([rule.pattern_for(title) for rule in line_rules])
     trailing_rules = [(rule, rule_regex(rule.pattern_for(title)))
-                      for rule in own_rules if rule.scope == "trailing"]
+                      for rule in own_rules if rule.scope == TRAILING]
     paragraphs, removed = [], []
     for start, end, line in _lines_with_offsets(raw):
         matched = line_rule_matching(line)

@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from kzreform.core.codebook import codebook_path, load_codebook
-from kzreform.core.vocabulary import CODER_1, CODER_2
+from kzreform.core.vocabulary import ALPHA, CODER_1, CODER_2, PRECISION, RECALL
 from kzreform.framing.reliability import interval_text, pair_codes, with_intervals, with_voices
 
 RECONCILED = "reconciled"
@@ -72,7 +72,7 @@ def agreement_of_codings(data_dir: Path, codings: dict[str, pd.DataFrame], sourc
 
 def agreement_table(agreement: pd.DataFrame) -> pd.DataFrame:
     """Krippendorff's alpha per code (rows) and comparison (columns), with its interval."""
-    alphas = agreement[agreement["measure"] == "alpha"]
+    alphas = agreement[agreement["measure"] == ALPHA]
     shown = alphas.assign(value=interval_text(alphas)).pivot(
         index="item", columns="comparison", values="value")
     shown = shown.reindex(index=list(ALPHA_ITEMS),
@@ -86,7 +86,7 @@ def agreement_table(agreement: pd.DataFrame) -> pd.DataFrame:
 
 def frame_agreement_table(agreement: pd.DataFrame, codebook) -> pd.DataFrame:
     """Per frame: how many of each coder's uses (primary or secondary) the other coder shares."""
-    frames = agreement[(agreement["measure"] != "alpha")
+    frames = agreement[(agreement["measure"] != ALPHA)
                        & (agreement["comparison"] == BETWEEN_CODERS)]
     wide = frames.assign(value=interval_text(frames, percent=True)).pivot(
         index="item", columns="measure", values="value").reindex(list(codebook.frames))
@@ -94,15 +94,15 @@ def frame_agreement_table(agreement: pd.DataFrame, codebook) -> pd.DataFrame:
         list(codebook.frames))
     return pd.DataFrame({
         "frame": [codebook.frames[frame] for frame in wide.index],
-        "first coder's uses": uses["recall"].to_numpy(),
-        "of these, the second codes too": wide["recall"].to_numpy(),
-        "second coder's uses": uses["precision"].to_numpy(),
-        "of these, the first codes too": wide["precision"].to_numpy(),
+        "first coder's uses": uses[RECALL].to_numpy(),
+        "of these, the second codes too": wide[RECALL].to_numpy(),
+        "second coder's uses": uses[PRECISION].to_numpy(),
+        "of these, the first codes too": wide[PRECISION].to_numpy(),
     })
 
 
 def alpha_between(agreement: pd.DataFrame, comparison: str, item: str) -> str:
     """'0.86 [0.76, 0.93]': one alpha of one comparison, for prose."""
-    row = agreement[(agreement["comparison"] == comparison) & (agreement["measure"] == "alpha")
+    row = agreement[(agreement["comparison"] == comparison) & (agreement["measure"] == ALPHA)
                     & (agreement["item"] == item)]
     return interval_text(row).iloc[0]

@@ -34,7 +34,16 @@ from kzreform.core.data import resource_path
 from kzreform.core.errors import Issue, raise_issues
 from kzreform.core.paths import DATA
 from kzreform.core.settings import SETTINGS, BuildSettings, build_settings
-from kzreform.core.vocabulary import IN_SAMPLE, LOSO
+from kzreform.core.vocabulary import (
+    ALPHA,
+    FLAGGED,
+    FLAGGED_ERRORS,
+    FLAGGED_PARAGRAPHS,
+    IN_SAMPLE,
+    LOSO,
+    PRECISION,
+    RECALL,
+)
 from kzreform.framing.coders import alpha, check_by_hand
 from kzreform.framing.coders import coded_wrongly as wrong_codes
 
@@ -139,25 +148,25 @@ def measures(paired: PairedCodes, codebook: Codebook,
     """Every measure, keyed by (measure, item), over ``rows`` (all paragraphs if None)."""
     rows = np.arange(paired.stance.shape[1]) if rows is None else rows
     result = {
-        ("alpha", "stance"): alpha(paired.stance[:, rows], "ordinal",
+        (ALPHA, "stance"): alpha(paired.stance[:, rows], "ordinal",
                                    sorted(codebook.stance_levels)),
-        ("alpha", "primary_frame"): alpha(paired.frame[:, rows], "nominal"),
-        ("alpha", "stance_target"): alpha(paired.target[:, rows], "nominal"),
+        (ALPHA, "primary_frame"): alpha(paired.frame[:, rows], "nominal"),
+        (ALPHA, "stance_target"): alpha(paired.target[:, rows], "nominal"),
     }
     if paired.voices is not None:
-        result["alpha", "voices"] = set_alpha(paired.voices[:, rows], paired.voice_sets)
+        result[ALPHA, "voices"] = set_alpha(paired.voices[:, rows], paired.voice_sets)
     hand, auto = paired.present_hand[rows], paired.present_auto[rows]
     both = (hand & auto).sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         precision = both / auto.sum(axis=0)
         recall = both / hand.sum(axis=0)
     for index, frame in enumerate(codebook.frames):
-        result["precision", frame] = float(precision[index])
-        result["recall", frame] = float(recall[index])
+        result[PRECISION, frame] = float(precision[index])
+        result[RECALL, frame] = float(recall[index])
     if paired.flagged is not None:
         flagged, wrong = paired.flagged[rows], coded_wrongly(paired)[rows]
-        result["flagged", "paragraphs"] = float(flagged.mean()) if len(rows) else float("nan")
-        result["flagged", "errors"] = (float(flagged[wrong].mean()) if wrong.any()
+        result[FLAGGED, FLAGGED_PARAGRAPHS] = float(flagged.mean()) if len(rows) else float("nan")
+        result[FLAGGED, FLAGGED_ERRORS] = (float(flagged[wrong].mean()) if wrong.any()
                                        else float("nan"))
     return result
 
@@ -188,14 +197,14 @@ def calibration(paired: PairedCodes) -> pd.DataFrame:
 def paragraphs_compared(paired: PairedCodes, codebook: Codebook) -> dict[tuple[str, str], int]:
     """How many paragraphs each measure rests on (for precision: coded with the frame)."""
     n = paired.stance.shape[1]
-    counts = {("alpha", "stance"): n, ("alpha", "primary_frame"): n, ("alpha", "stance_target"): n,
-              ("alpha", "voices"): n}
+    counts = {(ALPHA, "stance"): n, (ALPHA, "primary_frame"): n, (ALPHA, "stance_target"): n,
+              (ALPHA, "voices"): n}
     for index, frame in enumerate(codebook.frames):
-        counts["precision", frame] = int(paired.present_auto[:, index].sum())
-        counts["recall", frame] = int(paired.present_hand[:, index].sum())
+        counts[PRECISION, frame] = int(paired.present_auto[:, index].sum())
+        counts[RECALL, frame] = int(paired.present_hand[:, index].sum())
     if paired.flagged is not None:
-        counts["flagged", "paragraphs"] = n
-        counts["flagged", "errors"] = int(coded_wrongly(paired).sum())
+        counts[FLAGGED, FLAGGED_PARAGRAPHS] = n
+        counts[FLAGGED, FLAGGED_ERRORS] = int(coded_wrongly(paired).sum())
     return counts
 
 
@@ -262,7 +271,7 @@ def choose(point: dict[str, dict[tuple[str, str], float]], coders: list) -> str:
     beyond chance); ties go to the coder listed first (the baseline).
     """
     def score(coder):
-        alphas = [point[coder.name]["alpha", item] for item in ("stance", "primary_frame")]
+        alphas = [point[coder.name][ALPHA, item] for item in ("stance", "primary_frame")]
         return np.mean([0.0 if np.isnan(value) else value for value in alphas])
 
     return max((coder for coder in coders if coder.fitted), key=score).name
@@ -341,7 +350,7 @@ def interval_text(table: pd.DataFrame, percent: bool = False) -> pd.Series:
 
 def alpha_table(table: pd.DataFrame) -> pd.DataFrame:
     """One row per coder: how it was evaluated and its alphas with their intervals."""
-    alphas = table[table["measure"] == "alpha"]
+    alphas = table[table["measure"] == ALPHA]
     wide = alphas.assign(value=interval_text(alphas)).pivot(
         index="coder", columns="item", values="value").reindex(alphas["coder"].unique())
     coders = alphas.drop_duplicates("coder").set_index("coder")
@@ -362,8 +371,8 @@ def flag_beats_chance(table: pd.DataFrame, coder: str) -> bool:
     beats it when even the lower end of its interval for wrong codes lies above
     the share of paragraphs it flags.
     """
-    flags = table[(table["coder"] == coder) & (table["measure"] == "flagged")].set_index("item")
-    return bool(flags.loc["errors", "ci_low"] > flags.loc["paragraphs", "estimate"])
+    flags = table[(table["coder"] == coder) & (table["measure"] == FLAGGED)].set_index("item")
+    return bool(flags.loc[FLAGGED_ERRORS, "ci_low"] > flags.loc[FLAGGED_PARAGRAPHS, "estimate"])
 
 
 def flag_table(table: pd.DataFrame) -> pd.DataFrame:
@@ -372,29 +381,29 @@ def flag_table(table: pd.DataFrame) -> pd.DataFrame:
     The flag marks paragraphs for checking by hand; both shares come with their
     intervals.
     """
-    flags = table[table["measure"] == "flagged"]
+    flags = table[table["measure"] == FLAGGED]
     shown = flags.assign(value=interval_text(flags, percent=True)).pivot(
         index="coder", columns="item", values="value").reindex(flags["coder"].unique())
     labels = flags.drop_duplicates("coder").set_index("coder")
     return pd.DataFrame({
         "coder": labels.loc[shown.index, "coder_label"].to_numpy(),
         "codes compared": labels.loc[shown.index, "evaluation"].to_numpy(),
-        "paragraphs flagged": shown["paragraphs"].to_numpy(),
-        "wrong codes flagged": shown["errors"].to_numpy(),
+        "paragraphs flagged": shown[FLAGGED_PARAGRAPHS].to_numpy(),
+        "wrong codes flagged": shown[FLAGGED_ERRORS].to_numpy(),
     })
 
 
 def frame_table(table: pd.DataFrame, codebook: Codebook, coders: list[str]) -> pd.DataFrame:
     """Per-frame precision and recall with intervals: frames down, each coder's two across."""
-    rows = table[table["measure"].isin(["precision", "recall"])]
-    recall = rows[rows["measure"] == "recall"].drop_duplicates("item").set_index("item")
+    rows = table[table["measure"].isin([PRECISION, RECALL])]
+    recall = rows[rows["measure"] == RECALL].drop_duplicates("item").set_index("item")
     shown = pd.DataFrame({"frame": list(codebook.frames.values()),
                           "hand-coded paragraphs": recall["paragraphs"].reindex(
                               list(codebook.frames)).to_numpy()})
     for coder in coders:
         own = rows[rows["coder"] == coder]
         name = coder if own["evaluation"].iloc[0] == LOSO else f"{coder} ({IN_SAMPLE})"
-        for measure in ("precision", "recall"):
+        for measure in (PRECISION, RECALL):
             values = own[own["measure"] == measure].set_index("item")
             shown[f"{name}: {measure}"] = interval_text(
                 values, percent=True).reindex(list(codebook.frames)).to_numpy()
@@ -403,7 +412,7 @@ def frame_table(table: pd.DataFrame, codebook: Codebook, coders: list[str]) -> p
 
 def headline(table: pd.DataFrame, coder: str, item: str) -> str:
     """'0.18 (95% interval 0.01 to 0.35)' for the report's prose."""
-    row = table[(table["coder"] == coder) & (table["measure"] == "alpha")
+    row = table[(table["coder"] == coder) & (table["measure"] == ALPHA)
                 & (table["item"] == item)].iloc[0]
     estimate, low, high = (_shown(row[column], percent=False)
                            for column in ("estimate", "ci_low", "ci_high"))

@@ -36,14 +36,18 @@ from kzreform.core.data import csv_rows, load_table, read_text, read_yaml, resou
 from kzreform.core.errors import Issue, raise_issues, shown
 from kzreform.core.paths import DATA
 from kzreform.core.schema import write_descriptor
+from kzreform.core.vocabulary import LINE, TRAILING
 from kzreform.corpus import rules
 from kzreform.corpus.duplicates import duplicate_problem
 from kzreform.pipeline import build
 from kzreform.pipeline.validation import input_issues, validate_package
 
 RAW_DIR = Path("raw") / "corpus"
-# How a cleaning entry of the metadata becomes a row of rules/boilerplate.csv.
-CLEANING_KINDS = {"line": "line", "pattern": "line", "trailing": "trailing"}
+# The metadata's keys for a cleaning entry (a line's literal text, a pattern a whole
+# line matches, a pattern at a line's end), each with the scope of its row of
+# rules/boilerplate.csv.
+LITERAL_LINE, LINE_PATTERN, TRAILING_PATTERN = "line", "pattern", "trailing"
+CLEANING_KINDS = {LITERAL_LINE: LINE, LINE_PATTERN: LINE, TRAILING_PATTERN: TRAILING}
 CLEANING_FIELDS = {"category", "reason"}
 
 
@@ -116,7 +120,7 @@ def boilerplate_rows(new: NewSource) -> list[dict[str, str]]:
     rows = []
     for number, rule in enumerate(new.cleaning, start=1):
         kind = next(key for key in CLEANING_KINDS if key in rule)
-        pattern = re.escape(rule[kind]) if kind == "line" else rule[kind]
+        pattern = re.escape(rule[kind]) if kind == LITERAL_LINE else rule[kind]
         rows.append({"rule_id": f"{new.source_id}-{number}", "source_id": new.source_id,
                      "scope": CLEANING_KINDS[kind], "pattern": pattern,
                      "category": rule["category"], "reason": rule["reason"]})
