@@ -75,68 +75,60 @@ def fact_supports(statements: pd.DataFrame, id_column: str, facts: pd.DataFrame)
     return [f"{s}: {labels[f]}" for s, f in zip(statements[id_column], statements["fact_id"])]
 
 
+def evidence_rows(columns: list[str], *values) -> pd.DataFrame:
+    """A table of ``columns`` (:data:`QUOTE_COLUMNS` or :data:`REPORTED_COLUMNS`), filled."""
+    return pd.DataFrame(dict(zip(columns, values, strict=True)), columns=columns)
+
+
 def claim_quotes(claims: pd.DataFrame, provisions: pd.DataFrame,
                  periods: pd.DataFrame) -> pd.DataFrame:
     """Quotes of the provisions ledger, each saying which cell of the matrix it supports."""
-    return pd.DataFrame({
-        "paragraph_id": claims["paragraph_id"], "quote": claims["quote"],
-        "supports": cell_supports(claims, "claim_id", provisions, periods),
-    }, columns=QUOTE_COLUMNS)
+    return evidence_rows(QUOTE_COLUMNS, claims["paragraph_id"], claims["quote"],
+                         cell_supports(claims, "claim_id", provisions, periods))
 
 
 def fact_quotes(statements: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
     """Quotes stating a fact that two sources may give (vote shares, dates, ...)."""
-    return pd.DataFrame({
-        "paragraph_id": statements["paragraph_id"], "quote": statements["quote"],
-        "supports": fact_supports(statements, "statement_id", facts),
-    }, columns=QUOTE_COLUMNS)
+    return evidence_rows(QUOTE_COLUMNS, statements["paragraph_id"], statements["quote"],
+                         fact_supports(statements, "statement_id", facts))
 
 
 def event_quotes(events: pd.DataFrame) -> pd.DataFrame:
     """Quotes that anchor the timeline's events in the corpus (external events have none)."""
     anchored = events[events["paragraph_id"].astype(str).str.strip() != ""]
-    return pd.DataFrame({
-        "paragraph_id": anchored["paragraph_id"], "quote": anchored["quote"],
-        "supports": "event: " + anchored["label"],
-    }, columns=QUOTE_COLUMNS)
+    return evidence_rows(QUOTE_COLUMNS, anchored["paragraph_id"], anchored["quote"],
+                         "event: " + anchored["label"])
 
 
 def exemplar_quotes(exemplars: pd.DataFrame) -> pd.DataFrame:
     """The frames' exemplar quotes, without the quotation marks and ellipsis shown in the table."""
     quotes = (exemplars["quote"].str.strip().str.removeprefix("“").str.removesuffix("”")
               .str.removesuffix("…").str.strip())
-    return pd.DataFrame({
-        "paragraph_id": exemplars["paragraph"], "quote": quotes,
-        "supports": "exemplar of the frame " + exemplars["frame"],
-    }, columns=QUOTE_COLUMNS)
+    return evidence_rows(QUOTE_COLUMNS, exemplars["paragraph"], quotes,
+                         "exemplar of the frame " + exemplars["frame"])
 
 
 def external_claim_reports(external_claims: pd.DataFrame, provisions: pd.DataFrame,
                            periods: pd.DataFrame) -> pd.DataFrame:
     """What each reference reports for a cell of an external period, paraphrased by the study."""
-    return pd.DataFrame({
-        "reference": external_claims["reference"],
-        "reported": external_claims["paraphrase"],
-        "supports": cell_supports(external_claims, "external_claim_id", provisions, periods),
-    }, columns=REPORTED_COLUMNS)
+    return evidence_rows(REPORTED_COLUMNS, external_claims["reference"],
+                         external_claims["paraphrase"],
+                         cell_supports(external_claims, "external_claim_id", provisions,
+                                       periods))
 
 
 def external_fact_reports(external: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
     """Figures a reference reports (vote shares, dates), in the ledger's words."""
-    return pd.DataFrame({
-        "reference": external["reference"], "reported": external["statement"],
-        "supports": fact_supports(external, "external_id", facts),
-    }, columns=REPORTED_COLUMNS)
+    return evidence_rows(REPORTED_COLUMNS, external["reference"], external["statement"],
+                         fact_supports(external, "external_id", facts))
 
 
 def external_event_reports(events: pd.DataFrame) -> pd.DataFrame:
     """Events of the timeline that a reference dates."""
     dated = events[events["basis"] == DATED_BY_REFERENCE]
-    return pd.DataFrame({
-        "reference": dated["reference"],
-        "reported": dated["label"] + ", " + dated["date_earliest"].astype(str).str[:10],
-        "supports": "event: " + dated["label"],
-    }, columns=REPORTED_COLUMNS)
+    return evidence_rows(REPORTED_COLUMNS, dated["reference"],
+                         dated["label"] + ", " + dated["date_earliest"].astype(str).str[:10],
+                         "event: " + dated["label"])
 
 
 @dataclass(frozen=True)
