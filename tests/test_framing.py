@@ -723,7 +723,7 @@ def test_calibration_table_covers_every_hand_coded_paragraph_per_coder(manual):
 
 def test_flag_table_gives_both_shares_per_coder():
     evaluation = load_table("framing-reliability")
-    shown = reliability.flag_table(evaluation)
+    shown = display.flag_table(evaluation)
     assert len(shown) == evaluation["coder"].nunique()
     assert shown[["paragraphs flagged", "wrong codes flagged"]].map(
         lambda cell: cell.endswith("]")).all().all()
@@ -760,10 +760,10 @@ def test_reliability_table_evaluates_every_coder_out_of_sample_or_says_not(codeb
 
 def test_the_display_tables_show_every_coder_and_frame(codebook):
     table = load_table("framing-reliability")
-    alphas = reliability.alpha_table(table)
+    alphas = display.alpha_table(table)
     assert len(alphas) == table["coder"].nunique()
     assert alphas.index.equals(pd.RangeIndex(len(alphas)))
-    frames = reliability.frame_table(table, codebook, list(table["coder"].unique()))
+    frames = display.frame_table(table, codebook, list(table["coder"].unique()))
     assert len(frames) == len(codebook.frames)
     assert frames.index.equals(pd.RangeIndex(len(frames)))
     assert all(isinstance(column, str) for column in frames.columns)
@@ -885,8 +885,8 @@ def test_leading_categories_are_each_source_s_largest_share_ties_in_codebook_ord
     assert leading.to_dict("list") == {"source": ["a", "b"], "label": ["second", "first"],
                                        "share": [0.5, 0.5]}
     stored = leading.assign(kind="frame")
-    assert analysis.leading_text(stored, "frame") == "a, second (50%); b, first (50%)"
-    assert analysis.leading_text(stored, "voice") == ""
+    assert display.leading_text(stored, "frame") == "a, second (50%); b, first (50%)"
+    assert display.leading_text(stored, "voice") == ""
 
 
 def test_sources_are_ordered_by_publication_date():

@@ -6,11 +6,11 @@ import pytest
 
 from kzreform.core.data import field_enum, load_table
 from kzreform.core.vocabulary import CODER_1, CODER_2
+from kzreform.framing.display import agreement_table
 from kzreform.framing.intercoder import (
     BETWEEN_CODERS,
     COMPARISONS,
     RECONCILED,
-    agreement_table,
     coded_by_both,
     comparison_name,
     intercoder_agreement,

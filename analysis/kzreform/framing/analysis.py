@@ -153,13 +153,6 @@ def leading_categories(shares: pd.DataFrame, category: str) -> pd.DataFrame:
                          "share": leading["share"].to_numpy()})
 
 
-def leading_text(leading: pd.DataFrame, kind: str) -> str:
-    """Stored leading categories of one kind as the prose gives them: "source, label (share)"."""
-    rows = leading[leading["kind"] == kind]
-    return "; ".join(f"{source}, {label} ({share:.0%})"
-                     for source, label, share in zip(rows["source"], rows["label"], rows["share"]))
-
-
 def with_publication_window(summary: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     """``summary`` (one or more rows per source_id) with each source's window and its middle."""
     dates = with_dated_window(sources[["source_id", *DATE_WINDOW]])

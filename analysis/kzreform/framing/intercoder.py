@@ -19,8 +19,8 @@ from pathlib import Path
 import pandas as pd
 
 from kzreform.core.codebook import codebook_path, load_codebook
-from kzreform.core.vocabulary import ALPHA, CODER_1, CODER_2, PRECISION, RECALL
-from kzreform.framing.reliability import interval_text, pair_codes, with_intervals, with_voices
+from kzreform.core.vocabulary import CODER_1, CODER_2
+from kzreform.framing.reliability import pair_codes, with_intervals, with_voices
 
 RECONCILED = "reconciled"
 # The codings compared, by their name in the table; the first of a pair is the
@@ -28,8 +28,6 @@ RECONCILED = "reconciled"
 CODINGS = {CODER_1: "framing-manual", CODER_2: "framing-second",
            RECONCILED: "framing-reconciled"}
 COMPARISONS = [(CODER_1, CODER_2), (CODER_1, RECONCILED), (CODER_2, RECONCILED)]
-ALPHA_ITEMS = {"stance": "stance (ordinal)", "primary_frame": "primary frame (nominal)",
-               "stance_target": "stance target (nominal)", "voices": "voices (set, MASI)"}
 
 
 def comparison_name(first: str, second: str) -> str:
@@ -68,41 +66,3 @@ def agreement_of_codings(data_dir: Path, codings: dict[str, pd.DataFrame], sourc
                 for first, second in COMPARISONS]
     table = pd.concat(measured, ignore_index=True)
     return table[["comparison", *table.columns[:-1]]]
-
-
-def agreement_table(agreement: pd.DataFrame) -> pd.DataFrame:
-    """Krippendorff's alpha per code (rows) and comparison (columns), with its interval."""
-    alphas = agreement[agreement["measure"] == ALPHA]
-    shown = alphas.assign(value=interval_text(alphas)).pivot(
-        index="item", columns="comparison", values="value")
-    shown = shown.reindex(index=list(ALPHA_ITEMS),
-                          columns=[comparison_name(*pair) for pair in COMPARISONS])
-    paragraphs = alphas.drop_duplicates("item").set_index("item")["paragraphs"]
-    return pd.DataFrame({"code": list(ALPHA_ITEMS.values()),
-                         "paragraphs": paragraphs.reindex(list(ALPHA_ITEMS)).to_numpy(),
-                         **{f"alpha, {column} [95% interval]": shown[column].to_numpy()
-                            for column in shown.columns}})
-
-
-def frame_agreement_table(agreement: pd.DataFrame, codebook) -> pd.DataFrame:
-    """Per frame: how many of each coder's uses (primary or secondary) the other coder shares."""
-    frames = agreement[(agreement["measure"] != ALPHA)
-                       & (agreement["comparison"] == BETWEEN_CODERS)]
-    wide = frames.assign(value=interval_text(frames, percent=True)).pivot(
-        index="item", columns="measure", values="value").reindex(list(codebook.frames))
-    uses = frames.pivot(index="item", columns="measure", values="paragraphs").reindex(
-        list(codebook.frames))
-    return pd.DataFrame({
-        "frame": [codebook.frames[frame] for frame in wide.index],
-        "first coder's uses": uses[RECALL].to_numpy(),
-        "of these, the second codes too": wide[RECALL].to_numpy(),
-        "second coder's uses": uses[PRECISION].to_numpy(),
-        "of these, the first codes too": wide[PRECISION].to_numpy(),
-    })
-
-
-def alpha_between(agreement: pd.DataFrame, comparison: str, item: str) -> str:
-    """'0.86 [0.76, 0.93]': one alpha of one comparison, for prose."""
-    row = agreement[(agreement["comparison"] == comparison) & (agreement["measure"] == ALPHA)
-                    & (agreement["item"] == item)]
-    return interval_text(row).iloc[0]

@@ -320,48 +320,12 @@ def evaluate(coders: list, paragraphs: pd.DataFrame, manual: pd.DataFrame, codeb
             pd.concat(calibrations, ignore_index=True)[CALIBRATION_COLUMNS], chosen)
 
 
-# ---- display ----
-
 def overall_calibration(curve: pd.DataFrame, coder: str) -> tuple[float, float]:
     """A coder's mean confidence and share of paragraphs coded rightly, over all its bins."""
     own = curve[curve["coder"] == coder]
     weights = own["paragraphs"] / own["paragraphs"].sum()
     return float((own["mean_confidence"] * weights).sum()), float((own["share_right"]
                                                                    * weights).sum())
-
-
-def _shown(value: float, percent: bool) -> str:
-    if pd.isna(value):
-        return "–"
-    return f"{value:.0%}" if percent else f"{value:.2f}".replace("-", "−")
-
-
-def _interval_text(row: pd.Series, percent: bool) -> str:
-    if pd.isna(row["estimate"]):
-        return _shown(row["estimate"], percent)
-    return (f"{_shown(row['estimate'], percent)} [{_shown(row['ci_low'], percent)}, "
-            f"{_shown(row['ci_high'], percent)}]")
-
-
-def interval_text(table: pd.DataFrame, percent: bool = False) -> pd.Series:
-    """'estimate [low, high]' for display, as a percentage or to two decimals; '–' if undefined."""
-    return table.apply(_interval_text, axis=1, percent=percent)
-
-
-def alpha_table(table: pd.DataFrame) -> pd.DataFrame:
-    """One row per coder: how it was evaluated and its alphas with their intervals."""
-    alphas = table[table["measure"] == ALPHA]
-    wide = alphas.assign(value=interval_text(alphas)).pivot(
-        index="coder", columns="item", values="value").reindex(alphas["coder"].unique())
-    coders = alphas.drop_duplicates("coder").set_index("coder")
-    label = coders["coder_label"].where(~coders["chosen"], coders["coder_label"] + " (chosen)")
-    return pd.DataFrame({
-        "coder": label.to_numpy(),
-        "codes compared": coders["evaluation"].to_numpy(),
-        "alpha, stance (ordinal)": wide.loc[coders.index, "stance"].to_numpy(),
-        "alpha, primary frame (nominal)": wide.loc[coders.index, "primary_frame"].to_numpy(),
-        "alpha, stance target (nominal)": wide.loc[coders.index, "stance_target"].to_numpy(),
-    })
 
 
 def flag_beats_chance(table: pd.DataFrame, coder: str) -> bool:
@@ -373,47 +337,3 @@ def flag_beats_chance(table: pd.DataFrame, coder: str) -> bool:
     """
     flags = table[(table["coder"] == coder) & (table["measure"] == FLAGGED)].set_index("item")
     return bool(flags.loc[FLAGGED_ERRORS, "ci_low"] > flags.loc[FLAGGED_PARAGRAPHS, "estimate"])
-
-
-def flag_table(table: pd.DataFrame) -> pd.DataFrame:
-    """One row per coder: the shares of paragraphs and of wrong codes its flag holds.
-
-    The flag marks paragraphs for checking by hand; both shares come with their
-    intervals.
-    """
-    flags = table[table["measure"] == FLAGGED]
-    shown = flags.assign(value=interval_text(flags, percent=True)).pivot(
-        index="coder", columns="item", values="value").reindex(flags["coder"].unique())
-    labels = flags.drop_duplicates("coder").set_index("coder")
-    return pd.DataFrame({
-        "coder": labels.loc[shown.index, "coder_label"].to_numpy(),
-        "codes compared": labels.loc[shown.index, "evaluation"].to_numpy(),
-        "paragraphs flagged": shown[FLAGGED_PARAGRAPHS].to_numpy(),
-        "wrong codes flagged": shown[FLAGGED_ERRORS].to_numpy(),
-    })
-
-
-def frame_table(table: pd.DataFrame, codebook: Codebook, coders: list[str]) -> pd.DataFrame:
-    """Per-frame precision and recall with intervals: frames down, each coder's two across."""
-    rows = table[table["measure"].isin([PRECISION, RECALL])]
-    recall = rows[rows["measure"] == RECALL].drop_duplicates("item").set_index("item")
-    shown = pd.DataFrame({"frame": list(codebook.frames.values()),
-                          "hand-coded paragraphs": recall["paragraphs"].reindex(
-                              list(codebook.frames)).to_numpy()})
-    for coder in coders:
-        own = rows[rows["coder"] == coder]
-        name = coder if own["evaluation"].iloc[0] == LOSO else f"{coder} ({IN_SAMPLE})"
-        for measure in (PRECISION, RECALL):
-            values = own[own["measure"] == measure].set_index("item")
-            shown[f"{name}: {measure}"] = interval_text(
-                values, percent=True).reindex(list(codebook.frames)).to_numpy()
-    return shown
-
-
-def headline(table: pd.DataFrame, coder: str, item: str) -> str:
-    """'0.18 (95% interval 0.01 to 0.35)' for the report's prose."""
-    row = table[(table["coder"] == coder) & (table["measure"] == ALPHA)
-                & (table["item"] == item)].iloc[0]
-    estimate, low, high = (_shown(row[column], percent=False)
-                           for column in ("estimate", "ci_low", "ci_high"))
-    return f"{estimate} (95% interval {low} to {high})"
