@@ -38,6 +38,8 @@ ALPHA, PRECISION, RECALL, FLAGGED = field_enum("framing-reliability", "measure")
 *_, FLAGGED_PARAGRAPHS, FLAGGED_ERRORS = field_enum("framing-reliability", "item")
 # How a coder's reliability was estimated.
 LOSO, IN_SAMPLE = field_enum("framing-reliability", "evaluation")
+# How the source metadata marks a fact about a source that is not known.
+*_, UNKNOWN = field_enum("sources", "source_type")
 # How precisely a publication date is known.
 DAY_PRECISION, MONTH_PRECISION, YEAR_PRECISION, RANGE_PRECISION = field_enum(
     "sources", "date_precision")

@@ -20,13 +20,12 @@ from kzreform.core.vocabulary import (
     DAY_PRECISION,
     MONTH_PRECISION,
     RANGE_PRECISION,
+    UNKNOWN,
     YEAR_PRECISION,
 )
 from kzreform.corpus.duplicates import duplicated_sources
 from kzreform.corpus.segment import TITLE_PLACEHOLDER, PatternError, quote_in_text, rule_regex
 
-# How sources.csv marks a fact about a source that is not known.
-UNKNOWN = "not stated"
 # Values YAML or a spreadsheet writes for "nothing": never a real value of a field.
 EMPTY_MARKERS = {"", "none", "null", "nan", "~"}
 # The precision a publication date written as YYYY-MM-DD, YYYY-MM, YYYY or
