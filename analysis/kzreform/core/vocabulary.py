@@ -20,7 +20,7 @@ IN_FORCE, PROPOSAL, EXTERNAL = field_enum("periods", "kind")
 (INTRODUCED, ABOLISHED, MODIFIED, UNCHANGED, PROPOSED_ONLY,
  NOT_STATED) = field_enum("provisions", "change_kind")
 # Statements that agree; the other relations are kinds of difference, judged by hand.
-AGREE, *JUDGED_RELATIONS = field_enum("fact-consistency", "relation")
+AGREE, *_ = field_enum("fact-consistency", "relation")
 # What a topic of the consistency table is.
 FACT_TOPIC, _ = field_enum("fact-consistency", "kind")
 # Fact-check verdicts the rules single out.
