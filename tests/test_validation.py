@@ -11,7 +11,7 @@ from kzreform.core.data import descriptor, load_table, read_text
 from kzreform.core.errors import SHOWN_PER_KIND, DataValidationError
 from kzreform.corpus.segment import BODY_KINDS
 from kzreform.pipeline import build
-from kzreform.pipeline.validation import package_issues, validate_package
+from kzreform.pipeline.validation import foreign_key_issues, package_issues, validate_package
 
 # Builds in these tests end in a refusal; their statistics are not what is tested.
 pytestmark = pytest.mark.usefixtures("fast_build")
@@ -299,3 +299,31 @@ def test_a_stored_evidence_quote_not_in_its_paragraph_is_named(data_copy):
     assert ("data/processed/evidence_quotes.csv, row 2, field 'quote', value 'words that no "
             "paragraph holds': is not found verbatim in paragraph") in errors
 
+
+
+# ---- foreign keys are checked by kzreform, each referenced key read once -------------
+
+def test_every_foreign_key_of_the_schema_is_text():
+    package = descriptor()
+    fields = {(resource["name"], field["name"]): field.get("type", "string")
+              for resource in package["resources"]
+              for field in resource.get("schema", {}).get("fields", [])}
+    keys = [(resource["name"], name) for resource in package["resources"]
+            for key in resource.get("schema", {}).get("foreignKeys", [])
+            for name in key["fields"]]
+    assert keys
+    assert {fields[key] for key in keys} == {"string"}
+
+
+def test_a_foreign_key_names_row_field_and_value_and_an_empty_key_refers_to_nothing(tmp_path):
+    (tmp_path / "people.csv").write_text("person_id\nana\nbo\n", encoding="utf-8")
+    (tmp_path / "notes.csv").write_text("note,person_id\nhi,ana\nyo,\nno,cy\n", encoding="utf-8")
+    package = {"resources": [
+        {"name": "people", "path": "people.csv", "schema": {"fields": [{"name": "person_id"}]}},
+        {"name": "notes", "path": "notes.csv", "schema": {
+            "fields": [{"name": "note"}, {"name": "person_id"}],
+            "foreignKeys": [{"fields": ["person_id"],
+                             "reference": {"resource": "people", "fields": ["person_id"]}}]}}]}
+    issues = foreign_key_issues(package, tmp_path)
+    assert [(issue.row, issue.field, issue.value) for issue in issues] == [(4, "person_id", "cy")]
+    assert "notes.csv, row 4, field 'person_id', value 'cy': [foreign-key]" in str(issues[0])

@@ -4,10 +4,14 @@ Table rules (types, enums, patterns, required fields, keys, foreign keys,
 raw-file hashes) live only in ``datapackage.json``, generated from ``data/schema/``
 and the codebook (:mod:`kzreform.core.schema`), and are checked by Frictionless, with
 untrusted paths: every resource must stay inside the data
-directory. Before Frictionless sees a table, the reading layer checks its
-structure (:mod:`kzreform.core.data`), so a stray comma or a byte-order mark is
-named as such. Rules a schema cannot state live in each domain's ``rules``
-module; :mod:`kzreform.pipeline.rules` gathers them.
+directory. Foreign keys are the exception: Frictionless 5 reads and types the
+whole referenced table again for every foreign key of every table (eight
+times ``processed/paragraphs.csv`` per validation), so :func:`foreign_key_issues`
+checks them, reading each referenced key once. Before Frictionless sees a
+table, the reading layer checks its structure (:mod:`kzreform.core.data`), so a
+stray comma or a byte-order mark is named as such. Rules a schema cannot state
+live in each domain's ``rules`` module; :mod:`kzreform.pipeline.rules` gathers
+them.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from frictionless.exception import FrictionlessException
 
 from kzreform.core.data import (
     DESCRIPTOR,
+    csv_rows,
     descriptor,
     load_table,
     path_issues,
@@ -60,9 +65,11 @@ def frictionless_issues(package: dict, data_dir: Path) -> list[Issue]:
 
     The raw texts are checked by :func:`structure_issues`, which reads them
     anyway: Frictionless's fixed cost per resource, paid for every raw text on
-    every validation, made validation grow with the corpus.
+    every validation, made validation grow with the corpus. Foreign keys are
+    checked by :func:`foreign_key_issues`.
     """
-    tables = [resource for resource in package["resources"] if resource.get("type") == "table"]
+    tables = [{**resource, "schema": without_foreign_keys(resource["schema"])}
+              for resource in package["resources"] if resource.get("type") == "table"]
     paths = {resource["name"]: Path(data_dir) / resource["path"] for resource in tables}
     try:
         report = Package({**package, "resources": tables}, basepath=str(data_dir)).validate()
@@ -71,7 +78,53 @@ def frictionless_issues(package: dict, data_dir: Path) -> list[Issue]:
     issues = [_issue(Path(data_dir) / DESCRIPTOR, error) for error in report.errors]
     for task in report.tasks:
         issues += [_issue(paths[task.name], error) for error in task.errors]
+    return issues + foreign_key_issues(package, data_dir)
+
+
+def without_foreign_keys(schema: dict) -> dict:
+    """A table schema as Frictionless is given it: its foreign keys are checked apart."""
+    return {key: value for key, value in schema.items() if key != "foreignKeys"}
+
+
+def foreign_key_issues(package: dict, data_dir: Path) -> list[Issue]:
+    """Rows whose foreign key names no row of the table it refers to, as Frictionless would say.
+
+    A key whose cells are all empty refers to nothing and is not checked. Keys
+    are compared as written: every foreign key of the schema is text (a test
+    holds the schema to that).
+    """
+    resources = {resource["name"]: resource for resource in package["resources"]}
+    known: dict[tuple[str, tuple[str, ...]], set[tuple[str, ...]]] = {}
+    issues = []
+    for resource in resources.values():
+        keys = resource.get("schema", {}).get("foreignKeys", [])
+        if not keys:
+            continue
+        path = Path(data_dir) / resource["path"]
+        header, rows, _ = csv_rows(path)
+        for key in keys:
+            fields, target = key["fields"], key["reference"]
+            if (target["resource"], tuple(target["fields"])) not in known:
+                known[target["resource"], tuple(target["fields"])] = _key_values(
+                    Path(data_dir) / resources[target["resource"]]["path"], target["fields"])
+            present = known[target["resource"], tuple(target["fields"])]
+            columns = [header.index(field) for field in fields]
+            for number, row in enumerate(rows, start=2):
+                cells = tuple(row[column] for column in columns)
+                if any(cells) and cells not in present:
+                    issues.append(Issue.at(
+                        path, f'[foreign-key] for "{", ".join(fields)}": values '
+                              f'"{", ".join(cells)}" not found in the lookup table '
+                              f'"{target["resource"]}" as "{", ".join(target["fields"])}"',
+                        row=number, field=", ".join(fields),
+                        value=cells[0] if len(cells) == 1 else list(cells)))
     return issues
+
+
+def _key_values(path: Path, fields: list[str]) -> set[tuple[str, ...]]:
+    header, rows, _ = csv_rows(path)
+    columns = [header.index(field) for field in fields]
+    return {tuple(row[column] for column in columns) for row in rows}
 
 
 def structure_issues(package: dict, data_dir: Path) -> list[Issue]:
