@@ -11,7 +11,8 @@ from kzreform.core.data import descriptor, load_table, read_text
 from kzreform.core.errors import SHOWN_PER_KIND, DataValidationError
 from kzreform.corpus.segment import BODY_KINDS
 from kzreform.pipeline import build
-from kzreform.pipeline.validation import foreign_key_issues, package_issues, validate_package
+from kzreform.pipeline.validation import (foreign_key_issues, package_issues, rebuilt_issues,
+                                          validate_package)
 
 # Builds in these tests end in a refusal; their statistics are not what is tested.
 pytestmark = pytest.mark.usefixtures("fast_build")
@@ -327,3 +328,12 @@ def test_a_foreign_key_names_row_field_and_value_and_an_empty_key_refers_to_noth
     issues = foreign_key_issues(package, tmp_path)
     assert [(issue.row, issue.field, issue.value) for issue in issues] == [(4, "person_id", "cy")]
     assert "notes.csv, row 4, field 'person_id', value 'cy': [foreign-key]" in str(issues[0])
+
+
+def test_the_check_after_a_rebuild_names_a_broken_derived_table_and_a_key_into_it(data_copy):
+    set_cell(data_copy / "processed/paragraphs.csv", 4, "source_id", "nosuch-2024")
+    set_cell(path_of(data_copy, "claims"), 0, "paragraph_id", "ecfr-2022-p999")
+    found = "\n".join(str(issue) for issue in rebuilt_issues(data_copy))
+    assert "data/processed/paragraphs.csv, row 6, field 'source_id', value 'nosuch-2024'" in found
+    assert "claims.csv, row 2, field 'paragraph_id', value 'ecfr-2022-p999': [foreign-key]" \
+        in found

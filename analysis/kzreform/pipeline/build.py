@@ -19,7 +19,7 @@ from kzreform.core.data import load_table, resource_path
 from kzreform.core.errors import raise_issues, shown
 from kzreform.core.paths import DATA
 from kzreform.pipeline.stages import STAGES, Stage, Tables, stages_from
-from kzreform.pipeline.validation import validate_inputs, validate_package
+from kzreform.pipeline.validation import validate_inputs, validate_rebuilt
 
 
 def run_stages(data_dir: Path, stages: list[Stage] | tuple[Stage, ...] = STAGES) -> Tables:
@@ -73,7 +73,7 @@ def build(data_dir: Path = DATA, shown_name: str | None = None,
 
     Return the derived files written, as the user sees them.
     """
-    tables = transaction.write(data_dir, partial(rebuild, only=only), validate_package,
+    tables = transaction.write(data_dir, partial(rebuild, only=only), validate_rebuilt,
                                shown_name)
     name = shown_name or shown(data_dir)
     return [f"{name}/{resource_path(table, data_dir).relative_to(data_dir).as_posix()}"

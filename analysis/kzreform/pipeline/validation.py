@@ -66,7 +66,7 @@ def frictionless_issues(package: dict, data_dir: Path) -> list[Issue]:
     The raw texts are checked by :func:`structure_issues`, which reads them
     anyway: Frictionless's fixed cost per resource, paid for every raw text on
     every validation, made validation grow with the corpus. Foreign keys are
-    checked by :func:`foreign_key_issues`.
+    left to :func:`foreign_key_issues`.
     """
     tables = [{**resource, "schema": without_foreign_keys(resource["schema"])}
               for resource in package["resources"] if resource.get("type") == "table"]
@@ -78,7 +78,7 @@ def frictionless_issues(package: dict, data_dir: Path) -> list[Issue]:
     issues = [_issue(Path(data_dir) / DESCRIPTOR, error) for error in report.errors]
     for task in report.tasks:
         issues += [_issue(paths[task.name], error) for error in task.errors]
-    return issues + foreign_key_issues(package, data_dir)
+    return issues
 
 
 def without_foreign_keys(schema: dict) -> dict:
@@ -169,22 +169,43 @@ def input_issues(data_dir: Path = DATA) -> list[Issue]:
             schema["foreignKeys"] = [key for key in schema.get("foreignKeys", [])
                                      if key["reference"]["resource"] in names]
     subset = {**package, "resources": inputs}
-    return (structure_issues(subset, data_dir) or frictionless_issues(subset, data_dir)
-            or descriptor_issues(data_dir) or rules.input_rule_issues(data_dir))
+    return (table_schema_issues(subset, subset, data_dir) or descriptor_issues(data_dir)
+            or rules.input_rule_issues(data_dir))
 
 
 def package_issues(data_dir: Path = DATA) -> list[Issue]:
     """Every problem in the data directory, one issue each (empty when valid)."""
     package = descriptor(data_dir)
-    issues = structure_issues(package, data_dir) or frictionless_issues(package, data_dir)
-    if issues:
-        return issues
-    return descriptor_issues(data_dir) or content_issues(data_dir)
+    return (table_schema_issues(package, package, data_dir) or descriptor_issues(data_dir)
+            or [*rules.input_rule_issues(data_dir), *stage_rule_issues(data_dir)])
 
 
-def content_issues(data_dir: Path = DATA) -> list[Issue]:
-    """Every content rule: on the inputs, then each stage's on the tables it made (as stored)."""
-    issues = rules.input_rule_issues(data_dir)
+def rebuilt_issues(data_dir: Path = DATA) -> list[Issue]:
+    """:func:`package_issues` of a directory rebuilt after :func:`input_issues` passed.
+
+    The inputs passed their check in the same transaction and the build writes
+    only derived tables, so what is left to check is what it wrote: the derived
+    tables, every foreign key (inputs refer to derived tables too), and each
+    stage's rules on its tables as stored.
+    """
+    package = descriptor(data_dir)
+    derived = {**package, "resources": [resource for resource in package["resources"]
+                                        if is_derived(resource)]}
+    return table_schema_issues(derived, package, data_dir) or stage_rule_issues(data_dir)
+
+
+def table_schema_issues(checked: dict, package: dict, data_dir: Path) -> list[Issue]:
+    """Structure, then the schema, of the resources of ``checked``; the foreign keys of ``package``.
+
+    Nothing is read by Frictionless until every table can be read at all.
+    """
+    return (structure_issues(checked, data_dir)
+            or frictionless_issues(checked, data_dir) + foreign_key_issues(package, data_dir))
+
+
+def stage_rule_issues(data_dir: Path = DATA) -> list[Issue]:
+    """Each stage's content rules on the tables it made, as stored."""
+    issues = []
     for stage in STAGES:
         if stage.rules:
             stored = {name: load_table(name, data_dir) for name in stage.makes}
@@ -200,3 +221,8 @@ def validate_inputs(data_dir: Path = DATA) -> None:
 def validate_package(data_dir: Path = DATA) -> None:
     """Raise a :class:`~kzreform.core.errors.DataValidationError` listing what is wrong."""
     raise_issues(package_issues(data_dir), "invalid data package")
+
+
+def validate_rebuilt(data_dir: Path = DATA) -> None:
+    """:func:`validate_package` of a directory rebuilt after :func:`validate_inputs` passed."""
+    raise_issues(rebuilt_issues(data_dir), "invalid data package")

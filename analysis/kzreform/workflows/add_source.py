@@ -40,7 +40,7 @@ from kzreform.core.vocabulary import LINE, TRAILING
 from kzreform.corpus import rules
 from kzreform.corpus.duplicates import duplicate_problem
 from kzreform.pipeline import build
-from kzreform.pipeline.validation import input_issues, validate_package
+from kzreform.pipeline.validation import input_issues, validate_rebuilt
 
 RAW_DIR = Path("raw") / "corpus"
 # The metadata's keys for a cleaning entry (a line's literal text, a pattern a whole
@@ -239,4 +239,4 @@ def add_source(text_path: Path, metadata_path: Path, data_dir: Path = DATA,
     new = read_metadata(metadata_path)
     today = today or datetime.date.today()
     return transaction.write(Path(data_dir), lambda staged: _add(staged, text, new, today),
-                             validate_package, shown_name)
+                             validate_rebuilt, shown_name)

@@ -35,7 +35,7 @@ from kzreform.corpus.segment import body_paragraphs
 from kzreform.framing.adjudication import RECONCILED_COLUMNS
 from kzreform.framing.rules import manual_coding_issues, reconciled_coding_issues
 from kzreform.pipeline import build
-from kzreform.pipeline.validation import input_issues, package_issues
+from kzreform.pipeline.validation import input_issues, rebuilt_issues
 
 CONTEXT_COLUMNS = ["text", "primary_frame_means", "secondary_frames_mean", "stance_means",
                    "stance_target_means", "voices_mean", "automated_confidence",
@@ -182,7 +182,7 @@ def import_coding(path: Path, data_dir: Path = DATA, shown_name: str | None = No
         return {"sources": sources, "paragraphs": len(coded)}
 
     def validate(staged: Path) -> None:
-        raise_issues(_in_sheet(package_issues(staged), path, placed["first_row"],
+        raise_issues(_in_sheet(rebuilt_issues(staged), path, placed["first_row"],
                                placed["from_sheet"], staged), heading)
 
     return transaction.write(Path(data_dir), replace_and_rebuild, validate, shown_name)
@@ -221,6 +221,6 @@ def import_reconciled(path: Path, data_dir: Path = DATA, shown_name: str | None 
 
     def validate(staged: Path) -> None:
         stored = shown(resource_path("framing-reconciled", staged))
-        raise_issues(_in_file(package_issues(staged), stored, path), heading)
+        raise_issues(_in_file(rebuilt_issues(staged), stored, path), heading)
 
     return transaction.write(Path(data_dir), store_and_rebuild, validate, shown_name)
