@@ -8,6 +8,7 @@ the results stage (:mod:`kzreform.pipeline.results`) stores them.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -302,20 +303,27 @@ def weighted_log_odds(texts: pd.Series, groups: pd.Series, prior_scale: float = 
     below one, and the rest of the corpus is the whole corpus less the group:
     the cost grows with the text, not with the vocabulary times the groups.
     """
-    pairs = pd.DataFrame([(group, word) for text, group in zip(texts, groups)
-                          for word in counted_words(text, stopwords)], columns=["group", "word"])
-    counts = pairs.groupby(["group", "word"]).size()
+    pair_counts = Counter((group, word) for text, group in zip(texts, groups)
+                          for word in counted_words(text, stopwords))
+    total, group_total = Counter(), Counter()
+    for (group, word), count in pair_counts.items():
+        total[word] += count
+        group_total[group] += count
     if min_count < 1:  # score the words a group never uses too
-        counts = counts.unstack(fill_value=0).stack()
-    counts = counts[counts >= min_count].astype(float).rename("count").reset_index()
-    total = pairs["word"].value_counts().astype(float)
-    group_total = pairs["group"].value_counts().astype(float)
+        pair_counts = {(group, word): pair_counts[group, word]
+                       for group in group_total for word in total}
+    kept = sorted(item for item in pair_counts.items() if item[1] >= min_count)
+    counts = pd.DataFrame({"group": [group for (group, _), _ in kept],
+                           "word": [word for (_, word), _ in kept],
+                           "count": [float(count) for _, count in kept]})
+    words = float(sum(total.values()))
     own = counts["count"]
-    prior = counts["word"].map(total) * prior_scale
-    prior_total = len(pairs) * prior_scale
-    own_sum = counts["group"].map(group_total)
-    rest = counts["word"].map(total) - own
-    rest_sum = len(pairs) - own_sum
+    word_total = counts["word"].map(total).astype(float)
+    prior = word_total * prior_scale
+    prior_total = words * prior_scale
+    own_sum = counts["group"].map(group_total).astype(float)
+    rest = word_total - own
+    rest_sum = words - own_sum
     own_odds = (own + prior) / (own_sum + prior_total - own - prior)
     rest_odds = (rest + prior) / (rest_sum + prior_total - rest - prior)
     delta = np.log(own_odds) - np.log(rest_odds)

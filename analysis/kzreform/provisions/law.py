@@ -113,13 +113,16 @@ def source_accuracy(sources: pd.DataFrame, claims: pd.DataFrame, statements: pd.
         .merge(checked_rows(checks, "fact-statements"), on="row_id"),
     ])
     judged = stated[["source_id", "checks", "row_id", "verdict"]]
-    rows = []
-    for source_id in sorted(sources["source_id"]):
-        own = judged[judged["source_id"] == source_id]
-        rows.append({
-            "source_id": source_id, "checked": own["checks"].nunique(),
-            **{verdict.replace(" ", "_"): int((own["verdict"] == verdict).sum())
-               for verdict in field_enum("fact-checks", "verdict")},
-            "contradicted_claims": " ".join(own.loc[own["verdict"] == CONTRADICTED, "row_id"]),
-        })
-    return pd.DataFrame(rows)
+    verdicts = field_enum("fact-checks", "verdict")
+    by_source = judged.groupby("source_id")
+    counts = (pd.crosstab(judged["source_id"], judged["verdict"])
+              .reindex(columns=verdicts, fill_value=0))
+    contradicted = (judged[judged["verdict"] == CONTRADICTED].groupby("source_id")["row_id"]
+                    .agg(" ".join))
+    table = pd.DataFrame({"source_id": sorted(sources["source_id"])}).set_index("source_id")
+    table["checked"] = by_source["checks"].nunique()
+    for verdict in verdicts:
+        table[verdict.replace(" ", "_")] = counts[verdict]
+    table = table.fillna(0).astype(int)
+    table["contradicted_claims"] = contradicted.reindex(table.index).fillna("")
+    return table.reset_index()
