@@ -157,36 +157,46 @@ def read_yaml(path: Path):
 
 
 def csv_rows(path: Path, byte_order_mark_allowed: bool = False
-             ) -> tuple[list[str], list[list[str]], list[Issue]]:
+             ) -> tuple[list[str], list[tuple[str, ...]], list[Issue]]:
     """Header and rows of a CSV file, or the structural issues that stop it being read."""
     text, issues = text_issues(path, byte_order_mark_allowed)
     if issues:
         return [], [], issues
     if not text.strip():
         return [], [], [Issue.at(path, "is empty; a table needs at least its header row")]
-    # The csv module's cell limit is process-wide, and Frictionless raises it when its
-    # CSV parser is first used. Set here too, a table reads the same whether or not
-    # Frictionless ran first: a long paragraph the build wrote is read back by validate.
-    csv.field_size_limit(FIELD_SIZE_LIMIT)
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+        records = _csv_records(text)
     except csv.Error as exc:
         return [], [], [Issue.at(path, f"is not well-formed CSV ({exc})")]
-    header, rows = records[0], records[1:]
+    header, rows = list(records[0]), list(records[1:])
     duplicated = sorted({name for name in header if header.count(name) > 1})
     issues += [Issue.at(path, "appears twice in the header", row=1, field=name)
                for name in duplicated]
+    if {len(row) for row in rows} <= {len(header)}:
+        return header, rows, issues
     for number, row in enumerate(rows, start=2):
         if not row:
             issues.append(Issue.at(path, "is blank; delete the empty line", row=number))
         elif len(row) > len(header):
             issues.append(Issue.at(path, f"has more cells than the {len(header)} columns of the "
                                          "header (a stray comma? quote cells that contain one)",
-                                   row=number, value=row[len(header):]))
+                                   row=number, value=list(row[len(header):])))
         elif len(row) < len(header):
             issues.append(Issue.at(path, f"has fewer cells than the {len(header)} columns of the "
                                          "header", row=number, field=header[len(row)]))
     return header, rows, issues
+
+
+@lru_cache(maxsize=16)
+def _csv_records(text: str) -> tuple[tuple[str, ...], ...]:
+    # Parsed once per content: one build reads a table a few times (its structure,
+    # then its values), and validation again. Rows are tuples, so none is changed.
+    # The csv module's cell limit is process-wide, and Frictionless raises it when its
+    # CSV parser is first used. Set here too, a table reads the same whether or not
+    # Frictionless ran first: a long paragraph the build wrote is read back by validate.
+    csv.field_size_limit(FIELD_SIZE_LIMIT)
+    return tuple(tuple(record)
+                 for record in csv.reader(io.StringIO(text, newline=""), strict=True))
 
 
 def read_csv(path: Path) -> pd.DataFrame:
