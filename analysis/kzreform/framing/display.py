@@ -5,16 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from kzreform.core.codebook import Codebook
-from kzreform.core.vocabulary import (
-    ALPHA,
-    FLAGGED,
-    FLAGGED_ERRORS,
-    FLAGGED_PARAGRAPHS,
-    IN_SAMPLE,
-    LOSO,
-    PRECISION,
-    RECALL,
-)
+from kzreform.core.vocabulary import (ALPHA, FLAGGED, FLAGGED_ERRORS, FLAGGED_PARAGRAPHS,
+                                      IN_SAMPLE, LOSO, PRECISION, RECALL)
 from kzreform.framing.analysis import MIXED_STANCE
 from kzreform.framing.intercoder import BETWEEN_CODERS, COMPARISONS, comparison_name
 

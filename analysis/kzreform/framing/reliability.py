@@ -34,16 +34,8 @@ from kzreform.core.data import resource_path
 from kzreform.core.errors import Issue, raise_issues
 from kzreform.core.paths import DATA
 from kzreform.core.settings import SETTINGS, BuildSettings, build_settings
-from kzreform.core.vocabulary import (
-    ALPHA,
-    FLAGGED,
-    FLAGGED_ERRORS,
-    FLAGGED_PARAGRAPHS,
-    IN_SAMPLE,
-    LOSO,
-    PRECISION,
-    RECALL,
-)
+from kzreform.core.vocabulary import (ALPHA, FLAGGED, FLAGGED_ERRORS, FLAGGED_PARAGRAPHS,
+                                      IN_SAMPLE, LOSO, PRECISION, RECALL)
 from kzreform.framing.coders import alpha, check_by_hand
 from kzreform.framing.coders import coded_wrongly as wrong_codes
 

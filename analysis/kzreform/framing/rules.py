@@ -1,8 +1,6 @@
 """Content rules of the framing: the hand codings, the codebook's changes, lexicon, cues.
 
-Each rule returns every problem it finds as :class:`~kzreform.core.errors.Issue`
-objects (file, row, field, value). Table rules (types, enums, patterns, keys,
-foreign keys) are not repeated here: they live in ``datapackage.json``.
+Each returns every problem it finds as issues (:mod:`kzreform.pipeline.rules`).
 """
 
 from __future__ import annotations

@@ -2,7 +2,10 @@
 
 The rules themselves live with their domain (``corpus/rules.py``,
 ``provisions/rules.py``, ``framing/rules.py``, ``evidence/rules.py``); here they are
-grouped as the stages run them (:mod:`kzreform.pipeline.stages`).
+grouped as the stages run them (:mod:`kzreform.pipeline.stages`). Each rule returns
+every problem it finds as :class:`~kzreform.core.errors.Issue` objects (file, row,
+field, value). Table rules (types, enums, patterns, keys, foreign keys) are not
+repeated in them: they live in ``datapackage.json``.
 """
 
 from __future__ import annotations
