@@ -947,3 +947,26 @@ def test_a_flag_beats_chance_only_when_it_holds_more_wrong_codes_than_paragraphs
                              "ci_low": [paragraphs - 0.1, errors_low]})
     assert flag_beats_chance(flags(0.7, 0.5), "c")
     assert not flag_beats_chance(flags(0.5, 0.6), "c")
+
+
+def test_alpha_from_counted_codings_is_the_library_s_alpha_of_the_drawn_codes():
+    import krippendorff
+
+    rng = np.random.default_rng(11)
+    stance = rng.integers(-2, 3, size=(2, 40)).astype(float)
+    frames = rng.integers(0, 6, size=(2, 40)).astype(float)
+    targets = frames.copy()
+    targets[1, 7] = np.nan  # one paragraph a coder left uncoded
+    cases = [(stance, "ordinal", [-2, -1, 0, 1, 2]), (frames, "nominal", None),
+             (targets, "nominal", None)]
+    for values, level, domain in cases:
+        counted = autocoders.TwoCodings.of(values, domain)
+        for _ in range(30):
+            rows = rng.integers(40, size=40)
+            drawn = values[:, rows]
+            if np.isnan(drawn).any() or np.unique(drawn).size < 2:
+                assert np.isnan(counted.alpha(level, rows))
+                continue
+            expected = krippendorff.alpha(reliability_data=drawn, value_domain=domain,
+                                          level_of_measurement=level)
+            assert counted.alpha(level, rows) == pytest.approx(expected, abs=1e-12)

@@ -33,6 +33,7 @@ import multiprocessing
 import os
 import re
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
 
@@ -674,17 +675,50 @@ def scale_distribution(location: np.ndarray, spread: float, levels: np.ndarray) 
     return np.maximum(np.diff(below, axis=1), np.finfo(float).tiny)
 
 
-def alpha(values: np.ndarray, level: str, domain=None) -> float:
-    """Krippendorff's alpha of two codings (rows); undefined (NaN) without variation.
+@dataclass(frozen=True)
+class TwoCodings:
+    """Two codings of one variable, counted as Krippendorff's alpha reads them.
 
-    Also undefined where a coder left a paragraph uncoded (the lexicon codes no
-    stance target): alpha over the paragraphs it did code would not compare
-    like with like.
+    Per paragraph, how many coders gave each value. Counted once, so that each
+    bootstrap draw takes its paragraphs' rows instead of counting its codes again.
     """
-    if np.isnan(values.astype(float)).any() or np.unique(values).size < 2:
-        return float("nan")
-    return float(krippendorff.alpha(reliability_data=values.astype(float),
-                                    level_of_measurement=level, value_domain=domain))
+
+    counts: np.ndarray  # (paragraphs, values)
+    domain: np.ndarray  # the values, in order
+    uncoded: np.ndarray  # (paragraphs,) bools: a coder left the paragraph uncoded
+    fixed_domain: bool  # the domain was given, not read from the codes
+
+    @classmethod
+    def of(cls, values: np.ndarray, domain=None) -> TwoCodings:
+        """The codings of ``values`` (rows: coders); ``domain`` if the scale gives one."""
+        values = values.astype(float)
+        coded = values[~np.isnan(values)]
+        values_in_order = np.asarray(np.unique(coded) if domain is None else domain, dtype=float)
+        counts = (values.T[:, :, None] == values_in_order[None, None, :]).sum(axis=1)
+        return cls(counts, values_in_order, np.isnan(values).any(axis=0), domain is not None)
+
+    def alpha(self, level: str, rows: np.ndarray | None = None) -> float:
+        """Alpha over ``rows`` (every paragraph if None); undefined (NaN) without variation.
+
+        Also undefined where a coder left a paragraph uncoded (the lexicon codes no
+        stance target): alpha over the paragraphs it did code would not compare
+        like with like.
+        """
+        counts = self.counts if rows is None else self.counts[rows]
+        uncoded = self.uncoded if rows is None else self.uncoded[rows]
+        present = counts.sum(axis=0) > 0
+        if uncoded.any() or present.sum() < 2:
+            return float("nan")
+        # Without a given domain, the values are those these paragraphs were coded with.
+        domain = self.domain if self.fixed_domain else self.domain[present]
+        counts = counts if self.fixed_domain else counts[:, present]
+        return float(krippendorff.alpha(value_counts=counts, value_domain=domain,
+                                        level_of_measurement=level))
+
+
+def alpha(values: np.ndarray, level: str, domain=None) -> float:
+    """Krippendorff's alpha of two codings (rows): :meth:`TwoCodings.alpha` of all paragraphs."""
+    return TwoCodings.of(values, domain).alpha(level)
 
 
 def top_margin(probabilities: np.ndarray) -> np.ndarray:

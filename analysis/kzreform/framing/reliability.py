@@ -36,7 +36,7 @@ from kzreform.core.paths import DATA
 from kzreform.core.settings import SETTINGS, BuildSettings, build_settings
 from kzreform.core.vocabulary import (ALPHA, FLAGGED, FLAGGED_ERRORS, FLAGGED_PARAGRAPHS,
                                       IN_SAMPLE, LOSO, PRECISION, RECALL)
-from kzreform.framing.coders import alpha, check_by_hand
+from kzreform.framing.coders import TwoCodings, check_by_hand
 from kzreform.framing.coders import coded_wrongly as wrong_codes
 
 # Leave-one-source-out needs a source to fit on and another to code.
@@ -135,16 +135,23 @@ def set_alpha(values: np.ndarray, sets: tuple[frozenset, ...]) -> float:
                                     value_domain=np.arange(len(sets), dtype=float)))
 
 
-def measures(paired: PairedCodes, codebook: Codebook,
-             rows: np.ndarray | None = None) -> dict[tuple[str, str], float]:
-    """Every measure, keyed by (measure, item), over ``rows`` (all paragraphs if None)."""
+def alpha_codings(paired: PairedCodes, codebook: Codebook) -> dict[str, tuple[TwoCodings, str]]:
+    """The codings alpha compares, by item, with the level each is measured at."""
+    return {"stance": (TwoCodings.of(paired.stance, sorted(codebook.stance_levels)), "ordinal"),
+            "primary_frame": (TwoCodings.of(paired.frame), "nominal"),
+            "stance_target": (TwoCodings.of(paired.target), "nominal")}
+
+
+def measures(paired: PairedCodes, codebook: Codebook, rows: np.ndarray | None = None,
+             codings: dict | None = None) -> dict[tuple[str, str], float]:
+    """Every measure, keyed by (measure, item), over ``rows`` (all paragraphs if None).
+
+    ``codings`` are :func:`alpha_codings` of ``paired``, counted once for many draws.
+    """
     rows = np.arange(paired.stance.shape[1]) if rows is None else rows
-    result = {
-        (ALPHA, "stance"): alpha(paired.stance[:, rows], "ordinal",
-                                   sorted(codebook.stance_levels)),
-        (ALPHA, "primary_frame"): alpha(paired.frame[:, rows], "nominal"),
-        (ALPHA, "stance_target"): alpha(paired.target[:, rows], "nominal"),
-    }
+    codings = codings or alpha_codings(paired, codebook)
+    result = {(ALPHA, item): coding.alpha(level, rows)
+              for item, (coding, level) in codings.items()}
     if paired.voices is not None:
         result[ALPHA, "voices"] = set_alpha(paired.voices[:, rows], paired.voice_sets)
     hand, auto = paired.present_hand[rows], paired.present_auto[rows]
@@ -210,7 +217,8 @@ def with_intervals(paired: PairedCodes, codebook: Codebook, resamples: int | Non
     point = measures(paired, codebook)
     n = paired.stance.shape[1]
     rng = np.random.default_rng(seed)
-    drawn = [measures(paired, codebook, rows)
+    codings = alpha_codings(paired, codebook)
+    drawn = [measures(paired, codebook, rows, codings)
              for rows in draws(rng, paired.sources, n, resamples)]
     counts = paragraphs_compared(paired, codebook)
     rows = []
