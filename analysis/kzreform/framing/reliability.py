@@ -24,7 +24,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import krippendorff
 import numpy as np
 import pandas as pd
 
@@ -121,25 +120,38 @@ def masi_distance(first: frozenset, second: frozenset) -> float:
     return 1 - shared / len(first | second) * monotonicity
 
 
-def set_alpha(values: np.ndarray, sets: tuple[frozenset, ...]) -> float:
-    """Krippendorff's alpha of two codings of sets (numbers into ``sets``), MASI distance."""
-    if np.unique(values).size < 2:
-        return float("nan")
+def masi_level(sets: tuple[frozenset, ...]):
+    """The MASI distance between ``sets`` as a level of measurement for Krippendorff's alpha.
+
+    The codes are numbers into ``sets``; the distances are computed once.
+    """
     distances = np.array([[masi_distance(a, b) for b in sets] for a in sets])
 
     def masi(v1, v2, i1, i2, n_v, dtype=np.float64):
         return distances[v1.astype(int), v2.astype(int)].astype(dtype)
-
-    return float(krippendorff.alpha(reliability_data=values.astype(float),
-                                    level_of_measurement=masi,
-                                    value_domain=np.arange(len(sets), dtype=float)))
+    return masi
 
 
-def alpha_codings(paired: PairedCodes, codebook: Codebook) -> dict[str, tuple[TwoCodings, str]]:
+def set_codings(values: np.ndarray, sets: tuple[frozenset, ...]) -> TwoCodings:
+    """Two codings of sets (numbers into ``sets``), counted for :meth:`TwoCodings.alpha`."""
+    return TwoCodings.of(values, np.arange(len(sets), dtype=float))
+
+
+def set_alpha(values: np.ndarray, sets: tuple[frozenset, ...]) -> float:
+    """Krippendorff's alpha of two codings of sets (numbers into ``sets``), MASI distance."""
+    return set_codings(values, sets).alpha(masi_level(sets))
+
+
+def alpha_codings(paired: PairedCodes, codebook: Codebook) -> dict[str, tuple[TwoCodings, object]]:
     """The codings alpha compares, by item, with the level each is measured at."""
-    return {"stance": (TwoCodings.of(paired.stance, sorted(codebook.stance_levels)), "ordinal"),
-            "primary_frame": (TwoCodings.of(paired.frame), "nominal"),
-            "stance_target": (TwoCodings.of(paired.target), "nominal")}
+    codings = {"stance": (TwoCodings.of(paired.stance, sorted(codebook.stance_levels)),
+                          "ordinal"),
+               "primary_frame": (TwoCodings.of(paired.frame), "nominal"),
+               "stance_target": (TwoCodings.of(paired.target), "nominal")}
+    if paired.voices is not None:
+        codings["voices"] = (set_codings(paired.voices, paired.voice_sets),
+                             masi_level(paired.voice_sets))
+    return codings
 
 
 def measures(paired: PairedCodes, codebook: Codebook, rows: np.ndarray | None = None,
@@ -152,8 +164,6 @@ def measures(paired: PairedCodes, codebook: Codebook, rows: np.ndarray | None = 
     codings = codings or alpha_codings(paired, codebook)
     result = {(ALPHA, item): coding.alpha(level, rows)
               for item, (coding, level) in codings.items()}
-    if paired.voices is not None:
-        result[ALPHA, "voices"] = set_alpha(paired.voices[:, rows], paired.voice_sets)
     hand, auto = paired.present_hand[rows], paired.present_auto[rows]
     both = (hand & auto).sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
