@@ -337,3 +337,19 @@ def test_the_check_after_a_rebuild_names_a_broken_derived_table_and_a_key_into_i
     assert "data/processed/paragraphs.csv, row 6, field 'source_id', value 'nosuch-2024'" in found
     assert "claims.csv, row 2, field 'paragraph_id', value 'ecfr-2022-p999': [foreign-key]" \
         in found
+
+
+def test_frictionless_names_the_same_problems_in_one_process_or_one_per_core(data_copy,
+                                                                             monkeypatch):
+    from kzreform.pipeline import validation
+
+    set_cell(path_of(data_copy, "claims"), 3, "number", "fifteen")
+    set_cell(data_copy / "processed/paragraphs.csv", 0, "text", "")
+    package = descriptor(data_copy)
+    found = {}
+    for parallel, threshold in (("one process", 10**12), ("one per core", 0)):
+        monkeypatch.setattr(validation, "PARALLEL_MIN_BYTES", threshold)
+        found[parallel] = [str(issue) for issue in validation.frictionless_issues(package,
+                                                                                  data_copy)]
+    assert len(found["one process"]) == 2
+    assert found["one process"] == found["one per core"]

@@ -38,6 +38,11 @@ from kzreform.pipeline import rules
 from kzreform.pipeline.stages import STAGES
 
 DERIVED_FOLDER = "processed/"
+# Without foreign keys the tables are independent, and Frictionless can validate
+# them in one process per core; starting the processes costs more than it saves
+# below a few megabytes of tables (the study's 0.5 MB: 0.23 s against 0.17 s;
+# 505 sources' 11 MB: 1.4 s against 2.3 s).
+PARALLEL_MIN_BYTES = 2_000_000
 TYPE_NOTE = re.compile(r'type is "(\w+)/')
 
 
@@ -72,9 +77,8 @@ def frictionless_issues(package: dict, data_dir: Path) -> list[Issue]:
               for resource in package["resources"] if resource.get("type") == "table"]
     paths = {resource["name"]: Path(data_dir) / resource["path"] for resource in tables}
     try:
-        # Without foreign keys the tables are independent: one process per core.
-        report = Package({**package, "resources": tables},
-                         basepath=str(data_dir)).validate(parallel=True)
+        report = Package({**package, "resources": tables}, basepath=str(data_dir)).validate(
+            parallel=sum(path.stat().st_size for path in paths.values()) >= PARALLEL_MIN_BYTES)
     except FrictionlessException as exc:
         return [Issue.at(Path(data_dir) / DESCRIPTOR, f"not a valid data package ({exc})")]
     issues = [_issue(Path(data_dir) / DESCRIPTOR, error) for error in report.errors]
