@@ -213,17 +213,22 @@ def read_csv(path: Path) -> pd.DataFrame:
 # parse it about 160 times). Callers must not change what they are given. A run
 # reads data/ and a staged copy; older entries are dropped so that many copies
 # (as in the tests) do not pile up.
-_parsed: dict[Path, tuple[bytes, dict]] = {}
+_parsed: dict[Path, tuple[bytes, dict, dict[str, dict]]] = {}
 PARSED_KEPT = 4
 
 
 def descriptor(data_dir: Path = DATA) -> dict:
     """The parsed ``datapackage.json`` of ``data_dir`` (shared: copy it before changing it)."""
+    return _parsed_descriptor(data_dir)[0]
+
+
+def _parsed_descriptor(data_dir: Path) -> tuple[dict, dict[str, dict]]:
+    """The parsed descriptor and its resources by name (the first of a name given twice)."""
     path = Path(data_dir) / DESCRIPTOR
     key = path.resolve()
     data = path.read_bytes() if path.is_file() else None
     if key in _parsed and _parsed[key][0] == data:
-        return _parsed[key][1]
+        return _parsed[key][1:]
     text = read_text(path)
     try:
         package = json.loads(text)
@@ -237,10 +242,11 @@ def descriptor(data_dir: Path = DATA) -> dict:
     raise_issues(resource_shape_issues(package["resources"], path),
                  "cannot read the data package")
     _parsed.pop(key, None)
-    _parsed[key] = (data, package)
+    _parsed[key] = (data, package, {entry["name"]: entry
+                                    for entry in reversed(package["resources"])})
     while len(_parsed) > PARSED_KEPT:
         del _parsed[next(iter(_parsed))]
-    return package
+    return _parsed[key][1:]
 
 
 def resource_shape_issues(resources: list, path: Path) -> list[Issue]:
@@ -283,11 +289,10 @@ def _inside(path: str) -> bool:
 
 def resource(name: str, data_dir: Path = DATA) -> dict:
     """The descriptor of resource ``name``; its path is checked to stay inside ``data_dir``."""
-    package = descriptor(data_dir)
-    for entry in package["resources"]:
-        if entry.get("name") == name:
-            raise_issues(path_issues({"resources": [entry]}, data_dir), "unsafe data package")
-            return entry
+    entry = _parsed_descriptor(data_dir)[1].get(name)
+    if entry is not None:
+        raise_issues(path_issues({"resources": [entry]}, data_dir), "unsafe data package")
+        return entry
     raise_issues([Issue.at(Path(data_dir) / DESCRIPTOR, "no resource has this name",
                            field="resources", value=name)], "unknown table")
 
