@@ -141,3 +141,16 @@ def test_the_stages_command_and_make_help_list_the_stages_in_order(capsys):
                                cwd=ROOT, capture_output=True, text=True, check=True).stdout
     positions = [help_text.find(f" {name} ") for name in STAGE_NAMES]
     assert -1 not in positions and positions == sorted(positions), help_text
+
+
+def test_a_stage_s_rules_see_the_tables_of_this_build_not_the_stored_ones(data_copy):
+    # A stored paragraph that the next build will segment anew: the evidence stage's
+    # rule must check its quotes against the new paragraph, not the stale one.
+    quotes = load_table("evidence-quotes", data_copy)
+    cited = quotes["paragraph_id"].iloc[0]
+    paragraphs = resource_path("paragraphs", data_copy)
+    table = pd.read_csv(paragraphs, dtype=str, keep_default_na=False)
+    table.loc[table["paragraph_id"] == cited, "text"] = "text the next build replaces"
+    table.to_csv(paragraphs, index=False, lineterminator="\n")
+    build.build(data_copy)
+    assert cited in set(load_table("evidence-quotes", data_copy)["paragraph_id"])

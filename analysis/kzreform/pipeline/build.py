@@ -33,7 +33,8 @@ def run_stages(data_dir: Path, stages: list[Stage] | tuple[Stage, ...] = STAGES)
         read = {name: made[name] if name in made else load_table(name, data_dir)
                 for name in stage.reads}
         built = stage.build(data_dir, read)
-        raise_issues([issue for rule in stage.rules for issue in rule(data_dir, built)],
+        checked = {**read, **built}
+        raise_issues([issue for rule in stage.rules for issue in rule(data_dir, checked)],
                      f"invalid data (checked after the {stage.name} stage)")
         made.update(built)
     return made

@@ -34,7 +34,7 @@ from kzreform.provisions import rules as provisions_rules
 Tables = dict[str, pd.DataFrame]
 # A builder takes the (staged) data directory and the derived tables it reads.
 Builder = Callable[[Path, Tables], Tables]
-# A content rule takes the data directory and the tables one stage made.
+# A content rule takes the data directory and the tables one stage read and made.
 Rule = Callable[[Path, Tables], list]
 
 
@@ -86,7 +86,7 @@ STAGES: tuple[Stage, ...] = (
                  "exemplars", "distinctive-words", "reforms-by-direction", "headline-figures"),
           rules=()),
     Stage("evidence", "every quote and report the report's tables cite, for its appendices",
-          ("kzreform.evidence.build:evidence_tables",), reads=("exemplars",),
+          ("kzreform.evidence.build:evidence_tables",), reads=("paragraphs", "exemplars"),
           makes=("evidence-quotes", "evidence-reports"),
           rules=(evidence_rules.evidence_quote_issues,)),
 )

@@ -210,11 +210,11 @@ def table_schema_issues(checked: dict, package: dict, data_dir: Path) -> list[Is
 
 
 def stage_rule_issues(data_dir: Path = DATA) -> list[Issue]:
-    """Each stage's content rules on the tables it made, as stored."""
+    """Each stage's content rules on the tables it read and made, as stored."""
     issues = []
     for stage in STAGES:
         if stage.rules:
-            stored = {name: load_table(name, data_dir) for name in stage.makes}
+            stored = {name: load_table(name, data_dir) for name in (*stage.reads, *stage.makes)}
             issues += [issue for rule in stage.rules for issue in rule(data_dir, stored)]
     return issues
 
