@@ -316,18 +316,41 @@ def test_every_foreign_key_of_the_schema_is_text():
     assert {fields[key] for key in keys} == {"string"}
 
 
-def test_a_foreign_key_names_row_field_and_value_and_an_empty_key_refers_to_nothing(tmp_path):
+def small_package(tmp_path, key_field="person_id", target="people"):
+    """Two tables, the second referring to the first; row 4 names a person who is not there."""
     (tmp_path / "people.csv").write_text("person_id\nana\nbo\n", encoding="utf-8")
     (tmp_path / "notes.csv").write_text("note,person_id\nhi,ana\nyo,\nno,cy\n", encoding="utf-8")
-    package = {"resources": [
+    return {"resources": [
         {"name": "people", "path": "people.csv", "schema": {"fields": [{"name": "person_id"}]}},
         {"name": "notes", "path": "notes.csv", "schema": {
             "fields": [{"name": "note"}, {"name": "person_id"}],
-            "foreignKeys": [{"fields": ["person_id"],
-                             "reference": {"resource": "people", "fields": ["person_id"]}}]}}]}
-    issues = foreign_key_issues(package, tmp_path)
+            "foreignKeys": [{"fields": [key_field],
+                             "reference": {"resource": target, "fields": ["person_id"]}}]}}]}
+
+
+def test_a_foreign_key_names_row_field_and_value_and_an_empty_key_refers_to_nothing(tmp_path):
+    issues = foreign_key_issues(small_package(tmp_path), tmp_path)
     assert [(issue.row, issue.field, issue.value) for issue in issues] == [(4, "person_id", "cy")]
     assert "notes.csv, row 4, field 'person_id', value 'cy': [foreign-key]" in str(issues[0])
+
+
+def test_foreign_keys_are_found_where_frictionless_finds_them(tmp_path):
+    from frictionless import Package
+
+    package = small_package(tmp_path)
+    report = Package(package, basepath=str(tmp_path)).validate()
+    theirs = [(error.row_number, error.note) for task in report.tasks for error in task.errors]
+    ours = [(issue.row, issue.problem.removeprefix("[foreign-key] "))
+            for issue in foreign_key_issues(package, tmp_path)]
+    assert theirs and ours == theirs
+
+
+@pytest.mark.parametrize("key_field, target, named", [
+    ("person", "people", ["person", "person_id"]), ("person_id", "persons", "persons")])
+def test_a_foreign_key_to_a_missing_table_or_column_is_named_not_raised(tmp_path, key_field,
+                                                                       target, named):
+    issues = foreign_key_issues(small_package(tmp_path, key_field, target), tmp_path)
+    assert [(issue.field, issue.value) for issue in issues] == [("notes.foreignKeys", named)]
 
 
 def test_the_check_after_a_rebuild_names_a_broken_derived_table_and_a_key_into_it(data_copy):
@@ -353,3 +376,9 @@ def test_frictionless_names_the_same_problems_in_one_process_or_one_per_core(dat
                                                                                   data_copy)]
     assert len(found["one process"]) == 2
     assert found["one process"] == found["one per core"]
+
+
+def test_a_stored_evidence_quote_of_an_unknown_paragraph_is_named(data_copy):
+    set_cell(data_copy / "processed/evidence_quotes.csv", 0, "paragraph_id", "nosuch-2020-p1")
+    assert ("data/processed/evidence_quotes.csv, row 2, field 'paragraph_id', value "
+            "'nosuch-2020-p1': [foreign-key]") in errors_of(data_copy)

@@ -141,7 +141,7 @@ def quote_row_issues(table: pd.DataFrame, path: Path, paragraphs: pd.DataFrame,
     issues = []
     for number, row in enumerate(table.to_dict("records"), start=2):
         if row["paragraph_id"] not in known.index:
-            continue  # a foreign key of the schema; reported by Frictionless
+            continue  # a foreign key of the schema (pipeline.validation.foreign_key_issues)
         paragraph = known.loc[row["paragraph_id"]]
         if check_source and paragraph["source_id"] != row["source_id"]:
             issues.append(Issue.at(path, f"but paragraph {row['paragraph_id']} belongs to "

@@ -97,40 +97,48 @@ def foreign_key_issues(package: dict, data_dir: Path) -> list[Issue]:
 
     A key whose cells are all empty refers to nothing and is not checked. Keys
     are compared as written: every foreign key of the schema is text (a test
-    holds the schema to that).
+    holds the schema to that). A key naming a table or a column that does not
+    exist is a problem of the descriptor.
     """
     resources = {resource["name"]: resource for resource in package["resources"]}
     known: dict[tuple[str, tuple[str, ...]], set[tuple[str, ...]]] = {}
     issues = []
     for resource in resources.values():
-        keys = resource.get("schema", {}).get("foreignKeys", [])
-        if not keys:
-            continue
         path = Path(data_dir) / resource["path"]
-        header, rows, _ = csv_rows(path)
-        for key in keys:
-            fields, target = key["fields"], key["reference"]
-            if (target["resource"], tuple(target["fields"])) not in known:
-                known[target["resource"], tuple(target["fields"])] = _key_values(
-                    Path(data_dir) / resources[target["resource"]]["path"], target["fields"])
-            present = known[target["resource"], tuple(target["fields"])]
-            columns = [header.index(field) for field in fields]
-            for number, row in enumerate(rows, start=2):
-                cells = tuple(row[column] for column in columns)
-                if any(cells) and cells not in present:
-                    issues.append(Issue.at(
-                        path, f'[foreign-key] for "{", ".join(fields)}": values '
-                              f'"{", ".join(cells)}" not found in the lookup table '
-                              f'"{target["resource"]}" as "{", ".join(target["fields"])}"',
-                        row=number, field=", ".join(fields),
-                        value=cells[0] if len(cells) == 1 else list(cells)))
+        for key in resource.get("schema", {}).get("foreignKeys", []):
+            fields, target = tuple(key["fields"]), key["reference"]
+            referenced = (target["resource"] or resource["name"], tuple(target["fields"]))
+            if referenced[0] not in resources:
+                issues.append(Issue.at(Path(data_dir) / DESCRIPTOR, "a foreign key refers to no "
+                                       "table of the package", field=f"{resource['name']}."
+                                       "foreignKeys", value=referenced[0]))
+                continue
+            rows = _key_rows(path, fields)
+            if referenced not in known:
+                found = _key_rows(Path(data_dir) / resources[referenced[0]]["path"], referenced[1])
+                known[referenced] = set(found) if found is not None else None
+            if rows is None or known[referenced] is None:
+                issues.append(Issue.at(Path(data_dir) / DESCRIPTOR, "a foreign key names a "
+                                       "column its table lacks", field=f"{resource['name']}."
+                                       "foreignKeys", value=list(fields + referenced[1])))
+                continue
+            issues += [Issue.at(path, f'[foreign-key] for "{", ".join(fields)}": values '
+                                      f'"{", ".join(cells)}" not found in the lookup table '
+                                      f'"{referenced[0]}" as "{", ".join(referenced[1])}"',
+                                row=number, field=", ".join(fields),
+                                value=cells[0] if len(cells) == 1 else list(cells))
+                       for number, cells in enumerate(rows, start=2)
+                       if any(cells) and cells not in known[referenced]]
     return issues
 
 
-def _key_values(path: Path, fields: list[str]) -> set[tuple[str, ...]]:
+def _key_rows(path: Path, fields: tuple[str, ...]) -> list[tuple[str, ...]] | None:
+    """The cells of ``fields`` in each row of a table; None if it lacks one of them."""
     header, rows, _ = csv_rows(path)
+    if not set(fields) <= set(header):
+        return None
     columns = [header.index(field) for field in fields]
-    return {tuple(row[column] for column in columns) for row in rows}
+    return [tuple(row[column] for column in columns) for row in rows]
 
 
 def structure_issues(package: dict, data_dir: Path) -> list[Issue]:
