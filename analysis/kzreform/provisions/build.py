@@ -29,5 +29,6 @@ def provisions_tables(data_dir: Path, tables: dict) -> dict:
         "fact-consistency": fact_consistency(claims, provisions, periods,
                                              facts, statements, external, judgements),
         "law-beside-sources": law_beside_sources(matrix, law, periods, claims, checks),
-        "source-accuracy": source_accuracy(sources, claims, statements, checks, periods),
+        "source-accuracy": source_accuracy(sources, claims, statements, checks, periods,
+                                           field_enum("fact-checks", "verdict", data_dir)),
     }

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kzreform.core.data import field_enum
 from kzreform.core.vocabulary import CONTRADICTED, EXTERNAL, IN_FORCE, NOT_VERIFIED
 from kzreform.provisions.periods import period_ids
 
@@ -99,11 +98,13 @@ def law_beside_sources(matrix: pd.DataFrame, law: pd.DataFrame, periods: pd.Data
 
 
 def source_accuracy(sources: pd.DataFrame, claims: pd.DataFrame, statements: pd.DataFrame,
-                    checks: pd.DataFrame, periods: pd.DataFrame) -> pd.DataFrame:
+                    checks: pd.DataFrame, periods: pd.DataFrame,
+                    verdicts: list[str]) -> pd.DataFrame:
     """Per source: its checked statements about the law and the facts, counted by verdict.
 
     A source's claims about periods in force (what the law provided) and its
     statements of facts count; its proposals do not, as they state no law.
+    ``verdicts`` are those of the schema of the data directory built, a column each.
     """
     in_force = period_ids(periods, IN_FORCE)
     stated = pd.concat([
@@ -113,7 +114,6 @@ def source_accuracy(sources: pd.DataFrame, claims: pd.DataFrame, statements: pd.
         .merge(checked_rows(checks, "fact-statements"), on="row_id"),
     ])
     judged = stated[["source_id", "checks", "row_id", "verdict"]]
-    verdicts = field_enum("fact-checks", "verdict")
     by_source = judged.groupby("source_id")
     counts = (pd.crosstab(judged["source_id"], judged["verdict"])
               .reindex(columns=verdicts, fill_value=0))
