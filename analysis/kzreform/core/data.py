@@ -199,13 +199,6 @@ def _csv_records(text: str) -> tuple[tuple[str, ...], ...]:
                  for record in csv.reader(io.StringIO(text, newline=""), strict=True))
 
 
-def read_csv(path: Path) -> pd.DataFrame:
-    """Every cell of a well-formed CSV file as text (empty cells are empty strings)."""
-    header, rows, issues = csv_rows(path)
-    raise_issues(issues, "cannot read a table")
-    return pd.DataFrame(rows, columns=header, dtype=str)
-
-
 # ---- the data package -------------------------------------------------------------
 
 # Every table read looks its resource up in the descriptor: each descriptor is
@@ -319,21 +312,27 @@ def field_enum(name: str, field: str, data_dir: Path = DATA) -> list[str]:
 
 def table_issues(name: str, data_dir: Path = DATA) -> list[Issue]:
     """Structural issues of table ``name``: unreadable file, bad rows, header unlike the schema."""
-    path = resource_path(name, data_dir)
-    header, _, issues = csv_rows(path)
+    return _read_table(name, data_dir)[2]
+
+
+def _read_table(name: str, data_dir: Path) -> tuple[Path, pd.DataFrame | None, list[Issue]]:
+    """Table ``name`` as text, read once, or the structural issues that stop it being read."""
+    entry = resource(name, data_dir)
+    path = Path(data_dir) / entry["path"]
+    header, rows, issues = csv_rows(path)
     if issues:
-        return issues
-    expected = [field["name"] for field in schema_fields(name, data_dir)]
+        return path, None, issues
+    expected = [field["name"] for field in entry["schema"]["fields"]]
     missing = [Issue.at(path, f"the header lacks this column (expected {', '.join(expected)})",
                         row=1, field=column) for column in expected if column not in header]
     extra = [Issue.at(path, f"is not a column of table {name!r} (expected {', '.join(expected)})",
                       row=1, field=column) for column in header if column not in expected]
     if missing or extra:
-        return missing + extra
+        return path, None, missing + extra
     if header != expected:
-        return [Issue.at(path, f"columns are out of order (expected {', '.join(expected)})",
-                         row=1)]
-    return []
+        return path, None, [Issue.at(path, f"columns are out of order (expected "
+                                           f"{', '.join(expected)})", row=1)]
+    return path, pd.DataFrame(rows, columns=header, dtype=str), []
 
 
 def load_table(name: str, data_dir: Path = DATA) -> pd.DataFrame:
@@ -344,9 +343,8 @@ def load_table(name: str, data_dir: Path = DATA) -> pd.DataFrame:
     to see them all from the same commit.
     """
     with reading(data_dir):
-        raise_issues(table_issues(name, data_dir), f"cannot read table {name!r}")
-        path = resource_path(name, data_dir)
-        table = read_csv(path)
+        path, table, issues = _read_table(name, data_dir)
+        raise_issues(issues, f"cannot read table {name!r}")
         fields = schema_fields(name, data_dir)
     issues = []
     for field in fields:
