@@ -110,6 +110,14 @@ def fast_build(monkeypatch):
     monkeypatch.setenv(PROFILE_VARIABLE, FAST_PROFILE)
 
 
+@pytest.fixture
+def two_coders(data_copy, monkeypatch):
+    """Builds in this test use the two cheapest coders, 5 resamples (where the coders are not
+    the point: a rebuild that meets a hand coding no build has seen evaluates them afresh)."""
+    add_profile(data_copy, "two-coders", 5, "majority;lexicon")
+    monkeypatch.setenv(PROFILE_VARIABLE, "two-coders")
+
+
 @pytest.fixture(scope="session")
 def fresh_build():
     """Every derived table of data/, built once per test run with the run's profile."""

@@ -2,12 +2,11 @@
 
 import pandas as pd
 import pytest
-from conftest import add_profile, snapshot
+from conftest import snapshot
 
 from kzreform.cli import main
 from kzreform.core.codebook import MANUAL_COLUMNS
 from kzreform.core.data import field_enum, load_table
-from kzreform.core.settings import PROFILE_VARIABLE
 from kzreform.core.vocabulary import AGREEMENT, CODER_1, CODER_2, NEW_CODE
 from kzreform.framing import adjudication, analysis
 from kzreform.framing.intercoder import COMPARISONS, comparison_name
@@ -160,11 +159,8 @@ def test_a_bad_adjudication_is_named_against_its_own_row_and_nothing_is_written(
 
 
 def test_an_adjudication_is_stored_and_the_findings_rebuilt_from_it(tmp_path, data_copy,
-                                                                   monkeypatch):
-    # The point is the stored decision and the findings, not the coders: the changed
-    # reconciled coding would have every candidate coder evaluated afresh.
-    add_profile(data_copy, "two-coders", 5, "majority;lexicon")
-    monkeypatch.setenv(PROFILE_VARIABLE, "two-coders")
+                                                                   two_coders):
+    # The point is the stored decision and the findings, not the coders.
     table = read(data_copy)
     row = first_differing(data_copy)
     paragraph = table.loc[row, "paragraph_id"]

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from kzreform.core.bootstrap import INTERVAL, bootstrap_means, draws, percentile_interval, resample
 
@@ -18,23 +19,25 @@ def test_intervals_resample_whole_sources_then_their_paragraphs():
     assert len(resample(rng, None, 10)) == 10
 
 
-def test_draws_at_once_are_the_draws_one_at_a_time():
-    sources = np.array(["a"] * 3 + ["b"] * 4)
-    for grouped in (None, sources):
-        at_once = draws(np.random.default_rng(7), grouped, len(sources), 20)
-        rng = np.random.default_rng(7)
-        one_by_one = [resample(rng, grouped, len(sources)) for _ in range(20)]
-        assert [list(rows) for rows in at_once] == [list(rows) for rows in one_by_one]
+def test_paragraph_draws_at_once_are_the_draws_one_at_a_time():
+    # Drawing all at once must not change the numbers a seed gives (the stored intervals).
+    at_once = draws(np.random.default_rng(7), None, 9, 20)
+    rng = np.random.default_rng(7)
+    assert [list(rows) for rows in at_once] == [list(rng.integers(9, size=9))
+                                                for _ in range(20)]
 
 
 def test_an_interval_of_no_estimates_is_not_a_number():
     assert all(np.isnan(bound) for bound in percentile_interval(np.array([])))
 
 
-def test_bootstrap_means_bracket_the_mean_with_the_interval_percentiles():
+def test_bootstrap_means_are_the_mean_and_the_percentiles_of_resampled_means():
     values = np.array([[-2.0], [-1.0], [0.0], [1.0], [2.0], [2.0]])
     mean, low, high = bootstrap_means(values, np.random.default_rng(1), 400)
+    rng = np.random.default_rng(1)
+    means = sorted(values[rng.integers(6, size=6), 0].mean() for _ in range(400))
+    # Percentile 2.5 and 97.5 of 400 sorted means, interpolated linearly between neighbours.
     assert mean[0] == values.mean()
-    assert low[0] < mean[0] < high[0]
-    means = values[draws(np.random.default_rng(1), None, len(values), 400)].mean(axis=1)
-    assert (low[0], high[0]) == tuple(np.percentile(means[:, 0], INTERVAL))
+    assert low[0] == pytest.approx(means[9] + 0.975 * (means[10] - means[9]))
+    assert high[0] == pytest.approx(means[389] + 0.025 * (means[390] - means[389]))
+    assert INTERVAL == (2.5, 97.5)

@@ -4,7 +4,7 @@ import re
 
 import pandas as pd
 import pytest
-from conftest import FAST_PROFILE, add_profile
+from conftest import FAST_PROFILE
 
 from kzreform.cli import main
 from kzreform.core.data import load_table, schema_fields
@@ -76,9 +76,7 @@ def test_a_profile_must_name_a_coder_fitted_per_fold(data_copy, candidates):
 
 def test_the_build_evaluates_the_coders_and_resamples_of_the_profile(data_copy, paragraphs,
                                                                      candidates, codebook,
-                                                                     monkeypatch):
-    add_profile(data_copy, "two-coders", 5, "majority;lexicon")
-    monkeypatch.setenv(PROFILE_VARIABLE, "two-coders")
+                                                                     two_coders):
     tables = build.framing_tables(data_copy, {"paragraphs": paragraphs})
     table = tables["framing-reliability"]
     assert list(table["coder"].unique()) == ["majority", "lexicon"]

@@ -5,11 +5,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import add_profile
 
 from kzreform.core import cache
 from kzreform.core.cache import CACHE_OFF, CACHE_VARIABLE, cached_call
-from kzreform.core.settings import PROFILE_VARIABLE
 from kzreform.framing import analysis, build, reliability
 
 CALLS = []
@@ -96,9 +94,7 @@ def test_the_code_version_changes_with_any_module_of_the_package(tmp_path):
 
 
 def test_the_coders_are_not_evaluated_again_for_a_paragraph_nobody_hand_coded(
-        own_cache, data_copy, paragraphs, monkeypatch):
-    add_profile(data_copy, "two-coders", 5, "majority;lexicon")  # the cache, not the coders
-    monkeypatch.setenv(PROFILE_VARIABLE, "two-coders")
+        own_cache, data_copy, paragraphs, monkeypatch, two_coders):
     evaluations = []
     evaluate = reliability.evaluate
 

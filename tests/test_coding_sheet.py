@@ -5,13 +5,12 @@ import sys
 
 import pandas as pd
 import pytest
-from conftest import add_profile, snapshot
+from conftest import snapshot
 
 from kzreform.cli import main
 from kzreform.core.codebook import MANUAL_COLUMNS, hand_coded_sources
 from kzreform.core.data import load_table
 from kzreform.core.errors import DataValidationError
-from kzreform.core.settings import PROFILE_VARIABLE
 from kzreform.corpus.segment import body_paragraphs
 from kzreform.pipeline.validation import validate_package
 from kzreform.workflows import coding_sheet
@@ -132,14 +131,11 @@ def test_command_line_writes_a_sheet_and_reports_bad_input(tmp_path, data_copy, 
 
 # ---- issue 18, case 1: concurrent imports both land -----------------------------------
 
-def test_two_imports_at_once_both_land(tmp_path, data_copy, paragraphs, monkeypatch):
+def test_two_imports_at_once_both_land(tmp_path, data_copy, paragraphs, two_coders):
+    # The point is the lock, not the coders (the subprocesses inherit the profile).
     two = hand_coded_sources(load_table("framing-manual"), paragraphs)[:2]
     if len(two) < 2:
         pytest.skip("the corpus has fewer than two hand-coded sources")
-    # The point is the lock, not the coders: each import's rebuild evaluates a hand
-    # coding no build has seen, so the two cheapest coders spare two evaluations.
-    add_profile(data_copy, "two-coders", 5, "majority;lexicon")
-    monkeypatch.setenv(PROFILE_VARIABLE, "two-coders")
     original = without_hand_coding(data_copy, two[0])
     without_hand_coding(data_copy, two[1])
     sheets = []

@@ -27,20 +27,18 @@ def imported_modules(path: Path, package: Path = PACKAGE) -> set[str]:
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom) and node.level:
             raise AssertionError(f"{path}: relative import; the package imports absolutely")
-        names = ([node.module] if isinstance(node, ast.ImportFrom) and node.module
-                 else [alias.name for alias in node.names] if isinstance(node, ast.Import)
-                 else [])
-        for name in names:
-            if not name.startswith("kzreform."):
-                continue
-            module = name.removeprefix("kzreform.")
-            if isinstance(node, ast.ImportFrom):  # "from kzreform.x import y": y may be a module
-                for alias in node.names:
-                    candidate = f"{module}.{alias.name}"
-                    is_module = (package / Path(*candidate.split("."))).with_suffix(".py").exists()
-                    found.add(candidate if is_module else module)
-            else:
-                found.add(module)
+        if isinstance(node, ast.Import):
+            found |= {alias.name.removeprefix("kzreform.") for alias in node.names
+                      if alias.name.startswith("kzreform.")}
+        elif isinstance(node, ast.ImportFrom) and node.module and (
+                node.module == "kzreform" or node.module.startswith("kzreform.")):
+            # "from kzreform.x import y": y may be a module; "from kzreform import x": x is.
+            module = node.module.removeprefix("kzreform").removeprefix(".")
+            for alias in node.names:
+                candidate = f"{module}.{alias.name}".lstrip(".")
+                is_module = (not module or (package / Path(*candidate.split(".")))
+                             .with_suffix(".py").exists())
+                found.add(candidate if is_module else module)
     return found
 
 
@@ -105,5 +103,7 @@ def test_imports_are_read_from_anywhere_in_a_module(tmp_path):
     (tmp_path / "corpus" / "segment.py").write_text("", encoding="utf-8")
     module = tmp_path / "core.py"
     module.write_text("def f():\n    from kzreform.corpus import segment\n"
-                      "    import kzreform.pipeline.build\n", encoding="utf-8")
-    assert imported_modules(module, tmp_path) == {"corpus.segment", "pipeline.build"}
+                      "    import kzreform.pipeline.build\n"
+                      "    from kzreform import workflows\n", encoding="utf-8")
+    assert imported_modules(module, tmp_path) == {"corpus.segment", "pipeline.build",
+                                                  "workflows"}
