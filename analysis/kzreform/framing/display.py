@@ -12,7 +12,7 @@ from kzreform.framing.intercoder import BETWEEN_CODERS, COMPARISONS, comparison_
 
 
 def stance_cells(summary: pd.DataFrame) -> pd.Series:
-    """Each row of :func:`stance_by_target` as 'mean [low, high], n = paragraphs'."""
+    """Each row of :func:`kzreform.framing.analysis.stance_by_target` as 'mean [low, high], n'."""
     return (interval_text(summary.rename(columns={"mean_stance": "estimate"}))
             + ", n = " + summary["paragraphs"].astype(str))
 

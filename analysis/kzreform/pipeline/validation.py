@@ -3,8 +3,9 @@
 Table rules (types, enums, patterns, required fields, keys, foreign keys,
 raw-file hashes) live only in ``datapackage.json``, generated from ``data/schema/``
 and the codebook (:mod:`kzreform.core.schema`), and are checked by Frictionless, with
-untrusted paths: every resource must stay inside the data
-directory. Foreign keys are the exception: Frictionless 5 reads and types the
+untrusted paths: every resource must stay inside the data directory. Raw-file
+hashes are checked by :func:`raw_text_issues`, which reads the texts anyway.
+Foreign keys are the other exception: Frictionless 5 reads and types the
 whole referenced table again for every foreign key of every table (eight
 times ``processed/paragraphs.csv`` per validation), so :func:`foreign_key_issues`
 checks them, reading each referenced key once. Before Frictionless sees a
