@@ -952,21 +952,30 @@ def test_a_flag_beats_chance_only_when_it_holds_more_wrong_codes_than_paragraphs
 def test_alpha_from_counted_codings_is_the_library_s_alpha_of_the_drawn_codes():
     import krippendorff
 
+    from kzreform.framing.reliability import masi_level
+
     rng = np.random.default_rng(11)
     stance = rng.integers(-2, 3, size=(2, 40)).astype(float)
     frames = rng.integers(0, 6, size=(2, 40)).astype(float)
     targets = frames.copy()
     targets[1, 7] = np.nan  # one paragraph a coder left uncoded
+    sets = (frozenset(), frozenset({"a"}), frozenset({"a", "b"}), frozenset({"b"}))
+    voices = rng.integers(0, len(sets), size=(2, 40)).astype(float)
     cases = [(stance, "ordinal", [-2, -1, 0, 1, 2]), (frames, "nominal", None),
-             (targets, "nominal", None)]
+             (targets, "nominal", None), (stance, "interval", [-2, -1, 0, 1, 2]),
+             (voices, masi_level(sets), list(range(len(sets))))]
     for values, level, domain in cases:
         counted = autocoders.TwoCodings.of(values, domain)
-        for _ in range(30):
-            rows = rng.integers(40, size=40)
+        drawn_rows = [rng.integers(40, size=40) for _ in range(30)]
+        all_at_once = counted.alphas(level, autocoders.draw_weights(drawn_rows, 40))
+        for rows, batched in zip(drawn_rows, all_at_once):
             drawn = values[:, rows]
             if np.isnan(drawn).any() or np.unique(drawn).size < 2:
-                assert np.isnan(counted.alpha(level, rows))
+                assert np.isnan(counted.alpha(level, rows)) and np.isnan(batched)
                 continue
             expected = krippendorff.alpha(reliability_data=drawn, value_domain=domain,
                                           level_of_measurement=level)
             assert counted.alpha(level, rows) == pytest.approx(expected, abs=1e-12)
+            assert batched == pytest.approx(expected, abs=1e-12)
+
+

@@ -35,7 +35,7 @@ from kzreform.core.paths import DATA
 from kzreform.core.settings import SETTINGS, BuildSettings, build_settings
 from kzreform.core.vocabulary import (ALPHA, FLAGGED, FLAGGED_ERRORS, FLAGGED_PARAGRAPHS,
                                       IN_SAMPLE, LOSO, PRECISION, RECALL)
-from kzreform.framing.coders import TwoCodings, check_by_hand
+from kzreform.framing.coders import TwoCodings, check_by_hand, draw_weights
 from kzreform.framing.coders import coded_wrongly as wrong_codes
 
 # Leave-one-source-out needs a source to fit on and another to code.
@@ -154,30 +154,31 @@ def alpha_codings(paired: PairedCodes, codebook: Codebook) -> dict[str, tuple[Tw
     return codings
 
 
-def measures(paired: PairedCodes, codebook: Codebook, rows: np.ndarray | None = None,
-             codings: dict | None = None) -> dict[tuple[str, str], float]:
-    """Every measure, keyed by (measure, item), over ``rows`` (all paragraphs if None).
+def measures(paired: PairedCodes, codebook: Codebook,
+             weights: np.ndarray | None = None) -> dict[tuple[str, str], np.ndarray | float]:
+    """Every measure, keyed by (measure, item), of all paragraphs or of each bootstrap draw.
 
-    ``codings`` are :func:`alpha_codings` of ``paired``, counted once for many draws.
+    ``weights`` (draws, paragraphs), from :func:`kzreform.framing.coders.draw_weights`: how
+    often each draw takes each paragraph; each measure is then an array with a
+    value per draw. Without them, each measure is one number over every paragraph.
     """
-    rows = np.arange(paired.stance.shape[1]) if rows is None else rows
-    codings = codings or alpha_codings(paired, codebook)
-    result = {(ALPHA, item): coding.alpha(level, rows)
-              for item, (coding, level) in codings.items()}
-    hand, auto = paired.present_hand[rows], paired.present_auto[rows]
-    both = (hand & auto).sum(axis=0)
+    one = weights is None
+    weights = np.ones((1, paired.stance.shape[1])) if one else weights
+    result = {(ALPHA, item): coding.alphas(level, weights)
+              for item, (coding, level) in alpha_codings(paired, codebook).items()}
+    hand, auto = paired.present_hand.astype(float), paired.present_auto.astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        precision = both / auto.sum(axis=0)
-        recall = both / hand.sum(axis=0)
-    for index, frame in enumerate(codebook.frames):
-        result[PRECISION, frame] = float(precision[index])
-        result[RECALL, frame] = float(recall[index])
-    if paired.flagged is not None:
-        flagged, wrong = paired.flagged[rows], coded_wrongly(paired)[rows]
-        result[FLAGGED, FLAGGED_PARAGRAPHS] = float(flagged.mean()) if len(rows) else float("nan")
-        result[FLAGGED, FLAGGED_ERRORS] = (float(flagged[wrong].mean()) if wrong.any()
-                                       else float("nan"))
-    return result
+        both = weights @ (hand * auto)
+        precision = both / (weights @ auto)
+        recall = both / (weights @ hand)
+        for index, frame in enumerate(codebook.frames):
+            result[PRECISION, frame] = precision[:, index]
+            result[RECALL, frame] = recall[:, index]
+        if paired.flagged is not None:
+            flagged, wrong = paired.flagged.astype(float), coded_wrongly(paired).astype(float)
+            result[FLAGGED, FLAGGED_PARAGRAPHS] = weights @ flagged / weights.sum(axis=1)
+            result[FLAGGED, FLAGGED_ERRORS] = weights @ (flagged * wrong) / (weights @ wrong)
+    return {key: float(values[0]) for key, values in result.items()} if one else result
 
 
 def coded_wrongly(paired: PairedCodes) -> np.ndarray:
@@ -227,13 +228,12 @@ def with_intervals(paired: PairedCodes, codebook: Codebook, resamples: int | Non
     point = measures(paired, codebook)
     n = paired.stance.shape[1]
     rng = np.random.default_rng(seed)
-    codings = alpha_codings(paired, codebook)
-    drawn = [measures(paired, codebook, rows, codings)
-             for rows in draws(rng, paired.sources, n, resamples)]
+    drawn = measures(paired, codebook,
+                     draw_weights(draws(rng, paired.sources, n, resamples), n))
     counts = paragraphs_compared(paired, codebook)
     rows = []
     for key, estimate in point.items():
-        values = np.array([one[key] for one in drawn])
+        values = drawn[key]
         low, high = percentile_interval(values[~np.isnan(values)])
         rows.append({"measure": key[0], "item": key[1], "paragraphs": counts[key],
                      "estimate": estimate, "ci_low": low, "ci_high": high})

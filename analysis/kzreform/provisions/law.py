@@ -54,17 +54,23 @@ def law_periods(periods: pd.DataFrame) -> pd.DataFrame:
 def law_rows(law: pd.DataFrame, periods: pd.DataFrame, provision_id: str,
              period_id: str) -> pd.DataFrame:
     """The law rows that describe a provision in a period (empty where none was recorded)."""
-    kinds = periods.set_index("period_id")["kind"]
-    order = periods.set_index("period_id")["order"]
-    own = law[law["provision_id"] == provision_id]
-    if kinds[period_id] == EXTERNAL:
+    return _law_in_period(law[law["provision_id"] == provision_id],
+                          periods.set_index("period_id"), period_id)
+
+
+def _law_in_period(own: pd.DataFrame, periods: pd.DataFrame, period_id: str) -> pd.DataFrame:
+    """Of one provision's law rows ``own``: those in force in ``period_id`` (or reported for it).
+
+    ``periods`` is indexed by period id.
+    """
+    if periods.at[period_id, "kind"] == EXTERNAL:
         return own[own["period_id"] == period_id]
-    earlier = own[own["period_id"].map(kinds).eq(IN_FORCE)
-                  & own["period_id"].map(order).le(order[period_id])]
-    if earlier.empty:
-        return earlier
-    latest = earlier["period_id"].map(order).max()
-    return earlier[earlier["period_id"].map(order) == latest]
+    kind = own["period_id"].map(periods["kind"])
+    order = own["period_id"].map(periods["order"])
+    earlier = (kind == IN_FORCE) & (order <= periods.at[period_id, "order"])
+    if not earlier.any():
+        return own[earlier]
+    return own[earlier & (order == order[earlier].max())]
 
 
 def _verdict_summary(verdicts: pd.Series) -> str:
@@ -77,12 +83,20 @@ def law_beside_sources(matrix: pd.DataFrame, law: pd.DataFrame, periods: pd.Data
     """For each provision and law period: what the sources say beside what the law provided."""
     rows = []
     claim_checks = checked_rows(checks, "claims")
+    # Grouped once: a filter of the whole table per cell made the cost claims times cells.
+    law_of = dict(tuple(law.groupby("provision_id", sort=False)))
+    cell_verdicts = (claims[["provision_id", "period_id", "claim_id"]]
+                     .merge(claim_checks[["row_id", "verdict"]], left_on="claim_id",
+                            right_on="row_id").groupby(["provision_id", "period_id"])["verdict"])
+    verdicts_of = dict(tuple(cell_verdicts))
+    no_verdicts = pd.Series(dtype=str)
+    tabulated = list(law_periods(periods)["period_id"])
+    by_id = periods.set_index("period_id")
     for provision in matrix.to_dict("records"):
-        for period_id in law_periods(periods)["period_id"]:
-            provided = law_rows(law, periods, provision["provision_id"], period_id)
-            cell_claims = claims[(claims["provision_id"] == provision["provision_id"])
-                                 & (claims["period_id"] == period_id)]["claim_id"]
-            verdicts = claim_checks.loc[claim_checks["row_id"].isin(cell_claims), "verdict"]
+        for period_id in tabulated:
+            provided = _law_in_period(law_of.get(provision["provision_id"], law.iloc[:0]),
+                                      by_id, period_id)
+            verdicts = verdicts_of.get((provision["provision_id"], period_id), no_verdicts)
             rows.append({
                 "provision_id": provision["provision_id"], "provision": provision["provision"],
                 "period_id": period_id, "sources_say": provision[period_id],

@@ -51,42 +51,64 @@ def cell_text(cell_claims: pd.DataFrame, contradicted: frozenset[str] = frozense
     A value resting on a claim the law contradicts (``contradicted``: claim ids)
     stays as the source states it, flagged.
     """
-    return _cell(cell_claims, "source_id", "paragraph_id", NOT_STATED, "",
-                 set(cell_claims.loc[cell_claims["claim_id"].isin(contradicted), "value"]))
+    return _claims_cell(cell_claims.to_dict("records"), contradicted)
 
 
 def external_cell_text(cell_claims: pd.DataFrame) -> str:
     """An external cell: each value with the reference keys that report it, after a dagger."""
-    return _cell(cell_claims, "reference", "reference", NOT_STATED_EXTERNAL,
-                 f"{EXTERNAL_MARK} ", set(), REPORTS_STATE)
+    return _external_cell(cell_claims.to_dict("records"))
 
 
-def _cell(cell_claims: pd.DataFrame, who: str, evidence: str, silent: str, mark: str,
+def _claims_cell(rows: list[dict], contradicted: frozenset[str]) -> str:
+    return _cell(rows, "source_id", "paragraph_id", NOT_STATED, "",
+                 {row["value"] for row in rows if row["claim_id"] in contradicted})
+
+
+def _external_cell(rows: list[dict]) -> str:
+    return _cell(rows, "reference", "reference", NOT_STATED_EXTERNAL, f"{EXTERNAL_MARK} ", set(),
+                 REPORTS_STATE)
+
+
+def _cell(rows: list[dict], who: str, evidence: str, silent: str, mark: str,
           flagged: set[str], several: str | None = None) -> str:
-    if cell_claims.empty:
+    """``rows``: the cell's claims as records, in ledger order (values keep that order)."""
+    if not rows:
         return silent
+    evidence_of: dict[str, list[str]] = {}
+    for row in rows:
+        evidence_of.setdefault(row["value"], []).append(row[evidence])
     parts = [f"{value}{LAW_CONTRADICTS if value in flagged else ''} "
-             f"[{mark}{', '.join(dict.fromkeys(group[evidence]))}]"
-             for value, group in cell_claims.groupby("value", sort=False)]
+             f"[{mark}{', '.join(dict.fromkeys(keys))}]" for value, keys in evidence_of.items()]
     if len(parts) == 1:
         return parts[0]
-    sources = cell_claims[who].unique()
+    sources = list(dict.fromkeys(row[who] for row in rows))
     lead = several or ("sources differ" if len(sources) > 1
                        else f"{sources[0]} states it differently")
     return f"{lead}: " + "; ".join(parts)
 
 
 def expected_cells(claims: pd.DataFrame, external_claims: pd.DataFrame,
-                   periods: pd.DataFrame, provision_id: str,
-                   contradicted: frozenset[str] = frozenset()) -> dict[str, str]:
-    """Each period's cell for one provision, from the ledger that period draws on."""
+                   periods: pd.DataFrame, provision_ids: list[str],
+                   contradicted: frozenset[str] = frozenset()) -> dict[str, dict[str, str]]:
+    """Each provision's cell per period, from the ledger that period draws on.
+
+    Each ledger is grouped by provision and period once, so the cost grows
+    with the number of claims, not with claims times cells.
+    """
     external = set(period_ids(periods, EXTERNAL))
-    cells = {}
-    for period_id in periods["period_id"]:
-        ledger = external_claims if period_id in external else claims
-        own = ledger[(ledger["provision_id"] == provision_id) & (ledger["period_id"] == period_id)]
-        cells[period_id] = (external_cell_text(own) if period_id in external
-                            else cell_text(own, contradicted))
+    grouped: dict[bool, dict[tuple[str, str], list[dict]]] = {False: {}, True: {}}
+    for is_external, ledger in ((False, claims), (True, external_claims)):
+        for row in ledger.to_dict("records"):
+            grouped[is_external].setdefault((row["provision_id"], row["period_id"]),
+                                            []).append(row)
+    cells: dict[str, dict[str, str]] = {}
+    for provision_id in provision_ids:
+        cells[provision_id] = {}
+        for period_id in periods["period_id"]:
+            is_external = period_id in external
+            own = grouped[is_external].get((provision_id, period_id), [])
+            cells[provision_id][period_id] = (_external_cell(own) if is_external
+                                              else _claims_cell(own, contradicted))
     return cells
 
 
@@ -95,23 +117,28 @@ def provisions_matrix(claims: pd.DataFrame, external_claims: pd.DataFrame,
                       domains: list[str], contradicted: frozenset[str] = frozenset()
                       ) -> pd.DataFrame:
     """One row per provision: a cell per period, the kind and direction of change, the evidence."""
+    cells = expected_cells(claims, external_claims, periods, list(provisions["provision_id"]),
+                           contradicted)
+    claim_ids = claims.groupby("provision_id", sort=False)["claim_id"].agg(" ".join)
+    source_ids = claims.groupby("provision_id")["source_id"].agg(
+        lambda ids: " ".join(sorted(ids.unique())))
+    external_ids = external_claims.groupby("provision_id", sort=False)["external_claim_id"].agg(
+        " ".join)
     rows = []
     for provision in provisions.to_dict("records"):
-        own = claims[claims["provision_id"] == provision["provision_id"]]
-        reported = external_claims[external_claims["provision_id"] == provision["provision_id"]]
+        provision_id = provision["provision_id"]
         rows.append({
-            "domain": provision["domain"], "provision_id": provision["provision_id"],
+            "domain": provision["domain"], "provision_id": provision_id,
             "provision": provision["name"],
-            **expected_cells(claims, external_claims, periods, provision["provision_id"],
-                             contradicted),
+            **cells[provision_id],
             "change_kind": provision["change_kind"],
             "direction_refers_to": provision["direction_refers_to"],
             "reform": provision["reform"],
             "power_direction": provision["power_direction"],
             "power_rationale": provision["power_rationale"],
-            "claim_ids": " ".join(own["claim_id"]),
-            "source_ids": " ".join(sorted(own["source_id"].unique())),
-            "external_claim_ids": " ".join(reported["external_claim_id"]),
+            "claim_ids": claim_ids.get(provision_id, ""),
+            "source_ids": source_ids.get(provision_id, ""),
+            "external_claim_ids": external_ids.get(provision_id, ""),
         })
     matrix = pd.DataFrame(rows)
     domain_order = {domain: i for i, domain in enumerate(domains)}

@@ -229,11 +229,11 @@ def matrix_cell_issues(data_dir: Path, built: dict) -> list[Issue]:
     path = resource_path("provisions-matrix", data_dir)
     external = set(period_ids(periods, EXTERNAL))
     contradicted = frozenset(contradicted_claims(load_table("fact-checks", data_dir)))
+    cells = expected_cells(claims, external_claims, periods, list(matrix["provision_id"]),
+                           contradicted)
     issues = []
     for number, row in enumerate(matrix.to_dict("records"), start=2):
-        expected = expected_cells(claims, external_claims, periods, row["provision_id"],
-                                  contradicted)
-        for period_id, cell in expected.items():
+        for period_id, cell in cells[row["provision_id"]].items():
             if row[period_id] == cell:
                 continue
             ledger = "external_claims.csv" if period_id in external else "claims.csv"
