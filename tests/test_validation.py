@@ -382,3 +382,30 @@ def test_a_stored_evidence_quote_of_an_unknown_paragraph_is_named(data_copy):
     set_cell(data_copy / "processed/evidence_quotes.csv", 0, "paragraph_id", "nosuch-2020-p1")
     assert ("data/processed/evidence_quotes.csv, row 2, field 'paragraph_id', value "
             "'nosuch-2020-p1': [foreign-key]") in errors_of(data_copy)
+
+
+def test_frictionless_reads_again_only_the_tables_that_changed(data_copy, tmp_path, monkeypatch):
+    from kzreform.core.cache import CACHE_VARIABLE
+    from kzreform.pipeline import validation
+
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path / "cache"))
+    validated = []
+    validate = validation.Package.validate
+
+    def recording(package, **options):
+        validated.append(package.resource_names)
+        return validate(package, **options)
+
+    monkeypatch.setattr(validation.Package, "validate", recording)
+    package = descriptor(data_copy)
+    assert validation.frictionless_issues(package, data_copy) == []
+    assert "claims" in validated[0]
+    assert validation.frictionless_issues(package, data_copy) == []
+    assert len(validated) == 1, "nothing changed, so Frictionless had nothing to read"
+    set_cell(path_of(data_copy, "claims"), 3, "number", "fifteen")
+    issues = validation.frictionless_issues(package, data_copy)
+    assert validated[1] == ["claims"]
+    assert [(issue.row, issue.field, issue.value) for issue in issues] == [(5, "number",
+                                                                            "fifteen")]
+    assert validation.frictionless_issues(package, data_copy) == issues, \
+        "a stored finding is reported as found"

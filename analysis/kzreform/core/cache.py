@@ -14,7 +14,9 @@ found by a key made of:
   that compute the figures (:func:`code_version`).
 
 Change any of these and the step runs again, so a cached result is the result
-a fresh computation gives. The cache lives in ``.cache/`` at the repository
+a fresh computation gives. Results that depend on a few bytes alone, such as
+what Frictionless finds in one table, are kept as JSON under a key of those
+bytes and the code (:func:`content_key`, :func:`stored_result`). The cache lives in ``.cache/`` at the repository
 root (git-ignored); ``KZREFORM_CACHE`` names another folder, or ``off`` to
 compute everything afresh, as the test that compares the committed tables
 with a fresh build does.
@@ -23,6 +25,7 @@ with a fresh build does.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import platform
 from collections.abc import Callable
@@ -37,9 +40,9 @@ from kzreform.core.paths import DATAPACKAGE, ROOT
 CACHE_VARIABLE = "KZREFORM_CACHE"
 CACHE_OFF = "off"
 DEFAULT_CACHE = ROOT / ".cache"
-# Libraries whose version can change a computed figure.
+# Libraries whose version can change a computed figure or what validation finds.
 COMPUTING_LIBRARIES = ("numpy", "scipy", "pandas", "scikit-learn", "joblib", "krippendorff",
-                       "vaderSentiment", "google-re2")
+                       "vaderSentiment", "google-re2", "frictionless")
 # Parts of data/ that are the corpus (raw texts, their metadata, the descriptor
 # that lists them), or the build's own output and locks: the cached steps see
 # the corpus only through the arguments they are given.
@@ -107,3 +110,45 @@ def _keyed(step: Callable, data_dir: Path, arguments: tuple, step_name: str, inp
            code: str):
     # step_name, inputs and code are the key's other parts; the step does not need them.
     return step(data_dir, *arguments)
+
+
+def content_key(*parts: bytes) -> str:
+    """A key for a result that depends on ``parts`` only, and on the code that computes it."""
+    digest = hashlib.sha256(code_version().encode())
+    for part in parts:
+        digest.update(hashlib.sha256(part).digest())
+    return digest.hexdigest()
+
+
+def stored_result(kind: str, key: str):
+    """The JSON result stored under ``key`` (:func:`content_key`) among ``kind``; None if none.
+
+    None too when the cache is off or the stored file is unreadable: the caller computes.
+    """
+    location = cache_location()
+    if location is None:
+        return None
+    try:
+        return json.loads((location / kind / f"{key}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def store_result(kind: str, key: str, result) -> None:
+    """Store a JSON-serialisable ``result`` under ``key`` among ``kind`` (unless the cache is off).
+
+    Written to a temporary file, then renamed, so a reader never sees half a
+    result. A cache that cannot be written (a read-only or full disk) is not
+    used: the result is computed again next time.
+    """
+    location = cache_location()
+    if location is None:
+        return
+    folder = location / kind
+    temporary = folder / f"{key}.{os.getpid()}.tmp"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(json.dumps(result), encoding="utf-8")
+        temporary.replace(folder / f"{key}.json")
+    except OSError:
+        temporary.unlink(missing_ok=True)

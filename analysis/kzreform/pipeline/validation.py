@@ -17,12 +17,14 @@ them.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 from frictionless import Package
 from frictionless.exception import FrictionlessException
 
+from kzreform.core.cache import content_key, store_result, stored_result
 from kzreform.core.data import (
     DESCRIPTOR,
     csv_rows,
@@ -45,6 +47,8 @@ DERIVED_FOLDER = "processed/"
 # 505 sources' 11 MB: 1.4 s against 2.3 s).
 PARALLEL_MIN_BYTES = 2_000_000
 TYPE_NOTE = re.compile(r'type is "(\w+)/')
+# The kind of result :func:`frictionless_issues` keeps in the build cache.
+TABLE_CHECKS = "table-checks"
 
 
 def is_derived(resource: dict) -> bool:
@@ -72,20 +76,42 @@ def frictionless_issues(package: dict, data_dir: Path) -> list[Issue]:
     The raw texts are checked by :func:`structure_issues`, which reads them
     anyway: Frictionless's fixed cost per resource, paid for every raw text on
     every validation, made validation grow with the corpus. Foreign keys are
-    left to :func:`foreign_key_issues`.
+    left to :func:`foreign_key_issues`. What Frictionless finds in a table
+    depends only on its bytes, its resource and the package's other metadata,
+    so it is kept in the build cache (:mod:`kzreform.core.cache`) under those:
+    a build or an added source has Frictionless read only the tables that changed.
     """
     tables = [{**resource, "schema": without_foreign_keys(resource["schema"])}
               for resource in package["resources"] if resource.get("type") == "table"]
     paths = {resource["name"]: Path(data_dir) / resource["path"] for resource in tables}
-    try:
-        report = Package({**package, "resources": tables}, basepath=str(data_dir)).validate(
-            parallel=sum(path.stat().st_size for path in paths.values()) >= PARALLEL_MIN_BYTES)
-    except FrictionlessException as exc:
-        return [Issue.at(Path(data_dir) / DESCRIPTOR, f"not a valid data package ({exc})")]
-    issues = [_issue(Path(data_dir) / DESCRIPTOR, error) for error in report.errors]
-    for task in report.tasks:
-        issues += [_issue(paths[task.name], error) for error in task.errors]
-    return issues
+    metadata = json.dumps({key: value for key, value in package.items() if key != "resources"},
+                          sort_keys=True).encode()
+    keys = {resource["name"]: content_key(metadata, json.dumps(resource, sort_keys=True).encode(),
+                                          paths[resource["name"]].read_bytes())
+            for resource in tables}
+    found = {name: stored_result(TABLE_CHECKS, key) for name, key in keys.items()}
+    unchecked = [resource for resource in tables if found[resource["name"]] is None]
+    issues = []
+    if unchecked:
+        try:
+            report = Package({**package, "resources": unchecked}, basepath=str(data_dir)).validate(
+                parallel=sum(paths[resource["name"]].stat().st_size
+                             for resource in unchecked) >= PARALLEL_MIN_BYTES)
+        except FrictionlessException as exc:
+            return [Issue.at(Path(data_dir) / DESCRIPTOR, f"not a valid data package ({exc})")]
+        issues = [_issue(Path(data_dir) / DESCRIPTOR, error) for error in report.errors]
+        for task in report.tasks:
+            found[task.name] = [_finding(_issue(paths[task.name], error)) for error in task.errors]
+            if not issues:  # a table's findings alone, not those of a broken descriptor
+                store_result(TABLE_CHECKS, keys[task.name], found[task.name])
+    return issues + [Issue.at(paths[resource["name"]], **finding)
+                     for resource in tables for finding in found[resource["name"]]]
+
+
+def _finding(issue: Issue) -> dict:
+    """An issue of a table without its file, as stored in the cache (JSON)."""
+    finding = {"problem": issue.problem, "row": issue.row, "field": issue.field}
+    return finding if issue.value is NO_VALUE else {**finding, "value": issue.value}
 
 
 def without_foreign_keys(schema: dict) -> dict:
