@@ -16,10 +16,10 @@ found by a key made of:
 Change any of these and the step runs again, so a cached result is the result
 a fresh computation gives. Results that depend on a few bytes alone, such as
 what Frictionless finds in one table, are kept as JSON under a key of those
-bytes and the code (:func:`content_key`, :func:`stored_result`). The cache lives in ``.cache/`` at the repository
-root (git-ignored); ``KZREFORM_CACHE`` names another folder, or ``off`` to
-compute everything afresh, as the test that compares the committed tables
-with a fresh build does.
+bytes and the code (:func:`content_key`, :func:`stored_result`). The cache
+lives in ``.cache/`` at the repository root (git-ignored); ``KZREFORM_CACHE``
+names another folder, or ``off`` to compute everything afresh, as the test
+that compares the committed tables with a fresh build does.
 """
 
 from __future__ import annotations
