@@ -8,8 +8,9 @@ found by a key made of:
 
 - the arguments the step is given (the hand-coded paragraphs, their codes,
   the build settings);
-- every input file of the data directory except the corpus itself (see
-  :func:`input_digest`), which the step may read;
+- the input files of the data directory the step reads, which its caller
+  names (:func:`input_digest`; a test records every file the study's cached
+  steps open and holds them to what their callers name);
 - the package's source code and the versions of Python and of the libraries
   that compute the figures (:func:`code_version`).
 
@@ -35,7 +36,7 @@ from pathlib import Path
 
 import joblib
 
-from kzreform.core.paths import DATAPACKAGE, ROOT
+from kzreform.core.paths import ROOT
 
 CACHE_VARIABLE = "KZREFORM_CACHE"
 CACHE_OFF = "off"
@@ -43,10 +44,6 @@ DEFAULT_CACHE = ROOT / ".cache"
 # Libraries whose version can change a computed figure or what validation finds.
 COMPUTING_LIBRARIES = ("numpy", "scipy", "pandas", "scikit-learn", "joblib", "krippendorff",
                        "vaderSentiment", "google-re2", "frictionless")
-# Parts of data/ that are the corpus (raw texts, their metadata, the descriptor
-# that lists them), or the build's own output and locks: the cached steps see
-# the corpus only through the arguments they are given.
-NOT_INPUTS = ("raw", "metadata", "processed", DATAPACKAGE.name)
 # The cache keeps at most this much; the least recently used results go first.
 CACHE_LIMIT = "500M"
 
@@ -76,24 +73,31 @@ def source_digest(package: Path) -> str:
     return digest.hexdigest()
 
 
-def input_digest(data_dir: Path) -> str:
-    """A digest of every file of ``data_dir`` outside :data:`NOT_INPUTS` (and hidden files)."""
+def input_digest(data_dir: Path, inputs: tuple[str, ...]) -> str:
+    """A digest of the files ``inputs`` names in ``data_dir`` (a folder: every file in it).
+
+    Paths are relative to ``data_dir``; hidden files (locks, a writer's staged
+    copy) are left out, and a missing file counts as empty.
+    """
     digest = hashlib.sha256()
-    for path in sorted(Path(data_dir).rglob("*")):
-        relative = path.relative_to(data_dir)
-        if (not path.is_file() or relative.parts[0] in NOT_INPUTS
-                or any(part.startswith(".") for part in relative.parts)):
-            continue
-        digest.update(relative.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in inputs:
+        path = Path(data_dir) / name
+        files = sorted(path.rglob("*")) if path.is_dir() else [path]
+        for found in files:
+            relative = found.relative_to(data_dir)
+            if found.is_dir() or any(part.startswith(".") for part in relative.parts):
+                continue
+            content = found.read_bytes() if found.is_file() else b""
+            digest.update(relative.as_posix().encode() + b"\0" + content + b"\0")
     return digest.hexdigest()
 
 
-def cached_call(step: Callable, data_dir: Path, *arguments):
+def cached_call(step: Callable, data_dir: Path, *arguments, inputs: tuple[str, ...]):
     """``step(data_dir, *arguments)``, or its stored result for the same inputs and code.
 
-    ``step`` reads from ``data_dir`` only files that :func:`input_digest` covers;
-    the folder's own path is not part of the key, so copies of one data
-    directory share results.
+    ``step`` reads from ``data_dir`` only the files ``inputs`` names (paths
+    relative to it, see :func:`input_digest`); the folder's own path is not
+    part of the key, so copies of one data directory share results.
     """
     location = cache_location()
     if location is None:
@@ -101,7 +105,7 @@ def cached_call(step: Callable, data_dir: Path, *arguments):
     memory = joblib.Memory(location, verbose=0)
     stored = memory.cache(_keyed, ignore=["step", "data_dir"])
     result = stored(step, data_dir, arguments, f"{step.__module__}.{step.__qualname__}",
-                    input_digest(data_dir), code_version())
+                    input_digest(data_dir, inputs), code_version())
     memory.reduce_size(bytes_limit=CACHE_LIMIT)
     return result
 

@@ -14,13 +14,31 @@ from pathlib import Path
 import pandas as pd
 
 from kzreform.core.cache import cached_call
-from kzreform.core.codebook import codebook_path, load_codebook
-from kzreform.core.data import load_table
-from kzreform.core.settings import BuildSettings, build_settings
+from kzreform.core.codebook import codebook_path, load_codebook, stopwords_path
+from kzreform.core.data import load_table, resource_path
+from kzreform.core.schema import SCHEMA_DIR
+from kzreform.core.settings import SETTINGS, BuildSettings, build_settings
 from kzreform.framing.analysis import hand_coding
 from kzreform.framing.coders import auto_code, load_candidate_coders
 from kzreform.framing.intercoder import CODINGS, agreement_of_codings
 from kzreform.framing.reliability import evaluate, evaluated_coders, hand_coded_texts
+
+
+def coding_inputs(data_dir: Path) -> tuple[str, ...]:
+    """The files of ``data_dir`` the cached framing steps read besides their arguments.
+
+    The codebook, the keyword lexicon, the voice cues, the function words, the
+    build settings, and the schema the tables are read with (the descriptor,
+    which they also open, is generated from it and the codebook; it lists the
+    corpus too, which these steps see only through their arguments). Claims,
+    the law and the corpus's metadata are not among them, so editing those
+    reuses the stored evaluation. ``tests/test_cache.py`` records every file the
+    steps open and holds them to this list.
+    """
+    files = [codebook_path(data_dir), stopwords_path(data_dir),
+             *(resource_path(name, data_dir) for name in (
+                 "framing-lexicon", "framing-voice-cues", SETTINGS))]
+    return (*(path.relative_to(data_dir).as_posix() for path in files), SCHEMA_DIR)
 
 
 def framing_tables(data_dir: Path, tables: dict) -> dict:
@@ -40,7 +58,8 @@ def framing_tables(data_dir: Path, tables: dict) -> dict:
                                 ["paragraph_id", "source_id", "text"]].reset_index(drop=True)
     settings = build_settings(data_dir)
     reliability, calibration, coder = cached_call(evaluate_and_fit, data_dir, hand_coded,
-                                                  manual, settings)
+                                                  manual, settings,
+                                                  inputs=coding_inputs(data_dir))
     return {"framing-auto": auto_code(paragraphs, coder, settings.workers),
             "framing-reliability": reliability, "framing-calibration": calibration}
 
@@ -75,5 +94,5 @@ def intercoder_tables(data_dir: Path, tables: dict) -> dict:
     sources = paragraphs.loc[paragraphs["paragraph_id"].isin(coded),
                              ["paragraph_id", "source_id"]].reset_index(drop=True)
     table = cached_call(agreement_of_codings, data_dir, codings, sources,
-                        build_settings(data_dir).resamples)
+                        build_settings(data_dir).resamples, inputs=coding_inputs(data_dir))
     return {"intercoder-reliability": table}
