@@ -41,6 +41,7 @@ import krippendorff
 import numpy as np
 import pandas as pd
 from scipy import sparse
+from scipy.optimize import minimize_scalar
 from scipy.stats import norm
 from sklearn.dummy import DummyClassifier
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
@@ -457,9 +458,8 @@ class SupervisedCoder:
         fitted.weights = TfidfTransformer(sublinear_tf=True).fit(sparse.vstack([counts,
                                                                                   counted]))
         counts = fitted.weights.transform(counts)
-        frames = pd.Series([*labels["primary_frame"], *self.codebook.frames])
-        fitted.frame_model = self._model(frames).fit(
-            sparse.vstack([counts, fitted.weights.transform(counted)]), frames)
+        fitted.frame_model = self._frame_model(counts, fitted.weights.transform(counted),
+                                               labels["primary_frame"])
         fitted.scaler = StandardScaler().fit(read.cues)
         stances = labels["stance"].astype(int)
         fitted.stance_model = self._model(stances).fit(fitted._stance_features(counts, read),
@@ -471,6 +471,12 @@ class SupervisedCoder:
                                                                       target_definitions]),
                                                        targets)
         return fitted
+
+    def _frame_model(self, counts: sparse.csr_matrix, definitions: sparse.csr_matrix,
+                     frames: pd.Series):
+        """The frame model, fitted on the paragraphs and the frames' definitions (codebook order)."""
+        frames = pd.Series([*frames, *self.codebook.frames])
+        return self._model(frames).fit(sparse.vstack([counts, definitions]), frames)
 
     def _index_vocabulary(self, vocabulary: CountVectorizer) -> None:
         """Keep the fitted vocabulary, a reader that numbers it, and its phrases' keys."""
@@ -603,6 +609,12 @@ class CalibratedCoder(SupervisedCoder):
     def _blank(self) -> CalibratedCoder:
         return CalibratedCoder(self.codebook, self.cues, self.flag_errors, self.stopwords)
 
+    def _frame_model(self, counts: sparse.csr_matrix, definitions: sparse.csr_matrix,
+                     frames: pd.Series) -> DefinitionFrames:
+        """Frames by likeness to the codebook's definitions (:class:`DefinitionFrames`)."""
+        return DefinitionFrames(np.array(list(self.codebook.frames))).fit(definitions, counts,
+                                                                          frames)
+
     def _fit(self, texts: list[str], labels: pd.DataFrame) -> CalibratedCoder:
         fitted = super()._fit(texts, labels)
         scale = fitted._reader.read(texts).evaluation()
@@ -655,6 +667,60 @@ class CalibratedCoder(SupervisedCoder):
             confidence = self.recalibration.predict_proba(_log_chance(confidence))[:, 1]
         return threshold_holding(np.round(confidence, CONFIDENCE_DIGITS), wrong,
                                  self.flag_errors, uncertain)
+
+
+class DefinitionFrames:
+    """A frame model that reads each frame's codebook definition, not the training texts' words.
+
+    A paragraph's chance of each frame grows with its likeness to the frame's
+    definition (the cosine of their weighted word vectors), as a softmax whose
+    one parameter, the temperature, is fitted to the training paragraphs'
+    hand-coded frames (maximum likelihood), so that how sure it is follows how
+    often the likeliest frame was the one coded. The examples of the training
+    sources decide nothing else: they carry each source's words and its mix of
+    frames (one source holds most paragraphs of a frame), which do not carry
+    over to a text from another source, while the definitions are the same
+    for every text. Left one source out, a logistic regression on the examples
+    and the definitions agreed with the hand coding less than the definitions
+    alone did, at every regularisation tried, and so did the examples'
+    centroids shrunk towards the definitions.
+    """
+
+    # The temperature is searched on a logarithmic scale between these bounds.
+    TEMPERATURES = (1e-3, 1e1)
+
+    def __init__(self, classes: np.ndarray):
+        """A model of the frames ``classes`` (codebook order; one definition each)."""
+        self.classes_ = classes
+
+    def fit(self, definitions: sparse.csr_matrix, counts: sparse.csr_matrix,
+            frames: pd.Series) -> DefinitionFrames:
+        """Keep the ``definitions``' vectors; fit the temperature on ``counts`` and ``frames``."""
+        self.definitions = normalize(definitions)
+        likeness = self._likeness(counts)
+        coded = (frames.to_numpy()[:, None] == self.classes_[None, :]).argmax(axis=1)
+
+        def surprise(log_temperature: float) -> float:
+            chance = _softmax(likeness / np.exp(log_temperature))
+            return -float(np.log(chance[np.arange(len(coded)), coded]).sum())
+
+        low, high = np.log(self.TEMPERATURES)
+        self.temperature = float(np.exp(minimize_scalar(surprise, bounds=(low, high),
+                                                        method="bounded").x))
+        return self
+
+    def _likeness(self, counts: sparse.csr_matrix) -> np.ndarray:
+        return (normalize(counts) @ self.definitions.T).toarray()
+
+    def predict_proba(self, counts: sparse.csr_matrix) -> np.ndarray:
+        """Per paragraph, the chance of each frame (columns: ``classes_``)."""
+        return _softmax(self._likeness(counts) / self.temperature)
+
+
+def _softmax(scores: np.ndarray) -> np.ndarray:
+    """Each row of ``scores`` as a distribution (exponentiated, shifted so none overflows)."""
+    chance = np.exp(scores - scores.max(axis=1, keepdims=True))
+    return np.maximum(chance / chance.sum(axis=1, keepdims=True), np.finfo(float).tiny)
 
 
 def _log_chance(chance: np.ndarray) -> np.ndarray:
