@@ -474,7 +474,7 @@ class SupervisedCoder:
 
     def _frame_model(self, counts: sparse.csr_matrix, definitions: sparse.csr_matrix,
                      frames: pd.Series):
-        """The frame model, fitted on the paragraphs and the frames' definitions (codebook order)."""
+        """The frame model, fitted on the paragraphs and the definitions (codebook order)."""
         frames = pd.Series([*frames, *self.codebook.frames])
         return self._model(frames).fit(sparse.vstack([counts, definitions]), frames)
 
