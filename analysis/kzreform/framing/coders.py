@@ -19,7 +19,8 @@ hand (:func:`check_by_hand`); page clutter is not coded (:func:`is_clutter`).
   with ``vaderSentiment``) split by whose claim they sit in. Voices come from
   generic actor and reporting cues (``data/coding/voice_cues.csv``).
 - ``CalibratedCoder``: the full supervised coder on content words, reading no
-  sentiment in names and following speakers across sentences, with a median
+  sentiment in names and following speakers across sentences, with frames by
+  likeness to the codebook's definitions (:class:`DefinitionFrames`), a median
   stance from a distribution that adds a sentiment scale, an uncertain stance
   where that distribution is flat, a confidence recalibrated out of fold and a
   flag threshold set by the build settings' share of wrong codes.
@@ -563,6 +564,9 @@ class SupervisedCoder:
 class CalibratedCoder(SupervisedCoder):
     """The full supervised coder, with a stance distribution and a confidence it can be held to.
 
+    Frames: the likeness of the paragraph to each frame's codebook definition
+    (:class:`DefinitionFrames`), not a regression on the training sources' examples.
+
     Stance: the supervised stance model's distribution times (renormalised) an
     evaluative scale read from the general sentiment lexicon: the paragraph's
     net valence per square root of its words
@@ -600,8 +604,9 @@ class CalibratedCoder(SupervisedCoder):
         """
         super().__init__(codebook, cues, phrases_and_sentiment=True)
         self.name = "supervised-calibrated"
-        self.label = ("supervised, calibrated: content words, median of the stance "
-                      "distribution, sentiment scale, flag chosen out of sample")
+        self.label = ("supervised, calibrated: frames by likeness to the codebook's "
+                      "definitions, content words, median of the stance distribution, "
+                      "sentiment scale, flag chosen out of sample")
         self.flag_errors = flag_errors
         self.stopwords = stopwords
         self.neutral_names = self.follow_speakers = True
