@@ -559,7 +559,7 @@ def test_definition_frames_read_the_definitions_not_the_examples():
     definitions = sparse.csr_matrix([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])  # frames a, b
     # The examples of b hold a word (the third) that no definition holds.
     counts = sparse.csr_matrix([[1.0, 0.2, 0.0], [0.1, 1.0, 0.0], [0.0, 0.3, 1.0]])
-    model = autocoders.DefinitionFrames(np.array(["a", "b"])).fit(
+    model = autocoders.DefinitionLikeness(np.array(["a", "b"])).fit(
         definitions, counts, pd.Series(["a", "b", "b"]))
     chance = model.predict_proba(sparse.csr_matrix([[1.0, 0.1, 0.0], [0.0, 0.0, 1.0],
                                                     [0.1, 1.0, 0.0]]))
@@ -567,14 +567,16 @@ def test_definition_frames_read_the_definitions_not_the_examples():
     assert chance[0, 0] > 0.5 > chance[2, 0]
     np.testing.assert_allclose(chance[1], [0.5, 0.5])  # an example's own word decides nothing
     # The temperature follows the examples: sharper where the likeliest frame was coded.
-    against = autocoders.DefinitionFrames(np.array(["a", "b"])).fit(
+    against = autocoders.DefinitionLikeness(np.array(["a", "b"])).fit(
         definitions, counts, pd.Series(["b", "a", "a"]))
     assert model.temperature < against.temperature
 
 
-def test_the_calibrated_coder_codes_each_frame_s_definition_as_that_frame(calibrated, codebook):
+def test_the_calibrated_coder_codes_each_definition_as_what_it_defines(calibrated, codebook):
     definitions = [codebook.definitions[frame] for frame in codebook.frames]
     assert calibrated.code(definitions)["primary_frame"].tolist() == list(codebook.frames)
+    targets = calibrated.code(list(codebook.target_definitions.values()))["stance_target"]
+    assert targets.tolist() == list(codebook.target_definitions)
 
 
 def test_median_not_the_peak_of_the_stance_distribution():
