@@ -338,6 +338,23 @@ def test_a_framing_verb_attributes_the_claim_even_without_a_named_actor():
         "opposition_activists"]
 
 
+def test_a_framing_verb_reaches_its_as_across_other_words_of_its_clause():
+    cues = reading.VoiceCues({"critics": "opposition_activists"}, {"said"},
+                             frozenset({"framed as", "portrays it as"}))
+    for text in ("The state press framed the vote of last June as a great success.",
+                 "The vote, framed by many newspapers as a great success, passed.",
+                 "The channel portrays it every evening as a great success."):
+        found = stance_cues(text, cues)
+        assert found["other positive"] > 0 and found["own positive"] == 0, text
+    assert read("Critics framed the vote as a sham, a great success for nobody.", cues)[2] == [
+        "opposition_activists"]
+    # The "as" must stand in the verb's clause, after the verb.
+    for text in ("The vote was framed in haste, as a great success was needed.",
+                 "As a great success, the vote was framed.",
+                 "The vote was framed, but it was hailed as a great success."):
+        assert stance_cues(text, cues)["own positive"] > 0, text
+
+
 def test_who_speaks_carries_no_stance_by_itself(codebook, cues, labelled):
     coder = autocoders.SupervisedCoder(codebook, cues, phrases_and_sentiment=True).fit(
         labelled["text"].tolist(), labelled, tune=False)
@@ -356,22 +373,29 @@ def sentence_by_sentence(text, table, official):
     actors = dict(zip(table.loc[table["role"] == "actor", "term"],
                       table.loc[table["role"] == "actor", "voice"]))
     framing = set(table.loc[table["role"] == "framing", "term"])
-    reporting = set(table.loc[table["role"] == "reporting", "term"]) | framing
+    verbs = {term.removesuffix(" as") for term in framing if term.endswith(" as")}
+    reporting = set(table.loc[table["role"] == "reporting", "term"]) | framing - {
+        f"{verb} as" for verb in verbs}
     words, valence, negations, voices = [], [0.0] * 6, 0, set()
     for sentence in re.split(r"(?<=[.!?;])\s+", text.lower().replace("’", "'")):
-        tokens = WORD.findall(sentence)
-        runs = {" ".join(tokens[start:start + length]) for length in range(1, longest + 1)
-                for start in range(len(tokens))}
-        reported = {actors[term] for term in runs & set(actors)} if runs & reporting else set()
-        voices |= reported
-        holder = ((2 if runs & framing else 0) if not reported
-                  else 1 if reported <= official else 2)
         clauses = [[]]
         for token in re.findall(rf"{WORD.pattern}|[{''.join(reading.CLAUSE_MARKS)}]", sentence):
             if token in reading.CLAUSE_MARKS or token in reading.CLAUSE_WORDS:
                 clauses.append([])  # a new clause
             if token not in reading.CLAUSE_MARKS:
                 clauses[-1].append(token)
+        tokens = WORD.findall(sentence)
+        runs = {" ".join(tokens[start:start + length]) for length in range(1, longest + 1)
+                for start in range(len(tokens))}
+        # A framing verb followed, anywhere later in its clause, by "as".
+        runs |= {f"{verb} as" for clause in clauses for verb in verbs for start in
+                 range(len(clause)) if " ".join(clause[start:]).startswith(verb + " ")
+                 and "as" in clause[start + verb.count(" ") + 1:]}
+        reported = {actors[term] for term in runs & set(actors)} if runs & (
+            reporting | framing) else set()
+        voices |= reported
+        holder = ((2 if runs & framing else 0) if not reported
+                  else 1 if reported <= official else 2)
         for clause in clauses:
             raw = [0.0 if token in reading.NEGATORS else reading.VALENCE.get(token, 0.0)
                    for token in clause]
@@ -398,6 +422,8 @@ def test_reading_all_paragraphs_at_once_follows_the_rules_sentence_by_sentence(p
                                                                                cues, codebook):
     table = load_table("framing-voice-cues")
     texts = ["", ". Not good", "Good?! Not. ", "A;b c;  d. e", "x.\n\ny not", "Said the voter.",
+             "Officials described the reform of June as a great success.",
+             "It was seen, by critics, as good. It was seen by critics as good.",
              *paragraphs["text"]]
     found = reading.Reader(cues).read(texts)
     assert len(found.documents()) == len(texts)
@@ -526,6 +552,31 @@ def test_calibrated_coder_counts_no_function_word(calibrated):
     content = [word for word in calibrated._word_columns if word not in stopwords][:5]
     counts = calibrated.counts(calibrated._reader.read([" ".join(content)]))
     assert all(counts[0, calibrated._word_columns[word]] == 1 for word in content)
+
+
+def test_definition_frames_read_the_definitions_not_the_examples():
+    from scipy import sparse
+    definitions = sparse.csr_matrix([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])  # frames a, b
+    # The examples of b hold a word (the third) that no definition holds.
+    counts = sparse.csr_matrix([[1.0, 0.2, 0.0], [0.1, 1.0, 0.0], [0.0, 0.3, 1.0]])
+    model = autocoders.DefinitionLikeness(np.array(["a", "b"])).fit(
+        definitions, counts, pd.Series(["a", "b", "b"]))
+    chance = model.predict_proba(sparse.csr_matrix([[1.0, 0.1, 0.0], [0.0, 0.0, 1.0],
+                                                    [0.1, 1.0, 0.0]]))
+    np.testing.assert_allclose(chance.sum(axis=1), 1.0)
+    assert chance[0, 0] > 0.5 > chance[2, 0]
+    np.testing.assert_allclose(chance[1], [0.5, 0.5])  # an example's own word decides nothing
+    # The temperature follows the examples: sharper where the likeliest frame was coded.
+    against = autocoders.DefinitionLikeness(np.array(["a", "b"])).fit(
+        definitions, counts, pd.Series(["b", "a", "a"]))
+    assert model.temperature < against.temperature
+
+
+def test_the_calibrated_coder_codes_each_definition_as_what_it_defines(calibrated, codebook):
+    definitions = [codebook.definitions[frame] for frame in codebook.frames]
+    assert calibrated.code(definitions)["primary_frame"].tolist() == list(codebook.frames)
+    targets = calibrated.code(list(codebook.target_definitions.values()))["stance_target"]
+    assert targets.tolist() == list(codebook.target_definitions)
 
 
 def test_median_not_the_peak_of_the_stance_distribution():

@@ -19,7 +19,9 @@ hand (:func:`check_by_hand`); page clutter is not coded (:func:`is_clutter`).
   with ``vaderSentiment``) split by whose claim they sit in. Voices come from
   generic actor and reporting cues (``data/coding/voice_cues.csv``).
 - ``CalibratedCoder``: the full supervised coder on content words, reading no
-  sentiment in names and following speakers across sentences, with a median
+  sentiment in names and following speakers across sentences, with frames and
+  stance targets by likeness to the codebook's definitions
+  (:class:`DefinitionLikeness`), a median
   stance from a distribution that adds a sentiment scale, an uncertain stance
   where that distribution is flat, a confidence recalibrated out of fold and a
   flag threshold set by the build settings' share of wrong codes.
@@ -40,6 +42,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from scipy import sparse
+from scipy.optimize import minimize_scalar
 from scipy.stats import norm
 from sklearn.dummy import DummyClassifier
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
@@ -456,20 +459,28 @@ class SupervisedCoder:
         fitted.weights = TfidfTransformer(sublinear_tf=True).fit(sparse.vstack([counts,
                                                                                   counted]))
         counts = fitted.weights.transform(counts)
-        frames = pd.Series([*labels["primary_frame"], *self.codebook.frames])
-        fitted.frame_model = self._model(frames).fit(
-            sparse.vstack([counts, fitted.weights.transform(counted)]), frames)
+        fitted.frame_model = self._category_model(counts, fitted.weights.transform(counted),
+                                                  labels["primary_frame"],
+                                                  list(self.codebook.frames))
         fitted.scaler = StandardScaler().fit(read.cues)
         stances = labels["stance"].astype(int)
         fitted.stance_model = self._model(stances).fit(fitted._stance_features(counts, read),
                                                        stances)
-        targets = pd.Series([*labels["stance_target"], *self.codebook.target_definitions])
-        target_definitions = fitted._weighted(fitted._reader.read(
-            list(self.codebook.target_definitions.values())))
-        fitted.target_model = self._model(targets).fit(sparse.vstack([counts,
-                                                                      target_definitions]),
-                                                       targets)
+        fitted.target_model = self._category_model(
+            counts, fitted._weighted(fitted._reader.read(
+                list(self.codebook.target_definitions.values()))),
+            labels["stance_target"], list(self.codebook.target_definitions))
         return fitted
+
+    def _category_model(self, counts: sparse.csr_matrix, definitions: sparse.csr_matrix,
+                        coded: pd.Series, categories: list[str]):
+        """A model of frames or stance targets, from the paragraphs' codes and the definitions.
+
+        ``definitions``: one row per category of ``categories`` (codebook
+        order), each counted as one more example of it.
+        """
+        classes = pd.Series([*coded, *categories])
+        return self._model(classes).fit(sparse.vstack([counts, definitions]), classes)
 
     def _index_vocabulary(self, vocabulary: CountVectorizer) -> None:
         """Keep the fitted vocabulary, a reader that numbers it, and its phrases' keys."""
@@ -556,6 +567,10 @@ class SupervisedCoder:
 class CalibratedCoder(SupervisedCoder):
     """The full supervised coder, with a stance distribution and a confidence it can be held to.
 
+    Frames and stance targets: the likeness of the paragraph to each one's
+    codebook definition (:class:`DefinitionLikeness`), not a regression on the
+    training sources' examples.
+
     Stance: the supervised stance model's distribution times (renormalised) an
     evaluative scale read from the general sentiment lexicon: the paragraph's
     net valence per square root of its words
@@ -593,14 +608,20 @@ class CalibratedCoder(SupervisedCoder):
         """
         super().__init__(codebook, cues, phrases_and_sentiment=True)
         self.name = "supervised-calibrated"
-        self.label = ("supervised, calibrated: content words, median of the stance "
-                      "distribution, sentiment scale, flag chosen out of sample")
+        self.label = ("supervised, calibrated: frames and targets by likeness to the "
+                      "codebook's definitions, content words, median of the stance distribution, "
+                      "sentiment scale, flag chosen out of sample")
         self.flag_errors = flag_errors
         self.stopwords = stopwords
         self.neutral_names = self.follow_speakers = True
 
     def _blank(self) -> CalibratedCoder:
         return CalibratedCoder(self.codebook, self.cues, self.flag_errors, self.stopwords)
+
+    def _category_model(self, counts: sparse.csr_matrix, definitions: sparse.csr_matrix,
+                        coded: pd.Series, categories: list[str]) -> DefinitionLikeness:
+        """Frames or targets by likeness to their definitions (:class:`DefinitionLikeness`)."""
+        return DefinitionLikeness(np.array(categories)).fit(definitions, counts, coded)
 
     def _fit(self, texts: list[str], labels: pd.DataFrame) -> CalibratedCoder:
         fitted = super()._fit(texts, labels)
@@ -654,6 +675,65 @@ class CalibratedCoder(SupervisedCoder):
             confidence = self.recalibration.predict_proba(_log_chance(confidence))[:, 1]
         return threshold_holding(np.round(confidence, CONFIDENCE_DIGITS), wrong,
                                  self.flag_errors, uncertain)
+
+
+class DefinitionLikeness:
+    """A model of frames (or stance targets) that reads their codebook definitions, not examples.
+
+    A paragraph's chance of each category grows with its likeness to the
+    category's definition (the cosine of their weighted word vectors), as a
+    softmax whose one parameter, the temperature, is fitted to the training
+    paragraphs' hand codes (maximum likelihood), so that how sure it is
+    follows how often the likeliest category was the one coded. The examples
+    of the training sources decide nothing else: they carry each source's
+    words and its mix of categories (one source holds most paragraphs of a
+    frame or a target), which do not carry over to a text from another
+    source, while the definitions are the same for every text. Left one
+    source out, a logistic regression on the examples and the definitions
+    agreed with the hand coding less than the definitions alone did, for
+    frames at every regularisation tried, and so did the examples' centroids
+    shrunk towards the definitions.
+    """
+
+    # The temperature is searched on a logarithmic scale between these bounds.
+    TEMPERATURES = (1e-3, 1e1)
+
+    def __init__(self, classes: np.ndarray):
+        """A model of the categories ``classes`` (codebook order; one definition each)."""
+        self.classes_ = classes
+
+    def fit(self, definitions: sparse.csr_matrix, counts: sparse.csr_matrix,
+            coded: pd.Series) -> DefinitionLikeness:
+        """Keep the ``definitions``' vectors; fit the temperature on ``counts`` and ``coded``."""
+        self.definitions = normalize(definitions)
+        likeness = self._likeness(counts)
+        column = (coded.to_numpy()[:, None] == self.classes_[None, :]).argmax(axis=1)
+
+        def surprise(log_temperature: float) -> float:
+            chance = _softmax(likeness / np.exp(log_temperature))
+            return -float(np.log(chance[np.arange(len(column)), column]).sum())
+
+        low, high = np.log(self.TEMPERATURES)
+        self.temperature = float(np.exp(minimize_scalar(surprise, bounds=(low, high),
+                                                        method="bounded").x))
+        return self
+
+    def _likeness(self, counts: sparse.csr_matrix) -> np.ndarray:
+        return (normalize(counts) @ self.definitions.T).toarray()
+
+    def predict_proba(self, counts: sparse.csr_matrix) -> np.ndarray:
+        """Per paragraph, the chance of each category (columns: ``classes_``)."""
+        return _softmax(self._likeness(counts) / self.temperature)
+
+    def predict(self, counts: sparse.csr_matrix) -> np.ndarray:
+        """Per paragraph, the likeliest category."""
+        return self.classes_[self._likeness(counts).argmax(axis=1)]
+
+
+def _softmax(scores: np.ndarray) -> np.ndarray:
+    """Each row of ``scores`` as a distribution (exponentiated, shifted so none overflows)."""
+    chance = np.exp(scores - scores.max(axis=1, keepdims=True))
+    return np.maximum(chance / chance.sum(axis=1, keepdims=True), np.finfo(float).tiny)
 
 
 def _log_chance(chance: np.ndarray) -> np.ndarray:

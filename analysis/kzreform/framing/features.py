@@ -8,7 +8,10 @@ holder: officials when every voice it reports is official, other actors
 otherwise, the text's own voice when it reports nobody. A sentence with a
 framing term ("framed as", "portrayed as": a verb that reports how someone
 presents the matter) reports a claim even when it names no actor, so its
-stance cues belong to other actors, not to the text. A word is negated when
+stance cues belong to other actors, not to the text. A framing term that ends
+in "as" is found with any words between its verb and the "as", as long as
+both stand in one clause ("described the reform as", "seen by many as"). A
+word is negated when
 a negator stands before it in the same clause with no other negator between; it
 is marked (``not_good``) and its VADER valence is flipped and damped as VADER
 does (``vaderSentiment``'s lexicon and constants). Words VADER's lexicon lacks
@@ -106,6 +109,8 @@ VALENCE: dict[str, float] = {**VADER, **_derived_valences(VADER)}
 CLAIM_HOLDERS = ("own", "official", "other")
 OWN, OFFICIAL, OTHER = range(len(CLAIM_HOLDERS))
 NOT_A_VOICE = -1
+# The ending of a framing term found with words between its verb and it.
+FRAMED_AS = " as"
 
 
 class VoiceCues:
@@ -126,6 +131,9 @@ class VoiceCues:
         """
         reporting = {*reporting, *framing}
         terms = sorted({*actors, *reporting})
+        # A framing term "VERB as" is found as its verb followed, later in its clause,
+        # by "as" (:meth:`framing_verbs`); every other term as the words it is.
+        open_terms = {term for term in framing if term.endswith(FRAMED_AS)}
         self.term_set = frozenset(terms)  # every actor, reporting and framing term
         self.actor_words = frozenset(word for term in actors for word in term.split(" "))
         self.voices = sorted(set(actors.values()))  # voice numbers, alphabetical
@@ -134,7 +142,7 @@ class VoiceCues:
             sorted({word for term in terms for word in term.split(" ")}), start=1)}
         self.base = len(self.word_numbers) + 1
         by_length: dict[int, list[tuple[int, bool, int, bool]]] = {}
-        for term in terms:
+        for term in sorted(set(terms).difference(open_terms)):
             words = term.split(" ")
             voice = self.voices.index(actors[term]) if term in actors else NOT_A_VOICE
             by_length.setdefault(len(words), []).append(
@@ -143,6 +151,14 @@ class VoiceCues:
         # whether it frames.
         self.terms = {length: tuple(np.array(column) for column in zip(*sorted(found)))
                       for length, found in sorted(by_length.items())}
+        # Per length, the sorted keys of the framing verbs (a verb that is also a
+        # reporting term, "described", is found as both).
+        verb_keys: dict[int, set[int]] = {}
+        for term in open_terms:
+            words = term.removesuffix(FRAMED_AS).split(" ")
+            verb_keys.setdefault(len(words), set()).add(self.key(words))
+        self.verbs = {length: np.array(sorted(keys)) for length, keys in sorted(verb_keys.items())}
+        self.as_number = self.word_numbers.get(FRAMED_AS.strip(), 0)
 
     def key(self, words: list[str]) -> int:
         """The integer that stands for a run of cue words."""
@@ -151,24 +167,46 @@ class VoiceCues:
             key = key * self.base + self.word_numbers[word]
         return key
 
+    def _runs(self, keys: np.ndarray, length: int, numbers: np.ndarray,
+              sentence: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Where a term of ``length`` words among ``keys`` (sorted) starts, and which key it is."""
+        count = len(numbers) - length + 1
+        if count <= 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        runs = np.zeros(count, dtype=np.int64)
+        for offset in range(length):
+            runs = runs * self.base + numbers[offset:offset + count]
+        within = sentence[:count] == sentence[length - 1:]  # a term never spans sentences
+        place = np.searchsorted(keys, runs).clip(max=len(keys) - 1)
+        hit = np.flatnonzero(within & (keys[place] == runs))
+        return hit, place[hit]
+
     def hits(self, numbers: np.ndarray, sentence: np.ndarray):
         """Every term occurrence: (its sentence, whether it reports, its voice number, frames)."""
         found = []
         for length, (keys, reports, voices, frames) in self.terms.items():
-            count = len(numbers) - length + 1
-            if count <= 0:
-                continue
-            runs = np.zeros(count, dtype=np.int64)
-            for offset in range(length):
-                runs = runs * self.base + numbers[offset:offset + count]
-            within = sentence[:count] == sentence[length - 1:]  # a term never spans sentences
-            place = np.searchsorted(keys, runs).clip(max=len(keys) - 1)
-            hit = within & (keys[place] == runs)
-            found.append((sentence[:count][hit], reports[place[hit]], voices[place[hit]],
-                          frames[place[hit]]))
+            start, place = self._runs(keys, length, numbers, sentence)
+            found.append((sentence[start], reports[place], voices[place], frames[place]))
         return tuple(np.concatenate(parts) for parts in zip(*found)) if found else (
             np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool), np.zeros(0, dtype=np.int64),
             np.zeros(0, dtype=bool))
+
+    def framing_verbs(self, numbers: np.ndarray, sentence: np.ndarray,
+                      clause: np.ndarray) -> np.ndarray:
+        """The sentence of every framing verb with an "as" after it in its clause."""
+        position = np.arange(len(numbers))
+        is_as = (numbers == self.as_number) & (self.as_number > 0)  # 0: any other word
+        # The next "as" at or after each word (len(numbers) where there is none).
+        next_as = np.minimum.accumulate(np.where(is_as, position, len(numbers))[::-1])[::-1]
+        found = []
+        for length, keys in self.verbs.items():
+            start, _ = self._runs(keys, length, numbers, sentence)
+            last = start + length - 1  # the verb's last word
+            last = last[last + 1 < len(numbers)]
+            found_as = next_as[last + 1]
+            last, found_as = last[found_as < len(numbers)], found_as[found_as < len(numbers)]
+            found.append(sentence[last][clause[found_as] == clause[last]])
+        return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
 
     def voice_sets(self, paragraphs: int, paragraph: np.ndarray,
@@ -338,7 +376,7 @@ class Reader:
         sentence_paragraph = np.zeros(sentences, dtype=np.int64)
         sentence_paragraph[sentence] = paragraph
         holder, voice_sentence, voice = _claims(
-            self.cues, self.cue[numbers], sentence, sentences,
+            self.cues, self.cue[numbers], sentence, clause, sentences,
             sentence_paragraph if self.follow_speakers else None)
         slots = 2 * len(CLAIM_HOLDERS)
         scored = valence != 0
@@ -375,16 +413,17 @@ def _negated(negator: np.ndarray, clause: np.ndarray) -> np.ndarray:
     return ~negator & (latest >= clause_start)
 
 
-def _claims(cues: VoiceCues, numbers: np.ndarray, sentence: np.ndarray, sentences: int,
-            follow_in: np.ndarray | None = None):
+def _claims(cues: VoiceCues, numbers: np.ndarray, sentence: np.ndarray, clause: np.ndarray,
+            sentences: int, follow_in: np.ndarray | None = None):
     """Each sentence's claim holder, and the (sentence, voice number) pairs it reports.
 
     With ``follow_in`` (each sentence's paragraph), a claim reported without a
     named speaker follows the last one named (see :class:`Reader`).
     """
     in_sentence, reports, voice, frames = cues.hits(numbers, sentence)
-    reporting = np.bincount(in_sentence[reports], minlength=sentences) > 0
-    framing = np.bincount(in_sentence[frames], minlength=sentences) > 0
+    framed = cues.framing_verbs(numbers, sentence, clause)
+    reporting = np.bincount(np.r_[in_sentence[reports], framed], minlength=sentences) > 0
+    framing = np.bincount(np.r_[in_sentence[frames], framed], minlength=sentences) > 0
     actor = (voice != NOT_A_VOICE) & reporting[in_sentence]
     reported = np.bincount(in_sentence[actor], minlength=sentences)
     unofficial = np.bincount(in_sentence[actor][~cues.official[voice[actor]]],
