@@ -61,7 +61,7 @@ def test_sheet_lists_every_body_paragraph_with_automated_codes_and_meanings(data
     assert list(sheet.columns) == coding_sheet.SHEET_COLUMNS
 
 
-def test_import_makes_a_source_hand_coded(tmp_path, data_copy, source):
+def test_import_makes_a_source_hand_coded(tmp_path, data_copy, source, two_coders):
     original = without_hand_coding(data_copy, source)
     sheet = filled_in(coding_sheet.coding_sheet(source, data_copy), original)
     path = tmp_path / "sheet.csv"
