@@ -98,16 +98,22 @@ def test_the_code_version_changes_with_any_module_of_the_package(tmp_path):
         assert cache.source_digest(package) != before, module
 
 
-def test_the_coders_are_not_evaluated_again_for_a_paragraph_nobody_hand_coded(
-        own_cache, data_copy, paragraphs, monkeypatch, two_coders):
-    evaluations = []
+@pytest.fixture
+def evaluations(monkeypatch):
+    """One entry per evaluation of the coders the build runs (not taken from the cache)."""
+    calls = []
     evaluate = reliability.evaluate
 
     def counted_evaluate(*arguments):
-        evaluations.append(1)
+        calls.append(1)
         return evaluate(*arguments)
 
     monkeypatch.setattr(build, "evaluate", counted_evaluate)
+    return calls
+
+
+def test_the_coders_are_not_evaluated_again_for_a_paragraph_nobody_hand_coded(
+        own_cache, data_copy, paragraphs, evaluations, two_coders):
     first = build.framing_tables(data_copy, {"paragraphs": paragraphs})
     added = paragraphs.tail(1).assign(paragraph_id="added-2026-p01", source_id="added-2026",
                                       text="Critics call the new referendum a sham.")
@@ -171,15 +177,7 @@ def cues_row(data_dir):
 
 
 def test_editing_a_claim_reuses_the_stored_evaluation(own_cache, data_copy, paragraphs,
-                                                       monkeypatch, two_coders):
-    evaluations = []
-    evaluate = reliability.evaluate
-
-    def counted_evaluate(*arguments):
-        evaluations.append(1)
-        return evaluate(*arguments)
-
-    monkeypatch.setattr(build, "evaluate", counted_evaluate)
+                                                       evaluations, two_coders):
     build.framing_tables(data_copy, {"paragraphs": paragraphs})
     claims = data_copy / "coding" / "claims.csv"
     claims.write_text(claims.read_text(encoding="utf-8").replace(",", ", ", 1), encoding="utf-8")
