@@ -94,8 +94,10 @@ $(STAMPS)/%.executed: analysis/%.ipynb $(DATA_BUILT)
 	@touch $@
 
 # Always run; the files change (and trigger a render) only when their
-# content does: a new commit, version or Vega bundle.
-$(GENERATED) &: $(INSTALLED) FORCE
+# content does: a new commit, version or Vega bundle. After the data build and
+# the notebooks (also under make -j): the version metadata records whether
+# the tracked files they write are as committed.
+$(GENERATED) &: $(INSTALLED) FORCE | $(DATA_BUILT) $(NOTEBOOKS_EXECUTED)
 	@$(BIN)/python -m kzreform report-assets >/dev/null
 
 $(RENDERED): $(NOTEBOOKS_EXECUTED) $(DATA_BUILT) $(GENERATED) $(REPORT_INPUTS) | quarto

@@ -4,19 +4,31 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kzreform.core.bootstrap import INTERVAL, bootstrap_means, draws, percentile_interval, resample
+from kzreform.core.bootstrap import INTERVAL, bootstrap_means, draws, percentile_interval
 
 
 def test_intervals_resample_whole_sources_then_their_paragraphs():
     sources = np.array(["a"] * 3 + ["b"] * 5 + ["c"] * 2)
-    rng = np.random.default_rng(3)
-    for _ in range(50):
-        rows = resample(rng, sources, len(sources))
+    for rows in draws(np.random.default_rng(3), sources, len(sources), 50):
         drawn = pd.Series(sources[rows]).value_counts()
         sizes = pd.Series(sources).value_counts()
         # Each draw of a source brings as many paragraphs as it has.
         assert (drawn % sizes[drawn.index] == 0).all()
-    assert len(resample(rng, None, 10)) == 10
+    assert [len(rows) for rows in draws(np.random.default_rng(3), None, 10, 4)] == [10] * 4
+
+
+def test_source_draws_take_the_numbers_a_seed_gives_in_a_fixed_order():
+    # The stored intervals depend on this order: sources first, then each one's paragraphs.
+    sources = np.array(["b", "a", "b", "c", "a", "b"])
+    members = {"a": [1, 4], "b": [0, 2, 5], "c": [3]}
+    rng = np.random.default_rng(5)
+    expected = []
+    for _ in range(6):
+        picked = [sorted(members)[index] for index in rng.integers(3, size=3)]
+        expected.append([int(row) for source in picked
+                         for row in rng.choice(members[source], size=len(members[source]))])
+    drawn = draws(np.random.default_rng(5), sources, len(sources), 6)
+    assert [[int(row) for row in rows] for rows in drawn] == expected
 
 
 def test_paragraph_draws_at_once_are_the_draws_one_at_a_time():

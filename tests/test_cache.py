@@ -131,42 +131,49 @@ def test_the_coders_are_not_evaluated_again_for_a_paragraph_nobody_hand_coded(
     assert evaluations == [1, 1], "a changed hand-coded paragraph is evaluated again"
 
 
-# Files opened while OPENED is a set are recorded in it (an audit hook cannot be removed).
-OPENED = None
+# While a test records, the files opened go into the last set of RECORDING (an
+# audit hook cannot be removed, so it stays, idle, for the rest of the run).
+RECORDING: list[set] = []
 
 
 def _record_opened(event, arguments):
-    if OPENED is not None and event == "open" and isinstance(arguments[0], (str, os.PathLike)):
-        OPENED.add(Path(os.fspath(arguments[0])).resolve())
+    if RECORDING and event == "open" and isinstance(arguments[0], (str, os.PathLike)):
+        RECORDING[-1].add(Path(os.fspath(arguments[0])).resolve())
 
 
 sys.addaudithook(_record_opened)
 
 
 def test_the_cached_framing_steps_read_only_the_inputs_their_key_names(
-        own_cache, data_copy, paragraphs, monkeypatch, two_coders):
-    global OPENED
+        data_copy, paragraphs, monkeypatch, two_coders):
     from kzreform.core.data import DESCRIPTOR
     from kzreform.framing import build as framing_build
 
-    monkeypatch.setenv(CACHE_VARIABLE, CACHE_OFF)  # the steps run, and read what they read
     data_dir = data_copy.resolve()
-    OPENED = set()
-    try:
-        framing_build.framing_tables(data_dir, {"paragraphs": paragraphs})
-        framing_build.intercoder_tables(data_dir, {"paragraphs": paragraphs})
-    finally:
-        opened, OPENED = OPENED, None
-    read = {path.relative_to(data_dir) for path in opened if data_dir in path.parents}
-    named = [Path(name) for name in framing_build.coding_inputs(data_dir)]
-    unnamed = {path for path in read
-               if not any(path == name or name in path.parents for name in named)
-               and path != Path(DESCRIPTOR) and not path.name.startswith(".")}
-    assert Path("coding/codebook.yml") in read, "the recording saw the steps' reads"
-    # The hand codings are read outside the cached steps and passed in as arguments.
-    assert {path.as_posix() for path in unnamed} <= {"coding/framing_manual.csv",
-                                                     "coding/framing_second.csv",
-                                                     "coding/framing_reconciled.csv"}
+    unnamed_reads = {}
+
+    def recording_call(step, directory, *arguments, inputs):
+        """The step itself, run afresh, with the files it opens recorded."""
+        RECORDING.append(set())
+        try:
+            return step(directory, *arguments)
+        finally:
+            opened = RECORDING.pop()
+            named = [data_dir / name for name in inputs]
+            unnamed_reads[step.__name__] = {
+                path.relative_to(data_dir).as_posix() for path in opened
+                if data_dir in path.parents and path != data_dir / DESCRIPTOR
+                and not path.name.startswith(".")  # locks
+                and not any(path == name or name in path.parents for name in named)}
+            unnamed_reads[step.__name__ + " read the codebook"] = (
+                data_dir / "coding" / "codebook.yml" in opened)
+
+    monkeypatch.setattr(framing_build, "cached_call", recording_call)
+    framing_build.framing_tables(data_dir, {"paragraphs": paragraphs})
+    framing_build.intercoder_tables(data_dir, {"paragraphs": paragraphs})
+    assert unnamed_reads == {"evaluate_and_fit": set(), "evaluate_and_fit read the codebook": True,
+                             "agreement_of_codings": set(),
+                             "agreement_of_codings read the codebook": True}
 
 
 def cues_row(data_dir):
@@ -179,11 +186,33 @@ def cues_row(data_dir):
 def test_editing_a_claim_reuses_the_stored_evaluation(own_cache, data_copy, paragraphs,
                                                        evaluations, two_coders):
     build.framing_tables(data_copy, {"paragraphs": paragraphs})
-    claims = data_copy / "coding" / "claims.csv"
-    claims.write_text(claims.read_text(encoding="utf-8").replace(",", ", ", 1), encoding="utf-8")
+    claims = pd.read_csv(data_copy / "coding" / "claims.csv", dtype=str, keep_default_na=False)
+    claims.loc[0, "value"] += " (edited)"
+    claims.to_csv(data_copy / "coding" / "claims.csv", index=False, lineterminator="\n")
     build.framing_tables(data_copy, {"paragraphs": paragraphs})
     assert evaluations == [1]
     with open(data_copy / "coding" / "voice_cues.csv", "a", encoding="utf-8") as cues:
         cues.write(cues_row(data_copy))
     build.framing_tables(data_copy, {"paragraphs": paragraphs})
     assert evaluations == [1, 1], "a changed coding input is evaluated again"
+
+
+def test_a_cache_that_cannot_be_written_is_not_used(tmp_path, monkeypatch):
+    blocked = tmp_path / "a-file-where-the-folder-should-be"
+    blocked.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv(CACHE_VARIABLE, str(blocked))
+    cache.store_result("kind", "key", [1])
+    assert cache.stored_result("kind", "key") is None
+
+
+def test_stored_results_beyond_the_limit_go_oldest_first(own_cache, monkeypatch):
+    monkeypatch.setattr(cache, "STORED_RESULTS_LIMIT", 2)
+    monkeypatch.setattr(cache, "_PRUNED", set())
+    folder = own_cache / "kind"
+    folder.mkdir(parents=True)
+    for age, key in enumerate(["newer", "older", "oldest"]):
+        (folder / f"{key}.json").write_text("[]", encoding="utf-8")
+        os.utime(folder / f"{key}.json", (1_000_000 - age, 1_000_000 - age))
+    cache.store_result("kind", "newest", [1])
+    assert sorted(path.stem for path in folder.glob("*.json")) == ["newer", "newest"]
+    assert cache.stored_result("kind", "newest") == [1]

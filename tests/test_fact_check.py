@@ -40,9 +40,10 @@ def law_row(law_id, period_id, provides):
 
 def test_a_law_row_holds_until_a_later_row_replaces_it_and_never_reaches_an_external_period():
     law = pd.DataFrame([law_row("l1", "before", "old"), law_row("l2", "amended", "new")])
-    assert law_rows(law, PERIODS, "p", "before")["provides"].tolist() == ["old"]
-    assert law_rows(law, PERIODS, "p", "later")["provides"].tolist() == ["new"]
-    assert law_rows(law, PERIODS, "p", "new").empty
+    periods = PERIODS.set_index("period_id")
+    assert law_rows(law, periods, "before")["provides"].tolist() == ["old"]
+    assert law_rows(law, periods, "later")["provides"].tolist() == ["new"]
+    assert law_rows(law, periods, "new").empty
     assert law_periods(PERIODS)["period_id"].tolist() == ["before", "amended", "later", "new"]
 
 

@@ -267,6 +267,23 @@ def test_a_malformed_resource_is_named(data_copy, capsys, change, field, value):
         assert f"datapackage.json, field {field!r}, value {value!r}: must be" in error
 
 
+def test_a_repeated_resource_name_is_named_even_with_its_findings_cached(data_copy, capsys):
+    """A table is found by its name; a second resource of that name would go unchecked."""
+    main(["validate", "--data-dir", str(data_copy)])  # the tables' findings now cached
+    descriptor = data_copy / "datapackage.json"
+    package = json.loads(descriptor.read_text(encoding="utf-8"))
+    first = next(resource for resource in package["resources"] if resource["name"] == "claims")
+    package["resources"].append({**first, "path": "coding/claims_copy.csv"})
+    descriptor.write_text(json.dumps(package), encoding="utf-8")
+    capsys.readouterr()
+    for command in ("validate", "build"):
+        assert main([command, "--data-dir", str(data_copy)]) == 1
+        error = capsys.readouterr().err
+        number = len(package["resources"])
+        assert (f"datapackage.json, field 'resources[{number}].name', value 'claims': names a "
+                "resource an earlier one names") in error
+
+
 # ---- issue 18, case 9: a table the study needs may not be header-only ------------------
 
 @pytest.mark.parametrize("name", ["events", "fact-statements", "external-facts",

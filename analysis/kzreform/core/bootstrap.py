@@ -15,26 +15,9 @@ SEED = 20260315
 INTERVAL = (2.5, 97.5)
 
 
-def resample(rng: np.random.Generator, sources: np.ndarray | None, n: int) -> np.ndarray:
-    """The rows of one bootstrap draw of ``n`` rows (grouped by ``sources`` where given)."""
-    if sources is None:
-        return rng.integers(n, size=n)
-    return _resample_sources(rng, _members(sources))
-
-
-def _members(sources: np.ndarray) -> list[np.ndarray]:
-    """The rows of each source, sources in sorted order."""
-    return [np.flatnonzero(sources == source) for source in np.unique(sources)]
-
-
-def _resample_sources(rng: np.random.Generator, members: list[np.ndarray]) -> np.ndarray:
-    return np.concatenate([rng.choice(members[drawn], size=len(members[drawn]))
-                           for drawn in rng.integers(len(members), size=len(members))])
-
-
 def draws(rng: np.random.Generator, sources: np.ndarray | None, n: int,
           resamples: int) -> np.ndarray | list[np.ndarray]:
-    """The rows of ``resamples`` draws of :func:`resample`.
+    """The rows of ``resamples`` bootstrap draws of ``n`` rows (grouped by ``sources`` if given).
 
     Without sources every draw has ``n`` rows, so they come as one array, row
     per draw: the same numbers as drawing one at a time, at the cost of one call.
@@ -42,8 +25,10 @@ def draws(rng: np.random.Generator, sources: np.ndarray | None, n: int,
     """
     if sources is None:
         return rng.integers(n, size=(resamples, n))
-    members = _members(sources)
-    return [_resample_sources(rng, members) for _ in range(resamples)]
+    members = [np.flatnonzero(sources == source) for source in np.unique(sources)]
+    return [np.concatenate([rng.choice(members[drawn], size=len(members[drawn]))
+                            for drawn in rng.integers(len(members), size=len(members))])
+            for _ in range(resamples)]
 
 
 def percentile_interval(values: np.ndarray, axis: int = 0) -> tuple:

@@ -25,6 +25,7 @@ that compares the committed tables with a fresh build does.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -42,10 +43,14 @@ CACHE_VARIABLE = "KZREFORM_CACHE"
 CACHE_OFF = "off"
 DEFAULT_CACHE = ROOT / ".cache"
 # Libraries whose version can change a computed figure or what validation finds.
-COMPUTING_LIBRARIES = ("numpy", "scipy", "pandas", "scikit-learn", "joblib", "krippendorff",
-                       "vaderSentiment", "google-re2", "frictionless")
+COMPUTING_LIBRARIES = ("numpy", "scipy", "pandas", "scikit-learn", "joblib", "vaderSentiment",
+                       "google-re2", "frictionless")
 # The cache keeps at most this much; the least recently used results go first.
 CACHE_LIMIT = "500M"
+# At most this many results of one kind of :func:`store_result` (each well under
+# a kilobyte for a table's findings).
+STORED_RESULTS_LIMIT = 5000
+_PRUNED: set[Path] = set()
 
 
 def cache_location() -> Path | None:
@@ -142,8 +147,10 @@ def store_result(kind: str, key: str, result) -> None:
     """Store a JSON-serialisable ``result`` under ``key`` among ``kind`` (unless the cache is off).
 
     Written to a temporary file, then renamed, so a reader never sees half a
-    result. A cache that cannot be written (a read-only or full disk) is not
-    used: the result is computed again next time.
+    result. A cache that cannot be written (a read-only or full disk, a file
+    where the folder should be) is not used: the result is computed again
+    next time. Beyond :data:`STORED_RESULTS_LIMIT` results of a kind, the
+    least recently stored go (checked once per process).
     """
     location = cache_location()
     if location is None:
@@ -154,5 +161,11 @@ def store_result(kind: str, key: str, result) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         temporary.write_text(json.dumps(result), encoding="utf-8")
         temporary.replace(folder / f"{key}.json")
+        if folder not in _PRUNED:  # once per process: listing the folder costs more than a store
+            _PRUNED.add(folder)
+            stored = sorted(folder.glob("*.json"), key=lambda path: path.stat().st_mtime)
+            for path in stored[:max(len(stored) - STORED_RESULTS_LIMIT, 0)]:
+                path.unlink(missing_ok=True)
     except OSError:
-        temporary.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)

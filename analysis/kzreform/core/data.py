@@ -243,12 +243,13 @@ def _parsed_descriptor(data_dir: Path) -> tuple[dict, dict[str, dict]]:
 
 
 def resource_shape_issues(resources: list, path: Path) -> list[Issue]:
-    """Resources that are not an object with a text 'name' and a text 'path'.
+    """Resources that are not an object with a text 'name' and a text 'path', or repeat a name.
 
     Every reader finds a table by its name and opens it by its path, so a resource
     without them cannot be read (a list of paths, allowed by Frictionless, is not used here).
     """
     issues = []
+    named: set[str] = set()
     for number, entry in enumerate(resources, start=1):
         if not isinstance(entry, dict):
             issues.append(Issue.at(path, "must be an object with 'name' and 'path'",
@@ -257,6 +258,12 @@ def resource_shape_issues(resources: list, path: Path) -> list[Issue]:
         issues += [Issue.at(path, "must be text (one name, one relative path)",
                             field=f"resources[{number}].{key}", value=entry.get(key))
                    for key in ("name", "path") if not isinstance(entry.get(key), str)]
+        if entry.get("name") in named:
+            issues.append(Issue.at(path, "names a resource an earlier one names: a table is "
+                                         "found by its name, so each name must be unique",
+                                   field=f"resources[{number}].name", value=entry["name"]))
+        elif isinstance(entry.get("name"), str):
+            named.add(entry["name"])
     return issues
 
 

@@ -780,11 +780,14 @@ class TwoCodings:
         counts = (values.T[:, :, None] == values_in_order[None, None, :]).sum(axis=1)
         # Krippendorff's coincidences of a unit coded m times: n_c n_k (less n_c where
         # c = k) over m - 1, which is nothing for a unit coded once or not at all.
-        pairs = counts[:, :, None] * counts[:, None, :] - (
-            counts[:, :, None] * np.eye(len(values_in_order))[None])
+        # With two codings m - 1 is 1: every coincidence, and every draw's sum of
+        # them, is a whole number, exact in any order of summation (so on any
+        # machine and linear-algebra library).
+        size = len(values_in_order)
+        pairs = counts[:, :, None] * counts[:, None, :] - counts[:, :, None] * np.eye(size)[None]
         coincidences = pairs / (np.maximum(counts.sum(axis=1), 2) - 1)[:, None, None]
         return cls(counts, values_in_order, np.isnan(values).any(axis=0),
-                   coincidences.reshape(len(counts), -1))
+                   coincidences.reshape(len(counts), size * size))
 
     def alpha(self, level, rows: np.ndarray | None = None) -> float:
         """Alpha over ``rows`` (every paragraph if None); see :meth:`alphas`."""
@@ -794,14 +797,14 @@ class TwoCodings:
     def alphas(self, level, weights: np.ndarray) -> np.ndarray:
         """Alpha of each draw; ``weights`` (draws, paragraphs): how often a draw takes each.
 
-        ``level`` is ``"nominal"``, ``"ordinal"``, ``"interval"`` or a distance
-        with the library's signature. Undefined (NaN) without two values coded,
-        or where a coder left a drawn paragraph uncoded (the lexicon codes no
-        stance target): alpha over the paragraphs it did code would not compare
-        like with like.
+        ``level`` is ``"nominal"``, ``"ordinal"`` or a distance with the
+        ``krippendorff`` package's signature (as the set-valued voices' MASI
+        is). Undefined (NaN) without two values coded, or where a coder left a
+        drawn paragraph uncoded (the lexicon codes no stance target): alpha
+        over the paragraphs it did code would not compare like with like.
         """
         size = len(self.domain)
-        observed = (weights @ self.coincidences).reshape(-1, size, size)
+        observed = (weights @ self.coincidences).reshape(len(weights), size, size)
         per_value = observed.sum(axis=1)
         total = per_value.sum(axis=1)
         expected = (per_value[:, :, None] * per_value[:, None, :]
@@ -819,8 +822,6 @@ class TwoCodings:
         first, second = self.domain[:, None], self.domain[None, :]
         if level == "nominal":
             return (first != second).astype(float)
-        if level == "interval":
-            return (first - second) ** 2
         one, other = np.indices((len(self.domain),) * 2)
         if level == "ordinal":
             # Per draw: the values coded from one value to the other, less half of each end.

@@ -3,7 +3,8 @@
 Leave-one-source-out: each hand-coded source is coded by a coder fitted on the
 other hand-coded sources only, so every paragraph is coded by a model that has
 never seen its text (or anything else from its source). The measures:
-Krippendorff's alpha (``krippendorff`` package) for stance (ordinal), primary
+Krippendorff's alpha (:class:`~kzreform.framing.coders.TwoCodings`, held to the
+``krippendorff`` package's by a test) for stance (ordinal), primary
 frame and stance target (nominal), and per-frame precision and recall of a frame's
 presence (primary or secondary) with the hand coding as the reference. Each
 comes with a percentile bootstrap 95% interval (fixed seed) that resamples

@@ -86,9 +86,9 @@ def frictionless_issues(package: dict, data_dir: Path) -> list[Issue]:
     paths = {resource["name"]: Path(data_dir) / resource["path"] for resource in tables}
     metadata = json.dumps({key: value for key, value in package.items() if key != "resources"},
                           sort_keys=True).encode()
-    keys = {resource["name"]: content_key(metadata, json.dumps(resource, sort_keys=True).encode(),
-                                          paths[resource["name"]].read_bytes())
-            for resource in tables}
+    tables_by_name = {resource["name"]: resource for resource in tables}
+    keys = {name: _key(metadata, resource, paths[name])
+            for name, resource in tables_by_name.items()}
     found = {name: stored_result(TABLE_CHECKS, key) for name, key in keys.items()}
     unchecked = [resource for resource in tables if found[resource["name"]] is None]
     issues = []
@@ -102,10 +102,18 @@ def frictionless_issues(package: dict, data_dir: Path) -> list[Issue]:
         issues = [_issue(Path(data_dir) / DESCRIPTOR, error) for error in report.errors]
         for task in report.tasks:
             found[task.name] = [_finding(_issue(paths[task.name], error)) for error in task.errors]
-            if not issues:  # a table's findings alone, not those of a broken descriptor
+            # A table's findings alone (not those of a broken descriptor), and only if
+            # the bytes Frictionless read are the bytes the key was made of.
+            if not issues and _key(metadata, tables_by_name[task.name],
+                                   paths[task.name]) == keys[task.name]:
                 store_result(TABLE_CHECKS, keys[task.name], found[task.name])
     return issues + [Issue.at(paths[resource["name"]], **finding)
                      for resource in tables for finding in found[resource["name"]]]
+
+
+def _key(metadata: bytes, resource: dict, path: Path) -> str:
+    """What a table's findings are stored under: the package's metadata, its resource, its bytes."""
+    return content_key(metadata, json.dumps(resource, sort_keys=True).encode(), path.read_bytes())
 
 
 def _finding(issue: Issue) -> dict:

@@ -51,17 +51,12 @@ def law_periods(periods: pd.DataFrame) -> pd.DataFrame:
     return periods[periods["kind"].isin([IN_FORCE, EXTERNAL])].sort_values("order")
 
 
-def law_rows(law: pd.DataFrame, periods: pd.DataFrame, provision_id: str,
-             period_id: str) -> pd.DataFrame:
-    """The law rows that describe a provision in a period (empty where none was recorded)."""
-    return _law_in_period(law[law["provision_id"] == provision_id],
-                          periods.set_index("period_id"), period_id)
+def law_rows(own: pd.DataFrame, periods: pd.DataFrame, period_id: str) -> pd.DataFrame:
+    """Of one provision's law rows ``own``: those that describe it in ``period_id``.
 
-
-def _law_in_period(own: pd.DataFrame, periods: pd.DataFrame, period_id: str) -> pd.DataFrame:
-    """Of one provision's law rows ``own``: those in force in ``period_id`` (or reported for it).
-
-    ``periods`` is indexed by period id.
+    ``periods`` is indexed by period id. In a period in force, the latest row of
+    a period in force up to it holds; an external period has only its own rows
+    (empty where none was recorded).
     """
     if periods.at[period_id, "kind"] == EXTERNAL:
         return own[own["period_id"] == period_id]
@@ -94,8 +89,8 @@ def law_beside_sources(matrix: pd.DataFrame, law: pd.DataFrame, periods: pd.Data
     by_id = periods.set_index("period_id")
     for provision in matrix.to_dict("records"):
         for period_id in tabulated:
-            provided = _law_in_period(law_of.get(provision["provision_id"], law.iloc[:0]),
-                                      by_id, period_id)
+            provided = law_rows(law_of.get(provision["provision_id"], law.iloc[:0]), by_id,
+                                period_id)
             verdicts = verdicts_of.get((provision["provision_id"], period_id), no_verdicts)
             rows.append({
                 "provision_id": provision["provision_id"], "provision": provision["provision"],

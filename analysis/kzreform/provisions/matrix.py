@@ -45,26 +45,19 @@ DIFFER = "differ"
 
 # --- the provisions matrix -----------------------------------------------------------
 
-def cell_text(cell_claims: pd.DataFrame, contradicted: frozenset[str] = frozenset()) -> str:
+def cell_text(rows: list[dict], contradicted: frozenset[str] = frozenset()) -> str:
     """A cell's value with the paragraphs that state it; differing statements are kept apart.
 
-    A value resting on a claim the law contradicts (``contradicted``: claim ids)
-    stays as the source states it, flagged.
+    ``rows``: the cell's claims as records, in ledger order. A value resting on
+    a claim the law contradicts (``contradicted``: claim ids) stays as the
+    source states it, flagged.
     """
-    return _claims_cell(cell_claims.to_dict("records"), contradicted)
-
-
-def external_cell_text(cell_claims: pd.DataFrame) -> str:
-    """An external cell: each value with the reference keys that report it, after a dagger."""
-    return _external_cell(cell_claims.to_dict("records"))
-
-
-def _claims_cell(rows: list[dict], contradicted: frozenset[str]) -> str:
     return _cell(rows, "source_id", "paragraph_id", NOT_STATED, "",
                  {row["value"] for row in rows if row["claim_id"] in contradicted})
 
 
-def _external_cell(rows: list[dict]) -> str:
+def external_cell_text(rows: list[dict]) -> str:
+    """An external cell: each value with the reference keys that report it, after a dagger."""
     return _cell(rows, "reference", "reference", NOT_STATED_EXTERNAL, f"{EXTERNAL_MARK} ", set(),
                  REPORTS_STATE)
 
@@ -107,8 +100,8 @@ def expected_cells(claims: pd.DataFrame, external_claims: pd.DataFrame,
         for period_id in periods["period_id"]:
             is_external = period_id in external
             own = grouped[is_external].get((provision_id, period_id), [])
-            cells[provision_id][period_id] = (_external_cell(own) if is_external
-                                              else _claims_cell(own, contradicted))
+            cells[provision_id][period_id] = (external_cell_text(own) if is_external
+                                              else cell_text(own, contradicted))
     return cells
 
 
