@@ -38,12 +38,13 @@ help:
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# --no-compile: byte-compiling every module of every package took 20 of the
-# install's 48 s; Python compiles the modules it imports when it first needs them.
+# Packages are byte-compiled when installed (20 of the install's 48 s): left to
+# compile on import, every process recompiles them where PYTHONDONTWRITEBYTECODE
+# is set (as in many containers and CI images), which doubled the test suite's time.
 $(INSTALLED): requirements.txt pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --no-compile --upgrade pip
-	$(BIN)/python -m pip install --quiet --no-compile -r requirements.txt
-	$(BIN)/python -m pip install --quiet --no-compile --no-deps -e .
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
 env: $(INSTALLED)
