@@ -50,3 +50,16 @@ def test_ci_runs_exactly_the_readme_test_command():
     assert ci_commands == ["make test"]
     assert re.search(r"^make test$", readme, flags=re.MULTILINE)
     assert re.search(r"^make report$", readme, flags=re.MULTILINE)
+
+
+def test_a_process_that_imports_the_package_does_not_compile_the_iri_grammars():
+    # Frictionless and Altair import jsonschema; with rfc3987_syntax importable it
+    # compiles 38 grammars, seconds in every command, test process and kernel.
+    import subprocess
+    import sys
+
+    probe = ("import sys, kzreform, jsonschema, frictionless, altair; "
+             "print(sys.modules.get('rfc3987_syntax') is None)")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            check=False)
+    assert result.stdout.strip() == "True", result.stderr
