@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import altair as alt
 import pandas as pd
 
@@ -9,6 +11,9 @@ from kzreform.core.vocabulary import STANCE_RANGE
 
 WIDTH = 560
 STANCE_DOMAIN = list(STANCE_RANGE)
+# Characters per line of a coder's label in a legend: the labels describe the
+# coders in full (as the reliability table does) and are longer than a line.
+LEGEND_LINE = 75
 
 
 def share_heatmap(shares: pd.DataFrame, category: str, title: str,
@@ -95,7 +100,10 @@ def calibration_chart(curve: pd.DataFrame, labels: dict[str, str]) -> alt.LayerC
     bin of confidence); ``labels`` names the coders. A calibrated coder's
     points lie on the dashed diagonal; a point's size is its paragraphs.
     """
-    shown = curve.assign(coder_label=curve["coder"].map(labels))
+    wrapped = {coder: "\n".join(textwrap.wrap(label, LEGEND_LINE))
+               for coder, label in labels.items()}
+    shown = curve.assign(coder_label=curve["coder"].map(labels),
+                         legend_label=curve["coder"].map(wrapped))
     unit = alt.Scale(domain=[0, 1])
     diagonal = alt.Chart(pd.DataFrame({"x": [0.0, 1.0]})).mark_line(
         strokeDash=[4, 4], color="#555").encode(x=alt.X("x:Q", scale=unit), y=alt.Y("x:Q"))
@@ -104,8 +112,9 @@ def calibration_chart(curve: pd.DataFrame, labels: dict[str, str]) -> alt.LayerC
                 axis=alt.Axis(format=".0%")),
         y=alt.Y("share_right:Q", title="Share coded rightly", scale=unit,
                 axis=alt.Axis(format=".0%")),
-        color=alt.Color("coder_label:N", title="Coder", sort=list(labels.values()),
-                        legend=alt.Legend(orient="bottom", columns=1, labelLimit=520)),
+        color=alt.Color("legend_label:N", title="Coder", sort=list(wrapped.values()),
+                        legend=alt.Legend(orient="bottom", columns=1, labelLimit=520,
+                                          labelExpr="split(datum.label, '\\n')")),
         tooltip=[alt.Tooltip("coder_label:N", title="Coder"),
                  alt.Tooltip("bin_low:Q", title="Confidence from", format=".0%"),
                  alt.Tooltip("bin_high:Q", title="to", format=".0%"),
