@@ -904,6 +904,20 @@ def test_distinctive_words_leave_out_function_words(coded):
 
 
 @pytest.mark.corpus
+def test_the_report_s_reading_of_the_stance_target_agreement_holds():
+    """The report: coders that learn targets from other texts' examples agree no better than
+    chance out of sample, and the calibrated coder, which reads the definitions, does better."""
+    evaluation = load_table("framing-reliability")
+    target = evaluation[(evaluation["measure"] == "alpha")
+                        & (evaluation["item"] == "stance_target")
+                        & (evaluation["evaluation"] == "leave-one-source-out")].set_index("coder")
+    from_examples = target.drop(index=["majority", "supervised-calibrated"])
+    assert len(from_examples) >= 1
+    assert ((from_examples["ci_low"] <= 0) & (from_examples["ci_high"] >= 0)).all()
+    assert target.loc["supervised-calibrated", "estimate"] > from_examples["estimate"].max()
+
+
+@pytest.mark.corpus
 def test_the_report_s_reading_of_the_leading_frames_holds(codebook):
     """The results name the leading frame of the critical, favourable and civil-society texts.
 

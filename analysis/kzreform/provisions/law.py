@@ -63,8 +63,7 @@ def law_rows(own: pd.DataFrame, periods: pd.DataFrame, period_id: str) -> pd.Dat
     kind = own["period_id"].map(periods["kind"])
     order = own["period_id"].map(periods["order"])
     earlier = (kind == IN_FORCE) & (order <= periods.at[period_id, "order"])
-    if not earlier.any():
-        return own[earlier]
+    # The latest of them (none where no row is earlier: the maximum is then NaN).
     return own[earlier & (order == order[earlier].max())]
 
 
