@@ -20,7 +20,14 @@ NOTEBOOKS_EXECUTED := $(patsubst analysis/%.ipynb,$(STAMPS)/%.executed,$(NOTEBOO
 GENERATED := report/_generated/release.yml report/_generated/vega-bundle.html
 REPORT_INPUTS := _quarto.yml analysis/_metadata.yml CITATION.cff CHANGELOG.md requirements.txt \
 	$(sort $(wildcard report/*.qmd report/*.bib report/*.py report/typst/*.typ))
-RENDERED := _output/report/index.html
+# The rendered pages, in three Quarto processes that make runs side by side:
+# the article (most of the render), the notebooks' pages (one process) and the
+# supplement. One input is never rendered by two processes at once: Quarto
+# writes its intermediate notebook beside the input.
+RENDERED_ARTICLE := _output/report/index.html
+RENDERED_NOTEBOOKS := $(STAMPS)/notebook-pages.rendered
+RENDERED_SUPPLEMENT := _output/report/supplement.html
+RENDERED := $(RENDERED_ARTICLE) $(RENDERED_NOTEBOOKS) $(RENDERED_SUPPLEMENT)
 
 .PHONY: help env data notebooks test report quarto clean FORCE
 .DEFAULT_GOAL := help
@@ -106,9 +113,13 @@ $(STAMPS)/%.executed: analysis/%.ipynb $(DATA_BUILT)
 $(GENERATED) &: $(INSTALLED) FORCE | $(DATA_BUILT) $(NOTEBOOKS_EXECUTED)
 	@$(BIN)/python -m kzreform report-assets >/dev/null
 
+QUARTO_RENDER := PATH="$(CURDIR)/$(BIN):$$PATH" quarto render
+$(RENDERED_ARTICLE): RENDER_INPUT := report/index.qmd
+$(RENDERED_NOTEBOOKS): RENDER_INPUT := analysis
+$(RENDERED_SUPPLEMENT): RENDER_INPUT := report/supplement.qmd
 $(RENDERED): $(NOTEBOOKS_EXECUTED) $(DATA_BUILT) $(GENERATED) $(REPORT_INPUTS) | quarto
-	PATH="$(CURDIR)/$(BIN):$$PATH" quarto render
-	@touch $@
+	$(QUARTO_RENDER) $(RENDER_INPUT)
+	@mkdir -p $(dir $@) && touch $@
 
 # One job per core: the notebooks execute side by side (each kernel uses one core).
 JOBS ?= $(shell getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)

@@ -53,6 +53,20 @@ def test_fix_rendered_pages_rewrites_only_affected_html(tmp_path):
     assert fix_rendered_pages(tmp_path) == []
 
 
+def test_fix_rendered_pages_given_the_pages_a_render_wrote_reads_no_other(tmp_path):
+    """Two Quarto processes render side by side: each fixes only what it wrote."""
+    (tmp_path / "report").mkdir()
+    written = tmp_path / "report" / "index.html"
+    written.write_text(f"<head>{QUARTO_WIDGET_HEAD_JSDELIVR}</head>", encoding="utf-8")
+    being_written = tmp_path / "report" / "supplement.html"
+    being_written.write_text(f"<head>{QUARTO_WIDGET_HEAD_JSDELIVR}", encoding="utf-8")
+    pdf = tmp_path / "report" / "index.pdf"
+    pdf.write_bytes(b"%PDF")
+    assert fix_rendered_pages(tmp_path, [written, pdf]) == [written]
+    assert being_written.read_text(encoding="utf-8") == f"<head>{QUARTO_WIDGET_HEAD_JSDELIVR}"
+    assert pdf.read_bytes() == b"%PDF"
+
+
 def test_notebook_pages_send_evidence_links_to_the_report(tmp_path):
     (tmp_path / "report").mkdir()
     (tmp_path / "analysis").mkdir()

@@ -15,6 +15,7 @@ Python it found, which need not have the study's dependencies installed.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 JUPYTER_CDN_SCRIPT = re.compile(
@@ -57,14 +58,17 @@ def point_evidence_links_to_report(html: str, page: PurePosixPath) -> str:
         lambda m: m.group(0) if m.group(1) in ids else f'href="{report}#{m.group(1)}"', html)
 
 
-def fix_rendered_pages(output_dir: Path) -> list[Path]:
-    """Apply every fix to each HTML page under ``output_dir``; return those changed.
+def fix_rendered_pages(output_dir: Path, pages: Iterable[Path] | None = None) -> list[Path]:
+    """Apply every fix to the HTML ``pages`` (default: each under ``output_dir``); return
+    those changed.
 
-    Every fix is idempotent, so all pages are fixed whichever were just
-    rendered.
+    Every fix is idempotent, so a page rendered before is left as it is. Quarto
+    processes rendering side by side (``make report``) each fix only the pages
+    they wrote: a page another process is writing is never read half-written.
     """
     output_dir = Path(output_dir)
-    html_pages = sorted(output_dir.rglob("*.html"))
+    html_pages = sorted(output_dir.rglob("*.html") if pages is None
+                        else (Path(page) for page in pages if Path(page).suffix == ".html"))
     texts = {path: path.read_text(encoding="utf-8") for path in html_pages}
     relative = {path: PurePosixPath(path.resolve().relative_to(output_dir.resolve()).as_posix())
                 for path in html_pages}
