@@ -59,12 +59,12 @@ def point_evidence_links_to_report(html: str, page: PurePosixPath) -> str:
 
 
 def fix_rendered_pages(output_dir: Path, pages: Iterable[Path] | None = None) -> list[Path]:
-    """Apply every fix to the HTML ``pages`` (default: each under ``output_dir``); return
-    those changed.
+    """Apply every fix to the HTML ``pages`` (default: all under ``output_dir``).
 
-    Every fix is idempotent, so a page rendered before is left as it is. Quarto
-    processes rendering side by side (``make report``) each fix only the pages
-    they wrote: a page another process is writing is never read half-written.
+    Returns the pages changed. Every fix is idempotent, so a page rendered
+    before is left as it is. Quarto processes rendering side by side (``make
+    report``) each fix only the pages they wrote: a page another process is
+    writing is never read half-written.
     """
     output_dir = Path(output_dir)
     html_pages = sorted(output_dir.rglob("*.html") if pages is None
