@@ -17,9 +17,11 @@ DATA_INPUTS := $(shell find data -type f ! -path 'data/processed/*' ! -path 'dat
 STAMPS := $(VENV)/stamps
 DATA_BUILT := $(STAMPS)/data-built
 NOTEBOOKS_EXECUTED := $(patsubst analysis/%.ipynb,$(STAMPS)/%.executed,$(NOTEBOOKS))
-GENERATED := report/_generated/release.yml report/_generated/vega-bundle.html
+# Written by `kzreform report-assets`: the version metadata, the Vega bundle, and
+# the values (article.yml) and Markdown blocks the article shows from the data.
+GENERATED := $(addprefix report/_generated/,release.yml vega-bundle.html article.yml)
 REPORT_INPUTS := _quarto.yml analysis/_metadata.yml CITATION.cff CHANGELOG.md requirements.txt \
-	$(sort $(wildcard report/*.qmd report/*.bib report/*.py report/typst/*.typ))
+	$(sort $(wildcard report/*.qmd report/*.bib report/*.py report/typst/*.typ report/_generated/*.md))
 # The rendered pages, in three Quarto processes that make runs side by side:
 # the article (most of the render), the notebooks' pages (one process) and the
 # supplement. One input is never rendered by two processes at once: Quarto

@@ -27,6 +27,8 @@ CITATION_KEY = re.compile(r"(?<![\w@])-?@(?P<key>[A-Za-z0-9_][\w:.#$%&+?<>~/-]*[
 CELL_OPTION = re.compile(r"^#\|\s*(?P<name>[\w-]+)\s*:\s*(?P<value>.*?)\s*$", re.MULTILINE)
 SECTION_ID = re.compile(r"^#+ .*\{[^}]*#(?P<id>sec-[A-Za-z0-9_-]+)[^}]*\}\s*$", re.MULTILINE)
 FENCED_CODE = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
+ARTICLE_VALUE = re.compile(r"\{\{<\s*meta\s+article\.(?P<name>[^\s>]+)\s*>\}\}")
+GENERATED_INCLUDE = re.compile(r"\{\{<\s*include\s+_generated/(?P<stem>[^\s>]+)\.md\s*>\}\}")
 
 
 @dataclass(frozen=True)
@@ -78,8 +80,21 @@ def article_code_cells(path: Path = ARTICLE) -> list[tuple[dict, str]]:
 
 
 def inline_expressions(path: Path = ARTICLE) -> list[str]:
+    """Inline code Quarto would run (`{python} ...`)."""
     _, body = front_matter_and_body(path)
     return re.findall(r"`\{python\}\s+([^`]+)`", FENCED_CODE.sub("", body))
+
+
+def quoted_values(path: Path = ARTICLE) -> list[str]:
+    """Names of the generated values the prose quotes: ``x.y`` of ``{{< meta article.x.y >}}``."""
+    _, body = front_matter_and_body(path)
+    return ARTICLE_VALUE.findall(body)
+
+
+def included_blocks(path: Path = ARTICLE) -> list[str]:
+    """Stems of the generated blocks the article includes (``_generated/<stem>.md``)."""
+    _, body = front_matter_and_body(path)
+    return GENERATED_INCLUDE.findall(body)
 
 
 def prose(path: Path = ARTICLE) -> str:

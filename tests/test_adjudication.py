@@ -11,7 +11,7 @@ from kzreform.core.vocabulary import AGREEMENT, CODER_1, CODER_2, NEW_CODE
 from kzreform.framing import adjudication, analysis
 from kzreform.framing.intercoder import COMPARISONS, comparison_name
 from kzreform.framing.rules import codebook_change_issues, reconciled_coding_issues
-from kzreform.pipeline.results import decision_figure
+from kzreform.core.vocabulary import decision_figure
 
 RECONCILED = "framing_reconciled.csv"
 

@@ -3,7 +3,8 @@
 Every embed points at a notebook cell with stored output, every cross-reference
 and citation resolves, the Quarto configuration names files that exist (or
 that `kzreform report-assets` writes), every embedded chart exports to static
-images, and the article's own code runs.
+images, and the article runs no code: every value it quotes and every block it
+includes is written by `kzreform report-assets`.
 """
 
 from __future__ import annotations
@@ -29,10 +30,12 @@ from report_source import (
     defined_labels,
     embeds,
     front_matter_and_body,
+    included_blocks,
     inline_expressions,
     labelled_cells,
     output_data,
     prose,
+    quoted_values,
     vega_lite_spec,
 )
 
@@ -40,7 +43,7 @@ from kzreform.core.data import load_table
 from kzreform.core.paths import DATA, DATAPACKAGE, ROOT
 from kzreform.corpus.segment import quote_in_text
 from kzreform.provisions.rules import bibliography_keys
-from kzreform.report import assets
+from kzreform.report import article, assets
 
 EMBEDS = embeds()
 CHART_EMBEDS = [embed for embed in EMBEDS if embed.label.startswith("fig-")]
@@ -178,14 +181,30 @@ def test_the_article_links_the_page_of_every_notebook_it_embeds():
     assert all(path.is_file() for path in linked), "a link names a notebook that does not exist"
 
 
-def test_article_code_and_inline_expressions_run(capsys):
-    """The article's own cells and `{python} ...` expressions run (as Quarto will run them)."""
-    namespace: dict = {}
-    for _, code in article_code_cells():
-        exec(compile(code, str(ARTICLE), "exec"), namespace)
-    values = [eval(expression, namespace) for expression in inline_expressions()]
-    assert values and all(str(value).strip() for value in values)
-    assert "@software{" in capsys.readouterr().out
+def test_the_article_runs_no_code():
+    """Quarto would start a kernel and run the article's code once per output format."""
+    assert article_code_cells() == [] and inline_expressions() == []
+
+
+def test_every_value_the_article_quotes_is_written_before_the_render():
+    values = article.article_values()
+    quoted = quoted_values()
+    assert quoted, "the article quotes no generated value"
+    for name in quoted:
+        value = values
+        for key in name.split("."):
+            assert isinstance(value, dict) and key in value, \
+                f"index.qmd quotes article.{name}; kzreform.report.article writes no such value"
+            value = value[key]
+        assert isinstance(value, (str, int)) and str(value).strip(), f"article.{name}: {value!r}"
+
+
+def test_every_block_the_article_includes_is_written_before_the_render():
+    blocks = article.article_blocks()
+    assert set(included_blocks()) == set(blocks)
+    assert "@software{" in blocks["how-to-cite"]
+    front, _ = front_matter_and_body()
+    assert front["metadata-files"] == ["_generated/article.yml"]
 
 
 def test_article_states_no_hand_typed_counts():

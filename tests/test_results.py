@@ -1,11 +1,11 @@
 """The results stage: the figures the notebooks and the report show are stored, not recomputed."""
 
+import inspect
 import re
 
 import nbformat
 import pandas as pd
 import pytest
-from report_source import article_code_cells, inline_expressions
 
 from kzreform.core.codebook import HAND_CODED, load_codebook
 from kzreform.core.data import load_table
@@ -13,6 +13,7 @@ from kzreform.core.paths import DATA, ROOT
 from kzreform.framing import analysis, display
 from kzreform.pipeline import results
 from kzreform.pipeline.stages import stage
+from kzreform.report import article
 
 pytestmark = pytest.mark.usefixtures("fast_build")
 
@@ -25,15 +26,13 @@ STATISTICS = re.compile(
 
 
 def display_code():
-    """(where, code) of every notebook code cell and of the article's code and inline values."""
+    """(where, code) of every notebook code cell and of what writes the article's values."""
     code = [(f"{path.name} cell {number}",
              "\n".join(line for line in cell.source.splitlines() if not line.startswith("#|")))
             for path in NOTEBOOKS
             for number, cell in enumerate(nbformat.read(path, as_version=4).cells)
             if cell.cell_type == "code"]
-    code += [(f"index.qmd cell {options.get('label', number)}", source)
-             for number, (options, source) in enumerate(article_code_cells())]
-    return code + [("index.qmd inline", expression) for expression in inline_expressions()]
+    return code + [("kzreform/report/article.py", inspect.getsource(article))]
 
 
 def test_notebooks_and_the_article_compute_no_framing_statistics():

@@ -23,6 +23,7 @@ OTHER_MEANINGS = {
     ("framing/charts.py", "year"): "Vega-Lite's time unit",
     ("report/citation.py", "year"): "a BibTeX field",
     ("provisions/display.py", "none"): "the prose's word for no direction of power",
+    ("report/article.py", "none"): "the prose's word for no unevaluated stance target",
     ("pipeline/stages.py", "corpus"): "the name of the build stage that segments the corpus",
 }
 

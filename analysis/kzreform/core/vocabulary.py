@@ -16,6 +16,8 @@ from kzreform.core.data import field_constraints, field_enum
 PARAGRAPH, HEADING, LIST_ITEM, FOOTNOTE = field_enum("paragraphs", "kind")
 # What a period describes: provisions in force, a proposal, or cited reporting.
 IN_FORCE, PROPOSAL, EXTERNAL = field_enum("periods", "kind")
+# The direction of power of a reform that moves none between branches.
+*_, NO_SHIFT, _ = field_enum("provisions", "power_direction")
 # What a period's change did to a provision.
 (INTRODUCED, ABOLISHED, MODIFIED, UNCHANGED, PROPOSED_ONLY,
  NOT_STATED) = field_enum("provisions", "change_kind")
@@ -50,8 +52,14 @@ ACTOR_CUE, REPORTING_CUE, FRAMING_CUE = field_enum("framing-voice-cues", "role")
 # mix of both, or a code neither gave).
 DECIDED_BY = field_enum("framing-reconciled", "decided_by")
 AGREEMENT, CODER_1, CODER_2, NEW_CODE = DECIDED_BY
+
 # The mark of a row of the automated coding.
 (AUTOMATED,) = field_enum("framing-auto", "coding")
 # The ends of the stance scale (the codebook's levels, generated into the schema).
 STANCE_RANGE = tuple(field_constraints("framing-manual", "stance")[bound]
                      for bound in ("minimum", "maximum"))
+
+
+def decision_figure(decision: str) -> str:
+    """The headline figure counting the reconciled paragraphs decided by ``decision``."""
+    return "adjudicated_" + decision.replace(" ", "_")

@@ -1,6 +1,7 @@
 """The results stage: the figures the notebooks and the report show, stored as tables.
 
-The notebooks and ``report/index.qmd`` read these tables and only format them:
+The notebooks and ``report/index.qmd`` (through :mod:`kzreform.report.article`)
+read these tables and only format them:
 no grouping, bootstrap or de-duplication happens at render time, so the prose
 and the tables cannot drift apart. All of it rests on one hand coding,
 :func:`kzreform.framing.analysis.hand_coding` (the reconciled coding).
@@ -15,7 +16,7 @@ import pandas as pd
 from kzreform.core.codebook import codebook_path, load_codebook
 from kzreform.core.data import load_table
 from kzreform.core.settings import build_settings
-from kzreform.core.vocabulary import DECIDED_BY
+from kzreform.core.vocabulary import DECIDED_BY, decision_figure
 from kzreform.corpus.segment import body_paragraphs
 from kzreform.framing import analysis
 from kzreform.provisions.matrix import reforms_by_direction
@@ -49,11 +50,6 @@ def leading_categories(frames: pd.DataFrame, voices: pd.DataFrame) -> pd.DataFra
 
 # Verdict counts of the per-source accuracy table the prose totals over all sources.
 ACCURACY_TOTALS = ("checked", "source_claim_contradicted", "not_verifiable_here", "imprecise")
-
-
-def decision_figure(decision: str) -> str:
-    """The headline figure counting the reconciled paragraphs decided by ``decision``."""
-    return "adjudicated_" + decision.replace(" ", "_")
 
 
 def headline_figures(paragraphs: pd.DataFrame, accuracy: pd.DataFrame,

@@ -1,6 +1,8 @@
-"""Files the render reads, written before it: the version metadata and the Vega bundle.
+"""Files the render reads, written before it.
 
-The version lives in one place, ``CITATION.cff`` (:mod:`kzreform.report.citation`).
+The version metadata, the Vega bundle, and the values and blocks the article
+shows (:mod:`kzreform.report.article`). The version lives in one place,
+``CITATION.cff`` (:mod:`kzreform.report.citation`).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import yaml
 
 from kzreform.core.errors import DataValidationError
 from kzreform.core.paths import ROOT
+from kzreform.report.article import article_blocks, article_values
 from kzreform.report.charts import vega_javascript_bundle
 from kzreform.report.citation import CITATION, Citation, load_citation
 from kzreform.report.environment import source_commit
@@ -18,6 +21,7 @@ from kzreform.report.environment import source_commit
 GENERATED = ROOT / "report" / "_generated"
 VEGA_BUNDLE_INCLUDE = GENERATED / "vega-bundle.html"
 RELEASE_METADATA = GENERATED / "release.yml"
+ARTICLE_VALUES = GENERATED / "article.yml"
 
 
 def vega_bundle_include() -> str:
@@ -57,11 +61,20 @@ def write_if_changed(path: Path, text: str) -> None:
 def write_report_assets(citation_path: Path = CITATION, out_dir: Path = GENERATED) -> list[Path]:
     """Write the generated files the Quarto project includes (git-ignored)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    bundle = out_dir / VEGA_BUNDLE_INCLUDE.name
-    metadata = out_dir / RELEASE_METADATA.name
-    write_if_changed(bundle, vega_bundle_include())
-    write_if_changed(metadata, (
-        "# Generated from CITATION.cff by `python -m kzreform report-assets`; do not edit.\n"
-        + yaml.safe_dump(release_metadata(load_citation(citation_path), source_commit()),
-                         sort_keys=True)))
-    return [bundle, metadata]
+    texts = {
+        VEGA_BUNDLE_INCLUDE.name: vega_bundle_include(),
+        RELEASE_METADATA.name: (
+            "# Generated from CITATION.cff by `python -m kzreform report-assets`; do not edit.\n"
+            + yaml.safe_dump(release_metadata(load_citation(citation_path), source_commit()),
+                             sort_keys=True)),
+        ARTICLE_VALUES.name: (
+            "# Generated from data/processed/ by `python -m kzreform report-assets`; do not edit.\n"
+            + yaml.safe_dump({"article": article_values()}, sort_keys=True, allow_unicode=True,
+                             width=float("inf"))),
+        **{f"{stem}.md": block for stem, block in article_blocks().items()},
+    }
+    paths = []
+    for name, text in texts.items():
+        write_if_changed(out_dir / name, text)
+        paths.append(out_dir / name)
+    return paths
