@@ -181,6 +181,12 @@ def test_the_article_links_the_page_of_every_notebook_it_embeds():
     assert all(path.is_file() for path in linked), "a link names a notebook that does not exist"
 
 
+def test_no_line_of_the_article_starts_with_a_cross_reference_in_parentheses():
+    """Pandoc reads "(@label)" at the start of a line as an example-list marker, "(1)"."""
+    _, body = front_matter_and_body()
+    assert re.findall(r"^\s*\(@\S+", body, flags=re.MULTILINE) == []
+
+
 def test_the_article_runs_no_code():
     """Quarto would start a kernel and run the article's code once per output format."""
     assert article_code_cells() == [] and inline_expressions() == []
