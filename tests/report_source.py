@@ -19,6 +19,7 @@ from kzreform.provisions.rules import REFERENCES
 
 QUARTO_PROJECT = ROOT / "_quarto.yml"
 ARTICLE = ROOT / "report" / "index.qmd"
+SUPPLEMENT = ROOT / "report" / "supplement.qmd"
 BIBLIOGRAPHY = REFERENCES  # the package reads it (kzreform.provisions.rules.bibliography_keys)
 
 EMBED = re.compile(r"\{\{<\s*embed\s+(?P<path>[^#\s>]+)#(?P<label>[^\s>]+)[^>]*>\}\}")

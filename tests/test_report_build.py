@@ -8,7 +8,7 @@ import yaml
 
 from kzreform.core import codebook
 from kzreform.core.paths import DATAPACKAGE
-from kzreform.report import article, assets, dictionary, environment
+from kzreform.report import article, assets, dictionary, environment, supplement
 from kzreform.report import citation as report_citation
 from kzreform.report.rendered_html import fix_rendered_pages, remove_jupyter_cdn_scripts
 
@@ -91,7 +91,7 @@ def test_report_assets_are_written_from_citation_cff(tmp_path):
     written = assets.write_report_assets(out_dir=tmp_path)
     assert sorted(path.name for path in written) == sorted(
         ["release.yml", "vega-bundle.html", "article.yml",
-         *(f"{stem}.md" for stem in article.article_blocks())])
+         *(f"{stem}.md" for stem in article.article_blocks() | supplement.supplement_blocks())])
     values = yaml.safe_load((tmp_path / "article.yml").read_text(encoding="utf-8"))
     assert values == {"article": article.article_values()}, "the values as Quarto reads them"
     metadata = yaml.safe_load((tmp_path / "release.yml").read_text(encoding="utf-8"))

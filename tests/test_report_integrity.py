@@ -24,6 +24,7 @@ from report_source import (
     BIBLIOGRAPHY,
     EMBED,
     QUARTO_PROJECT,
+    SUPPLEMENT,
     article_code_cells,
     citation_keys,
     cross_references,
@@ -43,7 +44,7 @@ from kzreform.core.data import load_table
 from kzreform.core.paths import DATA, DATAPACKAGE, ROOT
 from kzreform.corpus.segment import quote_in_text
 from kzreform.provisions.rules import bibliography_keys
-from kzreform.report import article, assets
+from kzreform.report import article, assets, supplement
 
 EMBEDS = embeds()
 CHART_EMBEDS = [embed for embed in EMBEDS if embed.label.startswith("fig-")]
@@ -187,9 +188,14 @@ def test_no_line_of_the_article_starts_with_a_cross_reference_in_parentheses():
     assert re.findall(r"^\s*\(@\S+", body, flags=re.MULTILINE) == []
 
 
-def test_the_article_runs_no_code():
-    """Quarto would start a kernel and run the article's code once per output format."""
-    assert article_code_cells() == [] and inline_expressions() == []
+@pytest.mark.parametrize("page", [ARTICLE, SUPPLEMENT], ids=lambda page: page.name)
+def test_the_report_pages_run_no_code(page):
+    """Quarto would start a kernel and run a page's code once per output format."""
+    assert article_code_cells(page) == [] and inline_expressions(page) == []
+
+
+def test_every_block_the_supplement_includes_is_written_before_the_render():
+    assert set(included_blocks(SUPPLEMENT)) == set(supplement.supplement_blocks())
 
 
 def test_every_value_the_article_quotes_is_written_before_the_render():

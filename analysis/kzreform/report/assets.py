@@ -1,7 +1,8 @@
 """Files the render reads, written before it.
 
 The version metadata, the Vega bundle, and the values and blocks the article
-shows (:mod:`kzreform.report.article`). The version lives in one place,
+and the supplement show (:mod:`kzreform.report.article`,
+:mod:`kzreform.report.supplement`). The version lives in one place,
 ``CITATION.cff`` (:mod:`kzreform.report.citation`).
 """
 
@@ -17,6 +18,7 @@ from kzreform.report.article import article_blocks, article_values
 from kzreform.report.charts import vega_javascript_bundle
 from kzreform.report.citation import CITATION, Citation, load_citation
 from kzreform.report.environment import source_commit
+from kzreform.report.supplement import supplement_blocks
 
 GENERATED = ROOT / "report" / "_generated"
 VEGA_BUNDLE_INCLUDE = GENERATED / "vega-bundle.html"
@@ -71,7 +73,8 @@ def write_report_assets(citation_path: Path = CITATION, out_dir: Path = GENERATE
             "# Generated from data/processed/ by `python -m kzreform report-assets`; do not edit.\n"
             + yaml.safe_dump({"article": article_values()}, sort_keys=True, allow_unicode=True,
                              width=float("inf"))),
-        **{f"{stem}.md": block for stem, block in article_blocks().items()},
+        **{f"{stem}.md": block
+           for stem, block in (article_blocks() | supplement_blocks()).items()},
     }
     paths = []
     for name, text in texts.items():
