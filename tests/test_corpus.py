@@ -215,3 +215,21 @@ def test_share_buttons_and_photo_credits_are_removed_from_any_source():
     assert [row["text"] for row in paragraphs] == [
         "Voters approved the draft, and officials said the parliament would change.",
         "Pictures of the vote show long queues at polling stations, observers said."]
+
+
+
+def test_the_timeline_draws_a_line_only_for_an_event_known_to_the_day():
+    from kzreform.corpus.charts import timeline_chart
+    from kzreform.corpus.overview import load_events
+    from kzreform.corpus.segment import with_dated_window
+
+    event = load_events().iloc[0]
+    events = with_dated_window(pd.DataFrame([
+        {**event.to_dict(), "event_id": "known-to-the-day", "date_earliest": "2022-06-05",
+         "date_latest": "2022-06-05", "date_precision": "day"},
+        {**event.to_dict(), "event_id": "known-to-the-year", "date_earliest": "2019-01-01",
+         "date_latest": "2019-12-31", "date_precision": "year"}]).astype(str))
+    sources = with_dated_window(pd.read_csv(DATA / "metadata" / "sources.csv", dtype=str))
+    spans, rules, *_ = timeline_chart(sources, events).layer
+    assert list(spans.data["event_id"]) == ["known-to-the-day", "known-to-the-year"]
+    assert list(rules.data["event_id"]) == ["known-to-the-day"]

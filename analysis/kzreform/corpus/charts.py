@@ -43,22 +43,26 @@ def timeline_chart(sources: pd.DataFrame, events: pd.DataFrame) -> alt.LayerChar
     )
     windows = published.mark_bar(height=8, color="#4c78a8").encode(x2="end:T")
     points = published.mark_point(filled=True, size=60, color="#4c78a8")
+    def event_layer(rows: pd.DataFrame) -> alt.Chart:
+        return alt.Chart(rows).encode(
+            x=alt.X("date_earliest:T", scale=x_scale),
+            color=alt.Color("basis:N", title="Event dated by",
+                            scale=alt.Scale(domain=EVENT_BASES,
+                                            range=["#e45756", "#9d755d"])),
+            tooltip=[alt.Tooltip("label:N", title="Event"),
+                     alt.Tooltip("date_precision:N", title="Date known to the"),
+                     alt.Tooltip("basis:N", title="Dated by")],
+        )
+
     # An event known only to the month or year is drawn as the span it may
-    # fall in, so the chart claims no more precision than the corpus gives.
-    event_base = alt.Chart(events).encode(
-        x=alt.X("date_earliest:T", scale=x_scale),
-        color=alt.Color("basis:N", title="Event dated by",
-                        scale=alt.Scale(domain=EVENT_BASES,
-                                        range=["#e45756", "#9d755d"])),
-        tooltip=[alt.Tooltip("label:N", title="Event"),
-                 alt.Tooltip("date_precision:N", title="Date known to the"),
-                 alt.Tooltip("basis:N", title="Dated by")],
-    )
-    spans_known = event_base.mark_rect(opacity=0.2).encode(x2="date_latest:T")
-    rules = event_base.mark_rule(strokeDash=[4, 3])
-    labels = event_base.mark_text(angle=270, align="left", baseline="bottom", dx=4, dy=-2,
-                                  fontSize=10).encode(x=alt.X("label_at:T", scale=x_scale),
-                                                      text="label:N", y=alt.value(0))
+    # fall in, and only an event known to the day gets a line at its date,
+    # so the chart claims no more precision than the corpus gives.
+    spans_known = event_layer(events).mark_rect(opacity=0.2).encode(x2="date_latest:T")
+    known_to_the_day = events[events["date_earliest"] == events["date_latest"]]
+    rules = event_layer(known_to_the_day).mark_rule(strokeDash=[4, 3])
+    labels = event_layer(events).mark_text(
+        angle=270, align="left", baseline="bottom", dx=4, dy=-2, fontSize=10,
+    ).encode(x=alt.X("label_at:T", scale=x_scale), text="label:N", y=alt.value(0))
     return (spans_known + rules + labels + windows + points).properties(
         width=WIDTH, height=220,
         title="Publication dates of the sources and the events they discuss",
