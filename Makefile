@@ -47,8 +47,8 @@ help:
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# pip installs uv (pinned here), which installs the pinned requirements: 14 s
-# where pip took 48 s, downloading and byte-compiling in parallel. Packages are
+# pip installs uv (pinned here), which installs the pinned requirements: about
+# 18 s where pip took 48 s, downloading and byte-compiling in parallel. Packages are
 # byte-compiled when installed: left to compile on import, every process
 # recompiles them where PYTHONDONTWRITEBYTECODE is set (as in many containers
 # and CI images), which doubled the test suite's time. uv reads its own

@@ -15,7 +15,7 @@ sys.path.insert(0, str(PROJECT / "analysis"))
 from kzreform.report.rendered_html import fix_rendered_pages
 
 output_dir = PROJECT / os.environ.get("QUARTO_PROJECT_OUTPUT_DIR", "_output")
-# The files this render wrote, one per line relative to the project (Quarto >= 1.3).
+# The files this render wrote, one per line, relative to the project.
 written = os.environ.get("QUARTO_PROJECT_OUTPUT_FILES")
 pages = None if written is None else [PROJECT / line for line in written.splitlines() if line]
 for page in fix_rendered_pages(output_dir, pages):

@@ -7,11 +7,10 @@ from conftest import snapshot
 from kzreform.cli import main
 from kzreform.core.codebook import MANUAL_COLUMNS
 from kzreform.core.data import field_enum, load_table
-from kzreform.core.vocabulary import AGREEMENT, CODER_1, CODER_2, NEW_CODE
+from kzreform.core.vocabulary import AGREEMENT, CODER_1, CODER_2, NEW_CODE, decision_figure
 from kzreform.framing import adjudication, analysis
 from kzreform.framing.intercoder import COMPARISONS, comparison_name
 from kzreform.framing.rules import codebook_change_issues, reconciled_coding_issues
-from kzreform.core.vocabulary import decision_figure
 
 RECONCILED = "framing_reconciled.csv"
 

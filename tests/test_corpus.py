@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kzreform.core.data import read_text
+from kzreform.core.data import load_table, read_text
 from kzreform.core.errors import DataValidationError
 from kzreform.core.paths import DATA, DATAPACKAGE, ROOT
 from kzreform.corpus.rules import boilerplate_issues
@@ -217,7 +217,6 @@ def test_share_buttons_and_photo_credits_are_removed_from_any_source():
         "Pictures of the vote show long queues at polling stations, observers said."]
 
 
-
 def test_the_timeline_draws_a_line_only_for_an_event_known_to_the_day():
     from kzreform.corpus.charts import timeline_chart
     from kzreform.corpus.overview import load_events
@@ -229,7 +228,7 @@ def test_the_timeline_draws_a_line_only_for_an_event_known_to_the_day():
          "date_latest": "2022-06-05", "date_precision": "day"},
         {**event.to_dict(), "event_id": "known-to-the-year", "date_earliest": "2019-01-01",
          "date_latest": "2019-12-31", "date_precision": "year"}]).astype(str))
-    sources = with_dated_window(pd.read_csv(DATA / "metadata" / "sources.csv", dtype=str))
+    sources = with_dated_window(load_table("sources"))
     spans, rules, *_ = timeline_chart(sources, events).layer
     assert list(spans.data["event_id"]) == ["known-to-the-day", "known-to-the-year"]
     assert list(rules.data["event_id"]) == ["known-to-the-day"]

@@ -216,7 +216,8 @@ def test_every_block_the_article_includes_is_written_before_the_render():
     assert set(included_blocks()) == set(blocks)
     assert "@software{" in blocks["how-to-cite"]
     front, _ = front_matter_and_body()
-    assert front["metadata-files"] == ["_generated/article.yml"]
+    assert [(ARTICLE.parent / path).resolve() for path in front["metadata-files"]] == \
+        [assets.ARTICLE_VALUES.resolve()]
 
 
 def test_article_states_no_hand_typed_counts():

@@ -52,7 +52,6 @@ ACTOR_CUE, REPORTING_CUE, FRAMING_CUE = field_enum("framing-voice-cues", "role")
 # mix of both, or a code neither gave).
 DECIDED_BY = field_enum("framing-reconciled", "decided_by")
 AGREEMENT, CODER_1, CODER_2, NEW_CODE = DECIDED_BY
-
 # The mark of a row of the automated coding.
 (AUTOMATED,) = field_enum("framing-auto", "coding")
 # The ends of the stance scale (the codebook's levels, generated into the schema).
@@ -60,6 +59,11 @@ STANCE_RANGE = tuple(field_constraints("framing-manual", "stance")[bound]
                      for bound in ("minimum", "maximum"))
 
 
+def as_name(value: str) -> str:
+    """A vocabulary value as a column or key name: 'coder 1' -> 'coder_1'."""
+    return value.replace(" ", "_")
+
+
 def decision_figure(decision: str) -> str:
     """The headline figure counting the reconciled paragraphs decided by ``decision``."""
-    return "adjudicated_" + decision.replace(" ", "_")
+    return "adjudicated_" + as_name(decision)

@@ -43,6 +43,7 @@ def timeline_chart(sources: pd.DataFrame, events: pd.DataFrame) -> alt.LayerChar
     )
     windows = published.mark_bar(height=8, color="#4c78a8").encode(x2="end:T")
     points = published.mark_point(filled=True, size=60, color="#4c78a8")
+
     def event_layer(rows: pd.DataFrame) -> alt.Chart:
         return alt.Chart(rows).encode(
             x=alt.X("date_earliest:T", scale=x_scale),

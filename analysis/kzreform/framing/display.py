@@ -66,10 +66,20 @@ def source_summary_table(summary: pd.DataFrame,
     return wide.reindex(["paragraphs", *order]).rename_axis("").reset_index()
 
 
+def _with_minus(number: str) -> str:
+    """The minus sign the tables print, not a hyphen."""
+    return number.replace("-", "−")
+
+
 def _shown(value: float, percent: bool) -> str:
     if pd.isna(value):
         return "–"
-    return f"{value:.0%}" if percent else f"{value:.2f}".replace("-", "−")
+    return f"{value:.0%}" if percent else _with_minus(f"{value:.2f}")
+
+
+def signed(value: float) -> str:
+    """'+0.41', '−0.29': a mean stance with its sign, for prose."""
+    return _with_minus(f"{value:+.2f}")
 
 
 def _interval_text(row: pd.Series, percent: bool) -> str:

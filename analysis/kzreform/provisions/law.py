@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kzreform.core.vocabulary import CONTRADICTED, EXTERNAL, IN_FORCE, NOT_VERIFIED
+from kzreform.core.vocabulary import CONTRADICTED, EXTERNAL, IN_FORCE, NOT_VERIFIED, as_name
 from kzreform.provisions.periods import period_ids
 
 # Ledgers whose rows are statements of a corpus source (the law may contradict
@@ -130,7 +130,7 @@ def source_accuracy(sources: pd.DataFrame, claims: pd.DataFrame, statements: pd.
     table = pd.DataFrame({"source_id": sorted(sources["source_id"])}).set_index("source_id")
     table["checked"] = by_source["checks"].nunique()
     for verdict in verdicts:
-        table[verdict.replace(" ", "_")] = counts[verdict]
+        table[as_name(verdict)] = counts[verdict]
     table = table.fillna(0).astype(int)
     table["contradicted_claims"] = contradicted.reindex(table.index).fillna("")
     return table.reset_index()

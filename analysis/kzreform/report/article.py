@@ -24,7 +24,9 @@ from kzreform.core.data import load_table
 from kzreform.core.paths import DATA
 from kzreform.evidence.quotes import load_evidence
 from kzreform.framing.analysis import MIXED_STANCE, TOTAL
-from kzreform.framing.display import alpha_between, headline, leading_text, stance_cells
+from kzreform.framing.coders import MajorityCoder
+from kzreform.framing.display import (ALPHA_ITEMS, alpha_between, headline, leading_text,
+                                      signed, stance_cells)
 from kzreform.framing.intercoder import BETWEEN_CODERS
 from kzreform.framing.reliability import flag_beats_chance, overall_calibration
 from kzreform.provisions.display import direction_counts
@@ -32,17 +34,6 @@ from kzreform.report import citation as cite
 
 # The final 2026 referendum result, as the Central Referendum Commission adopted it.
 FINAL_RESULT_2026 = "interfax2026final"
-# The variables whose agreement between the two hand codings the prose quotes.
-CODED_ITEMS = ("stance", "primary_frame", "stance_target", "voices")
-# The variables the automated coders code, and the coder they are compared
-# with: the most frequent code.
-AUTOMATED_ITEMS = ("stance", "primary_frame", "stance_target")
-BASELINE_CODER = "majority"
-
-
-def _signed(value: float) -> str:
-    """'+0.41', '−0.29': a mean stance with its sign, minus as the tables print it."""
-    return f"{value:+.2f}".replace("-", "−")
 
 
 def _reform_values(data_dir: Path) -> dict:
@@ -89,10 +80,10 @@ def _stance_values(figures: pd.Series, codebook, data_dir: Path) -> dict:
     leading = load_table("leading-categories", data_dir)
     return {
         "stance": stance,
-        "lowest_stance": {source: _signed(min(values)) for source, values in means.items()},
+        "lowest_stance": {source: signed(min(values)) for source, values in means.items()},
         "sources_evaluating": {target: int((by_target["stance_target"] == target).sum())
                                for target in codebook.targets},
-        "mixed_stance": {source: _signed(value) for source, value in mixed.items()},
+        "mixed_stance": {source: signed(value) for source, value in mixed.items()},
         "not_on_target": int(figures["coded_paragraphs_not_compared"]),
         "unevaluated_targets": " and ".join(
             f"“{codebook.targets[target]}”" for target in codebook.targets
@@ -105,6 +96,9 @@ def _stance_values(figures: pd.Series, codebook, data_dir: Path) -> dict:
 def _reliability_values(figures: pd.Series, codebook, data_dir: Path) -> dict:
     evaluation = load_table("framing-reliability", data_dir)
     chosen = evaluation.loc[evaluation["chosen"], "coder"].iloc[0]
+    # The variables the automated coders are evaluated on, as stored.
+    evaluated = evaluation.loc[(evaluation["coder"] == chosen)
+                               & (evaluation["measure"] == vocabulary.ALPHA), "item"]
     flag_shares = (evaluation[(evaluation["coder"] == chosen)
                               & (evaluation["measure"] == vocabulary.FLAGGED)]
                    .set_index("item")["estimate"])
@@ -117,9 +111,9 @@ def _reliability_values(figures: pd.Series, codebook, data_dir: Path) -> dict:
     return {
         "interval": f"{INTERVAL[1] - INTERVAL[0]:.0f}%",
         "chosen_coder": evaluation.loc[evaluation["chosen"], "coder_label"].iloc[0],
-        "chosen_alpha": {item: headline(evaluation, chosen, item) for item in AUTOMATED_ITEMS},
-        "baseline_alpha": {item: headline(evaluation, BASELINE_CODER, item)
-                           for item in AUTOMATED_ITEMS},
+        "chosen_alpha": {item: headline(evaluation, chosen, item) for item in evaluated},
+        "baseline_alpha": {item: headline(evaluation, MajorityCoder.name, item)
+                           for item in evaluated},
         "flagged_in_sample": f"{load_table('framing-auto', data_dir)['check_by_hand'].mean():.0%}",
         "flagged_out_of_sample": f"{flag_shares[vocabulary.FLAGGED_PARAGRAPHS]:.0%}",
         "errors_flagged": f"{flag_shares[vocabulary.FLAGGED_ERRORS]:.0%}",
@@ -129,9 +123,9 @@ def _reliability_values(figures: pd.Series, codebook, data_dir: Path) -> dict:
         "share_right": share_right,
         "trained_on": int(figures["hand_coded_paragraphs"]),
         "between_coders": {item: alpha_between(intercoder, BETWEEN_CODERS, item)
-                           for item in CODED_ITEMS},
+                           for item in ALPHA_ITEMS},
         "reconciled_paragraphs": reconciled,
-        "decided": {decision.replace(" ", "_"): count for decision, count in decided.items()},
+        "decided": {vocabulary.as_name(decision): count for decision, count in decided.items()},
         "disagreed": reconciled - decided[vocabulary.AGREEMENT],
         "codebook_changes": len(codebook.changes),
     }
@@ -158,13 +152,11 @@ def article_values(data_dir: Path = DATA) -> dict:
     }
 
 
-
 def article_blocks() -> dict[str, str]:
     """Markdown blocks the article includes, by file stem: the evidence and how to cite."""
     evidence = load_evidence()
     citation = cite.load_citation()
-    blocks = {"evidence": evidence.markdown(),
-              "external-evidence": evidence.external_markdown(),
-              "how-to-cite": (f"{cite.citation_text(citation)}\n\n```bibtex\n"
-                              f"{cite.citation_bibtex(citation)}\n```")}
-    return {name: text.rstrip("\n") + "\n" for name, text in blocks.items()}
+    return {"evidence": evidence.markdown(),
+            "external-evidence": evidence.external_markdown(),
+            "how-to-cite": (f"{cite.citation_text(citation)}\n\n```bibtex\n"
+                            f"{cite.citation_bibtex(citation)}\n```")}

@@ -73,7 +73,8 @@ def write_report_assets(citation_path: Path = CITATION, out_dir: Path = GENERATE
             "# Generated from data/processed/ by `python -m kzreform report-assets`; do not edit.\n"
             + yaml.safe_dump({"article": article_values()}, sort_keys=True, allow_unicode=True,
                              width=float("inf"))),
-        **{f"{stem}.md": block
+        # Each block ends in one newline, so an include never runs into what follows.
+        **{f"{stem}.md": block.rstrip("\n") + "\n"
            for stem, block in (article_blocks() | supplement_blocks()).items()},
     }
     paths = []

@@ -21,8 +21,7 @@ def _raw_html_table(table: pd.DataFrame) -> str:
 
 def supplement_blocks() -> dict[str, str]:
     """Markdown blocks the supplement includes, by file stem."""
-    blocks = {"supplement-data-files": _raw_html_table(dictionary.data_tables()),
-              "supplement-data-dictionary": _raw_html_table(dictionary.data_dictionary()),
-              "supplement-environment": _raw_html_table(environment.environment_table()),
-              "supplement-changelog": citation.changelog_markdown()}
-    return {name: text.rstrip("\n") + "\n" for name, text in blocks.items()}
+    return {"supplement-data-files": _raw_html_table(dictionary.data_tables()),
+            "supplement-data-dictionary": _raw_html_table(dictionary.data_dictionary()),
+            "supplement-environment": _raw_html_table(environment.environment_table()),
+            "supplement-changelog": citation.changelog_markdown()}
