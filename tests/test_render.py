@@ -149,6 +149,20 @@ def test_the_article_body_is_at_most_sixteen_pages(rendered):
     assert ends[-1] - starts[-1] <= BODY_PAGES
 
 
+def test_no_page_ends_with_a_table_caption_whose_table_starts_on_the_next(rendered):
+    """A caption is set above its table and kept on the page where the table starts."""
+    needs_poppler()
+    pages = subprocess.run(["pdftotext", "-layout", str(rendered[1]), "-"], capture_output=True,
+                           text=True, check=True).stdout.split("\f")
+    stranded = []
+    for number, page in enumerate(pages, start=1):
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        # The last line is the page number; a caption just above it has no table below.
+        if len(lines) >= 2 and re.match(r"Table \d+:", lines[-2]):
+            stranded.append((number, lines[-2]))
+    assert stranded == []
+
+
 WORD_BOX = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
                       r"([^<]*)</word>")
 
