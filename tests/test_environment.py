@@ -63,3 +63,11 @@ def test_a_process_that_imports_the_package_does_not_compile_the_iri_grammars():
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                             check=False)
     assert result.stdout.strip() == "True", result.stderr
+
+
+def test_the_test_process_does_not_compile_the_iri_grammars():
+    # pyproject.toml has pytest import the package before its plugins: nbval
+    # imports nbformat, hence jsonschema, as it is loaded.
+    import sys
+
+    assert sys.modules.get("rfc3987_syntax", "not imported") is None
