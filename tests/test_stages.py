@@ -40,12 +40,13 @@ def test_a_stage_reads_only_tables_of_earlier_stages():
         made.update(stage.makes)
 
 
-STUB = pd.DataFrame({"paragraph_id": ["x-p01"]})
+# A table no input refers to: the build checks the inputs' keys into what a stage made.
+STUB = pd.DataFrame({"source_id": ["x"]})
 GIVEN = {}
 
 
 def stub_first(data_dir, tables):
-    return {"paragraphs": STUB}
+    return {"text-signatures": STUB}
 
 
 def stub_second(data_dir, tables):
@@ -56,20 +57,20 @@ def stub_second(data_dir, tables):
 def test_a_builder_gets_only_the_tables_it_declares(data_copy):
     GIVEN.clear()
     build.run_stages(data_copy, [
-        Stage("first", "a stub", (f"{__name__}:stub_first",), reads=(), makes=("paragraphs",),
-              rules=()),
+        Stage("first", "a stub", (f"{__name__}:stub_first",), reads=(),
+              makes=("text-signatures",), rules=()),
         Stage("second", "a stub", (f"{__name__}:stub_second",),
-              reads=("paragraphs", "framing-auto"), makes=(), rules=())])
-    assert set(GIVEN) == {"paragraphs", "framing-auto"}
-    assert GIVEN["paragraphs"] is STUB  # made in this run, not read back
+              reads=("text-signatures", "framing-auto"), makes=(), rules=())])
+    assert set(GIVEN) == {"text-signatures", "framing-auto"}
+    assert GIVEN["text-signatures"] is STUB  # made in this run, not read back
     pd.testing.assert_frame_equal(GIVEN["framing-auto"], load_table("framing-auto", data_copy))
 
 
-def test_every_builder_a_stage_names_exists():
+def test_every_builder_and_rule_a_stage_names_exists():
     for stage in STAGES:
-        for builder in stage.builders:
-            module, function = builder.split(":")
-            assert callable(getattr(importlib.import_module(module), function)), builder
+        for name in (*stage.builders, *stage.rules):
+            module, function = name.split(":")
+            assert callable(getattr(importlib.import_module(module), function)), name
 
 
 def test_listing_the_stages_imports_no_builder():
@@ -94,23 +95,28 @@ def test_only_a_stage_rebuilds_it_and_every_stage_that_reads_what_it_makes(name)
         assert earlier.intersection(stage.reads), stage.name
 
 
-def test_a_bad_quote_is_refused_after_the_corpus_stage_before_any_coder_is_evaluated(
-        data_copy, monkeypatch):
+@pytest.mark.parametrize("field, value", [
+    ("quote", "words the paragraph lacks"),
+    # a key into the paragraphs the corpus stage makes (checked in the package's
+    # validation too, which comes only after the coders' evaluation)
+    ("paragraph_id", "fpc-2021-p999"),
+])
+def test_a_bad_claim_is_refused_after_the_corpus_stage_before_any_coder_is_evaluated(
+        data_copy, monkeypatch, field, value):
     claims = resource_path("claims", data_copy)
     table = pd.read_csv(claims, dtype=str, keep_default_na=False)
-    table.loc[0, "quote"] = "words the paragraph lacks"
+    table.loc[0, field] = value
     table.to_csv(claims, index=False, lineterminator="\n")
     before = snapshot(data_copy)
 
     def evaluated(*arguments, **keywords):
-        pytest.fail("a coder was evaluated although the corpus stage refused a quote")
+        pytest.fail("a coder was evaluated although the corpus stage refused a claim")
 
     monkeypatch.setattr(framing_build, "evaluate", evaluated)
     with pytest.raises(DataValidationError) as error:
         build.build(data_copy)
     assert "checked after the corpus stage" in str(error.value)
-    assert "claims.csv, row 2, field 'quote', value 'words the paragraph lacks'" \
-        in str(error.value)
+    assert f"claims.csv, row 2, field {field!r}, value {value!r}" in str(error.value)
     assert snapshot(data_copy) == before
 
 

@@ -10,13 +10,13 @@ from kzreform.core import transaction
 from kzreform.core.data import DESCRIPTOR
 from kzreform.core.errors import DataValidationError, ReleaseError, shown
 from kzreform.core.paths import DATA, relative
-from kzreform.core.schema import write_descriptor
 from kzreform.core.settings import DEFAULT_PROFILE, PROFILE_VARIABLE, selected_profile
-from kzreform.pipeline import build
 from kzreform.pipeline.stages import STAGE_NAMES, STAGES
-from kzreform.pipeline.validation import validate_package
-from kzreform.workflows.add_source import add_source
-from kzreform.workflows.coding_sheet import import_coding, import_reconciled, write_coding_sheet
+
+# Each command imports what it runs when it runs: the builders and validation
+# bring pandas, Frictionless and scikit-learn, the notebook, report and release
+# commands Jupyter, Altair and their JSON-schema stack (seconds in all), which
+# a command such as `release --check-tag` or `stages` never needs.
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -78,6 +78,8 @@ def _data_dir(args) -> tuple[Path, str]:
 
 
 def _build(args) -> None:
+    from kzreform.pipeline import build
+
     data_dir, name = _data_dir(args)
     for path in build.build(data_dir, name, args.only):
         print(f"wrote {path}")
@@ -92,6 +94,8 @@ def _stages(args) -> None:
 
 
 def _validate(args) -> None:
+    from kzreform.pipeline.validation import validate_package
+
     data_dir, name = _data_dir(args)
     with transaction.locked(data_dir, writing=False):
         outcome = transaction.recover(data_dir)
@@ -102,14 +106,13 @@ def _validate(args) -> None:
 
 
 def _schema(args) -> None:
+    from kzreform.core.schema import write_descriptor
+    from kzreform.pipeline.validation import validate_package
+
     data_dir, name = _data_dir(args)
     transaction.write(data_dir, write_descriptor, validate_package, name)
     print(f"wrote {name}/{DESCRIPTOR}")
 
-
-# The notebook, report and release commands import Jupyter, Altair and their
-# JSON-schema stack (seconds) only when they run, so that build and validate
-# start, and refuse bad input, without them.
 
 def _notebooks(args) -> None:
     from kzreform.workflows.notebooks import execute_notebook
@@ -152,6 +155,8 @@ def _changelog(args) -> None:
 
 
 def _add_source(args) -> None:
+    from kzreform.workflows.add_source import add_source
+
     data_dir, name = _data_dir(args)
     added = add_source(args.text, args.metadata, data_dir, name)
     print(f"added {added['source_id']} as {name}/{added['raw_file']}: "
@@ -159,6 +164,8 @@ def _add_source(args) -> None:
 
 
 def _coding_sheet(args) -> None:
+    from kzreform.workflows.coding_sheet import write_coding_sheet
+
     data_dir, _ = _data_dir(args)
     rows = write_coding_sheet(args.source_id, args.out, data_dir)
     print(f"wrote {relative(args.out)}: {rows} paragraphs of {args.source_id} to check and "
@@ -166,6 +173,8 @@ def _coding_sheet(args) -> None:
 
 
 def _import_coding(args) -> None:
+    from kzreform.workflows.coding_sheet import import_coding
+
     data_dir, name = _data_dir(args)
     imported = import_coding(args.sheet, data_dir, name)
     print(f"imported {imported['paragraphs']} hand-coded paragraphs of "
@@ -173,6 +182,8 @@ def _import_coding(args) -> None:
 
 
 def _import_reconciled(args) -> None:
+    from kzreform.workflows.coding_sheet import import_reconciled
+
     data_dir, name = _data_dir(args)
     stored = import_reconciled(args.file, data_dir, name)
     print(f"stored the reconciled coding of {stored} paragraphs; derived tables rebuilt in {name}")

@@ -23,7 +23,6 @@ from pathlib import Path, PurePosixPath
 
 import pandas as pd
 import yaml
-from frictionless.formats.csv.settings import FIELD_SIZE_LIMIT
 
 from kzreform.core.errors import Issue, raise_issues
 from kzreform.core.paths import DATA
@@ -194,6 +193,10 @@ def _csv_records(text: str) -> tuple[tuple[str, ...], ...]:
     # The csv module's cell limit is process-wide, and Frictionless raises it when its
     # CSV parser is first used. Set here too, a table reads the same whether or not
     # Frictionless ran first: a long paragraph the build wrote is read back by validate.
+    # (Imported here: Frictionless takes a third of a second to import, and a reader
+    # of the stored tables, a notebook or a command, may never validate.)
+    from frictionless.formats.csv.settings import FIELD_SIZE_LIMIT
+
     csv.field_size_limit(FIELD_SIZE_LIMIT)
     return tuple(tuple(record)
                  for record in csv.reader(io.StringIO(text, newline=""), strict=True))

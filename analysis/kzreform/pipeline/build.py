@@ -19,11 +19,14 @@ from kzreform.core.data import load_table, resource_path
 from kzreform.core.errors import raise_issues, shown
 from kzreform.core.paths import DATA
 from kzreform.pipeline.stages import STAGES, Stage, Tables, stages_from
-from kzreform.pipeline.validation import validate_inputs, validate_rebuilt
+from kzreform.pipeline.validation import input_keys_into, validate_inputs, validate_rebuilt
 
 
 def run_stages(data_dir: Path, stages: list[Stage] | tuple[Stage, ...] = STAGES) -> Tables:
-    """Build ``stages`` of ``data_dir`` in order, each refused by its rules before the next runs.
+    """Build ``stages`` of ``data_dir`` in order, each refused before the next runs.
+
+    After each stage, the inputs' foreign keys into what it made, and its
+    rules, are checked.
 
     A table a stage reads but none of ``stages`` makes is read from ``data_dir``
     as the last build left it. Nothing is written.
@@ -34,7 +37,7 @@ def run_stages(data_dir: Path, stages: list[Stage] | tuple[Stage, ...] = STAGES)
                 for name in stage.reads}
         built = stage.build(data_dir, read)
         checked = {**read, **built}
-        raise_issues([issue for rule in stage.rules for issue in rule(data_dir, checked)],
+        raise_issues([*input_keys_into(data_dir, built), *stage.rule_issues(data_dir, checked)],
                      f"invalid data (checked after the {stage.name} stage)")
         made.update(built)
     return made

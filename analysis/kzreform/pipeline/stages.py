@@ -10,10 +10,10 @@ stage that reads what it makes (:func:`stages_from`); ``validate`` runs the
 same rules on the stored tables. This table is the one declaration of the
 stages: the build, the command line, the Makefile's help and the tests read it.
 
-A stage names its builder as ``module:function`` and imports it only when it
-runs: the evaluation's machine-learning libraries take seconds to import, and
-a command that refuses bad input at the corpus stage, or lists the stages,
-never needs them.
+A stage names its builders and rules as ``module:function`` and imports them
+only when it runs: the evaluation's machine-learning libraries take seconds to
+import, and a command that refuses bad input at the corpus stage, or lists the
+stages, never needs them.
 """
 
 from __future__ import annotations
@@ -22,16 +22,15 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from kzreform.core.errors import DataValidationError
-from kzreform.evidence import rules as evidence_rules
-from kzreform.pipeline import rules as pipeline_rules
-from kzreform.provisions import rules as provisions_rules
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # Tables by resource name.
-Tables = dict[str, pd.DataFrame]
+Tables = dict[str, "pd.DataFrame"]
 # A builder takes the (staged) data directory and the derived tables it reads.
 Builder = Callable[[Path, Tables], Tables]
 # A content rule takes the data directory and the tables one stage read and made.
@@ -47,16 +46,25 @@ class Stage:
     builders: tuple[str, ...]  # "module:function", each a Builder
     reads: tuple[str, ...]  # derived tables of earlier stages
     makes: tuple[str, ...]
-    rules: tuple[Rule, ...]
+    rules: tuple[str, ...]  # "module:function", each a Rule
 
     def build(self, data_dir: Path, tables: Tables) -> Tables:
         """Run the stage's builders on ``data_dir`` with the tables it reads; all they make."""
         made: Tables = {}
         for name in self.builders:
-            module, function = name.split(":")
-            builder: Builder = getattr(importlib.import_module(module), function)
+            builder: Builder = _named(name)
             made.update(builder(data_dir, tables))
         return made
+
+    def rule_issues(self, data_dir: Path, tables: Tables) -> list:
+        """What the stage's rules find in ``tables`` (those it read and made)."""
+        return [issue for name in self.rules for issue in _named(name)(data_dir, tables)]
+
+
+def _named(name: str) -> Callable:
+    """The function a stage names as ``module:function``."""
+    module, function = name.split(":")
+    return getattr(importlib.import_module(module), function)
 
 
 STAGES: tuple[Stage, ...] = (
@@ -65,12 +73,13 @@ STAGES: tuple[Stage, ...] = (
           ("kzreform.corpus.build:corpus_tables", "kzreform.corpus.build:signature_tables"),
           reads=(),
           makes=("paragraphs", "removed-text", "text-signatures"),
-          rules=(pipeline_rules.corpus_rule_issues,)),
+          rules=("kzreform.pipeline.rules:corpus_rule_issues",)),
     Stage("provisions", "the provisions matrix, fact consistency, the law beside the sources",
           ("kzreform.provisions.build:provisions_tables",), reads=(),
           makes=("provisions-matrix", "provisions-matrix-claims", "fact-consistency",
                  "law-beside-sources", "source-accuracy"),
-          rules=(provisions_rules.matrix_cell_issues, provisions_rules.comparison_issues)),
+          rules=("kzreform.provisions.rules:matrix_cell_issues",
+                 "kzreform.provisions.rules:comparison_issues")),
     Stage("coding", "agreement between the two hand codings",
           ("kzreform.framing.build:intercoder_tables",), reads=("paragraphs",),
           makes=("intercoder-reliability",),
@@ -88,7 +97,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("evidence", "every quote and report the report's tables cite, for its appendices",
           ("kzreform.evidence.build:evidence_tables",), reads=("paragraphs", "exemplars"),
           makes=("evidence-quotes", "evidence-reports"),
-          rules=(evidence_rules.evidence_quote_issues,)),
+          rules=("kzreform.evidence.rules:evidence_quote_issues",)),
 )
 STAGE_NAMES = tuple(stage.name for stage in STAGES)
 

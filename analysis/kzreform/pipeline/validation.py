@@ -38,7 +38,7 @@ from kzreform.core.errors import NO_VALUE, Issue, raise_issues
 from kzreform.core.paths import DATA
 from kzreform.core.schema import descriptor_issues, raw_hash
 from kzreform.pipeline import rules
-from kzreform.pipeline.stages import STAGES
+from kzreform.pipeline.stages import STAGES, Tables
 
 DERIVED_FOLDER = "processed/"
 # Without foreign keys the tables are independent, and Frictionless can validate
@@ -157,13 +157,46 @@ def foreign_key_issues(package: dict, data_dir: Path) -> list[Issue]:
                                        "column its table lacks", field=f"{resource['name']}."
                                        "foreignKeys", value=list(fields + referenced[1])))
                 continue
-            issues += [Issue.at(path, f'[foreign-key] for "{", ".join(fields)}": values '
-                                      f'"{", ".join(cells)}" not found in the lookup table '
-                                      f'"{referenced[0]}" as "{", ".join(referenced[1])}"',
-                                row=number, field=", ".join(fields),
-                                value=cells[0] if len(cells) == 1 else list(cells))
-                       for number, cells in enumerate(rows, start=2)
-                       if any(cells) and cells not in known[referenced]]
+            issues += _unmatched_keys(path, fields, rows, referenced, known[referenced])
+    return issues
+
+
+def _unmatched_keys(path: Path, fields: tuple[str, ...], rows: list[tuple[str, ...]],
+                    referenced: tuple[str, tuple[str, ...]],
+                    known: set[tuple[str, ...]]) -> list[Issue]:
+    """An issue for each row whose (non-empty) key is not among the ``known`` keys."""
+    return [Issue.at(path, f'[foreign-key] for "{", ".join(fields)}": values '
+                           f'"{", ".join(cells)}" not found in the lookup table '
+                           f'"{referenced[0]}" as "{", ".join(referenced[1])}"',
+                     row=number, field=", ".join(fields),
+                     value=cells[0] if len(cells) == 1 else list(cells))
+            for number, cells in enumerate(rows, start=2)
+            if any(cells) and cells not in known]
+
+
+def input_keys_into(data_dir: Path, made: Tables) -> list[Issue]:
+    """Rows of the hand-edited inputs whose foreign key names no row of a table in ``made``.
+
+    The build checks them right after the stage that made the tables (still in
+    memory), so that a claim citing a paragraph the corpus does not have is
+    refused before the coders are evaluated; :func:`foreign_key_issues` says
+    the same of the stored package. A key naming a column the table lacks is
+    left to that check, which names it as a problem of the descriptor.
+    """
+    issues = []
+    for resource in descriptor(data_dir)["resources"]:
+        if is_derived(resource):
+            continue
+        for key in resource.get("schema", {}).get("foreignKeys", []):
+            fields, target = tuple(key["fields"]), key["reference"]
+            table = made.get(target["resource"])
+            referenced = (target["resource"], tuple(target["fields"]))
+            rows = _key_rows(Path(data_dir) / resource["path"], fields)
+            if table is None or rows is None or not set(referenced[1]) <= set(table.columns):
+                continue
+            known = set(table[list(referenced[1])].astype(str).itertuples(index=False, name=None))
+            issues += _unmatched_keys(Path(data_dir) / resource["path"], fields, rows, referenced,
+                                      known)
     return issues
 
 
@@ -258,7 +291,7 @@ def stage_rule_issues(data_dir: Path = DATA) -> list[Issue]:
     for stage in STAGES:
         if stage.rules:
             stored = {name: load_table(name, data_dir) for name in (*stage.reads, *stage.makes)}
-            issues += [issue for rule in stage.rules for issue in rule(data_dir, stored)]
+            issues += stage.rule_issues(data_dir, stored)
     return issues
 
 

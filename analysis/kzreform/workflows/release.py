@@ -20,7 +20,6 @@ from pathlib import Path
 
 from kzreform.core.errors import ReleaseError
 from kzreform.core.paths import DATA, OUTPUT, ROOT, relative
-from kzreform.report.assets import write_report_assets
 from kzreform.report.citation import CHANGELOG, CITATION, SEMVER, changelog_entry, load_citation
 
 RELEASES = ROOT / "releases"
@@ -97,9 +96,13 @@ def release_notes(version: str, changelog_path: Path = CHANGELOG) -> str:
 def render_report(root: Path = ROOT) -> None:
     """Render the project (report and notebook pages) into ``_output/``.
 
-    The article's code runs afresh (nothing is frozen), so the environment
-    table and the citation describe this release.
+    The values and blocks the pages show are written afresh first, so the
+    version metadata and the citation describe this release. (Imported here:
+    the report's code brings Altair and the framing analysis, which the
+    release checks never need.)
     """
+    from kzreform.report.assets import write_report_assets
+
     quarto = shutil.which("quarto")
     if quarto is None:
         raise ReleaseError("the release checks passed, but rendering needs Quarto 1.7 or newer, "
