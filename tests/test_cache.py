@@ -1,8 +1,10 @@
 """The disk cache of slow build steps (kzreform.core.cache): a stored result is a fresh result."""
 
+import multiprocessing
 import os
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -42,6 +44,29 @@ def test_a_second_call_with_the_same_inputs_is_not_computed_and_equals_the_first
     pd.testing.assert_frame_equal(first[0], second[0])
     assert first[1] == second[1]
     assert any(own_cache.rglob("*")), "the result is stored in the folder KZREFORM_CACHE names"
+
+
+def slow_logged_step(data_dir, log):
+    """A slow step that records each computation in the file ``log`` (shared by processes)."""
+    with open(log, "a", encoding="utf-8") as out:
+        out.write(f"{os.getpid()}\n")
+    time.sleep(1)
+    return (data_dir / "coding" / "stopwords.txt").read_text(encoding="utf-8")
+
+
+def test_two_processes_that_need_one_result_at_once_compute_it_once(own_cache, data_copy,
+                                                                     tmp_path):
+    log = tmp_path / "computed.log"
+    context = multiprocessing.get_context("fork")
+    with context.Pool(2) as pool:
+        results = pool.starmap(cached_call_of_slow_step, [(data_copy, log)] * 2)
+    assert len(log.read_text(encoding="utf-8").splitlines()) == 1
+    assert results[0] == results[1] == (data_copy / "coding" / "stopwords.txt").read_text(
+        encoding="utf-8")
+
+
+def cached_call_of_slow_step(data_dir, log):
+    return cached_call(slow_logged_step, data_dir, log, inputs=STEP_INPUTS)
 
 
 def test_another_argument_is_computed_again(own_cache, data_copy):

@@ -26,11 +26,12 @@ that compares the committed tables with a fresh build does.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import json
 import os
 import platform
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -109,10 +110,34 @@ def cached_call(step: Callable, data_dir: Path, *arguments, inputs: tuple[str, .
         return step(data_dir, *arguments)
     memory = joblib.Memory(location, verbose=0)
     stored = memory.cache(_keyed, ignore=["step", "data_dir"])
-    result = stored(step, data_dir, arguments, f"{step.__module__}.{step.__qualname__}",
-                    input_digest(data_dir, inputs), code_version())
+    key = (f"{step.__module__}.{step.__qualname__}", input_digest(data_dir, inputs),
+           code_version())
+    with _computing(location, joblib.hash((key, arguments))):
+        result = stored(step, data_dir, arguments, *key)
     memory.reduce_size(bytes_limit=CACHE_LIMIT)
     return result
+
+
+@contextlib.contextmanager
+def _computing(location: Path, key: str) -> Iterator[None]:
+    """Held while a process computes, or reads, the result stored under ``key``.
+
+    A second process that needs the same result meanwhile (the test workers and
+    a build they start begin side by side, each needing the coders'
+    evaluation) waits, then reads what the first stored instead of computing
+    it again. Keys share 256 lock files by their first two hex digits, so the
+    folder never grows; a cache folder that cannot be written has no lock,
+    and each process computes.
+    """
+    try:
+        (location / "locks").mkdir(parents=True, exist_ok=True)
+        lock = open(location / "locks" / f"{key[:2]}.lock", "w", encoding="utf-8")
+    except OSError:
+        yield
+        return
+    with lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 def _keyed(step: Callable, data_dir: Path, arguments: tuple, step_name: str, inputs: str,
