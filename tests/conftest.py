@@ -4,9 +4,10 @@ Tests whose point is not the statistics build with the ``fast`` profile of
 ``data/build_settings.csv`` (fixture ``fast_build``); the one fresh build the
 committed tables are compared with (``fresh_build``) uses the profile the run
 was started with, the default one unless ``KZREFORM_PROFILE`` names another,
-and computes everything afresh (no cached step, :mod:`kzreform.core.cache`). The
-other builds of a run share a cache of their own, empty when the run starts,
-unless ``KZREFORM_CACHE`` names one.
+and computes everything afresh (no cached step, :mod:`kzreform.core.cache`)
+unless ``--fresh-build-from-cache`` is given, as the add-source workflow's copy
+is (tests/test_workflow.py). The other builds of a run share a cache of their
+own, empty when the run starts, unless ``KZREFORM_CACHE`` names one.
 """
 
 import fcntl
@@ -119,11 +120,15 @@ def two_coders(data_copy, monkeypatch):
 
 
 @pytest.fixture(scope="session")
-def fresh_build():
-    """Every derived table of data/, built once per test run with the run's profile."""
+def fresh_build(pytestconfig):
+    """Every derived table of data/, built once per test run with the run's profile.
+
+    Computed afresh, unless the run reuses its cache (``--fresh-build-from-cache``).
+    """
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(PROFILE_VARIABLE, STUDY_PROFILE)
-        patch.setenv(CACHE_VARIABLE, CACHE_OFF)
+        if not pytestconfig.getoption("--fresh-build-from-cache"):
+            patch.setenv(CACHE_VARIABLE, CACHE_OFF)
         return build.build_tables()
 
 
@@ -196,6 +201,10 @@ def pytest_addoption(parser):
     parser.addoption("--study-data-only", action="store_true",
                      help="run only the tests that read the repository's data as it is "
                           "(no private copy, no temporary folder)")
+    parser.addoption("--fresh-build-from-cache", action="store_true",
+                     help="the fresh build the stored tables are compared with reuses the "
+                          "run's cache of slow steps (a result the cache returns is the one a "
+                          "fresh computation gives: tests/test_cache.py)")
 
 
 def pytest_collection_modifyitems(config, items):
