@@ -4,12 +4,13 @@ Tests whose point is not the statistics build with the ``fast`` profile of
 ``data/build_settings.csv`` (fixture ``fast_build``); the one fresh build the
 committed tables are compared with (``fresh_build``) uses the profile the run
 was started with, the default one unless ``KZREFORM_PROFILE`` names another,
-and computes everything afresh (no cached step, :mod:`kzreform.core.cache`)
+and computes everything afresh (no cached step is read, :mod:`kzreform.core.cache`)
 unless ``--fresh-build-from-cache`` is given, as the add-source workflow's copy
 is (tests/test_workflow.py). The other builds of a run share a cache of their
 own, empty when the run starts, unless ``KZREFORM_CACHE`` names one.
 """
 
+import contextlib
 import fcntl
 import hashlib
 import os
@@ -21,7 +22,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kzreform.core.cache import CACHE_OFF, CACHE_VARIABLE
+from kzreform.core.cache import CACHE_VARIABLE, computed_afresh
 from kzreform.core.codebook import load_codebook
 from kzreform.core.data import load_table
 from kzreform.core.paths import DATA, ROOT
@@ -123,12 +124,13 @@ def two_coders(data_copy, monkeypatch):
 def fresh_build(pytestconfig):
     """Every derived table of data/, built once per test run with the run's profile.
 
-    Computed afresh, unless the run reuses its cache (``--fresh-build-from-cache``).
+    Computed afresh, unless the run reuses its cache (``--fresh-build-from-cache``);
+    what it computes is stored in the run's cache for the builds that follow.
     """
-    with pytest.MonkeyPatch.context() as patch:
+    reused = pytestconfig.getoption("--fresh-build-from-cache")
+    with pytest.MonkeyPatch.context() as patch, \
+            contextlib.nullcontext() if reused else computed_afresh():
         patch.setenv(PROFILE_VARIABLE, STUDY_PROFILE)
-        if not pytestconfig.getoption("--fresh-build-from-cache"):
-            patch.setenv(CACHE_VARIABLE, CACHE_OFF)
         return build.build_tables()
 
 

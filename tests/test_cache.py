@@ -69,6 +69,16 @@ def cached_call_of_slow_step(data_dir, log):
     return cached_call(slow_logged_step, data_dir, log, inputs=STEP_INPUTS)
 
 
+def test_computed_afresh_never_reads_the_cache_but_fills_it(own_cache, data_copy):
+    cached_call(counted_step, data_copy, TABLE, 2, inputs=STEP_INPUTS)
+    with cache.computed_afresh():
+        cached_call(counted_step, data_copy, TABLE, 2, inputs=STEP_INPUTS)
+        cached_call(counted_step, data_copy, TABLE, 3, inputs=STEP_INPUTS)
+    assert CALLS == [2, 2, 3]
+    cached_call(counted_step, data_copy, TABLE, 3, inputs=STEP_INPUTS)
+    assert CALLS == [2, 2, 3], "what was computed afresh is stored"
+
+
 def test_another_argument_is_computed_again(own_cache, data_copy):
     cached_call(counted_step, data_copy, TABLE, 2, inputs=STEP_INPUTS)
     cached_call(counted_step, data_copy, TABLE, 3, inputs=STEP_INPUTS)

@@ -179,7 +179,8 @@ def test_a_cell_a_spreadsheet_would_run_is_quoted_on_export_and_restored_on_impo
         assert coding_sheet.restored(coding_sheet.neutralised(cell)) == cell
 
 
-def test_a_sheet_saved_with_a_byte_order_mark_is_imported(tmp_path, data_copy, source):
+def test_a_sheet_saved_with_a_byte_order_mark_is_imported(tmp_path, data_copy, source,
+                                                          two_coders):
     original = without_hand_coding(data_copy, source)
     sheet = filled_in(coding_sheet.coding_sheet(source, data_copy), original)
     path = tmp_path / "sheet.csv"

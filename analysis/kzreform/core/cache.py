@@ -52,6 +52,7 @@ CACHE_LIMIT = "500M"
 # a kilobyte for a table's findings).
 STORED_RESULTS_LIMIT = 5000
 _PRUNED: set[Path] = set()
+_afresh = False  # see computed_afresh
 
 
 def cache_location() -> Path | None:
@@ -113,7 +114,10 @@ def cached_call(step: Callable, data_dir: Path, *arguments, inputs: tuple[str, .
     key = (f"{step.__module__}.{step.__qualname__}", input_digest(data_dir, inputs),
            code_version())
     with _computing(location, joblib.hash((key, arguments))):
-        result = stored(step, data_dir, arguments, *key)
+        if _afresh:
+            result, _ = stored.call(step, data_dir, arguments, *key)
+        else:
+            result = stored(step, data_dir, arguments, *key)
     memory.reduce_size(bytes_limit=CACHE_LIMIT)
     return result
 
@@ -138,6 +142,22 @@ def _computing(location: Path, key: str) -> Iterator[None]:
     with lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         yield
+
+
+@contextlib.contextmanager
+def computed_afresh() -> Iterator[None]:
+    """Within it, every cached step is computed, never read, and its result stored.
+
+    What a build computes within it is a fresh computation, as when the cache
+    is off; the results it stores spare the next build with the same inputs
+    (the test run's fresh build, then the tests' builds of copies).
+    """
+    global _afresh
+    before, _afresh = _afresh, True
+    try:
+        yield
+    finally:
+        _afresh = before
 
 
 def _keyed(step: Callable, data_dir: Path, arguments: tuple, step_name: str, inputs: str,
