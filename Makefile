@@ -99,13 +99,17 @@ quarto: $(RENDER_INSTALLED) $(NOTEBOOKS_EXECUTED) $(DATA_BUILT)
 	  exit 1; }
 
 # make report: each step runs only when one of its inputs is newer than
-# what it last made; with nothing changed, nothing runs.
+# what it last made; with nothing changed, nothing runs. In a fresh clone every
+# file is new, so the build and the notebooks first compare what they last ran
+# with, as recorded beside their outputs, with what is there now
+# (--unless-current; kzreform/pipeline/record.py): the committed tables and
+# notebooks are computed again only if something they follow from changed.
 $(DATA_BUILT): $(INSTALLED) $(DATA_INPUTS) $(PACKAGE)
-	$(BIN)/python -m kzreform build
+	$(BIN)/python -m kzreform build --unless-current
 	@mkdir -p $(STAMPS) && touch $@
 
 $(STAMPS)/%.executed: analysis/%.ipynb $(DATA_BUILT)
-	$(BIN)/python -m kzreform notebooks $<
+	$(BIN)/python -m kzreform notebooks --unless-current $<
 	@touch $@
 
 # Always run; the files change (and trigger a render) only when their

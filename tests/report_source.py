@@ -14,8 +14,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from kzreform.core.paths import ROOT
-from kzreform.provisions.rules import REFERENCES
+from kzreform.core.paths import REFERENCES, ROOT
 
 QUARTO_PROJECT = ROOT / "_quarto.yml"
 ARTICLE = ROOT / "report" / "index.qmd"

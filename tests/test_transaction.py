@@ -29,6 +29,7 @@ from kzreform.core.data import load_table, resource_path
 from kzreform.core.errors import DataValidationError
 from kzreform.core.settings import PROFILE_VARIABLE
 from kzreform.core.transaction import TransactionError
+from kzreform.pipeline import record
 from kzreform.pipeline.validation import validate_package
 from kzreform.workflows.add_source import add_source
 
@@ -160,10 +161,14 @@ def test_readers_refuse_a_half_committed_directory_until_it_is_recovered(tmp_pat
     assert run_child(kill_at, tmp_path / "log", *stub_arguments(data)).returncode == KILLED
     with pytest.raises(TransactionError, match="a write was interrupted"):
         load_table("sources", data)
-    # The study's profile: the build then rewrites every derived table as committed.
+    # The study's profile: the build then rewrites every derived table as committed,
+    # and records that it built them from the stub's inputs.
     monkeypatch.setenv(PROFILE_VARIABLE, STUDY_PROFILE)
     assert main(["build", "--data-dir", str(data)]) == 0  # the next writer rolls forward first
-    assert snapshot(data) == after
+    rebuilt, expected = snapshot(data), dict(after)  # the fixture's, shared: not changed
+    assert rebuilt.pop(Path(record.RECORD)) != expected.pop(Path(record.RECORD))
+    assert rebuilt == expected
+    assert record.is_current(data)
 
 
 def test_two_add_sources_at_once_both_land(tmp_path, new_source):

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from kzreform.core import transaction
-from kzreform.core.data import DESCRIPTOR
+from kzreform.core.data import DERIVED_FOLDER, DESCRIPTOR
 from kzreform.core.errors import DataValidationError, ReleaseError, shown
 from kzreform.core.paths import DATA, relative
 from kzreform.core.settings import DEFAULT_PROFILE, PROFILE_VARIABLE, selected_profile
@@ -29,12 +29,19 @@ def _parser() -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=text)
         command.add_argument("--data-dir", type=Path, help="data directory (default: data/)")
     commands.choices["build"].add_argument(
+        "--unless-current", action="store_true",
+        help="build nothing if the build record says the derived tables are what a build "
+             "would write now (the inputs, the code, the profile and the tables unchanged)")
+    commands.choices["build"].add_argument(
         "--only", choices=STAGE_NAMES, metavar="STAGE",
         help="rebuild this stage and the stages that read what it makes "
              f"({', '.join(STAGE_NAMES)}; 'kzreform stages' lists them)")
     commands.add_parser("stages", help="list the build stages in order, with what each makes")
     run = commands.add_parser("notebooks", help="execute notebooks in place")
     run.add_argument("paths", nargs="+", type=Path)
+    run.add_argument("--unless-current", action="store_true",
+                     help="leave a notebook whose code and data are those it was last "
+                          "executed with (recorded in its metadata)")
     commands.add_parser("report-assets",
                         help="write report/_generated/ (Vega JavaScript, version metadata)")
     cut = commands.add_parser("release", help="check, render and write releases/X.Y.Z/")
@@ -78,9 +85,15 @@ def _data_dir(args) -> tuple[Path, str]:
 
 
 def _build(args) -> None:
-    from kzreform.pipeline import build
+    from kzreform.pipeline.record import RECORD, is_current
 
     data_dir, name = _data_dir(args)
+    if args.unless_current and is_current(data_dir):
+        print(f"{name}/{DERIVED_FOLDER} is current ({RECORD} matches the inputs, the code, the "
+              "profile and the tables): nothing to build")
+        return
+    from kzreform.pipeline import build
+
     for path in build.build(data_dir, name, args.only):
         print(f"wrote {path}")
     if selected_profile() != DEFAULT_PROFILE:
@@ -115,14 +128,19 @@ def _schema(args) -> None:
 
 
 def _notebooks(args) -> None:
-    from kzreform.workflows.notebooks import execute_notebook
+    from kzreform.workflows.notebooks import execute_notebook, is_current
 
-    _validate(args)
     data_dir, _ = _data_dir(args)
     # The kernels' reads share this lock: every notebook shows the data of one commit.
     with transaction.reading(data_dir, timeout=transaction.LOCK_TIMEOUT_SECONDS):
-        for path in args.paths:
-            execute_notebook(path)
+        stale = [path for path in args.paths
+                 if not (args.unless_current and is_current(path, data_dir))]
+        for path in sorted(set(args.paths) - set(stale)):
+            print(f"{path} is current (its recorded code and data are unchanged): not executed")
+        if stale:  # an execution shows data a validation passed, now
+            _validate(args)
+        for path in stale:
+            execute_notebook(path, data_dir)
             print(f"executed {path}")
 
 

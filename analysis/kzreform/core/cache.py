@@ -43,6 +43,7 @@ from kzreform.core.paths import ROOT
 CACHE_VARIABLE = "KZREFORM_CACHE"
 CACHE_OFF = "off"
 DEFAULT_CACHE = ROOT / ".cache"
+PACKAGE = Path(__file__).parents[1]
 # Libraries whose version can change a computed figure or what validation finds.
 COMPUTING_LIBRARIES = ("numpy", "scipy", "pandas", "scikit-learn", "joblib", "vaderSentiment",
                        "google-re2", "frictionless")
@@ -66,17 +67,24 @@ def cache_location() -> Path | None:
 @lru_cache(maxsize=1)
 def code_version() -> str:
     """:func:`source_digest` of this package, computed once per process."""
-    return source_digest(Path(__file__).parents[1])
+    return source_digest(PACKAGE)
 
 
 def source_digest(package: Path) -> str:
     """A digest of a package's Python files, subpackages included, and of the versions used."""
     digest = hashlib.sha256(platform.python_version().encode())
+    digest.update(package_digest(package).encode())
+    for library in COMPUTING_LIBRARIES:
+        digest.update(f"{library}=={metadata.version(library)}\0".encode())
+    return digest.hexdigest()
+
+
+def package_digest(package: Path = PACKAGE) -> str:
+    """A digest of a package's Python files, subpackages included (no machine, no version)."""
+    digest = hashlib.sha256()
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes()
                       + b"\0")
-    for library in COMPUTING_LIBRARIES:
-        digest.update(f"{library}=={metadata.version(library)}\0".encode())
     return digest.hexdigest()
 
 

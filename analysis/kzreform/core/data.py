@@ -66,6 +66,14 @@ def text_issues(path: Path, byte_order_mark_allowed: bool = False
         issues.append(Issue.at(path, f"contains a NUL byte (line {line}); this is not a text file"))
     return (None if issues else text), issues
 
+# Where the build writes the derived tables (the descriptor's paths are relative).
+DERIVED_FOLDER = "processed/"
+
+
+def is_derived(resource: dict) -> bool:
+    """Derived tables are written by the build only (never edited by hand)."""
+    return resource["path"].startswith(DERIVED_FOLDER)
+
 
 def read_text(path: Path) -> str:
     """The text of ``path`` decoded strictly as UTF-8; a named error otherwise."""

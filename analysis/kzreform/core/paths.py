@@ -6,6 +6,10 @@ ROOT = Path(__file__).resolve().parents[3]
 DATA = ROOT / "data"
 DATAPACKAGE = DATA / "datapackage.json"
 CODING = DATA / "coding"
+# The article, whose section ids a fact check may name, and its bibliography,
+# whose keys an external claim cites: the build's rules read both.
+REPORT = ROOT / "report" / "index.qmd"
+REFERENCES = ROOT / "report" / "references.bib"
 # Where Quarto writes the rendered report and notebook pages (_quarto.yml).
 OUTPUT = ROOT / "_output"
 

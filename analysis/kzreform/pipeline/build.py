@@ -18,6 +18,7 @@ from kzreform.core import transaction
 from kzreform.core.data import load_table, resource_path
 from kzreform.core.errors import raise_issues, shown
 from kzreform.core.paths import DATA
+from kzreform.pipeline.record import write_build_record
 from kzreform.pipeline.stages import STAGES, Stage, Tables, stages_from
 from kzreform.pipeline.validation import input_keys_into, validate_inputs, validate_rebuilt
 
@@ -57,6 +58,8 @@ def write_csv(table: pd.DataFrame, path: Path) -> None:
 def rebuild(data_dir: Path, inputs_checked: bool = False, only: str | None = None) -> Tables:
     """Build the derived tables of ``data_dir`` and write them there (call on a staged copy).
 
+    Their build record is written beside them (:mod:`kzreform.pipeline.record`).
+
     ``only`` names a stage: it and the stages that depend on it are rebuilt,
     the other tables are kept. A caller that has just checked the inputs
     (``inputs_checked``) spares checking them again.
@@ -68,6 +71,7 @@ def rebuild(data_dir: Path, inputs_checked: bool = False, only: str | None = Non
         path = resource_path(name, data_dir)
         path.parent.mkdir(parents=True, exist_ok=True)
         write_csv(table, path)
+    write_build_record(data_dir, whole=only is None)
     return tables
 
 

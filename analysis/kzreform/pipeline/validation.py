@@ -29,6 +29,7 @@ from kzreform.core.data import (
     DESCRIPTOR,
     csv_rows,
     descriptor,
+    is_derived,
     load_table,
     path_issues,
     table_issues,
@@ -40,7 +41,6 @@ from kzreform.core.schema import descriptor_issues, raw_hash
 from kzreform.pipeline import rules
 from kzreform.pipeline.stages import STAGES, Tables
 
-DERIVED_FOLDER = "processed/"
 # Without foreign keys the tables are independent, and Frictionless can validate
 # them in one process per core; starting the processes costs more than it saves
 # below a few megabytes of tables (the study's 0.5 MB: 0.23 s against 0.17 s;
@@ -49,11 +49,6 @@ PARALLEL_MIN_BYTES = 2_000_000
 TYPE_NOTE = re.compile(r'type is "(\w+)/')
 # The kind of result :func:`frictionless_issues` keeps in the build cache.
 TABLE_CHECKS = "table-checks"
-
-
-def is_derived(resource: dict) -> bool:
-    """Derived tables are written by the build only (never edited by hand)."""
-    return resource["path"].startswith(DERIVED_FOLDER)
 
 
 def _issue(path: Path, error) -> Issue:

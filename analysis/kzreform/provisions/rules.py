@@ -10,7 +10,7 @@ from pathlib import Path
 
 from kzreform.core.data import load_table, read_text, resource_path
 from kzreform.core.errors import Issue, shown
-from kzreform.core.paths import DATA, ROOT
+from kzreform.core.paths import DATA, REFERENCES, REPORT
 from kzreform.core.vocabulary import (
     CONTRADICTED,
     DATED_BY_REFERENCE,
@@ -34,7 +34,6 @@ from kzreform.provisions.law import (
 from kzreform.provisions.matrix import ADOPTED_KINDS, DIFFER, NOT_STATED_EXTERNAL, expected_cells
 from kzreform.provisions.periods import period_ids
 
-REPORT = ROOT / "report" / "index.qmd"
 SECTION_ID = re.compile(r"\{#(sec-[a-z0-9-]+)")
 
 
@@ -130,7 +129,6 @@ def law_issues(data_dir: Path = DATA) -> list[Issue]:
                for number, period_id in zip(duplicated.index + 2, duplicated["period_id"])]
     return issues
 
-REFERENCES = ROOT / "report" / "references.bib"
 # An entry starts a line: "@book{key," (an '@' inside a field's text starts none).
 BIBTEX_ENTRY = re.compile(r"^@\w+\s*\{\s*([^,\s]+)\s*,", re.MULTILINE)
 
