@@ -74,10 +74,12 @@ notebooks: data
 	$(BIN)/python -m kzreform notebooks $(NOTEBOOKS)
 
 # Two workers on a 2-core machine (one per core), a test file to each worker at a
-# time (pytest-xdist; conftest.py says why). PYTEST_ARGS adds options, such as
+# time (pytest-xdist; conftest.py says why), in the order conftest.py gives them
+# (xdist would otherwise start the files with the most tests first, and the
+# add-source workflow, one long test, last). PYTEST_ARGS adds options, such as
 # --durations=30 in benchmarks/bench_test_suite.sh.
 test: $(INSTALLED)
-	$(BIN)/python -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 # quarto-cli (PyPI) downloads the Quarto binary when it is installed; where
 # that is impossible the report target stops after everything else is done.

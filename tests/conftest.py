@@ -13,8 +13,10 @@ own, empty when the run starts, unless ``KZREFORM_CACHE`` names one.
 import contextlib
 import fcntl
 import hashlib
+import multiprocessing
 import os
 import shutil
+import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +24,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from kzreform.cli import main
 from kzreform.core.cache import CACHE_VARIABLE, computed_afresh
 from kzreform.core.codebook import load_codebook
 from kzreform.core.data import load_table
@@ -77,6 +80,37 @@ def rendered_output():
     with open(RENDER_LOCK, "w", encoding="utf-8") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         yield
+
+
+def _run_command(arguments, output, errors):
+    with open(output, "w", encoding="utf-8") as out, open(errors, "w", encoding="utf-8") as err, \
+            contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(arguments)
+    sys.exit(code)
+
+
+def run_at_once(*commands, folder):
+    """Run each ``kzreform`` command line of ``commands`` in a process of its own, all at once.
+
+    The processes are forked from this one, the package already imported (a
+    new interpreter spends seconds importing it before the command starts;
+    the command is the same ``main``). Returns each one's exit code, output
+    and errors (written to files in ``folder``).
+    """
+    forked = multiprocessing.get_context("fork")
+    runs = []
+    for number, arguments in enumerate(commands):
+        files = (folder / f"command-{number}.out", folder / f"command-{number}.err")
+        process = forked.Process(target=_run_command, args=(list(arguments), *files))
+        process.start()
+        runs.append((process, files))
+    results = []
+    for process, files in runs:
+        process.join(timeout=600)
+        assert not process.is_alive(), "a command ran for over ten minutes"
+        results.append((process.exitcode,
+                        *(path.read_text(encoding="utf-8") for path in files)))
+    return results
 
 
 def copy_data(target):
@@ -196,7 +230,8 @@ def codebook():
 
 # A test with one of these builds its own inputs; --study-data-only leaves it out.
 PRIVATE_FIXTURES = {"tmp_path", "tmp_path_factory", "data_copy", "new_source"}
-WORKFLOW_TESTS = "test_workflow.py"
+# Started first, in this order (pytest_collection_modifyitems says why).
+FIRST_TESTS = ("test_workflow.py", "test_fresh_build.py")
 
 
 def pytest_addoption(parser):
@@ -210,16 +245,23 @@ def pytest_addoption(parser):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Select (``--study-data-only``), then put the add-source workflow first.
+    """Select (``--study-data-only``), then put the add-source workflow and the fresh build first.
 
     ``make test`` runs the tests in parallel workers, a file to a worker
     (pytest-xdist, ``--dist loadfile``: a notebook's cells run in order in one
     kernel). The workflow (test_workflow.py) spends its time in commands of its
-    own, so it starts first and the other tests run beside it.
+    own, so it starts first and the other tests run beside it. The fresh build
+    (test_fresh_build.py) starts next, in the other worker: the coders'
+    evaluation it computes with the study's profile is stored in the run's
+    cache before the tests that build copies with that profile need it.
     """
     if config.getoption("--study-data-only"):
         kept = [item for item in items
                 if not PRIVATE_FIXTURES.intersection(getattr(item, "fixturenames", ()))]
         config.hook.pytest_deselected(items=[item for item in items if item not in kept])
         items[:] = kept
-    items.sort(key=lambda item: item.path.name != WORKFLOW_TESTS)  # stable: order kept otherwise
+    def rank(item):
+        return FIRST_TESTS.index(item.path.name) if item.path.name in FIRST_TESTS \
+            else len(FIRST_TESTS)
+
+    items.sort(key=rank)  # stable: the order is kept otherwise

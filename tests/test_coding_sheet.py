@@ -1,11 +1,9 @@
 """Coding sheets: written with automated codes pre-filled, read back validated, in a copy of data/."""
 
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
-from conftest import snapshot
+from conftest import run_at_once, snapshot
 
 from kzreform.cli import main
 from kzreform.core.codebook import MANUAL_COLUMNS, hand_coded_sources
@@ -143,12 +141,9 @@ def test_two_imports_at_once_both_land(tmp_path, data_copy, paragraphs, two_code
         sheet = filled_in(coding_sheet.coding_sheet(source_id, data_copy), original)
         sheets.append(tmp_path / f"sheet-{number}.csv")
         sheet.to_csv(sheets[-1], index=False)
-    runs = [subprocess.Popen([sys.executable, "-m", "kzreform", "import-coding", str(sheet),
-                              "--data-dir", str(data_copy)],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            for sheet in sheets]
-    outputs = [run.communicate(timeout=600) for run in runs]
-    assert [run.returncode for run in runs] == [0, 0], [err for _, err in outputs]
+    runs = run_at_once(*(["import-coding", str(sheet), "--data-dir", str(data_copy)]
+                         for sheet in sheets), folder=tmp_path)
+    assert [code for code, _, _ in runs] == [0, 0], [err for _, _, err in runs]
     validate_package(data_copy)
     after = load_table("framing-manual", data_copy)
     assert set(hand_coded_sources(after, load_table("paragraphs", data_copy))) >= set(two)

@@ -1,6 +1,7 @@
 """Every writer of data/ goes through one transaction: lock, stage, validate, journal, commit.
 
-The writer is killed (``os._exit``, no clean-up) after each step of its commit;
+The writer, a process forked from the test's, is killed (``os._exit``, no
+clean-up) after each step of its commit;
 two writers race. Afterwards data/ must be exactly as before or exactly as
 after, valid, with every reported addition present. Atomicity does not depend
 on what is committed, so the writers killed commit a small stub change (a
@@ -14,22 +15,20 @@ import errno
 import json
 import os
 import shutil
-import subprocess
-import sys
-import textwrap
+import multiprocessing
 import threading
 from pathlib import Path
 
 import pytest
-from conftest import FAST_PROFILE, STUDY_PROFILE, copy_data, snapshot, write_source
+from conftest import FAST_PROFILE, copy_data, run_at_once, snapshot, write_source
 
 from kzreform.cli import main
 from kzreform.core import transaction
 from kzreform.core.data import load_table, resource_path
+from kzreform.core.schema import write_descriptor
 from kzreform.core.errors import DataValidationError
 from kzreform.core.settings import PROFILE_VARIABLE
 from kzreform.core.transaction import TransactionError
-from kzreform.pipeline import record
 from kzreform.pipeline.validation import validate_package
 from kzreform.workflows.add_source import add_source
 
@@ -37,65 +36,67 @@ from kzreform.workflows.add_source import add_source
 pytestmark = pytest.mark.usefixtures("fast_build")
 
 KILLED = 75
-# Runs a writer in a child process whose commit calls this hook after every
-# step: it records the step and, at step number argv[1], dies at once. The
-# writer is the command line (argv[3:]), or with argv[3] == "stub" the stub
-# change committed to the data directory argv[4]. The stub keeps the package
-# valid and changes no derived table: it describes the package (in the schema
-# source, then the descriptor generated from it), appends a cleaning rule that
-# matches nothing and writes a file in a new folder. Its commit skips validating
-# the staged copy (the tests validate what is left).
-CHILD = textwrap.dedent("""
-    import os, sys
-    from pathlib import Path
-    from kzreform.core import transaction
-    from kzreform.core.schema import write_descriptor
-    kill_at, log, command = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+
+
+def stub_change(staged):
+    """A change that keeps the package valid and changes no derived table.
+
+    It describes the package (in the schema source, then the descriptor
+    generated from it), appends a cleaning rule that matches nothing and
+    writes a file in a new folder.
+    """
+    with open(staged / "schema" / "package.yml", "a", encoding="utf-8") as package:
+        package.write("description: Changed by the transaction tests.\n")
+    write_descriptor(staged)
+    with open(staged / "rules" / "boilerplate.csv", "a", encoding="utf-8") as rules:
+        rules.write("transaction-test,*,line,no line reads so,navigation,matches nothing\n")
+    (staged / "transaction-test").mkdir()
+    (staged / "transaction-test" / "note.txt").write_text("stub\n", encoding="utf-8")
+
+
+def not_validated(staged):
+    """The stub's commit skips validating the staged copy (the tests validate what is left)."""
+
+
+def stub_writer(kill_at, log, data_dir):
+    """Commit the stub change to ``data_dir``, recording each step of the commit in ``log``.
+
+    After step number ``kill_at`` (0: none) the process dies at once, cleaning up nothing.
+    """
     steps = []
+
     def step(description):
         steps.append(description)
         with open(log, "a", encoding="utf-8") as out:
-            out.write(description + "\\n")
+            out.write(description + "\n")
         if len(steps) == kill_at:
-            os._exit(%d)
-    def stub_change(staged):
-        source = staged / "schema" / "package.yml"
-        with open(source, "a", encoding="utf-8") as package:
-            package.write("description: Changed by the transaction tests.\\n")
-        write_descriptor(staged)
-        with open(staged / "rules" / "boilerplate.csv", "a", encoding="utf-8") as rules:
-            rules.write("transaction-test,*,line,no line reads so,navigation,matches nothing\\n")
-        (staged / "transaction-test").mkdir()
-        (staged / "transaction-test" / "note.txt").write_text("stub\\n", encoding="utf-8")
-    def not_validated(staged):
-        pass
+            os._exit(KILLED)
+
     transaction.after_step = step
-    if command[0] == "stub":
-        transaction.write(Path(command[1]), stub_change, not_validated)
-        sys.exit(0)
-    from kzreform.cli import main
-    sys.exit(main(command))
-""" % KILLED)
+    transaction.write(Path(data_dir), stub_change, not_validated)
+
+
+def start_writer(kill_at, log, data_dir):
+    """:func:`stub_writer` in a process of its own, forked from this one (no imports to wait for)."""
+    process = multiprocessing.get_context("fork").Process(target=stub_writer,
+                                                          args=(kill_at, log, data_dir))
+    process.start()
+    return process
+
+
+def run_writer(kill_at, log, data_dir):
+    """Run :func:`start_writer` to its end; its exit code."""
+    process = start_writer(kill_at, log, data_dir)
+    process.join(timeout=600)
+    return process.exitcode
+
 
 SECOND_ARTICLE = ("A Second Synthetic Article\n\nVoters in the regions elected councils under "
                   "a new law, and observers counted the ballots in public.\n")
 
 
-def child_command(kill_at, log, *arguments):
-    return [sys.executable, "-c", CHILD, str(kill_at), str(log), *arguments]
-
-
-def run_child(kill_at, log, *arguments):
-    return subprocess.run(child_command(kill_at, log, *arguments), capture_output=True,
-                          text=True, check=False)
-
-
 def add_source_arguments(text, metadata, data_dir):
     return ["add-source", str(text), "--metadata", str(metadata), "--data-dir", str(data_dir)]
-
-
-def stub_arguments(data_dir):
-    return ["stub", str(data_dir)]
 
 
 @pytest.fixture(scope="module")
@@ -118,8 +119,7 @@ def completed(tmp_path_factory):
     data = copy_data(root / "data")
     before = snapshot(data)
     log = root / "steps.log"
-    result = run_child(0, log, *stub_arguments(data))
-    assert result.returncode == 0, result.stderr
+    assert run_writer(0, log, data) == 0
     return before, snapshot(data), log.read_text(encoding="utf-8").splitlines()
 
 
@@ -140,35 +140,28 @@ def test_the_commit_has_a_step_per_replaced_file(added_steps, completed):
 def test_a_writer_killed_after_any_step_leaves_data_before_or_after(tmp_path, completed):
     before, after, steps = completed
     copies = [copy_data(tmp_path / f"data-{kill_at}") for kill_at in range(1, len(steps) + 1)]
-    children = [subprocess.Popen(child_command(kill_at, tmp_path / f"steps-{kill_at}.log",
-                                               *stub_arguments(data)),
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    children = [start_writer(kill_at, tmp_path / f"steps-{kill_at}.log", data)
                 for kill_at, data in enumerate(copies, start=1)]
     for step, data, child in zip(steps, copies, children):
-        _, err = child.communicate(timeout=600)
-        assert child.returncode == KILLED, (step, err)
+        child.join(timeout=600)
+        assert child.exitcode == KILLED, step
         assert main(["validate", "--data-dir", str(data)]) == 0, step  # recovers, then checks
         expected = before if step == "validated" else after
         assert snapshot(data) == expected, f"killed after {step!r}: neither before nor after"
         assert not (data / transaction.WORK_DIR).exists()
 
 
-def test_readers_refuse_a_half_committed_directory_until_it_is_recovered(tmp_path, completed,
-                                                                        monkeypatch):
+def test_readers_refuse_a_half_committed_directory_until_it_is_recovered(tmp_path, completed):
     _, after, steps = completed
     data = copy_data(tmp_path / "data")
     kill_at = steps.index("journal written") + 2  # after the first replacement
-    assert run_child(kill_at, tmp_path / "log", *stub_arguments(data)).returncode == KILLED
+    assert run_writer(kill_at, tmp_path / "log", data) == KILLED
     with pytest.raises(TransactionError, match="a write was interrupted"):
         load_table("sources", data)
-    # The study's profile: the build then rewrites every derived table as committed,
-    # and records that it built them from the stub's inputs.
-    monkeypatch.setenv(PROFILE_VARIABLE, STUDY_PROFILE)
-    assert main(["build", "--data-dir", str(data)]) == 0  # the next writer rolls forward first
-    rebuilt, expected = snapshot(data), dict(after)  # the fixture's, shared: not changed
-    assert rebuilt.pop(Path(record.RECORD)) != expected.pop(Path(record.RECORD))
-    assert rebuilt == expected
-    assert record.is_current(data)
+    # The next writer rolls forward first: here `schema`, which then writes the
+    # descriptor the stub wrote, so the data are exactly as after the stub's commit.
+    assert main(["schema", "--data-dir", str(data)]) == 0
+    assert snapshot(data) == after
 
 
 def test_two_add_sources_at_once_both_land(tmp_path, new_source):
@@ -176,13 +169,10 @@ def test_two_add_sources_at_once_both_land(tmp_path, new_source):
     first = new_source()
     second = new_source(SECOND_ARTICLE, name="second", source_id="second-2026",
                         title="A Second Synthetic Article")
-    runs = [subprocess.Popen([sys.executable, "-m", "kzreform",
-                              *add_source_arguments(text, metadata, data)],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            for text, metadata in (first, second)]
-    outputs = [run.communicate(timeout=300) for run in runs]
-    assert [run.returncode for run in runs] == [0, 0], [err for _, err in outputs]
-    reported = [line.split()[1] for out, _ in outputs for line in out.splitlines()
+    runs = run_at_once(*(add_source_arguments(text, metadata, data)
+                         for text, metadata in (first, second)), folder=tmp_path)
+    assert [code for code, _, _ in runs] == [0, 0], [err for _, _, err in runs]
+    reported = [line.split()[1] for _, out, _ in runs for line in out.splitlines()
                 if line.startswith("added ")]
     assert sorted(reported) == ["second-2026", "synthetic-2026"]
     validate_package(data)
