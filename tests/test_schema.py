@@ -122,8 +122,13 @@ def rename(directory, old, new):
         path.write_text(word.sub(new, text), encoding="utf-8")
 
 
-def test_renaming_a_frame_in_the_codebook_is_the_whole_change(data_copy, capsys, fast_build):
-    """The fallback frame is renamed: no package code may name it, or the build would use it."""
+def test_renaming_a_frame_in_the_codebook_is_the_whole_change(data_copy, capsys, two_coders):
+    """The fallback frame is renamed: no package code may name it, or the build would use it.
+
+    The build evaluates the two cheapest coders: the renamed codebook makes the
+    evaluation run again, and which coder it chooses is not the point (no
+    package module names a codebook id: tests/test_vocabulary.py).
+    """
     old = load_codebook(data_copy / "coding" / "codebook.yml").fallback_frame
     new = "renamed_frame"
     rename(data_copy, old, new)
