@@ -66,6 +66,7 @@ def text_issues(path: Path, byte_order_mark_allowed: bool = False
         issues.append(Issue.at(path, f"contains a NUL byte (line {line}); this is not a text file"))
     return (None if issues else text), issues
 
+
 # Where the build writes the derived tables (the descriptor's paths are relative).
 DERIVED_FOLDER = "processed/"
 

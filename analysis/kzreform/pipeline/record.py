@@ -5,8 +5,8 @@ writes, in the same transaction:
 
 - ``inputs``: a digest of everything the build reads: every file of the data
   directory except the derived tables and its README (:data:`UNREAD`), the
-  report files its rules check
-  (:data:`REPORT_INPUTS`), the package's code and the pinned requirements;
+  report files its rules check (:data:`REPORT_INPUTS`), the package's code
+  and the pinned requirements;
 - ``profile``: the build profile it ran with;
 - ``tables``: the SHA-256 of each derived table it wrote.
 
