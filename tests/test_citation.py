@@ -97,7 +97,8 @@ def test_changelog_parsing(tmp_path):
     changelog = tmp_path / "CHANGELOG.md"
     changelog.write_text(
         "# Changelog\n\n## [Unreleased]\n\n### Fixed\n\n- a typo\n\n"
-        "## [1.1.0] - 2026-12-01\n\n### Added\n\n- a table\n\n"
+        "## [1.1.0] - 2026-12-01\n\n### Added\n\n- a table\n"
+        "- values read as `{{< meta article.NAME >}}`\n\n"
         "## [1.0.0] - 2026-11-23\n\n- first release\n\n"
         "[1.1.0]: https://example.org/compare/1.0.0...1.1.0\n", encoding="utf-8")
     entries = report_citation.changelog_entries(changelog)
@@ -108,6 +109,8 @@ def test_changelog_parsing(tmp_path):
     assert "### 1.1.0 (2026-12-01) {.unnumbered}" in markdown
     assert "**Added**\n\n- a table" in markdown
     assert "https://example.org" not in markdown
+    # Printed as written: Quarto runs a shortcode it finds, even in code.
+    assert "`{{{< meta article.NAME >}}}`" in markdown
 
 
 def write_cff(tmp_path, **fields) -> Path:

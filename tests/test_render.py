@@ -106,6 +106,14 @@ def test_the_supplement_holds_what_the_article_leaves_out(rendered):
     assert 'href="supplement.html"' in rendered[0].read_text(encoding="utf-8")
 
 
+def test_no_page_shows_a_shortcode_quarto_could_not_resolve(rendered):
+    """Quarto prints an unknown ``{{< meta NAME >}}`` as "?meta:NAME" (a changelog entry that
+    named the shortcode did so in the supplement)."""
+    pages = [rendered[0], OUTPUT / "supplement.html",
+             *sorted(OUTPUT.parent.glob("analysis/*.html"))]
+    assert [page.name for page in pages if "?meta:" in page.read_text(encoding="utf-8")] == []
+
+
 def test_html_offers_the_pdf_by_that_name(rendered):
     html = rendered[0].read_text(encoding="utf-8")
     links = re.findall(r'<a[^>]*href="index\.pdf"[^>]*>(.*?)</a>', html, re.DOTALL)

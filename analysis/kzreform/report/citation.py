@@ -141,11 +141,14 @@ def changelog_markdown(path: Path = CHANGELOG, heading_level: int = 3) -> str:
 
     Each version becomes an unnumbered heading at ``heading_level``; the
     changelog's own "### Added"-style headings become bold lead-ins, so they
-    do not crowd the table of contents.
+    do not crowd the table of contents. A Quarto shortcode the changelog
+    names (``{{< meta ... >}}``) is escaped, so the page prints it as written
+    instead of running it.
     """
     blocks = []
     for entry in changelog_entries(path):
         title = entry["version"] + (f" ({entry['date']})" if entry["date"] else "")
         text = re.sub(r"^#+[ \t]*(.+?)[ \t]*$", r"**\1**", entry["text"], flags=re.MULTILINE)
+        text = text.replace("{{<", "{{{<").replace(">}}", ">}}}")
         blocks.append(f"{'#' * heading_level} {title} {{.unnumbered}}\n\n{text}")
     return "\n\n".join(blocks)
