@@ -82,6 +82,13 @@ def rendered_output():
         yield
 
 
+def start_forked(target, *arguments):
+    """``target(*arguments)`` in a process forked from this one, started (no imports to wait for)."""
+    process = multiprocessing.get_context("fork").Process(target=target, args=arguments)
+    process.start()
+    return process
+
+
 def _run_command(arguments, output, errors):
     with open(output, "w", encoding="utf-8") as out, open(errors, "w", encoding="utf-8") as err, \
             contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
@@ -92,18 +99,15 @@ def _run_command(arguments, output, errors):
 def run_at_once(*commands, folder):
     """Run each ``kzreform`` command line of ``commands`` in a process of its own, all at once.
 
-    The processes are forked from this one, the package already imported (a
-    new interpreter spends seconds importing it before the command starts;
-    the command is the same ``main``). Returns each one's exit code, output
+    The processes are forked from this one (:func:`start_forked`), the package
+    already imported (a new interpreter spends seconds importing it before the
+    command starts; the command is the same ``main``). Returns each one's exit code, output
     and errors (written to files in ``folder``).
     """
-    forked = multiprocessing.get_context("fork")
     runs = []
     for number, arguments in enumerate(commands):
         files = (folder / f"command-{number}.out", folder / f"command-{number}.err")
-        process = forked.Process(target=_run_command, args=(list(arguments), *files))
-        process.start()
-        runs.append((process, files))
+        runs.append((start_forked(_run_command, list(arguments), *files), files))
     results = []
     for process, files in runs:
         process.join(timeout=600)

@@ -32,7 +32,8 @@ def test_the_committed_tables_and_notebooks_are_recorded_as_current():
     assert record.is_current(DATA), (
         f"data/{record.RECORD} does not match the inputs, the code and the tables: "
         + WHAT_TO_RUN)
-    stale = [path.name for path in NOTEBOOKS if not notebooks.is_current(path)]
+    data = record.build_record(DATA)
+    stale = [path.name for path in NOTEBOOKS if not notebooks.is_current(path, data)]
     assert stale == [], f"not executed with today's code and data: {stale}; {WHAT_TO_RUN}"
 
 
@@ -87,8 +88,8 @@ def test_a_change_to_what_the_tables_follow_from_makes_the_record_stale(data_cop
     assert not record.is_current(data_copy)
 
 
-def test_a_stale_copy_is_built_and_recorded_again(data_copy, capsys):
-    edit_a_table(data_copy, None)
+def test_a_stale_copy_is_built_and_recorded_again(data_copy, capsys, monkeypatch):
+    edit_a_table(data_copy, monkeypatch)
     assert main(["build", "--unless-current", "--data-dir", str(data_copy)]) == 0
     assert "wrote" in capsys.readouterr().out
     assert record.is_current(data_copy)
@@ -102,18 +103,20 @@ def test_a_build_of_one_stage_records_no_inputs(data_copy, fast_build):
     assert not record.is_current(data_copy)
 
 
-def test_a_notebook_with_other_code_or_no_record_is_not_current(tmp_path):
+def test_a_notebook_with_other_code_or_data_or_no_record_is_not_current(tmp_path):
+    data = record.build_record(DATA)
     notebook = nbformat.read(NOTEBOOKS[0], as_version=4)
     path = tmp_path / NOTEBOOKS[0].name
     nbformat.write(notebook, path)
-    assert notebooks.is_current(path)
+    assert notebooks.is_current(path, data)
+    assert not notebooks.is_current(path, "the build record of other data")
     code = next(cell for cell in notebook.cells if cell.cell_type == "code")
     code.source += "\n"
     nbformat.write(notebook, path)
-    assert not notebooks.is_current(path)
+    assert not notebooks.is_current(path, data)
     del notebook.metadata[notebooks.RECORDED]
     nbformat.write(notebook, path)
-    assert not notebooks.is_current(path)
+    assert not notebooks.is_current(path, data)
 
 
 # Run in a process of its own: an audit hook cannot be removed.

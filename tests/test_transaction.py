@@ -15,12 +15,11 @@ import errno
 import json
 import os
 import shutil
-import multiprocessing
 import threading
 from pathlib import Path
 
 import pytest
-from conftest import FAST_PROFILE, copy_data, run_at_once, snapshot, write_source
+from conftest import FAST_PROFILE, copy_data, run_at_once, snapshot, start_forked, write_source
 
 from kzreform.cli import main
 from kzreform.core import transaction
@@ -76,17 +75,9 @@ def stub_writer(kill_at, log, data_dir):
     transaction.write(Path(data_dir), stub_change, not_validated)
 
 
-def start_writer(kill_at, log, data_dir):
-    """:func:`stub_writer` in a process of its own, forked from this one (no imports to wait for)."""
-    process = multiprocessing.get_context("fork").Process(target=stub_writer,
-                                                          args=(kill_at, log, data_dir))
-    process.start()
-    return process
-
-
 def run_writer(kill_at, log, data_dir):
-    """Run :func:`start_writer` to its end; its exit code."""
-    process = start_writer(kill_at, log, data_dir)
+    """Run :func:`stub_writer` in a forked process to its end; its exit code."""
+    process = start_forked(stub_writer, kill_at, log, data_dir)
     process.join(timeout=600)
     return process.exitcode
 
@@ -140,7 +131,7 @@ def test_the_commit_has_a_step_per_replaced_file(added_steps, completed):
 def test_a_writer_killed_after_any_step_leaves_data_before_or_after(tmp_path, completed):
     before, after, steps = completed
     copies = [copy_data(tmp_path / f"data-{kill_at}") for kill_at in range(1, len(steps) + 1)]
-    children = [start_writer(kill_at, tmp_path / f"steps-{kill_at}.log", data)
+    children = [start_forked(stub_writer, kill_at, tmp_path / f"steps-{kill_at}.log", data)
                 for kill_at, data in enumerate(copies, start=1)]
     for step, data, child in zip(steps, copies, children):
         child.join(timeout=600)

@@ -128,13 +128,15 @@ def _schema(args) -> None:
 
 
 def _notebooks(args) -> None:
+    from kzreform.pipeline.record import build_record
     from kzreform.workflows.notebooks import execute_notebook, is_current
 
     data_dir, _ = _data_dir(args)
     # The kernels' reads share this lock: every notebook shows the data of one commit.
     with transaction.reading(data_dir, timeout=transaction.LOCK_TIMEOUT_SECONDS):
+        record = build_record(data_dir) if args.unless_current else ""
         stale = [path for path in args.paths
-                 if not (args.unless_current and is_current(path, data_dir))]
+                 if not (args.unless_current and is_current(path, record))]
         for path in sorted(set(args.paths) - set(stale)):
             print(f"{path} is current (its recorded code and data are unchanged): not executed")
         if stale:  # an execution shows data a validation passed, now

@@ -19,7 +19,7 @@ import pandas as pd
 
 from kzreform.core import vocabulary
 from kzreform.core.bootstrap import INTERVAL
-from kzreform.core.codebook import load_codebook
+from kzreform.core.codebook import codebook_path, load_codebook
 from kzreform.core.data import load_table
 from kzreform.core.paths import DATA
 from kzreform.evidence.quotes import load_evidence
@@ -30,6 +30,7 @@ from kzreform.framing.display import (ALPHA_ITEMS, alpha_between, headline, lead
 from kzreform.framing.intercoder import BETWEEN_CODERS
 from kzreform.framing.reliability import flag_beats_chance, overall_calibration
 from kzreform.provisions.display import direction_counts
+from kzreform.provisions.periods import period_ids
 from kzreform.report import citation as cite
 
 # The final 2026 referendum result, as the Central Referendum Commission adopted it.
@@ -46,8 +47,9 @@ def _reform_values(data_dir: Path) -> dict:
                         "no_shift": int(counts.get(vocabulary.NO_SHIFT, 0)),
                         "shifts": direction_counts(counts, vocabulary.NO_SHIFT)}
     matrix = load_table("provisions-matrix", data_dir)
-    values["both_proposed"] = int(((matrix["draft-2021"] != vocabulary.NOT_STATED)
-                                   & (matrix["proposal-2025-26"] != vocabulary.NOT_STATED)).sum())
+    proposals = period_ids(load_table("periods", data_dir), vocabulary.PROPOSAL)
+    # Provisions every proposal period states something about.
+    values["both_proposed"] = int((matrix[proposals] != vocabulary.NOT_STATED).all(axis=1).sum())
     result = (load_table("external-facts", data_dir).query("reference == @FINAL_RESULT_2026")
               .set_index("fact_id")["value"])
     values["result_2026"] = {"approval": result["referendum-2026-approval"],
@@ -135,7 +137,7 @@ def article_values(data_dir: Path = DATA) -> dict:
     """Every value the article's prose quotes, formatted as it reads (nested by topic)."""
     sources = load_table("sources", data_dir)
     figures = load_table("headline-figures", data_dir).set_index("figure")["value"]
-    codebook = load_codebook()
+    codebook = load_codebook(codebook_path(data_dir))
     return {
         "sources": len(sources),
         "first_year": sources["date_earliest"].min()[:4],

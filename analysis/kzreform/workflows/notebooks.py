@@ -24,20 +24,23 @@ TIMEOUT_SECONDS = 600
 RECORDED = "kzreform"
 
 
-def executed_with(notebook: nbformat.NotebookNode, data_dir: Path = DATA) -> str:
-    """The digest of what the outputs of ``notebook`` follow from, as things stand now."""
-    digest = hashlib.sha256(build_record(data_dir).encode())
+def executed_with(notebook: nbformat.NotebookNode, record: str) -> str:
+    """The digest of what the outputs of ``notebook`` follow from, given the data's ``record``.
+
+    ``record`` is the data's build record as it stands (:func:`build_record`).
+    """
+    digest = hashlib.sha256(record.encode())
     for cell in notebook.cells:
         if cell.cell_type == "code":
             digest.update(b"\0" + cell.source.encode())
     return digest.hexdigest()
 
 
-def is_current(path: Path, data_dir: Path = DATA) -> bool:
-    """Whether the notebook at ``path`` was last executed with its code and data as they are."""
+def is_current(path: Path, record: str) -> bool:
+    """Whether the notebook at ``path`` was last executed with its code and the data as they are."""
     notebook = nbformat.read(Path(path), as_version=4)
     return notebook.metadata.get(RECORDED, {}).get("executed_with") == executed_with(notebook,
-                                                                                     data_dir)
+                                                                                     record)
 
 
 def execute_notebook(path: Path, data_dir: Path = DATA) -> None:
@@ -48,7 +51,7 @@ def execute_notebook(path: Path, data_dir: Path = DATA) -> None:
     """
     path = Path(path)
     notebook = nbformat.read(path, as_version=4)
-    digest = executed_with(notebook, data_dir)
+    digest = executed_with(notebook, build_record(data_dir))
     # record_timing=False: execution timestamps would differ on every run.
     client = NotebookClient(notebook, kernel_name=KERNEL, timeout=TIMEOUT_SECONDS,
                             record_timing=False,
